@@ -1,0 +1,31 @@
+# The two commands of the README. Only Python 3.11+ and make are needed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/cuplik demo
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy domain
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy domain
+
+bench: $(STAMP)
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) var
