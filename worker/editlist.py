@@ -1,0 +1,122 @@
+"""The edit list: everything a render needs, as JSON. Analysis writes it, render reads it;
+``cuplik render --edit-list FILE`` re-renders one exactly."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+TEMPLATE_VERSION = "2026.11.1"
+
+
+@dataclass(frozen=True)
+class Crop:
+    """A source-pixel rectangle (display orientation) scaled to the output frame.
+    ``fill="blur"`` letterboxes the whole crop over a blurred copy of itself instead of
+    cutting it to 9:16 (used when no good 9:16 crop exists)."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    fill: str = "crop"  # "crop" | "blur"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One cut from the source, ``start``..``end`` in source seconds, with why it was chosen."""
+
+    start: float
+    end: float
+    score: float
+    reason: str
+    crop: Crop | None = None
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Source:
+    """The probed source the segments are cut from."""
+
+    path: str
+    width: int
+    height: int
+    duration: float
+    has_audio: bool
+    fps: float = 30.0
+    interlaced: bool = False
+
+
+@dataclass(frozen=True)
+class Sticker:
+    """The LIVE-time sticker; ``text`` comes from ``domain.wording``."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Output:
+    """Output settings: 9:16, H.264 yuv420p + AAC 48 kHz stereo, fast start."""
+
+    width: int = 1080
+    height: int = 1920
+    fps: int = 30
+    preset: str = "ultrafast"
+    crf: int = 21
+    audio_bitrate: str = "128k"
+
+
+@dataclass(frozen=True)
+class EditList:
+    """A teaser, fully described. ``music`` is a bed name under media/assets/music or None;
+    ``arrow`` is a player-layout profile name under media/assets/layouts or None;
+    ``poster_at`` is the output time (s) the poster JPEG is taken from."""
+
+    source: Source
+    segments: tuple[Segment, ...]
+    output: Output = field(default_factory=Output)
+    sticker: Sticker | None = None
+    arrow: str | None = "standard_9x16"
+    music: str | None = None
+    poster_at: float = 1.0
+    short_source: bool = False
+    notes: tuple[str, ...] = ()
+    template_version: str = TEMPLATE_VERSION
+
+    @property
+    def duration(self) -> float:
+        return sum(s.duration for s in self.segments)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EditList:
+        segs = tuple(
+            Segment(**{**s, "crop": Crop(**s["crop"]) if s.get("crop") else None})
+            for s in data["segments"]
+        )
+        return cls(
+            source=Source(**data["source"]),
+            segments=segs,
+            output=Output(**data.get("output", {})),
+            sticker=Sticker(**data["sticker"]) if data.get("sticker") else None,
+            arrow=data.get("arrow"),
+            music=data.get("music"),
+            poster_at=float(data.get("poster_at", 1.0)),
+            short_source=bool(data.get("short_source", False)),
+            notes=tuple(data.get("notes", ())),
+            template_version=data.get("template_version", TEMPLATE_VERSION),
+        )
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, path: str | Path) -> EditList:
+        return cls.from_json(json.loads(Path(path).read_text()))
