@@ -1,0 +1,179 @@
+"""The teaser pipeline: probe -> analyse -> rank -> edit list -> render -> verify.
+
+One entry point for the CLI and the worker jobs. Analysis (choosing) and rendering are
+separate steps joined by the edit list, so ``render_edit_list`` re-renders a saved one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from worker.editlist import EditList, Output, Segment, Source, Sticker
+from worker.probe import MediaInfo, probe
+
+Progress = Callable[[str, float], None]
+
+# Share of the whole job each stage stands for, for one progress figure.
+_STAGES = {"probe": (0.0, 0.02), "analyse": (0.02, 0.15), "rank": (0.15, 0.2),
+           "render": (0.2, 1.0)}
+
+
+@dataclass
+class TeaserReport:
+    """What a seller (and the CLI's ``--json``) gets back about one rendered teaser."""
+
+    output: str
+    poster: str
+    duration_s: float
+    width: int
+    height: int
+    segments: list[dict[str, Any]]
+    timings_s: dict[str, float]
+    short_source: bool = False
+    notes: list[str] = field(default_factory=list)
+    edit_list: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _staged(on_progress: Progress | None) -> Callable[[str], Callable[[float], None]]:
+    def for_stage(stage: str) -> Callable[[float], None]:
+        lo, hi = _STAGES[stage]
+
+        def report(fraction: float) -> None:
+            if on_progress:
+                on_progress(stage, lo + (hi - lo) * max(0.0, min(1.0, fraction)))
+
+        return report
+
+    return for_stage
+
+
+def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] | None = None,
+                timeline_path: Path | None = None, analysis_path: Path | None = None,
+                sticker_text: str | None = None, target_seconds: float = 40.0,
+                music: str = "auto", on_progress: Callable[[str], Callable[[float], None]]
+                | None = None) -> tuple[EditList, dict[str, float]]:
+    """Choose the teaser's moments and describe it as an edit list (no rendering)."""
+    from worker import music as music_beds
+    from worker import ranking, reframe, timeline
+    from worker.graph import output_size
+
+    timings: dict[str, float] = {}
+    stage = on_progress or (lambda _s: (lambda _f: None))
+    analysis = None
+    t0 = time.perf_counter()
+    if timeline_rows is not None or timeline_path is not None:
+        tl = (timeline.parse_timeline(timeline_path) if timeline_path is not None
+              else timeline.timeline_from_rows(list(timeline_rows or [])))
+        tl.check_within(info.duration)
+        selection = ranking.rank_session(tl, info.duration, target=target_seconds)
+        notes = list(tl.warnings)
+    else:
+        from worker import analysis as footage_analysis
+        from worker import footage_ranking
+
+        analysis = _load_or_analyse(info, analysis_path, stage("analyse"))
+        timings["analyse"] = round(time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds)
+        notes = []
+        del footage_analysis
+    segments: list[Segment] = list(selection.segments)
+    if analysis is not None:
+        segments = [replace(s, crop=reframe.crop_for_segment(analysis, s, info.width, info.height))
+                    for s in segments]
+    crop_w = min((s.crop.w for s in segments if s.crop), default=_centre_crop_width(info))
+    crop_h = min((s.crop.h for s in segments if s.crop), default=info.height)
+    width, height = output_size(crop_w, crop_h)
+    bed = None if music == "none" else (
+        music_beds.pick(info.path) if music == "auto" else music_beds.check(music))
+    edit = EditList(
+        source=Source(path=info.path, width=info.width, height=info.height,
+                      duration=info.duration, has_audio=info.has_audio, fps=info.fps,
+                      interlaced=info.interlaced),
+        segments=tuple(segments),
+        output=Output(width=width, height=height),
+        sticker=Sticker(sticker_text) if sticker_text else None,
+        music=bed,
+        poster_at=min(1.0, max(0.0, segments[0].duration / 2)),
+        short_source=selection.short_source,
+        notes=tuple([*notes, *selection.notes]),
+    )
+    timings["rank"] = round(time.perf_counter() - t0, 3)
+    stage("rank")(1.0)
+    return edit, timings
+
+
+def _centre_crop_width(info: MediaInfo) -> int:
+    """Width of the centred 9:16 crop of the source (its full width when narrower)."""
+    return min(info.width, int(info.height * 9 / 16))
+
+
+def _load_or_analyse(info: MediaInfo, analysis_path: Path | None,
+                     on_progress: Callable[[float], None]) -> Any:
+    from worker import analysis
+
+    if analysis_path is not None and analysis_path.exists():
+        return analysis.Analysis.load(analysis_path)
+    result = analysis.analyse(info.path, on_progress=on_progress)
+    if analysis_path is not None:
+        result.save(analysis_path)
+    return result
+
+
+def render_edit_list(edit: EditList, out_video: Path, out_poster: Path, *,
+                     on_progress: Callable[[float], None] | None = None) -> Any:
+    """Render a saved or freshly planned edit list (one ffmpeg run, verified)."""
+    from worker.render import render
+
+    return render(edit, out_video, out_poster, on_progress=on_progress)
+
+
+def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
+                timeline_rows: Sequence[Mapping[str, Any]] | None = None,
+                timeline_path: Path | None = None, analysis_path: Path | None = None,
+                sticker_text: str | None = None, target_seconds: float = 40.0,
+                music: str = "auto", edit_list_path: Path | None = None,
+                on_progress: Progress | None = None) -> TeaserReport:
+    """Cut and render one teaser from ``recording``; with a timeline the moments are
+    ranked by GMV and interaction, without one from picture and sound alone.
+
+    Raises ``InputError`` for bad input (permanent) and ``RenderError``/``FfmpegError``
+    when rendering fails (possibly transient). Nothing is left at ``out_video`` on failure.
+    """
+    stage = _staged(on_progress)
+    started = time.perf_counter()
+    t0 = time.perf_counter()
+    info = probe(recording)
+    timings = {"probe": round(time.perf_counter() - t0, 3)}
+    stage("probe")(1.0)
+    edit, plan_timings = plan_teaser(
+        info, timeline_rows=timeline_rows, timeline_path=timeline_path,
+        analysis_path=analysis_path, sticker_text=sticker_text,
+        target_seconds=target_seconds, music=music, on_progress=stage)
+    timings.update(plan_timings)
+    if edit_list_path is not None:
+        edit.save(edit_list_path)
+    t0 = time.perf_counter()
+    result = render_edit_list(edit, out_video, out_poster, on_progress=stage("render"))
+    timings["render"] = round(time.perf_counter() - t0, 3)
+    timings["total"] = round(time.perf_counter() - started, 3)
+    return report_for(edit, result, timings, edit_list_path)
+
+
+def report_for(edit: EditList, result: Any, timings: dict[str, float],
+               edit_list_path: Path | None = None) -> TeaserReport:
+    """The report of a rendered edit list."""
+    return TeaserReport(
+        output=str(result.video), poster=str(result.poster),
+        duration_s=round(float(result.duration), 3), width=result.width, height=result.height,
+        segments=[{"start": round(s.start, 3), "end": round(s.end, 3),
+                   "score": round(s.score, 3), "reason": s.reason} for s in edit.segments],
+        timings_s=timings, short_source=edit.short_source, notes=list(edit.notes),
+        edit_list=str(edit_list_path) if edit_list_path else None)
