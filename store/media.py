@@ -1,0 +1,77 @@
+"""Media files on disk under MEDIA_ROOT, always under names we choose.
+
+Uploads: ``uploads/<uuid>.bin`` (the client's file name never reaches a path); teaser
+renders: ``teasers/<teaser_id>/r<revision>.mp4`` and ``.jpg``. Paths stored in the
+database are relative to the root, so the media store can move between machines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+CHUNK_BYTES = 1024 * 1024
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class UploadTooLarge(Exception):
+    """The stream went past the size limit; the partial file has been removed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"upload exceeds {limit} bytes")
+        self.limit = limit
+
+
+class MediaStore:
+    """Paths under ``root`` for uploads and teaser renders, plus a chunked writer."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+
+    def absolute(self, relative: str) -> Path:
+        """The absolute path of a stored relative path; refuses anything leaving the root."""
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root):
+            raise ValueError(f"path {relative!r} leaves the media root")
+        return path
+
+    def new_upload_path(self) -> str:
+        """A fresh relative path for an upload, named by a uuid."""
+        return f"uploads/{uuid.uuid4().hex}.bin"
+
+    def teaser_paths(self, teaser_id: str, revision: int) -> tuple[str, str]:
+        """Relative (video, poster) paths of a teaser's revision."""
+        if not _ID.match(teaser_id) or revision < 1:
+            raise ValueError("teaser id must be a uuid hex and revision >= 1")
+        base = f"teasers/{teaser_id}/r{revision}"
+        return f"{base}.mp4", f"{base}.jpg"
+
+    def write_stream(self, relative: str, chunks: Iterable[bytes], limit: int) -> int:
+        """Write ``chunks`` to ``relative`` through a temporary file, never holding the
+        whole upload in memory; returns the byte count. Past ``limit`` bytes the partial
+        file is removed and ``UploadTooLarge`` raised."""
+        target = self.absolute(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.part")
+        written = 0
+        try:
+            with open(tmp, "wb") as out:
+                for chunk in chunks:
+                    if not chunk:
+                        continue
+                    written += len(chunk)
+                    if written > limit:
+                        raise UploadTooLarge(limit)
+                    out.write(chunk)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return written
+
+    def remove(self, relative: str | None) -> None:
+        """Delete a stored file if present."""
+        if relative:
+            self.absolute(relative).unlink(missing_ok=True)

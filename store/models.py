@@ -1,0 +1,333 @@
+"""Tables. The database is the source of truth; Redis only carries work.
+
+Ids are uuid4 hex strings (the caller never chooses them); datetimes are tz-aware UTC
+(``UTCDateTime`` turns SQLite's naive values back into aware ones); states are ``str``
+Enums stored as their values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    """A fresh uuid4 hex id (32 characters, safe in RQ job ids and file names)."""
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    """Now, tz-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored in UTC; naive values are refused so no local time leaks in."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite keeps no offset; we only ever wrote UTC
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _enum(cls: type[StrEnum]) -> SAEnum:
+    return SAEnum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=24,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class TeaserStatus(StrEnum):
+    """Lifecycle of a teaser row."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class FootageStatus(StrEnum):
+    """Lifecycle of an upload."""
+
+    UPLOADED = "uploaded"
+    READY = "ready"
+    REJECTED = "rejected"
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Seller(Base):
+    """A shop (or, for the hub, a creator). ``show_in_hub`` is the privacy switch."""
+
+    __tablename__ = "sellers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    account_type: Mapped[str] = mapped_column(String(24), default="official")
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+    lang: Mapped[str] = mapped_column(String(8), default="id")
+    currency: Mapped[str] = mapped_column(String(3), default="IDR")
+    show_in_hub: Mapped[bool] = mapped_column(Boolean, default=True)
+    privacy_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiKey(Base):
+    """A hashed API key; the clear key is shown once, when created."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    is_ops: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    seller: Mapped[Seller] = relationship(lazy="joined")
+
+
+class Product(Base):
+    """An item of a shop's catalogue (what product management says about it)."""
+
+    __tablename__ = "products"
+
+    seller_id: Mapped[str] = mapped_column(
+        ForeignKey("sellers.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PromotionToolRow(Base):
+    """A shop's promotion tool; ``product_ids`` are the products it is bound to."""
+
+    __tablename__ = "promotion_tools"
+
+    seller_id: Mapped[str] = mapped_column(
+        ForeignKey("sellers.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    product_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Footage(Base):
+    """An uploaded recording. ``path`` is a uuid path under MEDIA_ROOT; the client's
+    file name is metadata only."""
+
+    __tablename__ = "footage"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
+    status: Mapped[FootageStatus] = mapped_column(
+        _enum(FootageStatus), default=FootageStatus.UPLOADED
+    )
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    path: Mapped[str] = mapped_column(String(255))
+    original_filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    probe: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    analysis_path: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class LiveSession(Base):
+    """A past (or running) LIVE session: metadata, per-minute timeline rows, recording.
+
+    ``gmv_minor`` and ``interaction_rate`` are denormalised from the timeline totals so
+    the source picker and the hub can sort in SQL.
+    """
+
+    __tablename__ = "live_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    account_type: Mapped[str] = mapped_column(String(24), default="official")
+    category: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    currency: Mapped[str] = mapped_column(String(3), default="IDR")
+    timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    footage_id: Mapped[str | None] = mapped_column(
+        ForeignKey("footage.id", ondelete="SET NULL"), nullable=True
+    )
+    totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    gmv_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    views: Mapped[int] = mapped_column(BigInteger, default=0)
+    viewers: Mapped[int] = mapped_column(BigInteger, default=0)
+    interaction_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    conversion_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    violations: Mapped[int] = mapped_column(Integer, default=0)
+    products: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    events: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_live_sessions_seller_gmv", "seller_id", "gmv_minor"),)
+
+
+class Plan(Base):
+    """A LIVE plan. Event details are locked after creation (domain.plans)."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(8), default="id")
+    duration_s: Mapped[int] = mapped_column(Integer)
+    product_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    chosen_tool_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    bound_tool_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    auto_teasers: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_teaser_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Teaser(Base):
+    """A teaser and its latest render. ``video_path``/``poster_path`` point at the last
+    VERIFIED render; a regeneration renders revision ``revision`` to new paths and swaps
+    only on success."""
+
+    __tablename__ = "teasers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
+    status: Mapped[TeaserStatus] = mapped_column(
+        _enum(TeaserStatus), default=TeaserStatus.QUEUED, index=True
+    )
+    stage: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    source_kind: Mapped[str] = mapped_column(String(16))
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("live_sessions.id", ondelete="SET NULL"), nullable=True
+    )
+    footage_id: Mapped[str | None] = mapped_column(
+        ForeignKey("footage.id", ondelete="SET NULL"), nullable=True
+    )
+    plan_id: Mapped[str | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    slot: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    template_version: Mapped[str] = mapped_column(String(32), default="1")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    video_path: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    poster_path: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Posting: what the seller must give before posting, and when.
+    caption: Mapped[str | None] = mapped_column(Text, nullable=True)
+    preferences: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    post_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_teasers_template_status", "template_version", "status"),)
+
+
+class TeaserMetric(Base):
+    """One hourly reading of a posted teaser's performance."""
+
+    __tablename__ = "teaser_metrics"
+
+    teaser_id: Mapped[str] = mapped_column(
+        ForeignKey("teasers.id", ondelete="CASCADE"), primary_key=True
+    )
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    views: Mapped[int] = mapped_column(BigInteger, default=0)
+    new_viewers: Mapped[int] = mapped_column(BigInteger, default=0)
+    new_followers: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RegenerationBatch(Base):
+    """An ops regeneration of a selection; ``selection_key`` makes the same selection
+    find the same batch."""
+
+    __tablename__ = "regeneration_batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    selection: Mapped[dict[str, Any]] = mapped_column(JSON)
+    selection_key: Mapped[str] = mapped_column(String(64), unique=True)
+    template_version: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RegenerationItem(Base):
+    """A teaser revision queued by a batch."""
+
+    __tablename__ = "regeneration_items"
+
+    batch_id: Mapped[str] = mapped_column(
+        ForeignKey("regeneration_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    teaser_id: Mapped[str] = mapped_column(
+        ForeignKey("teasers.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("teaser_id", "revision", name="uq_regen_teaser_revision"),)
