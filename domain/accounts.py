@@ -1,0 +1,103 @@
+"""Accounts: which TikTok account may be linked for LIVE selling, affiliate creator
+requirements, and who may see whose resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from domain.errors import AccountNotLinkable, CreatorNotEligible
+
+AFFILIATE_MIN_AGE = 18
+AFFILIATE_MIN_FOLLOWERS_EXCLUSIVE = 5_000  # "more than 5,000": 5,000 is not enough
+
+
+class AccountType(StrEnum):
+    """Kind of TikTok account; only OFFICIAL links to a shop for LIVE selling."""
+
+    OFFICIAL = "official"
+    AFFILIATE = "affiliate"
+    MARKETING = "marketing"
+
+
+class Role(StrEnum):
+    """Who is acting."""
+
+    SELLER = "seller"
+    OPS = "ops"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller of a rule: a seller (with its id) or ops (acts across sellers)."""
+
+    role: Role
+    seller_id: str | None = None
+
+
+def link_refusal_reason(account_type: AccountType, has_unresolved_sanction: bool) -> str | None:
+    """Why the account cannot be linked for LIVE selling, or ``None`` when it can."""
+    if account_type is AccountType.AFFILIATE:
+        return (
+            "This is an affiliate account. LIVE selling links only the shop's official "
+            "account; link the official account instead."
+        )
+    if account_type is AccountType.MARKETING:
+        return (
+            "This is a marketing account. LIVE selling currently supports only the shop's "
+            "official account; link the official account instead."
+        )
+    if has_unresolved_sanction:
+        return (
+            "The shop has an unresolved violation sanction. Wait until the sanction is "
+            "resolved, then link the official account again."
+        )
+    return None
+
+
+def ensure_linkable(account_type: AccountType, has_unresolved_sanction: bool) -> None:
+    """Raise ``AccountNotLinkable`` with the reason unless an official account of a shop
+    without an unresolved sanction."""
+    reason = link_refusal_reason(account_type, has_unresolved_sanction)
+    if reason is not None:
+        raise AccountNotLinkable(reason)
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Completed years between ``birth_date`` and ``today`` (a 29 Feb birthday counts on
+    1 Mar in non-leap years)."""
+    years = today.year - birth_date.year
+    if (today.month, today.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def creator_refusal_reason(age_years: int, followers: int) -> str | None:
+    """Why an affiliate creator is not eligible (at least 18 years old and more than
+    5,000 followers), or ``None`` when eligible. Merchants need no follower minimum, so
+    this applies to affiliate creators only."""
+    problems = []
+    if age_years < AFFILIATE_MIN_AGE:
+        problems.append(f"be at least {AFFILIATE_MIN_AGE} years old")
+    if followers <= AFFILIATE_MIN_FOLLOWERS_EXCLUSIVE:
+        problems.append(
+            f"have more than {AFFILIATE_MIN_FOLLOWERS_EXCLUSIVE:,} followers (now {followers:,})"
+        )
+    if not problems:
+        return None
+    return "Affiliate creators must " + " and ".join(problems) + "."
+
+
+def ensure_creator_eligible(age_years: int, followers: int) -> None:
+    """Raise ``CreatorNotEligible`` with what is missing unless the creator qualifies."""
+    reason = creator_refusal_reason(age_years, followers)
+    if reason is not None:
+        raise CreatorNotEligible(reason)
+
+
+def can_access(actor: Actor, owner_seller_id: str) -> bool:
+    """A seller sees and changes only its own resources; ops act across sellers."""
+    if actor.role is Role.OPS:
+        return True
+    return actor.seller_id is not None and actor.seller_id == owner_seller_id

@@ -1,0 +1,87 @@
+"""Named errors of the domain rules.
+
+Every rule that refuses something raises a :class:`DomainError` subclass whose
+``message`` tells the seller (or the integrating team) what to do next. The API maps
+them to problem+json using ``code`` (stable, machine-readable) and ``message``.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every rule violation; carries an actionable, human-readable message."""
+
+    code: str = "domain_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidValue(DomainError):
+    """A value is malformed (naive datetime, negative counter, empty title, ...)."""
+
+    code = "invalid_value"
+
+
+class UnknownTimeZone(InvalidValue):
+    """The time zone is not an IANA zone name that zoneinfo knows."""
+
+    code = "unknown_time_zone"
+
+
+class UnsupportedLanguage(InvalidValue):
+    """The wording language is not one the service writes."""
+
+    code = "unsupported_language"
+
+
+class CurrencyMismatch(DomainError):
+    """Two amounts in different currencies were combined."""
+
+    code = "currency_mismatch"
+
+
+class AccountNotLinkable(DomainError):
+    """The TikTok account cannot be linked to the shop for LIVE selling."""
+
+    code = "account_not_linkable"
+
+
+class CreatorNotEligible(DomainError):
+    """An affiliate creator does not meet the age or follower minimum."""
+
+    code = "creator_not_eligible"
+
+
+class PlanInvalid(DomainError):
+    """A LIVE plan's fields break a rule (products, promotion tools, schedule)."""
+
+    code = "plan_invalid"
+
+
+class PlanDetailsLocked(DomainError):
+    """Title, description, start or duration were changed after the plan was created."""
+
+    code = "plan_details_locked"
+
+
+class TeaserRefused(DomainError):
+    """A teaser cannot be created, scheduled or posted as asked."""
+
+    code = "teaser_refused"
+
+
+class PeriodInvalid(DomainError):
+    """A reporting period is malformed or a comparison is not offered for it."""
+
+    code = "period_invalid"
+
+
+class HubAccessDenied(DomainError):
+    """The creator cannot browse the Inspiration Hub's LIVE list (privacy is off)."""
+
+    code = "hub_access_denied"

@@ -1,0 +1,129 @@
+"""Exact money: integer minor units plus an ISO 4217 currency code. No floats, ever."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from domain.errors import CurrencyMismatch, InvalidValue
+
+# ISO 4217 minor-unit exponents for the currencies of the markets we serve; any other
+# well-formed code defaults to 2. (IDR is 2 in ISO 4217 even though prices are shown
+# without cents; the platform export carries IDR in whole rupiah, which the caller
+# converts with ``Money.of``.)
+_EXPONENTS: dict[str, int] = {
+    "IDR": 2,
+    "USD": 2,
+    "GBP": 2,
+    "EUR": 2,
+    "MYR": 2,
+    "THB": 2,
+    "PHP": 2,
+    "SGD": 2,
+    "VND": 0,
+    "JPY": 0,
+    "KRW": 0,
+}
+
+
+def minor_unit_exponent(currency: str) -> int:
+    """Number of decimal places of ``currency``'s minor unit (ISO 4217)."""
+    return _EXPONENTS.get(currency, 2)
+
+
+@dataclass(frozen=True, order=False)
+class Money:
+    """An amount in integer minor units of an ISO 4217 currency (``amount`` 150000 IDR =
+    Rp 1.500,00). Adding or comparing different currencies raises ``CurrencyMismatch``."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise InvalidValue(
+                f"Money amount must be an integer number of minor units, got {self.amount!r}."
+            )
+        code = self.currency
+        if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
+            raise InvalidValue(
+                f"Currency must be a three-letter ISO 4217 code such as IDR, got {code!r}."
+            )
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """Zero in ``currency``."""
+        return cls(0, currency)
+
+    @classmethod
+    def of(cls, value: Decimal | int | str, currency: str) -> Money:
+        """Money from a major-unit amount (``Money.of("1500.5", "IDR")``), exact; refuses
+        more decimals than the currency's minor unit has."""
+        if isinstance(value, float):
+            raise InvalidValue("Give money as a string, int or Decimal, never a float.")
+        exponent = minor_unit_exponent(currency)
+        minor = Decimal(value) * (Decimal(10) ** exponent)
+        if minor != minor.to_integral_value():
+            raise InvalidValue(f"{value} {currency} has more than {exponent} decimal places.")
+        return cls(int(minor), currency)
+
+    def to_decimal(self) -> Decimal:
+        """The amount in major units, exact."""
+        return Decimal(self.amount).scaleb(-minor_unit_exponent(self.currency))
+
+    def _same(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise CurrencyMismatch(
+                f"Cannot combine {self.currency} with {other.currency}; "
+                "convert to one currency first."
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    def scaled(self, factor: Fraction | int) -> Money:
+        """This amount times an exact ``factor``, rounded half-to-even to the minor unit."""
+        return Money(round_half_even(Fraction(self.amount) * Fraction(factor)), self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.to_decimal()} {self.currency}"
+
+
+def round_half_even(value: Fraction) -> int:
+    """``value`` rounded to the nearest integer, ties to even (banker's rounding), exact."""
+    quotient, remainder = divmod(value.numerator, value.denominator)
+    twice = 2 * remainder
+    if twice > value.denominator or (twice == value.denominator and quotient % 2 == 1):
+        quotient += 1
+    return quotient
+
+
+def total(amounts: Iterable[Money], currency: str) -> Money:
+    """Sum of ``amounts`` (zero in ``currency`` when empty); refuses mixed currencies."""
+    result = Money.zero(currency)
+    for amount in amounts:
+        result = result + amount
+    return result

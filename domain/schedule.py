@@ -1,0 +1,189 @@
+"""Teaser schedule: how many teasers, when to post them, and what a post needs.
+
+1-4 teasers per LIVE session, at least 2 recommended: one posted 1 day before the start
+(same local wall-clock time, so DST does not shift it) and one 1 hour before. Posting
+more than 7 days ahead is refused. A teaser is not a shopping video: it carries no
+product links, and only a teaser linked to a plan gets the LIVE time sticker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.errors import TeaserRefused
+from domain.plans import LivePlan
+from domain.timezones import shift_wall_clock, to_utc
+from domain.wording import (
+    day_before_text,
+    hour_before_text,
+    live_sticker_text,
+    post_at_text,
+)
+
+MIN_TEASERS_PER_SESSION = 1
+MAX_TEASERS_PER_SESSION = 4
+RECOMMENDED_TEASERS = 2
+POSTING_WINDOW = timedelta(days=7)
+CAPTION_MAX_CHARS = 2_200
+CAPTION_EDIT_WINDOW = timedelta(days=7)  # seed: caption and cover editable once a day for 7 days
+CAPTION_EDIT_INTERVAL = timedelta(days=1)
+# A post counts for a recommended slot when it is this close to the slot's time.
+SLOT_TOLERANCE: dict[str, timedelta] = {
+    "day_before": timedelta(hours=6),
+    "hour_before": timedelta(minutes=30),
+}
+
+
+class PostSlot(StrEnum):
+    """The two recommended post times."""
+
+    DAY_BEFORE = "day_before"
+    HOUR_BEFORE = "hour_before"
+
+
+class Visibility(StrEnum):
+    """Who can view the posted teaser."""
+
+    EVERYONE = "everyone"
+    FRIENDS = "friends"
+    ONLY_ME = "only_me"
+
+
+class TeaserSource(StrEnum):
+    """Where a teaser's footage comes from."""
+
+    PAST_SESSION = "past_session"
+    UPLOAD = "upload"
+
+
+@dataclass(frozen=True)
+class PostingPreferences:
+    """Video preferences the seller must give before posting; none has a default."""
+
+    visibility: Visibility
+    allow_comments: bool
+    allow_duet: bool
+    allow_stitch: bool
+
+
+@dataclass(frozen=True)
+class RecommendedPost:
+    """A recommended post time (UTC) with its sticker and the schedule line to show."""
+
+    slot: PostSlot
+    post_at: datetime
+    sticker_text: str
+    schedule_text: str
+
+
+def slot_time(slot: PostSlot, start: datetime, tz: str) -> datetime:
+    """UTC time of ``slot``: the day before at the same local clock time, or 1 h before."""
+    if slot is PostSlot.DAY_BEFORE:
+        return shift_wall_clock(start, tz, days=-1)
+    return to_utc(start, "LIVE start") - timedelta(hours=1)
+
+
+def recommended_posts(start: datetime, tz: str, lang: str = "id") -> tuple[RecommendedPost, ...]:
+    """The two recommended posts for a LIVE at ``start`` in ``tz``: 1 day before ("Besok
+    19.00 WIB") and 1 hour before ("1 jam lagi"), earliest first."""
+    day = slot_time(PostSlot.DAY_BEFORE, start, tz)
+    hour = slot_time(PostSlot.HOUR_BEFORE, start, tz)
+    return (
+        RecommendedPost(
+            PostSlot.DAY_BEFORE, day, day_before_text(start, tz, lang), post_at_text(day, tz, lang)
+        ),
+        RecommendedPost(
+            PostSlot.HOUR_BEFORE, hour, hour_before_text(lang), post_at_text(hour, tz, lang)
+        ),
+    )
+
+
+def earliest_post_time(start: datetime) -> datetime:
+    """The earliest a teaser for a LIVE at ``start`` may be posted: 7 days before."""
+    return to_utc(start, "LIVE start") - POSTING_WINDOW
+
+
+def slot_covered(slot: PostSlot, start: datetime, tz: str, post_times: Iterable[datetime]) -> bool:
+    """Whether a post (posted or scheduled) lies within the slot's tolerance (day before:
+    +/- 6 h; hour before: +/- 30 min)."""
+    at = slot_time(slot, start, tz)
+    tolerance = SLOT_TOLERANCE[slot.value]
+    return any(abs(to_utc(t, "post time") - at) <= tolerance for t in post_times)
+
+
+def ensure_teaser_capacity(teasers_for_session: int) -> None:
+    """Refuse a fifth teaser for one LIVE session."""
+    if teasers_for_session >= MAX_TEASERS_PER_SESSION:
+        raise TeaserRefused(
+            f"A LIVE session can have at most {MAX_TEASERS_PER_SESSION} teasers; it already "
+            f"has {teasers_for_session}. Delete one to add another."
+        )
+
+
+def check_post(
+    *,
+    caption: str | None,
+    preferences: PostingPreferences | None,
+    post_at: datetime,
+    now: datetime,
+    live_start: datetime | None,
+    teasers_for_session: int,
+    product_links: Sequence[str] = (),
+) -> None:
+    """Refuse (``TeaserRefused``) a post that lacks a caption (max 2,200 characters) or
+    video preferences, carries product links, is in the past, is not before the LIVE
+    start, is more than 7 days ahead of it, or would be the fifth for the session.
+    ``teasers_for_session`` counts the session's other posted or scheduled teasers."""
+    if product_links:
+        raise TeaserRefused(
+            "A teaser carries no product links (it is not a shopping video); remove them."
+        )
+    if caption is None or not caption.strip():
+        raise TeaserRefused("Write a caption before posting the teaser.")
+    if len(caption) > CAPTION_MAX_CHARS:
+        raise TeaserRefused(
+            f"The caption has {len(caption):,} characters; shorten it to "
+            f"{CAPTION_MAX_CHARS:,} at most."
+        )
+    if preferences is None:
+        raise TeaserRefused(
+            "Choose the video preferences before posting: who can view (everyone, friends, "
+            "only me) and whether comments, duet and stitch are allowed."
+        )
+    at = to_utc(post_at, "post time")
+    if at < to_utc(now, "current time"):
+        raise TeaserRefused("The post time has passed; pick a time from now on.")
+    if live_start is not None:
+        start = to_utc(live_start, "LIVE start")
+        if at >= start:
+            raise TeaserRefused("A teaser is posted before the LIVE starts; pick an earlier time.")
+        if at < earliest_post_time(start):
+            raise TeaserRefused(
+                "Teasers can be posted at most 7 days before the LIVE; pick a time from "
+                f"{earliest_post_time(start).isoformat()} on."
+            )
+    ensure_teaser_capacity(teasers_for_session)
+
+
+def sticker_text(plan: LivePlan | None, lang: str = "id") -> str | None:
+    """The LIVE time sticker for a teaser linked to ``plan``; ``None`` for a teaser
+    posted outside a plan (it gets no sticker)."""
+    if plan is None:
+        return None
+    return live_sticker_text(plan.start, plan.time_zone, lang)
+
+
+def caption_edit_refusal(
+    posted_at: datetime, last_edit_at: datetime | None, now: datetime
+) -> str | None:
+    """Why the caption and cover of a posted teaser cannot be edited now (seed rule: once a
+    day, within 7 days of posting), or ``None`` when they can."""
+    at = to_utc(now, "current time")
+    if at - to_utc(posted_at, "post time") > CAPTION_EDIT_WINDOW:
+        return "Caption and cover can be edited only within 7 days after posting."
+    if last_edit_at is not None and at - to_utc(last_edit_at, "edit time") < CAPTION_EDIT_INTERVAL:
+        return "Caption and cover can be edited once a day; try again 24 hours after the last edit."
+    return None
