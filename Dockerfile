@@ -11,7 +11,7 @@ COPY api ./api
 COPY store ./store
 COPY cuplik ./cuplik
 COPY media ./media
-RUN pip install . && useradd --create-home cuplik && mkdir -p /app/var && chown cuplik /app/var
+RUN pip install -e . && useradd --create-home cuplik && mkdir -p /app/var && chown cuplik /app/var
 USER cuplik
 EXPOSE 8000
 CMD ["cuplik", "serve", "--host", "0.0.0.0", "--port", "8000"]
