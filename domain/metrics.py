@@ -1,0 +1,209 @@
+"""Per-session LIVE metrics from the platform's timeline export.
+
+A timeline is a sequence of buckets (any width, usually one minute), each a mapping
+``{column: number}`` with the columns of ``COUNTER_COLUMNS`` (missing columns count 0,
+unknown columns are ignored). ``gmv`` is in integer minor units of the session's
+currency, gross at the payment stage: later returns, refunds and cancellations are
+*not* subtracted. ``interacting_viewers`` is the platform's own count of viewers who
+commented, liked, shared or followed, when the export has it.
+
+Every ratio whose denominator is zero is "no data": ``None``, never an error or
+infinity. Rates are exact ``Fraction``s (``as_percent`` turns one into a display
+percentage); money is ``Money``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+from domain.errors import InvalidValue
+from domain.money import Money
+
+COUNTER_COLUMNS: tuple[str, ...] = (
+    "views",
+    "viewers",
+    "room_impressions",
+    "room_enters",
+    "product_impressions",
+    "product_clicks",
+    "gmv",
+    "orders",
+    "items_sold",
+    "customers",
+    "comments",
+    "likes",
+    "shares",
+    "new_followers",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("interacting_viewers",)
+
+
+@dataclass(frozen=True)
+class SessionTotals:
+    """The summed counters of one or more sessions. ``gmv`` is in minor units.
+
+    ``viewers``, ``customers`` and ``interacting_viewers`` are distinct counts per bucket;
+    their sum over buckets is an upper bound of the session's distinct count. When the
+    platform gives the session-level figure, set it with ``with_session_counts``.
+    """
+
+    views: int = 0
+    viewers: int = 0
+    room_impressions: int = 0
+    room_enters: int = 0
+    product_impressions: int = 0
+    product_clicks: int = 0
+    gmv: int = 0
+    orders: int = 0
+    items_sold: int = 0
+    customers: int = 0
+    comments: int = 0
+    likes: int = 0
+    shares: int = 0
+    new_followers: int = 0
+    interacting_viewers: int | None = None
+
+    @property
+    def interactions(self) -> int:
+        """Comments + likes + shares + new followers (the fallback interaction count)."""
+        return self.comments + self.likes + self.shares + self.new_followers
+
+    def __add__(self, other: SessionTotals) -> SessionTotals:
+        summed = {c: getattr(self, c) + getattr(other, c) for c in COUNTER_COLUMNS}
+        both = self.interacting_viewers is not None and other.interacting_viewers is not None
+        interacting = (
+            (self.interacting_viewers or 0) + (other.interacting_viewers or 0) if both else None
+        )
+        return SessionTotals(**summed, interacting_viewers=interacting)
+
+
+def _counter(column: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
+        raise InvalidValue(f"Timeline column {column!r} must be a number, got {value!r}.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidValue(f"Timeline column {column!r} must be finite, got {value!r}.")
+    if value != int(value):
+        raise InvalidValue(
+            f"Timeline column {column!r} must be a whole number (GMV in minor units), "
+            f"got {value!r}."
+        )
+    if value < 0:
+        raise InvalidValue(f"Timeline column {column!r} cannot be negative, got {value!r}.")
+    return int(value)
+
+
+def totals_from_timeline(buckets: Iterable[Mapping[str, object]]) -> SessionTotals:
+    """Sum a session's timeline buckets into ``SessionTotals`` (an empty timeline gives
+    all zeros). Refuses negative, fractional or non-numeric counters."""
+    sums = dict.fromkeys(COUNTER_COLUMNS, 0)
+    interacting: int | None = None
+    for bucket in buckets:
+        for column in COUNTER_COLUMNS:
+            if column in bucket:
+                sums[column] += _counter(column, bucket[column])
+        if "interacting_viewers" in bucket:
+            count = _counter("interacting_viewers", bucket["interacting_viewers"])
+            interacting = (interacting or 0) + count
+    return SessionTotals(**sums, interacting_viewers=interacting)
+
+
+def with_session_counts(
+    totals: SessionTotals,
+    *,
+    viewers: int | None = None,
+    customers: int | None = None,
+    interacting_viewers: int | None = None,
+) -> SessionTotals:
+    """``totals`` with the platform's session-level distinct counts where given."""
+    changes: dict[str, int] = {}
+    for name, value in (
+        ("viewers", viewers),
+        ("customers", customers),
+        ("interacting_viewers", interacting_viewers),
+    ):
+        if value is not None:
+            changes[name] = _counter(name, value)
+    return replace(totals, **changes)
+
+
+def ratio(numerator: int, denominator: int) -> Fraction | None:
+    """``numerator / denominator`` exactly, or ``None`` (no data) when the denominator is 0."""
+    return None if denominator == 0 else Fraction(numerator, denominator)
+
+
+def gpm(gmv: Money, product_impressions: int) -> Money | None:
+    """GMV per thousand product impressions: GMV / product impressions x 1000, rounded
+    half-to-even to the minor unit; ``None`` without impressions."""
+    if product_impressions == 0:
+        return None
+    return gmv.scaled(Fraction(1000, product_impressions))
+
+
+def enter_room_rate(totals: SessionTotals) -> Fraction | None:
+    """Room enters / room impressions (15 of 100 entered: 15 %)."""
+    return ratio(totals.room_enters, totals.room_impressions)
+
+
+def conversion_rate(totals: SessionTotals) -> Fraction | None:
+    """Customers / viewers."""
+    return ratio(totals.customers, totals.viewers)
+
+
+def interaction_rate(totals: SessionTotals) -> Fraction | None:
+    """Interacting viewers / viewers when the platform gives that count; otherwise
+    (comments + likes + shares + new followers) / views, capped at 100 %."""
+    if totals.interacting_viewers is not None:
+        return ratio(totals.interacting_viewers, totals.viewers)
+    fallback = ratio(totals.interactions, totals.views)
+    return None if fallback is None else min(fallback, Fraction(1))
+
+
+def click_to_order_rate(totals: SessionTotals) -> Fraction | None:
+    """Orders / product clicks."""
+    return ratio(totals.orders, totals.product_clicks)
+
+
+@dataclass(frozen=True)
+class SessionMetrics:
+    """The metric table of SPEC.md for a session or a period."""
+
+    gmv: Money
+    orders: int
+    views: int
+    gpm: Money | None
+    enter_room_rate: Fraction | None
+    conversion_rate: Fraction | None
+    interaction_rate: Fraction | None
+    click_to_order_rate: Fraction | None
+
+
+def session_metrics(totals: SessionTotals, currency: str) -> SessionMetrics:
+    """All metrics of ``totals``; ``currency`` is the currency of ``totals.gmv``."""
+    gmv = Money(totals.gmv, currency)
+    return SessionMetrics(
+        gmv=gmv,
+        orders=totals.orders,
+        views=totals.views,
+        gpm=gpm(gmv, totals.product_impressions),
+        enter_room_rate=enter_room_rate(totals),
+        conversion_rate=conversion_rate(totals),
+        interaction_rate=interaction_rate(totals),
+        click_to_order_rate=click_to_order_rate(totals),
+    )
+
+
+def as_percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
+    """``rate`` as a percentage rounded half-to-even to ``places`` (15/100 -> 15.00)."""
+    if rate is None:
+        return None
+    exact = Decimal(rate.numerator * 100) / Decimal(rate.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def field_names() -> tuple[str, ...]:
+    """Names of the ``SessionTotals`` fields, for mapping to storage columns."""
+    return tuple(f.name for f in fields(SessionTotals))
