@@ -1,0 +1,307 @@
+"""RQ job entry points (enqueued by dotted name from ``api.gateway``).
+
+Thin by design: load the row, call the pipeline, record the outcome on the row, and let
+every exception propagate so RQ records the failure too. Permanent input errors fail
+fast (the job's remaining retries are cancelled); anything else is retried with back-off
+by RQ, and the row says so. A render writes to its own revision's paths and swaps the
+teaser's ``video_path``/``poster_path`` only after the output is verified, so a failed
+regeneration never takes away a working teaser.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from worker.errors import InputError, RenderError
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_CHARS = 2000
+
+
+@dataclass
+class JobContext:
+    """What a job needs from the outside world: the database and the media store."""
+
+    db: Any  # store.db.Database
+    media: Any  # store.media.MediaStore
+
+
+_context: JobContext | None = None
+_context_pid: int | None = None
+
+
+def configure(db: Any, media: Any) -> None:
+    """Use this database and media store in this process (tests, embedded workers)."""
+    global _context, _context_pid
+    _context, _context_pid = JobContext(db, media), os.getpid()
+
+
+def reset() -> None:
+    """Forget the configured context (the next job reads the environment again)."""
+    global _context, _context_pid
+    _context, _context_pid = None, None
+
+
+def context() -> JobContext:
+    """The process's context, built from the environment on first use. A forked work
+    horse gets its own engine: pooled connections must not cross a fork."""
+    global _context, _context_pid
+    if _context is not None and _context_pid != os.getpid():
+        # Inherited from the parent worker: drop (without closing) its pooled
+        # connections, which the parent still owns, and keep the configuration.
+        _context.db.engine.dispose(close=False)
+        _context_pid = os.getpid()
+    if _context is None:
+        from cuplik.settings import load_settings
+        from store.db import Database
+        from store.media import MediaStore
+
+        settings = load_settings()
+        configure(Database(settings.database_url), MediaStore(settings.media_root))
+    assert _context is not None
+    return _context
+
+
+def _current_job() -> Any | None:
+    from rq import get_current_job
+
+    return get_current_job()
+
+
+def _will_retry(job: Any | None) -> bool:
+    return job is not None and bool(job.retries_left)
+
+
+def _message(exc: BaseException) -> str:
+    # FfmpegError keeps ffmpeg's stderr tail in str(); the row gets the short message
+    # (the tail is in the RQ failure and the worker log for ops).
+    text = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
+    return text[:MAX_ERROR_CHARS]
+
+
+def _now() -> Any:
+    from store.models import utcnow
+
+    return utcnow()
+
+
+def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
+    """Render revision ``revision`` of teaser ``teaser_id`` and mark it ready (or failed
+    with a reason). A job for a revision that has been superseded does nothing."""
+    from store.models import Teaser, TeaserStatus
+    from worker.progress import Progress, teaser_row_writer
+
+    ctx, job = context(), _current_job()
+    with ctx.db.session() as session:
+        teaser = session.get(Teaser, teaser_id)
+        if teaser is None:
+            return {"skipped": "teaser no longer exists"}
+        if teaser.revision != revision:
+            return {"skipped": f"superseded by revision {teaser.revision}"}
+        video_rel, poster_rel = ctx.media.teaser_paths(teaser_id, revision)
+        if teaser.status == TeaserStatus.READY and teaser.video_path == video_rel:
+            return {"skipped": "already rendered"}
+        teaser.status, teaser.stage, teaser.progress = TeaserStatus.RUNNING, "starting", 0.0
+        teaser.attempts += 1
+        teaser.started_at, teaser.finished_at, teaser.error = _now(), None, None
+        if job is not None:
+            teaser.job_id = job.id
+
+    progress = Progress(teaser_row_writer(ctx.db, teaser_id, revision), job)
+    video, poster = ctx.media.absolute(video_rel), ctx.media.absolute(poster_rel)
+    try:
+        from worker.pipeline import make_teaser
+
+        with ctx.db.session() as session:
+            inputs = _render_inputs(session, session.get(Teaser, teaser_id), ctx.media)
+        report = make_teaser(inputs["recording"], video, poster,
+                             timeline_rows=inputs["timeline_rows"],
+                             analysis_path=inputs["analysis_path"],
+                             sticker_text=inputs["sticker_text"],
+                             target_seconds=inputs["target_seconds"], music=inputs["music"],
+                             on_progress=progress)
+        _verify(video, poster)
+    except InputError as exc:
+        if job is not None:
+            job.retries_left = 0  # a bad recording stays bad: no retry
+        _fail_teaser(teaser_id, revision, _message(exc), final=True)
+        raise
+    except Exception as exc:
+        final = not _will_retry(job)
+        reason = _message(exc)
+        if final:
+            reason = f"Rendering failed: {reason}. Ask for the teaser again; if it keeps " \
+                     "failing, contact support."
+        _fail_teaser(teaser_id, revision, reason, final=final)
+        raise
+    progress("done", 1.0)
+    return _finish_teaser(teaser_id, revision, video_rel, poster_rel, report.to_json())
+
+
+def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
+    """Resolve the recording, timeline and parameters of a teaser (raises InputError)."""
+    from store.models import Footage, FootageStatus, LiveSession
+
+    params = dict(teaser.params or {})
+    timeline_rows: list[dict[str, Any]] | None = None
+    footage_id = teaser.footage_id
+    if teaser.source_kind == "session":
+        live = session.get(LiveSession, teaser.session_id) if teaser.session_id else None
+        if live is None:
+            raise InputError("The LIVE session this teaser was cut from no longer exists; "
+                             "pick another past session.")
+        footage_id = live.footage_id
+        timeline_rows = list(live.timeline or [])
+        if footage_id is None:
+            raise InputError(f"The LIVE session {live.title!r} has no recording; upload its "
+                             "recording and link it to the session first.")
+    footage = session.get(Footage, footage_id) if footage_id else None
+    if footage is None:
+        raise InputError("The recording for this teaser no longer exists; upload it again.")
+    if footage.status == FootageStatus.REJECTED:
+        raise InputError(footage.reason or "The recording was rejected; upload another one.")
+    recording = media.absolute(footage.path)
+    if not recording.is_file():
+        raise InputError("The recording file is missing from storage; upload it again.")
+    analysis = None
+    if teaser.source_kind == "footage":
+        # The ingest job normally saved it; if not, the pipeline analyses and saves here.
+        analysis = (media.absolute(footage.analysis_path) if footage.analysis_path
+                    else recording.with_name(recording.stem + ".analysis.json"))
+    return {
+        "recording": recording, "timeline_rows": timeline_rows, "analysis_path": analysis,
+        "sticker_text": params.get("sticker_text"),
+        "target_seconds": float(params.get("target_seconds") or 40.0),
+        "music": str(params.get("music") or "auto"),
+    }
+
+
+def _verify(video: Path, poster: Path) -> None:
+    """The render's files exist and the video is a playable MP4 with a picture."""
+    from worker.probe import probe
+
+    if not poster.is_file() or poster.stat().st_size == 0:
+        raise RenderError(f"the poster {poster.name} was not written")
+    try:
+        info = probe(video, min_seconds=1.0)
+    except InputError as exc:  # our own output unreadable: a render failure, not the seller's
+        raise RenderError(f"the rendered teaser does not play back: {exc}") from exc
+    if info.width <= 0 or info.height <= info.width:
+        raise RenderError(f"the rendered teaser is {info.width}x{info.height}, not vertical")
+
+
+def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> None:
+    """Record a failed attempt: ``failed`` when final, back to ``queued`` when RQ retries.
+    The last verified video stays where it was."""
+    from store.models import Teaser, TeaserStatus
+
+    with context().db.session() as session:
+        teaser = session.get(Teaser, teaser_id)
+        if teaser is None or teaser.revision != revision:
+            return
+        teaser.error = reason
+        if final:
+            teaser.status, teaser.stage, teaser.finished_at = TeaserStatus.FAILED, "failed", _now()
+        else:
+            teaser.status, teaser.stage = TeaserStatus.QUEUED, "waiting to retry"
+            teaser.progress = 0.0
+
+
+def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: str,
+                   report: dict[str, Any]) -> dict[str, Any]:
+    """Swap in the verified render and mark the teaser ready; remove the replaced files."""
+    from store.models import Teaser, TeaserStatus
+
+    ctx = context()
+    old: tuple[str | None, str | None] = (None, None)
+    with ctx.db.session() as session:
+        teaser = session.get(Teaser, teaser_id, with_for_update=True)
+        if teaser is None or teaser.revision != revision:
+            # Superseded while rendering: this output will never be served.
+            ctx.media.remove(video_rel)
+            ctx.media.remove(poster_rel)
+            return {"skipped": "superseded while rendering"}
+        old = (teaser.video_path, teaser.poster_path)
+        report = {**report, "output": video_rel, "poster": poster_rel, "revision": revision}
+        report.pop("edit_list", None)
+        teaser.video_path, teaser.poster_path, teaser.report = video_rel, poster_rel, report
+        teaser.status, teaser.stage, teaser.progress = TeaserStatus.READY, "done", 1.0
+        teaser.error, teaser.finished_at = None, _now()
+    for path in old:
+        if path and path not in (video_rel, poster_rel):
+            ctx.media.remove(path)
+    log.info("teaser %s r%s ready (%.1f s)", teaser_id, revision, report.get("duration_s", 0))
+    return {"teaser_id": teaser_id, "revision": revision, "video": video_rel,
+            "duration_s": report.get("duration_s")}
+
+
+def ingest_footage(footage_id: str) -> dict[str, Any]:
+    """Probe and validate an upload, analyse its picture and sound (saved beside it), and
+    mark it ``ready`` — or ``rejected`` with a reason the seller can act on."""
+    from store.models import Footage, FootageStatus
+
+    ctx, job = context(), _current_job()
+    with ctx.db.session() as session:
+        footage = session.get(Footage, footage_id)
+        if footage is None:
+            return {"skipped": "footage no longer exists"}
+        if footage.status != FootageStatus.UPLOADED:
+            return {"skipped": f"already {footage.status.value}"}
+        if job is not None:
+            footage.job_id = job.id
+        rel = footage.path
+    path = ctx.media.absolute(rel)
+    try:
+        from worker.probe import probe
+
+        info = probe(path)
+        analysis_rel = _analyse(path, rel, ctx.media, job)
+    except InputError as exc:
+        if job is not None:
+            job.retries_left = 0
+        _set_footage(footage_id, FootageStatus.REJECTED, reason=_message(exc))
+        raise
+    except Exception as exc:
+        if not _will_retry(job):
+            _set_footage(footage_id, FootageStatus.REJECTED,
+                         reason=f"The upload could not be processed ({_message(exc)}); "
+                                "upload it again.")
+        raise
+    _set_footage(footage_id, FootageStatus.READY, probe=info.to_json(),
+                 analysis_path=analysis_rel)
+    return {"footage_id": footage_id, "status": "ready", "duration": info.duration}
+
+
+def _analyse(path: Path, rel: str, media: Any, job: Any | None) -> str | None:
+    """Run the picture/sound analysis when that module is installed; returns the
+    relative path of the saved result."""
+    import importlib.util
+
+    from worker.progress import Progress
+
+    if importlib.util.find_spec("worker.analysis") is None:
+        return None
+    from worker import analysis
+
+    analysis_rel = str(Path(rel).with_suffix("")) + ".analysis.json"
+    progress = Progress(None, job)
+    result = analysis.analyse(str(path), on_progress=lambda f: progress("analyse", f))
+    result.save(media.absolute(analysis_rel))
+    return analysis_rel
+
+
+def _set_footage(footage_id: str, status: Any, **values: Any) -> None:
+    from store.models import Footage
+
+    with context().db.session() as session:
+        footage = session.get(Footage, footage_id)
+        if footage is None:
+            return
+        footage.status = status
+        for key, value in values.items():
+            setattr(footage, key, value)

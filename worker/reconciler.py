@@ -1,0 +1,236 @@
+"""Every accepted request reaches a final state: the database is the source of truth,
+Redis only carries work.
+
+A teaser row that is ``queued`` or ``running`` must have a live RQ job behind it. When
+Redis lost the job (restart without persistence, eviction, TTL), when its work horse
+was killed (RQ marks the job failed but nothing updated the row), or when the worker
+holding it died or it ran past its timeout, the reconciler re-queues the render — up
+to ``max_attempts`` runs — or marks the teaser failed with a reason. Uploads still
+``uploaded`` are handled the same way for their ingest job.
+
+Run by every ``cuplik worker`` periodically and once by ``cuplik reconcile``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from rq.job import Job
+
+from api.gateway import (
+    ACTIVE_STATUSES,
+    BATCH,
+    INGEST_POLICY,
+    INTERACTIVE,
+    RENDER_POLICY,
+    JobGateway,
+    ingest_job_id,
+    render_job_id,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4  # runs of one revision (RQ's own retries included) before we give up
+GRACE = timedelta(seconds=30)  # the API writes the row, then enqueues: leave it that long
+STUCK_MARGIN = timedelta(seconds=60)  # past the job timeout, a started job is stuck
+
+
+@dataclass
+class ReconcileReport:
+    """What one pass did (ids per outcome)."""
+
+    requeued_teasers: list[str] = field(default_factory=list)
+    failed_teasers: list[str] = field(default_factory=list)
+    requeued_footage: list[str] = field(default_factory=list)
+    rejected_footage: list[str] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def changed(self) -> int:
+        return (len(self.requeued_teasers) + len(self.failed_teasers)
+                + len(self.requeued_footage) + len(self.rejected_footage))
+
+    def summary(self) -> str:
+        return (f"checked {self.checked}: re-queued {len(self.requeued_teasers)} teasers and "
+                f"{len(self.requeued_footage)} uploads, failed {len(self.failed_teasers)} "
+                f"teasers, rejected {len(self.rejected_footage)} uploads")
+
+
+class Reconciler:
+    """One pass over the unfinished rows: ``run_once()``."""
+
+    def __init__(self, db: Any, gateway: JobGateway, *, grace: timedelta = GRACE,
+                 max_attempts: int = MAX_ATTEMPTS, stuck_margin: timedelta = STUCK_MARGIN,
+                 now: Any = None) -> None:
+        self.db = db
+        self.gateway = gateway
+        self.grace = grace
+        self.max_attempts = max_attempts
+        self.stuck_margin = stuck_margin
+        self._now = now
+
+    def now(self) -> datetime:
+        from store.models import utcnow
+
+        result: datetime = self._now() if self._now else utcnow()
+        return result
+
+    def run_once(self) -> ReconcileReport:
+        """Check every unfinished teaser and upload older than the grace period."""
+        report = ReconcileReport()
+        live_workers = self._live_workers()
+        self._teasers(report, live_workers)
+        self._footage(report, live_workers)
+        if report.changed:
+            log.warning("reconciler: %s", report.summary())
+        return report
+
+    def _live_workers(self) -> set[str]:
+        from rq import Worker
+
+        prefix = Worker.redis_worker_namespace_prefix
+        return {key.removeprefix(prefix)
+                for key in Worker.all_keys(connection=self.gateway.connection)}
+
+    def _job_trouble(self, job_id: str, status: str | None, started_at: datetime | None,
+                     timeout: int, live_workers: set[str]) -> str | None:
+        """Why the job behind a row will not finish it, or None if it still may."""
+        if status is None:
+            return "its job was lost by the queue"
+        if status == "started":
+            worker = self.gateway.connection.hget(Job.key_for(job_id), "worker_name")
+            name = worker.decode() if worker else ""
+            if name and name not in live_workers:
+                return f"the worker running it ({name}) stopped"
+            limit = timedelta(seconds=timeout) + self.stuck_margin
+            if started_at is not None and self.now() - started_at > limit:
+                return f"it ran longer than {int(limit.total_seconds())} s"
+            return None
+        if status in ACTIVE_STATUSES:
+            return None
+        # failed/stopped/canceled/finished while the row is unfinished: the run ended
+        # without recording its outcome (e.g. the work horse was killed).
+        return f"its run ended ({status}) without recording a result"
+
+    def _teasers(self, report: ReconcileReport, live_workers: set[str]) -> None:
+        from sqlalchemy import select
+
+        from store.models import Teaser, TeaserStatus
+
+        cutoff = self.now() - self.grace
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Teaser.id, Teaser.revision, Teaser.attempts, Teaser.started_at)
+                .where(Teaser.status.in_([TeaserStatus.QUEUED, TeaserStatus.RUNNING]),
+                       Teaser.updated_at < cutoff)).all()
+        report.checked += len(rows)
+        if not rows:
+            return
+        ids = [render_job_id(r.id, r.revision) for r in rows]
+        statuses = self.gateway.statuses(ids)
+        requeue: dict[str, list[tuple[str, int]]] = {INTERACTIVE: [], BATCH: []}
+        failures: dict[str, tuple[int, str]] = {}
+        for row, job_id in zip(rows, ids, strict=True):
+            trouble = self._job_trouble(job_id, statuses[job_id], row.started_at,
+                                        RENDER_POLICY.timeout, live_workers)
+            if trouble is None:
+                continue
+            if row.attempts >= self.max_attempts:
+                failures[row.id] = (row.revision, (
+                    f"The render was interrupted {row.attempts} times ({trouble}); ask for "
+                    "the teaser again, and contact support if it keeps failing."))
+                continue
+            log.info("re-queueing teaser %s r%s: %s", row.id, row.revision, trouble)
+            if statuses[job_id] == "started":
+                self._drop(job_id)  # stuck: free the id so the re-queue is not a no-op
+            # A first render is a seller waiting; later revisions come from ops batches.
+            requeue[INTERACTIVE if row.revision == 1 else BATCH].append((row.id, row.revision))
+        for queue, items in requeue.items():
+            if items:
+                self.gateway.enqueue_renders(items, queue=queue)
+                report.requeued_teasers += [teaser_id for teaser_id, _ in items]
+        if failures:
+            self._fail_teasers(failures)
+            report.failed_teasers += list(failures)
+
+    def _fail_teasers(self, failures: dict[str, tuple[int, str]]) -> None:
+        from store.models import Teaser, TeaserStatus
+
+        with self.db.session() as session:
+            for teaser_id, (revision, reason) in failures.items():
+                teaser = session.get(Teaser, teaser_id)
+                if teaser is None or teaser.revision != revision or teaser.status not in (
+                        TeaserStatus.QUEUED, TeaserStatus.RUNNING):
+                    continue  # it moved on since we looked
+                teaser.status, teaser.stage, teaser.error = TeaserStatus.FAILED, "failed", reason
+                teaser.finished_at = self.now()
+
+    def _footage(self, report: ReconcileReport, live_workers: set[str]) -> None:
+        from sqlalchemy import select
+
+        from store.models import Footage, FootageStatus
+
+        cutoff = self.now() - self.grace
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Footage.id, Footage.updated_at)
+                .where(Footage.status == FootageStatus.UPLOADED,
+                       Footage.updated_at < cutoff)).all()
+        report.checked += len(rows)
+        if not rows:
+            return
+        ids = [ingest_job_id(r.id) for r in rows]
+        statuses = self.gateway.statuses(ids)
+        rejected: dict[str, str] = {}
+        for row, job_id in zip(rows, ids, strict=True):
+            status = statuses[job_id]
+            trouble = self._job_trouble(job_id, status, None if status != "started" else
+                                        self._job_started_at(job_id),
+                                        INGEST_POLICY.timeout, live_workers)
+            if trouble is None:
+                continue
+            if status is None or status == "started":
+                # Lost or stranded while waiting/running: run it again.
+                if status == "started":
+                    self._drop(job_id)
+                self.gateway.enqueue_ingest(row.id)
+                report.requeued_footage.append(row.id)
+            else:
+                # The ingest ran and died without a verdict (e.g. killed for memory):
+                # running it again would likely die again.
+                rejected[row.id] = ("Processing this upload stopped unexpectedly; upload it "
+                                    "again, or a shorter or smaller recording.")
+        if rejected:
+            with self.db.session() as session:
+                for footage_id, reason in rejected.items():
+                    footage = session.get(Footage, footage_id)
+                    if footage is not None and footage.status == FootageStatus.UPLOADED:
+                        footage.status, footage.reason = FootageStatus.REJECTED, reason
+            report.rejected_footage += list(rejected)
+
+    def _job_started_at(self, job_id: str) -> datetime | None:
+        from rq.utils import utcparse
+
+        raw = self.gateway.connection.hget(Job.key_for(job_id), "started_at")
+        if not raw:
+            return None
+        parsed: datetime = utcparse(raw.decode())
+        return parsed
+
+    def _drop(self, job_id: str) -> None:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job
+        from rq.serializers import JSONSerializer
+
+        with contextlib.suppress(NoSuchJobError):  # it may have expired meanwhile
+            Job.fetch(job_id, connection=self.gateway.connection,
+                      serializer=JSONSerializer).delete()
+
+
+def reconcile_once(db: Any, gateway: JobGateway) -> ReconcileReport:
+    """One reconciler pass with the default limits."""
+    return Reconciler(db, gateway).run_once()
