@@ -1,0 +1,442 @@
+"""Rank a past LIVE session's moments by GMV and interaction and choose the teaser's cuts.
+
+Pure numpy, no ffmpeg. The per-second score (``score_seconds``) is a weighted mean of
+signals, each relative to the session's own average (1.0 = usual) and per viewer in the
+room at that moment, so a busy hour with many viewers does not drown a small room that
+caught fire. Orders, GMV and comments trail the moment that caused them, so they are
+shifted back by a lag before scoring.
+
+``rank_session`` then picks 1-4 non-overlapping segments (each >= 6 s) totalling the
+target (40 s; 35-45 s accepted), OPENING on a product moment (a pin, or the strongest
+rise in product clicks or orders) so a product is on screen in the first 3 s; cut points
+snap to nearby shot changes / quiet moments; seconds with poor picture are avoided when
+there is an alternative. Every segment says why it was chosen, with numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from worker.editlist import Segment
+from worker.errors import InputError
+from worker.timeline import Timeline
+
+#: Seconds each signal trails the moment that caused it (shifted back before scoring).
+DEFAULT_LAGS: Mapping[str, float] = {
+    "gmv": 30, "orders": 30, "comments": 10,
+    "product_clicks": 0, "likes": 0, "shares": 0, "new_followers": 0,
+}
+#: Weights of the score: money first (what a teaser sells is a room where people buy),
+#: then intent to buy (product clicks), then conversation, then lighter interactions.
+WEIGHTS: Mapping[str, float] = {
+    "gmv": 3.0, "orders": 3.0, "product_clicks": 2.0, "comments": 1.5,
+    "shares": 1.0, "new_followers": 1.0, "likes": 0.5,
+}
+#: A single signal may count at most this many times its session average, so one outlier
+#: (a bulk order) cannot outvote everything else.
+CAP = 10.0
+#: Per-viewer rates use at least this share of the session's median viewers, so three
+#: viewers and one comment at the very start do not look like a riot.
+VIEWER_FLOOR = 0.25
+QUALITY_THRESHOLD = 0.35
+MIN_SEGMENT = 6.0
+MAX_SEGMENTS = 4
+TOLERANCE = 5.0  # target 40 s accepts 35..45 s
+SNAP_RADIUS = 2.0
+MIN_GAP = 3  # two segments either touch or leave at least this many seconds between them
+OPEN_SLACK = 1.0  # the first cut may start up to 1 s before the product moment
+RISE_WINDOW = 10
+NOTABLE = 1.5  # a signal enters a reason from 1.5x its session average
+_BIG = 1e6
+
+_LABELS = {
+    "gmv": "GMV", "orders": "orders", "product_clicks": "product clicks",
+    "comments": "comments", "likes": "likes", "shares": "shares",
+    "new_followers": "new followers",
+}
+_PER_MINUTE = frozenset({"comments", "likes", "new_followers"})
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The chosen cuts, in play order; ``opening_reason`` says which product moment the
+    teaser opens on (or why it could not open on one)."""
+
+    segments: tuple[Segment, ...]
+    short_source: bool
+    notes: tuple[str, ...]
+    opening_reason: str
+
+    @property
+    def duration(self) -> float:
+        return sum(s.duration for s in self.segments)
+
+
+def score_seconds(timeline: Timeline, duration: float, *,
+                  lags: Mapping[str, float] | None = None) -> np.ndarray:
+    """Per-second score over ``floor(duration)`` seconds: 1.0 is the session's usual
+    activity, 3.0 three times it; 0 where the timeline knows nothing."""
+    n = max(0, int(math.floor(duration)))
+    lags = {**DEFAULT_LAGS, **(lags or {})}
+    viewers = _aligned(timeline, "viewers", n, 0)
+    per_viewer = None
+    if viewers is not None and np.isfinite(viewers).any():
+        median = float(np.nanmedian(viewers))
+        per_viewer = np.where(np.isnan(viewers), median,
+                              np.maximum(viewers, max(1.0, VIEWER_FLOOR * median)))
+    num, den = np.zeros(n), np.zeros(n)
+    for name, weight in WEIGHTS.items():
+        x = _aligned(timeline, name, n, lags.get(name, 0))
+        if x is None:
+            continue
+        rate = x / per_viewer if per_viewer is not None else x
+        base = _mean(rate)
+        if not base > 0:
+            continue  # never happened in this session: says nothing about any moment
+        known = ~np.isnan(rate)
+        num[known] += weight * np.minimum(rate[known] / base, CAP)
+        den[known] += weight
+    return np.divide(num, den, out=np.zeros(n), where=den > 0)
+
+
+def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
+                 lags: Mapping[str, float] | None = None,
+                 cut_candidates: Sequence[float] = (),
+                 quality: np.ndarray | None = None) -> Selection:
+    """Choose the teaser's segments from a session of ``duration`` s. ``cut_candidates``
+    are times of shot changes / quiet moments to snap cuts to (within 2 s);
+    ``quality`` is a per-second 0..1 picture quality (0 = dark, blurred, frozen)."""
+    if not duration > 0:
+        raise InputError("the recording has no duration; upload the session's recording")
+    timeline.check_within(duration)
+    lags = {**DEFAULT_LAGS, **(lags or {})}
+    score = score_seconds(timeline, duration, lags=lags)
+    ctx = _Context(timeline, duration, lags, score, target)
+    if duration <= target:
+        return _whole_source(ctx)
+
+    n = len(score)
+    bad = np.zeros(n, dtype=bool)
+    if quality is not None:
+        q = np.asarray(quality, dtype=float)[:n]
+        bad[: len(q)] = ~(q >= QUALITY_THRESHOLD)  # NaN counts as bad too
+    # Veto only when there is enough good picture to cut the whole teaser from.
+    veto = bad if bad.any() and int((~bad).sum()) >= target else np.zeros(n, dtype=bool)
+    ctx.veto = veto
+
+    lens = _segment_lengths(target)
+    opening, moment, opening_reason, notes = _choose_opening(ctx, lens[0])
+    segs: list[list[int]] = [opening]  # [start, end) in whole seconds, play order
+    for length in lens[1:]:
+        if not _place_window(ctx, segs, length):
+            break
+    _grow(ctx, segs, int(round(target)) - sum(e - s for s, e in segs))
+    bounds = _snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
+
+    reasons = [_reason_parts(ctx, s, e) for s, e in bounds]
+    steady = not any(notable for _, notable in reasons)
+    if steady:
+        notes = (*notes, "steady session: no moment stood out above the session's usual "
+                 "rates; the teaser shows typical moments")
+    segments = tuple(
+        Segment(start=round(s, 3), end=round(e, 3), score=round(ctx.mean_score(s, e), 3),
+                reason=_reason_text(parts, notable, steady, ctx, s, e))
+        for (s, e), (parts, notable) in zip(bounds, reasons, strict=True)
+    )
+    return Selection(segments=segments, short_source=False, notes=notes,
+                     opening_reason=opening_reason)
+
+
+class _Context:
+    """What the selection steps share: the score, the lagged signals, the veto mask."""
+
+    def __init__(self, timeline: Timeline, duration: float, lags: Mapping[str, float],
+                 score: np.ndarray, target: float) -> None:
+        self.timeline, self.duration, self.score, self.target = timeline, duration, score, target
+        n = len(score)
+        self.signals = {k: x for k in WEIGHTS
+                        if (x := _aligned(timeline, k, n, lags.get(k, 0))) is not None}
+        self.lags = lags
+        self.veto = np.zeros(n, dtype=bool)
+        self._cum = np.concatenate(([0.0], np.cumsum(score)))
+
+    def mean_score(self, start: float, end: float) -> float:
+        a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
+        b = min(b, len(self.score))
+        return float((self._cum[b] - self._cum[a]) / (b - a)) if b > a else 0.0
+
+    def window_means(self, length: int) -> np.ndarray:
+        """Mean score of every window [a, a+length), a = 0..n-length."""
+        return (self._cum[length:] - self._cum[:-length]) / length
+
+    def selection_scores(self, length: int) -> np.ndarray:
+        """Window scores for choosing: centre-weighted (so a window sits on its peak rather
+        than just touching it) and vetoed windows pushed below every clean one."""
+        w = 0.5 + 0.5 * np.hanning(length + 2)[1:-1]
+        # Rounded so that equal windows tie exactly (then the earliest wins), whatever
+        # the float noise of the convolution.
+        sel = np.round(np.convolve(self.score, w[::-1] / w.sum(), mode="valid"), 9)
+        if self.veto.any():
+            vcum = np.concatenate(([0], np.cumsum(self.veto)))
+            sel = sel - _BIG * ((vcum[length:] - vcum[:-length]) > 0)
+        return sel
+
+
+def _whole_source(ctx: _Context) -> Selection:
+    d, lo = ctx.duration, ctx.target - TOLERANCE
+    parts, notable = _reason_parts(ctx, 0.0, d)
+    reason = _reason_text(parts, notable, not notable, ctx, 0.0, d)
+    notes: tuple[str, ...] = ()
+    short = d < lo
+    if short:
+        notes = (f"the recording is only {_secs(d)} s long, so the teaser is {_secs(d)} s "
+                 f"instead of about {_secs(ctx.target)} s",)
+    segment = Segment(start=0.0, end=round(d, 3), score=round(ctx.mean_score(0.0, d), 3),
+                      reason=reason)
+    return Selection(segments=(segment,), short_source=short, notes=notes,
+                     opening_reason="the recording is used whole, from its start")
+
+
+def _segment_lengths(target: float) -> list[int]:
+    k = max(1, min(MAX_SEGMENTS, int(target // 10)))
+    base, rem = int(target // k), int(round(target - (target // k) * k))
+    return [base + (1 if i < rem else 0) for i in range(k)]
+
+
+def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
+    """``(time, priority, reason)`` of every pin, plus the strongest rise in product
+    clicks and in (lagged) orders. Pins first on a tie: a pin is a product on screen."""
+    out = [(t, 0.0, f"opens as product {p} is pinned (at {_clock(t)})")
+           for t, p in ctx.timeline.pin_changes() if t < len(ctx.score)]
+    for name in ("product_clicks", "orders"):
+        x = ctx.signals.get(name)
+        if x is None or not np.nansum(x) > 0:
+            continue
+        filled = np.nan_to_num(x)
+        cum = np.concatenate(([0.0], np.cumsum(filled)))
+        r = RISE_WINDOW
+        if len(filled) < 2 * r:
+            continue
+        t = np.arange(r, len(filled) - r + 1)
+        after, before = (cum[t + r] - cum[t]) / r, (cum[t] - cum[t - r]) / r
+        # Rounded so float noise cannot pick a "rise" in a flat session; ties -> earliest.
+        rise = np.round(after - before, 9)
+        i = int(np.argmax(rise))
+        at, ratio = float(t[i]), float(after[i] / _mean(x))
+        if not (rise[i] > 0 and ratio >= NOTABLE):
+            # No real rise: open where the signal is highest, and say it is steady.
+            means = np.round((cum[r:] - cum[:-r]) / r, 9)
+            at = float(np.argmax(means))
+            text = (f"no clear product moment ({_LABELS[name]} steady at "
+                    f"{_rate(_mean(x) * 60)}/min); opens where they are highest "
+                    f"(at {_clock(at)})")
+        elif name == "orders":
+            text = (f"opens on the moment behind a rise in orders: {_ratio(ratio)} the "
+                    f"session average (at {_clock(at)}; orders counted "
+                    f"{_secs(ctx.lags.get('orders', 0))} s later)")
+        else:
+            text = f"opens where product clicks rise to {_ratio(ratio)} average (at {_clock(at)})"
+        out.append((at, 1.0, text))
+    return out
+
+
+def _choose_opening(ctx: _Context, length: int
+                    ) -> tuple[list[int], float | None, str, tuple[str, ...]]:
+    n = len(ctx.score)
+    best: tuple[float, float, float] | None = None
+    choice: tuple[list[int], float, str] | None = None
+    vcum = np.concatenate(([0], np.cumsum(ctx.veto)))
+    for at, priority, text in _product_moments(ctx):
+        a = int(math.floor(at))
+        end = min(a + length, n)
+        if end - a < MIN_SEGMENT:
+            continue
+        value = round(ctx.mean_score(a, end), 9) - _BIG * (vcum[end] - vcum[a] > 0)
+        key = (value, -priority, -at)
+        if best is None or key > best:
+            best, choice = key, ([a, end], at, text)
+    if choice is not None:
+        return choice[0], choice[1], choice[2], ()
+    sel = ctx.selection_scores(length)
+    a = int(np.argmax(sel))
+    why = "no product moment in the timeline (no pins, product clicks or orders)"
+    return ([a, a + length], None, f"{why}; opens on the strongest moment instead",
+            (f"{why}: the first seconds may not show a product",))
+
+
+def _place_window(ctx: _Context, segs: list[list[int]], length: int) -> bool:
+    """Add the best window of ``length`` s that neither overlaps nor nearly touches the
+    chosen ones; a window that exactly continues a segment extends it instead."""
+    n = len(ctx.score)
+    if length > n:
+        return False
+    taken = np.zeros(n, dtype=bool)
+    for s, e in segs:
+        taken[max(0, s - MIN_GAP):e + MIN_GAP] = True
+    tcum = np.concatenate(([0], np.cumsum(taken)))
+    sel = ctx.selection_scores(length)
+    free = (tcum[length:] - tcum[:-length]) == 0
+    masked = np.where(free, sel, -np.inf)
+    a = int(np.argmax(masked))
+    best: tuple[float, int, int | None] = (float(masked[a]), -a, None)
+    for i, (s, e) in enumerate(segs):
+        starts = [e] if i == 0 else [e, s - length]  # never prepend to the opening
+        for start in starts:
+            if 0 <= start <= n - length and _fits(segs, start, start + length, skip=i):
+                key = (float(sel[start]), -start, i)
+                if key[:2] > best[:2]:
+                    best = key
+    if not best[0] > -np.inf:
+        return False
+    start = -best[1]
+    if best[2] is None:
+        segs.append([start, start + length])
+    else:
+        seg = segs[best[2]]
+        seg[0], seg[1] = min(seg[0], start), max(seg[1], start + length)
+    return True
+
+
+def _fits(segs: list[list[int]], start: float, end: float, skip: int) -> bool:
+    for j, (s, e) in enumerate(segs):
+        if j == skip:
+            continue
+        gap = max(s - end, start - e)
+        if gap < 0 or 0 < gap < MIN_GAP:
+            return False
+    return True
+
+
+def _grow(ctx: _Context, segs: list[list[int]], missing: int) -> None:
+    """Fill what the windows could not (a short session, a crowded one) one second at a
+    time on the side with the better score, never into another segment or the veto."""
+    n = len(ctx.score)
+    for _ in range(max(0, missing)):
+        options: list[tuple[float, int, int]] = []
+        for i, (s, e) in enumerate(segs):
+            if e < n and _fits(segs, s, e + 1, skip=i):
+                options.append((ctx.score[e] - _BIG * ctx.veto[e], -i, 1))
+            if i > 0 and s > 0 and _fits(segs, s - 1, e, skip=i):
+                options.append((ctx.score[s - 1] - _BIG * ctx.veto[s - 1], -i, 0))
+        if not options:
+            return
+        _, neg_i, side = max(options)
+        segs[-neg_i][side] += 1 if side else -1
+
+
+def _snap(bounds: list[tuple[float, float]], ctx: _Context, moment: float | None,
+          cut_candidates: Sequence[float]) -> list[tuple[float, float]]:
+    """Move each cut to the nearest candidate within ±2 s that keeps every rule."""
+    cands = np.array(sorted(float(c) for c in cut_candidates
+                            if math.isfinite(c) and 0 <= c <= ctx.duration))
+    if not len(cands):
+        return bounds
+    lo, hi = ctx.target - TOLERANCE, ctx.target + TOLERANCE
+    out = list(bounds)
+    for i in range(len(out)):
+        for side in (0, 1):
+            here = out[i][side]
+            near = cands[np.abs(cands - here) <= SNAP_RADIUS + 1e-9]
+            for c in sorted(near.tolist(), key=lambda c, h=here: (abs(c - h), c)):
+                new = (c, out[i][1]) if side == 0 else (out[i][0], c)
+                if _snap_ok(new, i, out, ctx, moment, lo, hi):
+                    out[i] = new
+                    break
+    return out
+
+
+def _snap_ok(new: tuple[float, float], i: int, out: list[tuple[float, float]], ctx: _Context,
+             moment: float | None, lo: float, hi: float) -> bool:
+    s, e = new
+    if e - s < MIN_SEGMENT or s < 0 or e > ctx.duration:
+        return False
+    if i == 0 and moment is not None and not (moment - OPEN_SLACK - 1e-9 <= s <= moment + 1e-9):
+        return False
+    if any(j != i and s < oe and os_ < e for j, (os_, oe) in enumerate(out)):
+        return False
+    total = sum(b - a for a, b in out) - (out[i][1] - out[i][0]) + (e - s)
+    if not lo - 1e-9 <= total <= hi + 1e-9:
+        return False
+    if ctx.veto.any():
+        a, b = int(math.floor(s)), min(int(math.ceil(e)), len(ctx.veto))
+        if ctx.veto[a:b].any():
+            return False
+    return True
+
+
+def _reason_parts(ctx: _Context, start: float, end: float) -> tuple[list[str], bool]:
+    """Phrases for the segment (pin first, then the strongest notable signals) and
+    whether any signal stood out."""
+    a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
+    parts: list[str] = []
+    pins = [p for p in ctx.timeline.pins[max(0, a - 1):b] if p]
+    if pins:
+        parts.append(f"product pinned: {pins[0]}")
+    ranked: list[tuple[float, str]] = []
+    for name, x in ctx.signals.items():
+        base, here = _mean(x), _mean(x[a:b])
+        if not (base > 0 and math.isfinite(here)) or here / base < NOTABLE:
+            continue
+        ratio = here / base
+        label = _LABELS[name]
+        if name in _PER_MINUTE:
+            text = f"{label} {_rate(here * 60)}/min vs {_rate(base * 60)}/min usual"
+        elif name in ("gmv", "orders"):
+            text = f"{label} {_ratio(ratio)} the session average"
+        else:
+            text = f"{label} {_ratio(ratio)} average"
+        ranked.append((WEIGHTS[name] * (min(ratio, CAP) - 1), text))
+    ranked.sort(key=lambda r: -r[0])
+    parts += [text for _, text in ranked[:2]]
+    return parts, bool(ranked)
+
+
+def _reason_text(parts: list[str], notable: bool, steady: bool, ctx: _Context,
+                 start: float, end: float) -> str:
+    if notable:
+        return "; ".join(parts)
+    a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
+    usual = [f"{_LABELS[k]} {_rate(_mean(x[a:b]) * 60)}/min"
+             for k, x in ctx.signals.items() if math.isfinite(_mean(x[a:b]))][:2]
+    rates = ", ".join(usual) if usual else "no metrics to rank by"
+    prefix = "steady session" if steady else "about the session's usual"
+    return "; ".join([*parts, f"{prefix}: {rates}"]) if parts else f"{prefix}: {rates}"
+
+
+def _aligned(timeline: Timeline, name: str, n: int, lag: float) -> np.ndarray | None:
+    """The per-second series shifted back by ``lag`` s, cut or padded (NaN) to ``n``."""
+    x = timeline.series(name)
+    if x is None:
+        return None
+    shift = max(0, int(round(lag)))
+    out = np.full(n, np.nan)
+    src = x[shift:shift + n]
+    out[: len(src)] = src
+    return out
+
+
+def _mean(x: np.ndarray) -> float:
+    known = x[~np.isnan(x)]
+    return float(known.mean()) if len(known) else math.nan
+
+
+def _ratio(r: float) -> str:
+    return f"{r:.1f}×"
+
+
+def _rate(per_min: float) -> str:
+    return f"{per_min:.0f}" if per_min >= 10 else f"{per_min:.1f}"
+
+
+def _secs(x: float) -> str:
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
+
+
+def _clock(t: float) -> str:
+    t = int(t)
+    h, m, s = t // 3600, t % 3600 // 60, t % 60
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
