@@ -1,1 +1,84 @@
-"""cuplik: api."""
+"""cuplik's HTTP API: ``create_app`` builds the Flask app (JSON in and out, problem+json
+errors, Bearer keys, OpenAPI at /openapi.json)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, g
+
+from store.models import utcnow
+
+# One blueprint per resource, all under /v1 and all behind the API key.
+RESOURCES = (
+    "api.footage",
+    "api.sessions",
+    "api.plans",
+    "api.teasers",
+    "api.metrics",
+    "api.hub",
+    "api.ops",
+    "api.catalogue",
+    "api.me",
+)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The app: defaults, then the environment (cuplik.settings), then ``test_config``.
+
+    Config keys: DATABASE_URL, DATABASE_SCHEMA (PostgreSQL schema, for tests), REDIS_URL,
+    MEDIA_ROOT, MAX_UPLOAD_BYTES (also Flask's MAX_CONTENT_LENGTH), TEMPLATE_VERSION,
+    AUTO_MIGRATE (default True), JOBS (a gateway object; default: api.gateway.JobGateway
+    on REDIS_URL, created on first use), NOW (a callable returning aware UTC now).
+    """
+    from cuplik.settings import load_settings
+    from store.db import Database
+    from store.media import MediaStore
+
+    settings = load_settings()
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATABASE_URL=settings.database_url,
+        DATABASE_SCHEMA=None,
+        REDIS_URL=settings.redis_url,
+        MEDIA_ROOT=str(settings.media_root),
+        MAX_UPLOAD_BYTES=settings.max_upload_bytes,
+        TEMPLATE_VERSION=settings.template_version,
+        AUTO_MIGRATE=True,
+        JOBS=None,
+        NOW=utcnow,
+    )
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"])
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    database = Database(app.config["DATABASE_URL"], schema=app.config["DATABASE_SCHEMA"])
+    if app.config["AUTO_MIGRATE"]:
+        database.upgrade()
+    app.extensions["db"] = database
+    app.extensions["media"] = MediaStore(app.config["MEDIA_ROOT"])
+    app.extensions["jobs"] = app.config["JOBS"]
+    app.extensions["clock"] = app.config["NOW"]
+
+    from api import health, openapi, problems
+    from api.auth import authenticate
+    from api.deps import db
+
+    problems.register_error_handlers(app)
+    openapi.install(app)
+    app.register_blueprint(health.bp)
+
+    v1 = Blueprint("v1", __name__, url_prefix="/v1")
+
+    @v1.before_request
+    def _authenticate() -> None:
+        with db().session() as session:
+            g.caller = authenticate(session)
+
+    for name in RESOURCES:
+        v1.register_blueprint(importlib.import_module(name).bp)
+    app.register_blueprint(v1)
+    return app

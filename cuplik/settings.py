@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024**3  # a LIVE recording of a few hours at phone bitrate
+# The render template new teasers are made with. It equals worker.editlist.TEMPLATE_VERSION
+# (a test keeps them equal) but lives here too because the API process never imports worker/.
+DEFAULT_TEMPLATE_VERSION = "2026.11.1"
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Settings:
     media_root: Path
     var_dir: Path
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    template_version: str = DEFAULT_TEMPLATE_VERSION
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -40,7 +44,7 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     """Settings from ``env``: DATABASE_URL (default sqlite under VAR_DIR), REDIS_URL
     (default None: embedded), MEDIA_ROOT (default VAR_DIR/media), MAX_UPLOAD_BYTES,
-    VAR_DIR (default ./var)."""
+    VAR_DIR (default ./var), TEMPLATE_VERSION."""
     var_dir = Path(env.get("VAR_DIR") or "var")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'cuplik.db'}"
     media_root = Path(env.get("MEDIA_ROOT") or var_dir / "media")
@@ -50,4 +54,5 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         media_root=media_root,
         var_dir=var_dir,
         max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
+        template_version=env.get("TEMPLATE_VERSION") or DEFAULT_TEMPLATE_VERSION,
     )

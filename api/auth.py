@@ -1,0 +1,111 @@
+"""API keys: random, stored as sha256, compared in constant time, only from the
+``Authorization: Bearer`` header.
+
+A key of 32 random bytes has 256 bits of entropy, so a plain sha256 is as good as a
+slow hash here (nobody can brute-force the pre-image) and lets us look a key up by its
+hash. The lookup is by hash; ``hmac.compare_digest`` then confirms it so timing does not
+depend on how much of the key matched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from flask import g, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.problems import Problem
+from domain.accounts import Actor, Role
+from store.models import ApiKey, Seller, utcnow
+
+KEY_PREFIX = "cpk_"
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def generate_key() -> str:
+    """A new random key (shown once, never stored in clear)."""
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the seller behind the key and whether it is an ops key."""
+
+    seller_id: str
+    seller_name: str
+    is_ops: bool
+    time_zone: str
+    lang: str
+    currency: str
+
+    @property
+    def actor(self) -> Actor:
+        """The domain's view of the caller."""
+        return Actor(Role.OPS if self.is_ops else Role.SELLER, self.seller_id)
+
+
+def create_key(session: Session, seller_name: str, *, ops: bool = False) -> str:
+    """Create (if needed) the seller ``seller_name`` and a new key for it; returns the
+    clear key, which is not stored anywhere."""
+    seller = session.scalar(select(Seller).where(Seller.name == seller_name))
+    if seller is None:
+        seller = Seller(name=seller_name)
+        session.add(seller)
+        session.flush()
+    key = generate_key()
+    session.add(ApiKey(seller_id=seller.id, key_hash=hash_key(key), prefix=key[:10], is_ops=ops))
+    return key
+
+
+def _unauthorized(detail: str) -> Problem:
+    return Problem(401, "Unauthorized", detail, code="unauthorized")
+
+
+def authenticate(session: Session) -> Caller:
+    """The caller of the current request, or a 401 problem saying what is wrong."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise _unauthorized(
+            "Send your API key as 'Authorization: Bearer <key>'. Create one with "
+            "`cuplik keys create --seller NAME`."
+        )
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("Use the form 'Authorization: Bearer <key>'.")
+    digest = hash_key(token.strip())
+    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
+    if row is None or not hmac.compare_digest(row.key_hash, digest):
+        raise _unauthorized("This API key is not valid. Check it, or create a new one.")
+    if row.revoked_at is not None and row.revoked_at <= utcnow():
+        raise _unauthorized("This API key was revoked. Create a new one.")
+    seller = row.seller
+    return Caller(seller.id, seller.name, row.is_ops, seller.time_zone, seller.lang,
+                  seller.currency)
+
+
+def caller() -> Caller:
+    """The authenticated caller of this request (set by the v1 blueprint's hook)."""
+    return g.caller  # type: ignore[no-any-return]
+
+
+def scope() -> str | None:
+    """The seller whose resources the caller may see; ``None`` for ops (every seller)."""
+    who = caller()
+    return None if who.is_ops else who.seller_id
+
+
+def require_ops() -> Caller:
+    """The caller, if it holds an ops key; otherwise a 403 problem."""
+    who = caller()
+    if not who.is_ops:
+        raise Problem(403, "Forbidden", "This route is for ops keys only; seller keys cannot "
+                      "use it. Ask ops to run it.", code="ops_only")
+    return who

@@ -1,0 +1,136 @@
+"""``/v1/footage``: streamed uploads of offline footage, then an ingest job that probes
+and validates it (``ready``) or says why it cannot be used (``rejected``).
+
+Upload the file as the raw request body (``Content-Type: video/mp4`` or
+``application/octet-stream``, name in ``X-Filename`` or ``?filename=``), or as the
+``file`` part of a multipart form. The body goes to disk in 1 MiB chunks under a uuid
+name; the client's file name is kept as metadata only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, request, url_for
+from flask.typing import ResponseReturnValue
+from spectree import Response as Resp
+
+from api.auth import caller, scope
+from api.convert import iso
+from api.deps import db, jobs, media
+from api.openapi import Model, spec
+from api.problems import Problem, not_found
+from store.media import CHUNK_BYTES, UploadTooLarge
+from store.models import Footage
+from store.repos import owned
+
+bp = Blueprint("footage", __name__, url_prefix="/footage")
+log = logging.getLogger(__name__)
+FILENAME_MAX = 255
+
+
+class FootageOut(Model):
+    """An upload and where it stands; ``reason`` says why it was rejected."""
+
+    id: str
+    status: str
+    reason: str | None
+    original_filename: str | None
+    size_bytes: int
+    duration_s: float | None
+    width: int | None
+    height: int | None
+    has_audio: bool | None
+    created_at: str
+    updated_at: str
+    links: dict[str, str]
+
+
+def footage_out(row: Footage) -> dict[str, Any]:
+    """JSON of a footage row."""
+    probe = row.probe or {}
+    return FootageOut(
+        id=row.id, status=str(row.status), reason=row.reason,
+        original_filename=row.original_filename, size_bytes=row.size_bytes,
+        duration_s=probe.get("duration"), width=probe.get("width"),
+        height=probe.get("height"), has_audio=probe.get("has_audio"),
+        created_at=iso(row.created_at) or "", updated_at=iso(row.updated_at) or "",
+        links={"self": url_for("v1.footage.get_footage", footage_id=row.id)},
+    ).model_dump()
+
+
+def _chunks() -> tuple[Iterator[bytes], str | None]:
+    """The upload's bytes as chunks, and the client's file name (metadata only)."""
+    if request.mimetype == "multipart/form-data":
+        part = request.files.get("file")
+        if part is None:
+            raise Problem(422, "Invalid request", "Send the video in a form field named "
+                          "'file', or as the raw request body.", code="missing_file")
+        stream = part.stream
+        name = part.filename
+    else:
+        stream = request.stream
+        name = request.headers.get("X-Filename") or request.args.get("filename")
+
+    def read() -> Iterator[bytes]:
+        while chunk := stream.read(CHUNK_BYTES):
+            yield chunk
+
+    return read(), (name or None) and str(name)[:FILENAME_MAX]
+
+
+@bp.post("")
+@spec.validate(resp=Resp(HTTP_202=FootageOut), tags=["footage"])
+def upload_footage() -> ResponseReturnValue:
+    """Store an upload and queue its ingest; 202 with the footage id (poll it)."""
+    who = caller()
+    store = media()
+    relative = store.new_upload_path()
+    limit = int(request.max_content_length or 0) or 1 << 62
+    chunks, filename = _chunks()
+    try:
+        size = store.write_stream(relative, chunks, limit)
+    except UploadTooLarge:
+        raise Problem(413, "Payload too large", f"The upload is larger than the limit of "
+                      f"{limit:,} bytes. Trim or compress the recording, then upload it "
+                      "again.", code="upload_too_large") from None
+    if size == 0:
+        store.remove(relative)
+        raise Problem(422, "Invalid request", "The upload is empty; send the video file as "
+                      "the request body.", code="empty_upload")
+    with db().session() as s:
+        row = Footage(seller_id=who.seller_id, path=relative, original_filename=filename,
+                      size_bytes=size)
+        s.add(row)
+    _enqueue_ingest(row)
+    location = url_for("v1.footage.get_footage", footage_id=row.id)
+    return footage_out(row), 202, {"Location": location}
+
+
+def _enqueue_ingest(row: Footage) -> None:
+    # The row is committed first: if Redis is down the reconciler queues it later, so an
+    # accepted upload is never lost.
+    try:
+        job_id = jobs().enqueue_ingest(row.id)
+    except Exception:
+        log.warning("ingest of footage %s not queued; the reconciler will", row.id,
+                    exc_info=True)
+        return
+    with db().session() as s:
+        stored = s.get(Footage, row.id)
+        if stored is not None:
+            stored.job_id = job_id
+            row.job_id = job_id
+
+
+@bp.get("/<footage_id>")
+@spec.validate(resp=Resp(HTTP_200=FootageOut), tags=["footage"])
+def get_footage(footage_id: str) -> ResponseReturnValue:
+    """An upload's status, probe summary and rejection reason."""
+    with db().session() as s:
+        row = owned(s, Footage, footage_id, scope())
+        if row is None:
+            raise not_found("footage", footage_id)
+        return footage_out(row)

@@ -1,0 +1,109 @@
+"""Errors as ``application/problem+json`` (RFC 9457) with a detail a seller can act on.
+
+Routes raise :class:`Problem`; domain rule violations (``DomainError``) map to 409 when
+they conflict with the resource's state and 422 otherwise; HTTP errors from Flask and
+Werkzeug (404 route, 405, 413 upload too large) get the same shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import DomainError
+
+PROBLEM_MIME = "application/problem+json"
+log = logging.getLogger(__name__)
+
+# Domain errors that mean "the resource's current state forbids this".
+CONFLICT_CODES = frozenset({"plan_details_locked", "teaser_refused"})
+FORBIDDEN_CODES = frozenset({"hub_access_denied"})
+
+
+class Problem(Exception):
+    """An HTTP error with a specific ``detail``; ``extra`` members join the body."""
+
+    def __init__(
+        self, status: int, title: str, detail: str, *, code: str | None = None, **extra: Any
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.code = code or title.lower().replace(" ", "_")
+        self.extra = extra
+
+
+def not_found(kind: str, ident: str) -> Problem:
+    """404 for a resource that does not exist or belongs to another seller (same answer,
+    so ids of other tenants cannot be probed)."""
+    return Problem(404, "Not found", f"No {kind} with id {ident!r} in your account.",
+                   code="not_found")
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response:
+    """The problem+json response for ``problem``."""
+    body = {
+        "type": f"https://cuplik.dev/problems/{problem.code}",
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+        "code": problem.code,
+        **problem.extra,
+    }
+    response = Response(json.dumps(body), status=problem.status, mimetype=PROBLEM_MIME)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def domain_problem(error: DomainError) -> Problem:
+    """The problem a rule violation becomes; its message is the detail, unchanged."""
+    if error.code in FORBIDDEN_CODES:
+        return Problem(403, "Forbidden", error.message, code=error.code)
+    if error.code in CONFLICT_CODES:
+        return Problem(409, "Conflict", error.message, code=error.code)
+    return Problem(422, "Unprocessable content", error.message, code=error.code)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every error through problem+json."""
+
+    @app.errorhandler(Problem)
+    def _problem(error: Problem) -> Response:
+        return problem_response(error)
+
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        return problem_response(domain_problem(error))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        status = error.code or 500
+        detail = error.description or error.name
+        if status == 404:
+            detail = "No such route. See /openapi.json for the API's routes."
+        elif status == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH")
+            detail = (
+                f"The upload is larger than the limit of {limit:,} bytes. Trim or compress "
+                "the recording, then upload it again."
+            )
+        elif status == 405:
+            detail = "This route does not accept that method. See /openapi.json."
+        code = error.name.lower().replace(" ", "_")
+        headers = dict(error.get_headers()) if status == 405 else {}
+        headers.pop("Content-Type", None)
+        return problem_response(Problem(status, error.name, detail, code=code), headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem_response(
+            Problem(500, "Internal server error",
+                    "Something went wrong on our side; try again in a minute.",
+                    code="internal_error")
+        )

@@ -1,0 +1,282 @@
+"""``/v1/teasers``: ask for a teaser (from a past session or uploaded footage, optionally
+linked to a plan, which gives it the LIVE time sticker), follow its progress, download
+the video (Range requests) and the poster."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Literal
+
+from flask import Blueprint, send_file, url_for
+from flask.typing import ResponseReturnValue
+from pydantic import Field, model_validator
+from spectree import Response as Resp
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.auth import caller, scope
+from api.convert import iso, live_plan
+from api.deps import db, jobs, media, now, template_version
+from api.openapi import Model, spec
+from api.problems import Problem, not_found
+from domain.schedule import ensure_teaser_capacity, recommended_posts, sticker_text
+from domain.wording import parse_language
+from store.models import (
+    Footage,
+    FootageStatus,
+    LiveSession,
+    Plan,
+    Teaser,
+    TeaserStatus,
+)
+from store.repos import owned
+
+bp = Blueprint("teasers", __name__, url_prefix="/teasers")
+log = logging.getLogger(__name__)
+# Until a render reports progress, assume the measured request-to-ready of a 40 s teaser.
+TYPICAL_RENDER_S = 10.0
+
+
+class TeaserIn(Model):
+    """What to cut from: exactly one of ``session_id`` / ``footage_id``. ``plan_id``
+    links the teaser to a plan (it then carries the LIVE time sticker)."""
+
+    session_id: str | None = None
+    footage_id: str | None = None
+    plan_id: str | None = None
+    slot: Literal["day_before", "hour_before"] | None = None
+    target_seconds: float = Field(40.0, ge=5, le=60)
+    music: str = Field("auto", pattern=r"^[a-z0-9_-]{1,40}$")
+    lang: str | None = Field(None, description="'id' (default: the seller's) or 'en'")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TeaserIn:
+        if (self.session_id is None) == (self.footage_id is None):
+            raise ValueError("give exactly one of session_id or footage_id")
+        if self.slot is not None and self.plan_id is None:
+            raise ValueError("slot needs a plan_id")
+        return self
+
+
+class Segment(Model):
+    """A chosen moment and why it was chosen."""
+
+    start: float
+    end: float
+    score: float
+    reason: str
+
+
+class TeaserOut(Model):
+    """A teaser: status, stage and progress while rendering; segments, size and links
+    once ready; ``error`` (what to do) when failed."""
+
+    id: str
+    status: str
+    stage: str | None
+    progress: float
+    eta_s: float | None
+    source: dict[str, str | None]
+    plan_id: str | None
+    slot: str | None
+    sticker_text: str | None
+    revision: int
+    template_version: str
+    error: str | None
+    duration_s: float | None
+    width: int | None
+    height: int | None
+    short_source: bool | None
+    notes: list[str]
+    segments: list[Segment]
+    posting: dict[str, Any] | None
+    created_at: str
+    finished_at: str | None
+    links: dict[str, str]
+
+
+def eta_seconds(row: Teaser, at: datetime) -> float | None:
+    """Seconds until ready: from the progress rate while running, a typical render when
+    queued, None when finished."""
+    if row.status in (TeaserStatus.READY, TeaserStatus.FAILED):
+        return None
+    if row.status is TeaserStatus.RUNNING and row.started_at and row.progress > 0.02:
+        elapsed = (at - row.started_at).total_seconds()
+        return round(max(0.0, elapsed / row.progress * (1 - row.progress)), 1)
+    return TYPICAL_RENDER_S
+
+
+def teaser_out(row: Teaser, at: datetime) -> dict[str, Any]:
+    """JSON of a teaser row."""
+    report = row.report or {}
+    links = {"self": url_for("v1.teasers.get_teaser", teaser_id=row.id)}
+    if row.video_path:
+        links["video"] = url_for("v1.teasers.get_video", teaser_id=row.id)
+        links["poster"] = url_for("v1.teasers.get_poster", teaser_id=row.id)
+    posting = None
+    if row.caption is not None:
+        posting = {"caption": row.caption, "preferences": row.preferences,
+                   "post_at": iso(row.post_at)}
+    return TeaserOut(
+        id=row.id, status=str(row.status), stage=row.stage, progress=row.progress,
+        eta_s=eta_seconds(row, at),
+        source={"kind": row.source_kind, "session_id": row.session_id,
+                "footage_id": row.footage_id},
+        plan_id=row.plan_id, slot=row.slot, sticker_text=row.params.get("sticker_text"),
+        revision=row.revision, template_version=row.template_version, error=row.error,
+        duration_s=report.get("duration_s"), width=report.get("width"),
+        height=report.get("height"), short_source=report.get("short_source"),
+        notes=list(report.get("notes") or []),
+        segments=[Segment(start=s["start"], end=s["end"], score=s["score"],
+                          reason=s["reason"]) for s in report.get("segments") or []],
+        posting=posting, created_at=iso(row.created_at) or "",
+        finished_at=iso(row.finished_at), links=links,
+    ).model_dump()
+
+
+def _recording(s: Session, body: TeaserIn) -> tuple[str, str | None, str, str]:
+    """(source kind, session id, footage id, owner seller id) after checking the source
+    can be cut."""
+    seller = scope()
+    if body.session_id is not None:
+        live = owned(s, LiveSession, body.session_id, seller)
+        if live is None:
+            raise not_found("LIVE session", body.session_id)
+        if live.footage_id is None:
+            raise Problem(409, "Conflict", "This LIVE session has no recording to cut from. "
+                          "Upload the recording as footage and attach it to the session, or "
+                          "make the teaser from uploaded footage.", code="no_recording")
+        footage = s.get(Footage, live.footage_id)
+        kind = "session"
+    else:
+        footage = owned(s, Footage, body.footage_id or "", seller)
+        if footage is None:
+            raise not_found("footage", body.footage_id or "")
+        kind = "footage"
+    assert footage is not None
+    if footage.status is FootageStatus.REJECTED:
+        raise Problem(409, "Conflict", f"The recording was rejected: {footage.reason}",
+                      code="footage_rejected")
+    if footage.status is not FootageStatus.READY:
+        raise Problem(409, "Conflict", "The recording is still being checked; try again in "
+                      "a moment (GET its footage link shows when it is ready).",
+                      code="footage_not_ready")
+    return kind, body.session_id, footage.id, footage.seller_id
+
+
+def create_teaser_row(
+    s: Session, *, seller_id: str, kind: str, session_id: str | None,
+    footage_id: str | None, plan: Plan | None, slot: str | None, target_seconds: float,
+    music: str, lang: str, sticker: str | None, tz: str,
+) -> Teaser:
+    """A queued teaser row with every render parameter (flushed, not committed)."""
+    row = Teaser(
+        seller_id=seller_id, status=TeaserStatus.QUEUED, source_kind=kind,
+        session_id=session_id, footage_id=footage_id,
+        plan_id=plan.id if plan else None, slot=slot,
+        params={"target_seconds": target_seconds, "music": music, "lang": lang,
+                "tz": plan.time_zone if plan else tz, "sticker_text": sticker,
+                "plan_start": iso(plan.start_at) if plan else None},
+        template_version=template_version(), revision=1,
+    )
+    s.add(row)
+    s.flush()
+    return row
+
+
+def enqueue_render(row: Teaser, queue: str = "interactive") -> None:
+    """Queue the render of ``row``'s revision and remember the job id. The row is
+    committed before this runs, so a Redis outage only delays it (the reconciler)."""
+    try:
+        job_id = jobs().enqueue_render(row.id, row.revision, queue=queue)
+    except Exception:
+        log.warning("render of teaser %s not queued; the reconciler will", row.id,
+                    exc_info=True)
+        return
+    with db().session() as s:
+        stored = s.get(Teaser, row.id)
+        if stored is not None and stored.job_id != job_id:
+            stored.job_id = job_id
+    row.job_id = job_id
+
+
+@bp.post("")
+@spec.validate(json=TeaserIn, resp=Resp(HTTP_202=TeaserOut), tags=["teasers"])
+def create_teaser() -> ResponseReturnValue:
+    """Queue a teaser; 202 with its status and ``Location`` to poll."""
+    from flask import request
+
+    body: TeaserIn = request.context.json  # type: ignore[attr-defined]
+    who = caller()
+    lang = parse_language(body.lang or who.lang).value
+    with db().session() as s:
+        kind, session_id, footage_id, owner = _recording(s, body)
+        plan = None
+        sticker = None
+        if body.plan_id is not None:
+            plan = owned(s, Plan, body.plan_id, owner)
+            if plan is None:
+                raise not_found("plan", body.plan_id)
+            count = s.scalar(select(func.count()).select_from(Teaser).where(
+                Teaser.plan_id == plan.id, Teaser.status != TeaserStatus.FAILED)) or 0
+            ensure_teaser_capacity(count)
+            sticker = sticker_text(live_plan(plan), lang)
+            if body.slot is not None:  # worded for when it is seen: "Besok 19.00 WIB"
+                posts = recommended_posts(plan.start_at, plan.time_zone, lang)
+                sticker = next(p.sticker_text for p in posts if p.slot.value == body.slot)
+        row = create_teaser_row(
+            s, seller_id=owner, kind=kind,
+            session_id=session_id, footage_id=footage_id, plan=plan, slot=body.slot,
+            target_seconds=body.target_seconds, music=body.music, lang=lang,
+            sticker=sticker, tz=who.time_zone,
+        )
+    enqueue_render(row)
+    location = url_for("v1.teasers.get_teaser", teaser_id=row.id)
+    return teaser_out(row, now()), 202, {"Location": location}
+
+
+def _owned_teaser(s: Session, teaser_id: str) -> Teaser:
+    row = owned(s, Teaser, teaser_id, scope())
+    if row is None:
+        raise not_found("teaser", teaser_id)
+    return row
+
+
+@bp.get("/<teaser_id>")
+@spec.validate(resp=Resp(HTTP_200=TeaserOut), tags=["teasers"])
+def get_teaser(teaser_id: str) -> ResponseReturnValue:
+    """Status, stage, progress, ETA, chosen segments with reasons, and links."""
+    with db().session() as s:
+        return teaser_out(_owned_teaser(s, teaser_id), now())
+
+
+def _file(teaser_id: str, attr: str, mimetype: str) -> ResponseReturnValue:
+    with db().session() as s:
+        row = _owned_teaser(s, teaser_id)
+        relative = getattr(row, attr)
+        status = row.status
+    if not relative:
+        detail = (f"The teaser failed: {row.error}" if status is TeaserStatus.FAILED else
+                  f"The teaser is {status}; download it once its status is ready.")
+        raise Problem(409, "Conflict", detail, code="teaser_not_ready")
+    path = media().absolute(relative)
+    if not path.is_file():
+        raise Problem(410, "Gone", "The teaser's file is missing from the media store; ask "
+                      "ops to regenerate it.", code="file_missing")
+    return send_file(path, mimetype=mimetype, conditional=True, max_age=3600,
+                     download_name=f"teaser-{teaser_id}{path.suffix}")
+
+
+@bp.get("/<teaser_id>/video")
+@spec.validate(tags=["teasers"])
+def get_video(teaser_id: str) -> ResponseReturnValue:
+    """The MP4 (``video/mp4``); supports Range requests (206) for players and resumes."""
+    return _file(teaser_id, "video_path", "video/mp4")
+
+
+@bp.get("/<teaser_id>/poster")
+@spec.validate(tags=["teasers"])
+def get_poster(teaser_id: str) -> ResponseReturnValue:
+    """The poster JPEG."""
+    return _file(teaser_id, "poster_path", "image/jpeg")
