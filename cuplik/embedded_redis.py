@@ -40,7 +40,8 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """``preexec_fn`` for children that must not outlive us (Linux; a no-op elsewhere)."""
     # Runs in the child between fork and exec: ask Linux to SIGTERM redis when the
     # process that started it dies, even by SIGKILL, so no orphan keeps the port.
     with contextlib.suppress(OSError, AttributeError):
@@ -88,7 +89,7 @@ class EmbeddedRedis:
         ]
         self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        preexec_fn=_die_with_parent)
+                                        preexec_fn=die_with_parent)
         self._wait_ready(timeout)
         return self.url
 
