@@ -102,7 +102,10 @@ def test_hub_sorts_highest_first_no_data_last(sort: HubSort, expected: list[str]
 def test_hub_filters_by_l1_category_username_and_period() -> None:
     sessions = [_s("a", category="Beauty", user="glowshop"), _s("b", user="Hijab.Store"),
                 _s("c", ended_ago=timedelta(days=20))]  # fmt: skip
-    by = lambda q: [e.session.session_id for e in hub_list(sessions, q, now=NOW, privacy={})]  # noqa: E731
+
+    def by(query: HubQuery) -> list[str]:
+        return [e.session.session_id for e in hub_list(sessions, query, now=NOW, privacy={})]
+
     assert by(HubQuery(l1_category="beauty")) == ["a"]
     assert by(HubQuery(username="@hijab")) == ["b"]
     assert by(HubQuery(period=custom_period(NOW - timedelta(days=7), NOW))) == ["a", "b"]

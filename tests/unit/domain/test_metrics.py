@@ -21,7 +21,7 @@ from domain.metrics import (
 )
 from domain.money import Money
 
-TIMELINE = [
+TIMELINE: list[dict[str, float]] = [
     {"views": 40, "viewers": 30, "room_impressions": 60, "room_enters": 9, "gmv": 50_000_000,
      "orders": 3, "product_impressions": 5_000, "product_clicks": 40, "customers": 2,
      "comments": 5, "likes": 20, "shares": 1, "new_followers": 2, "extra_column": 7},
