@@ -17,6 +17,7 @@ RESOURCES = (
     "api.sessions",
     "api.plans",
     "api.teasers",
+    "api.posting",
     "api.metrics",
     "api.hub",
     "api.ops",

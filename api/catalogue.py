@@ -1,5 +1,91 @@
+"""``/v1/catalogue``: the shop's products and promotion tools as product management and
+the promotions page know them (plans may feature only active products of the shop).
+Not in the issue's route list: plans need a catalogue to check against, and this is the
+smallest way for an integrating service to sync it."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Literal
+
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
+from pydantic import Field
+from spectree import Response as Resp
+from sqlalchemy import select
+
+from api.auth import caller
+from api.deps import db
+from api.openapi import Model, spec
+from store.models import Product, PromotionToolRow
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+
+class ProductIn(Model):
+    """A catalogue product."""
+
+    id: str = Field(min_length=1, max_length=64)
+    name: str = Field("", max_length=255)
+    active: bool = True
+
+
+class ToolIn(Model):
+    """A promotion tool; ``product_ids`` binds it to products (then it joins any plan
+    featuring one of them by itself)."""
+
+    id: str = Field(min_length=1, max_length=64)
+    kind: Literal["discount", "voucher", "flash_sale", "bundle", "free_shipping"]
+    product_ids: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class CatalogueIn(Model):
+    """Products and tools to add or update (upsert by id); others are left as they are."""
+
+    products: list[ProductIn] = Field(default_factory=list, max_length=5000)
+    promotion_tools: list[ToolIn] = Field(default_factory=list, max_length=1000)
+
+
+class CatalogueOut(Model):
+    """The shop's whole catalogue."""
+
+    products: list[ProductIn]
+    promotion_tools: list[ToolIn]
+
+
+def _out(seller_id: str) -> dict[str, object]:
+    with db().session() as s:
+        products = s.scalars(select(Product).where(Product.seller_id == seller_id)
+                             .order_by(Product.id)).all()
+        tools = s.scalars(select(PromotionToolRow).where(PromotionToolRow.seller_id == seller_id)
+                          .order_by(PromotionToolRow.id)).all()
+        return CatalogueOut(
+            products=[ProductIn(id=p.id, name=p.name, active=p.active) for p in products],
+            promotion_tools=[ToolIn(id=t.id, kind=t.kind, product_ids=list(t.product_ids))  # type: ignore[arg-type]
+                             for t in tools],
+        ).model_dump()
+
+
+@bp.put("")
+@spec.validate(json=CatalogueIn, resp=Resp(HTTP_200=CatalogueOut), tags=["catalogue"])
+def put_catalogue() -> ResponseReturnValue:
+    """Add or update products and promotion tools of the caller's shop."""
+    body: CatalogueIn = request.context.json  # type: ignore[attr-defined]
+    seller_id = caller().seller_id
+    with db().session() as s:
+        for p in body.products:
+            row = s.get(Product, (seller_id, p.id)) or Product(seller_id=seller_id, id=p.id)
+            row.name, row.active = p.name, p.active
+            s.add(row)
+        for t in body.promotion_tools:
+            tool = s.get(PromotionToolRow, (seller_id, t.id)) or PromotionToolRow(
+                seller_id=seller_id, id=t.id)
+            tool.kind, tool.product_ids = t.kind, list(dict.fromkeys(t.product_ids))
+            s.add(tool)
+    return _out(seller_id)
+
+
+@bp.get("")
+@spec.validate(resp=Resp(HTTP_200=CatalogueOut), tags=["catalogue"])
+def get_catalogue() -> ResponseReturnValue:
+    """The caller's products and promotion tools."""
+    return _out(caller().seller_id)

@@ -1,5 +1,155 @@
+"""``/v1/metrics/overview``, ``/v1/metrics/teasers`` and ``/v1/actions``: the seller's
+performance overview, teaser performance and recommended actions, all computed by the
+domain rules from the stored rows."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import datetime
+from typing import Any, Literal
 
-bp = Blueprint("metrics", __name__, url_prefix="/metrics")
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
+from pydantic import Field
+from spectree import Response as Resp
+from sqlalchemy import select
+
+from api.auth import caller
+from api.convert import MetricsOut, iso, live_plan, metrics_out, pct, session_record
+from api.deps import db, now
+from api.openapi import Model, spec
+from api.problems import Problem
+from domain.actions import PlanTeaser, recommended_actions
+from domain.performance import (
+    PRESET_LENGTH,
+    PostedTeaser,
+    ViewSnapshot,
+    custom_period,
+    performance_overview,
+    teaser_performance,
+)
+from domain.schedule import TeaserSource
+from store.models import LiveSession, Plan, Teaser, TeaserMetric
+
+bp = Blueprint("metrics", __name__)
+
+
+class OverviewQuery(Model):
+    """``last_7_days`` (default, compared with the 7 days before) or ``custom`` with
+    ``from`` and ``to`` (no comparison)."""
+
+    period: Literal["last_7_days", "custom"] = "last_7_days"
+    from_: datetime | None = Field(None, alias="from")
+    to: datetime | None = None
+
+
+class OverviewOut(Model):
+    """Figures of the period; ``previous`` and ``changes_pct`` only for last 7 days."""
+
+    period: dict[str, str]
+    sessions: int
+    current: MetricsOut
+    previous: MetricsOut | None
+    changes_pct: dict[str, str | None] | None
+
+
+class TeaserPerformanceOut(Model):
+    """Teasers posted in the last 7 days and their figures (``null``: no data yet —
+    views arrive from 48 h after posting)."""
+
+    posted_from_sessions: int
+    posted_from_uploads: int
+    views: int | None
+    new_viewers: int | None
+    new_followers: int | None
+    awaiting_views: int
+
+
+class ActionOut(Model):
+    """One recommended action."""
+
+    kind: str
+    message: str
+    ref_id: str
+
+
+class ActionList(Model):
+    """The current list; an item disappears once done."""
+
+    items: list[ActionOut]
+
+
+@bp.get("/metrics/overview")
+@spec.validate(query=OverviewQuery, resp=Resp(HTTP_200=OverviewOut), tags=["metrics"])
+def overview() -> ResponseReturnValue:
+    """The performance overview of the caller's official-account sessions."""
+    q: OverviewQuery = request.context.query  # type: ignore[attr-defined]
+    who = caller()
+    at = now()
+    period = None
+    if q.period == "custom":
+        if q.from_ is None or q.to is None:
+            raise Problem(422, "Invalid request", "A custom period needs both 'from' and 'to' "
+                          "(ISO 8601 with a time zone).", code="period_invalid")
+        period = custom_period(q.from_, q.to)
+        earliest = period.start
+    else:
+        earliest = at - 2 * PRESET_LENGTH
+    with db().session() as s:
+        rows = s.scalars(select(LiveSession).where(
+            LiveSession.seller_id == who.seller_id, LiveSession.started_at >= earliest,
+            LiveSession.currency == who.currency)).all()
+        records = [session_record(r) for r in rows]
+    result = performance_overview(records, now=at, currency=who.currency, period=period)
+    return OverviewOut(
+        period={"preset": result.period.preset.value, "from": iso(result.period.start) or "",
+                "to": iso(result.period.end) or ""},
+        sessions=result.sessions, current=metrics_out(result.current),
+        previous=metrics_out(result.previous) if result.previous else None,
+        changes_pct=None if result.changes is None
+        else {k: pct(v) for k, v in result.changes.items()},
+    ).model_dump()
+
+
+@bp.get("/metrics/teasers")
+@spec.validate(resp=Resp(HTTP_200=TeaserPerformanceOut), tags=["metrics"])
+def teasers() -> ResponseReturnValue:
+    """Teaser performance over the last 7 days."""
+    at = now()
+    with db().session() as s:
+        rows = s.scalars(select(Teaser).where(
+            Teaser.seller_id == caller().seller_id, Teaser.post_at.is_not(None),
+            Teaser.post_at <= at, Teaser.post_at >= at - PRESET_LENGTH)).all()
+        snapshots: dict[str, list[ViewSnapshot]] = {}
+        if rows:
+            for m in s.scalars(select(TeaserMetric).where(
+                    TeaserMetric.teaser_id.in_([r.id for r in rows]))):
+                snapshots.setdefault(m.teaser_id, []).append(
+                    ViewSnapshot(m.hour, m.views, m.new_viewers, m.new_followers))
+    posted = [PostedTeaser(
+        r.id, TeaserSource.PAST_SESSION if r.source_kind == "session" else TeaserSource.UPLOAD,
+        r.post_at, tuple(snapshots.get(r.id, ()))) for r in rows if r.post_at is not None]
+    perf = teaser_performance(posted, at)
+    return TeaserPerformanceOut(**perf.__dict__).model_dump()
+
+
+@bp.get("/actions")
+@spec.validate(resp=Resp(HTTP_200=ActionList), tags=["metrics"])
+def actions() -> ResponseReturnValue:
+    """Recommended actions: post a teaser for the next plan, the next plan's readiness
+    gaps and its 1-day / 1-hour posts. (Campaigns and missions come from platform
+    services this deployment has no feed of, so none are listed.)"""
+    who = caller()
+    at = now()
+    with db().session() as s:
+        plans = s.scalars(select(Plan).where(Plan.seller_id == who.seller_id,
+                                             Plan.start_at > at)).all()
+        by_plan: dict[str, list[PlanTeaser]] = {}
+        if plans:
+            for t in s.scalars(select(Teaser).where(
+                    Teaser.plan_id.in_([p.id for p in plans]))):
+                by_plan.setdefault(t.plan_id or "", []).append(PlanTeaser(t.id, t.post_at))
+    items: list[Any] = recommended_actions(
+        plans=[live_plan(p) for p in plans], teasers=by_plan, campaigns=[], missions=[],
+        now=at, lang=who.lang)
+    return ActionList(items=[ActionOut(kind=a.kind.value, message=a.message, ref_id=a.ref_id)
+                             for a in items]).model_dump()

@@ -1,5 +1,219 @@
+"""``/v1/ops/regenerations``: re-render a selection of teasers (new music, new sticker
+design, failed renders) on the low-priority ``batch`` queue.
+
+The same selection (normalised, for the same template version) finds the same batch, so
+submitting it twice queues nothing new. Each selected teaser gets a new revision; its
+old files stay served until the new render is verified (the job swaps the paths).
+"""
+
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from flask import Blueprint, request, url_for
+from flask.typing import ResponseReturnValue
+from pydantic import Field, field_validator
+from spectree import Response as Resp
+from sqlalchemy import String, cast, func, insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from api.auth import require_ops
+from api.convert import iso
+from api.deps import db, jobs, now, template_version
+from api.openapi import Model, spec
+from api.problems import Problem, not_found
+from store.models import (
+    Plan,
+    RegenerationBatch,
+    RegenerationItem,
+    Teaser,
+    TeaserStatus,
+)
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
+# Only finished teasers are regenerated: one queued or running already renders.
+FINAL = (TeaserStatus.READY, TeaserStatus.FAILED)
+
+
+class Selection(Model):
+    """Which teasers to regenerate; every given criterion must match."""
+
+    template_version: str | None = Field(None, description="teasers made with this version")
+    seller_id: str | None = None
+    plan_start_from: datetime | None = None
+    plan_start_to: datetime | None = None
+    status: list[Literal["ready", "failed"]] = Field(default_factory=lambda: ["ready", "failed"],
+                                                     min_length=1)
+
+    @field_validator("plan_start_from", "plan_start_to")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("include a time zone, e.g. 2024-11-23T00:00:00+07:00")
+        return value
+
+    def normalised(self) -> dict[str, Any]:
+        """The selection in one canonical form (UTC times, sorted statuses)."""
+        def utc(value: datetime | None) -> str | None:
+            return None if value is None else value.astimezone(UTC).isoformat()
+
+        return {
+            "template_version": self.template_version,
+            "seller_id": self.seller_id,
+            "plan_start_from": utc(self.plan_start_from),
+            "plan_start_to": utc(self.plan_start_to),
+            "status": sorted(set(self.status)),
+        }
+
+
+class BatchOut(Model):
+    """A regeneration batch and how far it got."""
+
+    id: str
+    selection: dict[str, Any]
+    template_version: str
+    created_at: str
+    total: int
+    newly_queued: int | None = None
+    counts: dict[str, int]
+    failures: list[dict[str, str | None]]
+    links: dict[str, str]
+
+
+def selection_key(normalised: dict[str, Any], version: str) -> str:
+    """The unique key of a selection for a template version."""
+    text = json.dumps({"selection": normalised, "to": version}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _matching(s: Session, sel: Selection) -> list[tuple[str, int]]:
+    query = select(Teaser.id, Teaser.revision).where(
+        Teaser.status.in_([TeaserStatus(x) for x in sel.status]))
+    if sel.template_version is not None:
+        query = query.where(Teaser.template_version == sel.template_version)
+    if sel.seller_id is not None:
+        query = query.where(Teaser.seller_id == sel.seller_id)
+    if sel.plan_start_from is not None or sel.plan_start_to is not None:
+        query = query.join(Plan, Plan.id == Teaser.plan_id)
+        if sel.plan_start_from is not None:
+            query = query.where(Plan.start_at >= sel.plan_start_from)
+        if sel.plan_start_to is not None:
+            query = query.where(Plan.start_at < sel.plan_start_to)
+    return [(t, r) for t, r in s.execute(query.order_by(Teaser.created_at, Teaser.id))]
+
+
+def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None) -> dict[str, Any]:
+    """JSON of a batch with live counts from the teaser rows."""
+    rows = s.execute(
+        select(RegenerationItem.revision, Teaser.id, Teaser.revision, Teaser.status, Teaser.error)
+        .join(Teaser, Teaser.id == RegenerationItem.teaser_id)
+        .where(RegenerationItem.batch_id == batch.id)
+    ).all()
+    counts = {"queued": 0, "running": 0, "done": 0, "failed": 0, "superseded": 0}
+    failures: list[dict[str, str | None]] = []
+    for item_rev, teaser_id, rev, status, error in rows:
+        if rev != item_rev:
+            counts["superseded"] += 1  # a later batch re-rendered it
+        elif status is TeaserStatus.READY:
+            counts["done"] += 1
+        elif status is TeaserStatus.FAILED:
+            counts["failed"] += 1
+            failures.append({"teaser_id": teaser_id, "reason": error})
+        else:
+            counts[str(status)] += 1
+    return BatchOut(
+        id=batch.id, selection=batch.selection, template_version=batch.template_version,
+        created_at=iso(batch.created_at) or "", total=len(rows), newly_queued=newly,
+        counts=counts, failures=failures[:100],
+        links={"self": url_for("v1.ops.get_regeneration", batch_id=batch.id)},
+    ).model_dump()
+
+
+@bp.post("/regenerations")
+@spec.validate(json=Selection, resp=Resp(HTTP_202=BatchOut, HTTP_200=BatchOut), tags=["ops"])
+def create_regeneration() -> ResponseReturnValue:
+    """Regenerate the selected teasers; 202 with the batch (200 and nothing newly queued
+    when the same selection was submitted before)."""
+    who = require_ops()
+    sel: Selection = request.context.json  # type: ignore[attr-defined]
+    version = template_version()
+    normalised = sel.normalised()
+    key = selection_key(normalised, version)
+    with db().session() as s:
+        existing = s.scalar(select(RegenerationBatch).where(
+            RegenerationBatch.selection_key == key))
+        if existing is not None:
+            pending = [(t, r) for t, r in s.execute(
+                select(Teaser.id, Teaser.revision)
+                .join(RegenerationItem, RegenerationItem.teaser_id == Teaser.id)
+                .where(RegenerationItem.batch_id == existing.id,
+                       RegenerationItem.revision == Teaser.revision,
+                       Teaser.status == TeaserStatus.QUEUED))]
+            batch_id = existing.id
+        else:
+            matched = _matching(s, sel)
+            if not matched:
+                raise Problem(422, "Nothing to regenerate", "No finished teaser matches this "
+                              "selection; widen it (status, template version, seller, plan "
+                              "dates).", code="empty_selection")
+            batch = RegenerationBatch(selection=normalised, selection_key=key,
+                                      template_version=version, created_by=who.seller_id,
+                                      created_at=now())
+            s.add(batch)
+            s.flush()
+            batch_id = batch.id
+            pending = [(t, r + 1) for t, r in matched]
+            ids = [t for t, _ in matched]
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk:chunk + 500]
+                s.execute(update(Teaser).where(Teaser.id.in_(part)).values(
+                    revision=Teaser.revision + 1, status=TeaserStatus.QUEUED, stage=None,
+                    progress=0.0, error=None, attempts=0, started_at=None, finished_at=None,
+                    updated_at=now(),
+                    # the deterministic job id of the new revision (api/gateway.py's form)
+                    job_id=literal("render-") + Teaser.id + literal("-r")
+                    + cast(Teaser.revision + 1, String),
+                ), execution_options={"synchronize_session": False})
+            s.execute(insert(RegenerationItem), [
+                {"batch_id": batch_id, "teaser_id": t, "revision": r} for t, r in pending])
+    newly = _enqueue(pending)
+    with db().session() as s:
+        batch_row = s.get(RegenerationBatch, batch_id)
+        assert batch_row is not None
+        body = batch_out(s, batch_row, newly)
+    status = 200 if existing is not None else 202
+    return body, status, {"Location": body["links"]["self"]}
+
+
+def _enqueue(pending: list[tuple[str, int]]) -> int:
+    if not pending:
+        return 0
+    try:
+        return jobs().enqueue_renders(pending, queue="batch")
+    except Exception:  # rows are committed; the reconciler queues them when Redis is back
+        return 0
+
+
+@bp.get("/regenerations/<batch_id>")
+@spec.validate(resp=Resp(HTTP_200=BatchOut), tags=["ops"])
+def get_regeneration(batch_id: str) -> ResponseReturnValue:
+    """Counts queued / running / done / failed, and failures with reasons."""
+    require_ops()
+    with db().session() as s:
+        batch = s.get(RegenerationBatch, batch_id)
+        if batch is None:
+            raise not_found("regeneration batch", batch_id)
+        return batch_out(s, batch)
+
+
+@bp.get("/queues")
+@spec.validate(tags=["ops"])
+def queue_overview() -> ResponseReturnValue:
+    """Teasers per status across sellers (what the queues should be carrying)."""
+    require_ops()
+    with db().session() as s:
+        rows = s.execute(select(Teaser.status, func.count()).group_by(Teaser.status)).all()
+    return {"teasers": {str(status): count for status, count in rows}}

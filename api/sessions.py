@@ -1,5 +1,188 @@
+"""``/v1/sessions``: past LIVE sessions (metadata, per-minute timeline, recording) and
+the teaser source picker, sorted by GMV or interaction rate, highest first."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import datetime
+from typing import Any, Literal
+
+from flask import Blueprint, request, url_for
+from flask.typing import ResponseReturnValue
+from pydantic import Field, field_validator
+from spectree import Response as Resp
+from sqlalchemy import nulls_last, select
+
+from api.auth import caller, scope
+from api.convert import (
+    MetricsOut,
+    float_rate,
+    iso,
+    metrics_out,
+    totals_json,
+)
+from api.deps import db
+from api.openapi import Model, spec
+from api.problems import Problem, not_found
+from domain.accounts import AccountType
+from domain.metrics import (
+    conversion_rate,
+    interaction_rate,
+    session_metrics,
+    totals_from_timeline,
+    with_session_counts,
+)
+from domain.money import Money
+from domain.timezones import to_utc
+from store.models import Footage, FootageStatus, LiveSession
+from store.repos import footage_ready, owned
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
+MAX_ROWS = 24 * 60 * 4  # a day of one-minute buckets at 4x resolution; a session is shorter
+
+
+class SessionIn(Model):
+    """A past LIVE session. ``timeline`` rows are the platform's per-bucket export: ``t``
+    (seconds from the recording's start) plus counters (``gmv`` in integer minor units
+    of ``currency``). ``footage_id`` attaches an uploaded recording."""
+
+    title: str = Field(min_length=1, max_length=255)
+    account_type: Literal["official", "affiliate", "marketing"] = "official"
+    category: str | None = Field(None, max_length=64, description="level-1 product category")
+    username: str | None = Field(None, max_length=120)
+    started_at: datetime
+    ended_at: datetime | None = None
+    currency: str = Field("IDR", pattern=r"^[A-Z]{3}$")
+    timeline: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ROWS)
+    footage_id: str | None = None
+    viewers: int | None = Field(None, ge=0, description="session-level distinct viewers")
+    customers: int | None = Field(None, ge=0)
+    interacting_viewers: int | None = Field(None, ge=0)
+    violations: int = Field(0, ge=0)
+    products: list[dict[str, Any]] = Field(default_factory=list, max_length=500,
+                                           description="best-selling products")
+    events: list[dict[str, Any]] = Field(default_factory=list, max_length=10000)
+
+    @field_validator("started_at", "ended_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("include a time zone, e.g. 2024-11-23T19:00:00+07:00")
+        return value
+
+
+class SessionOut(Model):
+    """A session with its metrics (rates ``null`` = no data)."""
+
+    id: str
+    title: str
+    account_type: str
+    category: str | None
+    started_at: str
+    ended_at: str | None
+    footage_id: str | None
+    recording_ready: bool
+    violations: int
+    metrics: MetricsOut
+    timeline_rows: int
+    links: dict[str, str]
+
+
+class SessionList(Model):
+    """Sessions, best first by the chosen sort."""
+
+    sort: str
+    items: list[SessionOut]
+
+
+class ListQuery(Model):
+    """Source-picker ordering: GMV or interaction rate, highest first."""
+
+    sort: Literal["gmv", "interaction"] = "gmv"
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+def session_out(row: LiveSession, ready: bool) -> dict[str, Any]:
+    """JSON of a session row."""
+    from api.convert import totals_of
+
+    metrics = session_metrics(totals_of(row), row.currency)
+    return SessionOut(
+        id=row.id, title=row.title, account_type=row.account_type, category=row.category,
+        started_at=iso(row.started_at) or "", ended_at=iso(row.ended_at),
+        footage_id=row.footage_id, recording_ready=ready, violations=row.violations,
+        metrics=metrics_out(metrics), timeline_rows=len(row.timeline),
+        links={"self": url_for("v1.sessions.get_session", session_id=row.id)},
+    ).model_dump()
+
+
+@bp.post("")
+@spec.validate(json=SessionIn, resp=Resp(HTTP_201=SessionOut), tags=["sessions"])
+def create_session() -> ResponseReturnValue:
+    """Record a past session; its totals and rates are computed from the timeline."""
+    body: SessionIn = request.context.json  # type: ignore[attr-defined]
+    who = caller()
+    for i, row in enumerate(body.timeline):
+        if not isinstance(row.get("t"), int | float):
+            raise Problem(422, "Invalid request", f"Timeline row {i + 1} needs 't', the "
+                          "seconds from the recording's start.", code="invalid_timeline")
+    totals = with_session_counts(totals_from_timeline(body.timeline), viewers=body.viewers,
+                                 customers=body.customers,
+                                 interacting_viewers=body.interacting_viewers)
+    Money(totals.gmv, body.currency)  # refuses a malformed currency
+    if body.ended_at is not None and body.ended_at <= body.started_at:
+        raise Problem(422, "Invalid request", "ended_at must come after started_at.",
+                      code="invalid_request")
+    with db().session() as s:
+        ready = False
+        if body.footage_id is not None:
+            footage = owned(s, Footage, body.footage_id, who.seller_id)
+            if footage is None:
+                raise not_found("footage", body.footage_id)
+            ready = footage.status is FootageStatus.READY
+        row = LiveSession(
+            seller_id=who.seller_id, title=body.title.strip(),
+            account_type=AccountType(body.account_type).value, category=body.category,
+            started_at=to_utc(body.started_at), currency=body.currency,
+            ended_at=to_utc(body.ended_at) if body.ended_at else None,
+            timeline=body.timeline, footage_id=body.footage_id, totals=totals_json(totals),
+            gmv_minor=totals.gmv, views=totals.views, viewers=totals.viewers,
+            interaction_rate=float_rate(interaction_rate(totals)),
+            conversion_rate=float_rate(conversion_rate(totals)),
+            violations=body.violations, products=body.products, events=body.events,
+            extra={"username": body.username or who.seller_name},
+        )
+        s.add(row)
+        s.flush()
+        out = session_out(row, ready)
+    return out, 201, {"Location": out["links"]["self"]}
+
+
+@bp.get("")
+@spec.validate(query=ListQuery, resp=Resp(HTTP_200=SessionList), tags=["sessions"])
+def list_sessions() -> ResponseReturnValue:
+    """The caller's sessions by GMV or interaction rate, highest first (the teaser
+    source picker)."""
+    q: ListQuery = request.context.query  # type: ignore[attr-defined]
+    order = ([LiveSession.gmv_minor.desc(), nulls_last(LiveSession.interaction_rate.desc())]
+             if q.sort == "gmv" else
+             [nulls_last(LiveSession.interaction_rate.desc()), LiveSession.gmv_minor.desc()])
+    with db().session() as s:
+        rows = s.scalars(select(LiveSession).where(LiveSession.seller_id == caller().seller_id)
+                         .order_by(*order, LiveSession.started_at.desc(), LiveSession.id)
+                         .limit(q.limit).offset(q.offset)).all()
+        ready = footage_ready(s, [r.footage_id for r in rows if r.footage_id])
+        items = [session_out(r, r.footage_id in ready) for r in rows]
+    return SessionList(sort=q.sort, items=items).model_dump()  # type: ignore[arg-type]
+
+
+@bp.get("/<session_id>")
+@spec.validate(resp=Resp(HTTP_200=SessionOut), tags=["sessions"])
+def get_session(session_id: str) -> ResponseReturnValue:
+    """A session with its metrics."""
+    with db().session() as s:
+        row = owned(s, LiveSession, session_id, scope())
+        if row is None:
+            raise not_found("LIVE session", session_id)
+        ready = bool(row.footage_id) and bool(footage_ready(s, [row.footage_id or ""]))
+        return session_out(row, ready)
