@@ -47,9 +47,12 @@ MIN_SEGMENT = 6.0
 MAX_SEGMENTS = 4
 TOLERANCE = 5.0  # target 40 s accepts 35..45 s
 SNAP_RADIUS = 2.0
+SPREAD = 30  # closer than this (or one bucket) to a chosen cut is the same moment...
+NEAR_DISCOUNT = 0.5  # ...and counts for half: a teaser shows several moments
 MIN_GAP = 3  # two segments either touch or leave at least this many seconds between them
 OPEN_SLACK = 1.0  # the first cut may start up to 1 s before the product moment
 RISE_WINDOW = 10
+RISES_PER_SIGNAL = 5
 NOTABLE = 1.5  # a signal enters a reason from 1.5x its session average
 _BIG = 1e6
 
@@ -131,8 +134,10 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
     lens = _segment_lengths(target)
     opening, moment, opening_reason, notes = _choose_opening(ctx, lens[0])
     segs: list[list[int]] = [opening]  # [start, end) in whole seconds, play order
+    spread = max(SPREAD, int(math.ceil(timeline.bucket)))
+    longest = max(MIN_SEGMENT, target / 2)
     for length in lens[1:]:
-        if not _place_window(ctx, segs, length):
+        if not _place_window(ctx, segs, length, spread, longest):
             break
     _grow(ctx, segs, int(round(target)) - sum(e - s for s, e in segs))
     bounds = _snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
@@ -208,39 +213,46 @@ def _segment_lengths(target: float) -> list[int]:
 
 
 def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
-    """``(time, priority, reason)`` of every pin, plus the strongest rise in product
-    clicks and in (lagged) orders. Pins first on a tie: a pin is a product on screen."""
+    """``(time, priority, reason)`` of every pin, plus the strongest few rises in product
+    clicks and in (lagged) orders (several, so a rise in poor picture has alternatives).
+    Pins first on a tie: a pin is a product on screen."""
     out = [(t, 0.0, f"opens as product {p} is pinned (at {_clock(t)})")
            for t, p in ctx.timeline.pin_changes() if t < len(ctx.score)]
+    r = RISE_WINDOW
     for name in ("product_clicks", "orders"):
         x = ctx.signals.get(name)
-        if x is None or not np.nansum(x) > 0:
+        if x is None or not np.nansum(x) > 0 or len(x) < 2 * r:
             continue
-        filled = np.nan_to_num(x)
-        cum = np.concatenate(([0.0], np.cumsum(filled)))
-        r = RISE_WINDOW
-        if len(filled) < 2 * r:
-            continue
-        t = np.arange(r, len(filled) - r + 1)
-        after, before = (cum[t + r] - cum[t]) / r, (cum[t] - cum[t - r]) / r
+        cum = np.concatenate(([0.0], np.cumsum(np.nan_to_num(x))))
+        t = np.arange(r, len(x) - r + 1)
+        after = (cum[t + r] - cum[t]) / r
         # Rounded so float noise cannot pick a "rise" in a flat session; ties -> earliest.
-        rise = np.round(after - before, 9)
-        i = int(np.argmax(rise))
-        at, ratio = float(t[i]), float(after[i] / _mean(x))
-        if not (rise[i] > 0 and ratio >= NOTABLE):
-            # No real rise: open where the signal is highest, and say it is steady.
-            means = np.round((cum[r:] - cum[:-r]) / r, 9)
-            at = float(np.argmax(means))
-            text = (f"no clear product moment ({_LABELS[name]} steady at "
-                    f"{_rate(_mean(x) * 60)}/min); opens where they are highest "
-                    f"(at {_clock(at)})")
-        elif name == "orders":
-            text = (f"opens on the moment behind a rise in orders: {_ratio(ratio)} the "
-                    f"session average (at {_clock(at)}; orders counted "
-                    f"{_secs(ctx.lags.get('orders', 0))} s later)")
-        else:
-            text = f"opens where product clicks rise to {_ratio(ratio)} average (at {_clock(at)})"
-        out.append((at, 1.0, text))
+        rise = np.round(after - (cum[t] - cum[t - r]) / r, 9)
+        base = _mean(x)
+        found = 0
+        for _ in range(RISES_PER_SIGNAL):
+            i = int(np.argmax(rise))
+            at, ratio = float(t[i]), float(after[i] / base)
+            if not (rise[i] > 0 and ratio >= NOTABLE):
+                break
+            found += 1
+            rise[max(0, i - 2 * r):i + 2 * r] = -np.inf  # one candidate per rise
+            if name == "orders":
+                text = (f"opens on the moment behind a rise in orders: {_ratio(ratio)} the "
+                        f"session average (at {_clock(at)}; orders counted "
+                        f"{_secs(ctx.lags.get('orders', 0))} s later)")
+            else:
+                text = (f"opens where product clicks rise to {_ratio(ratio)} average "
+                        f"(at {_clock(at)})")
+            out.append((at, 1.0, text))
+        if found:
+            continue
+        # No real rise: open where the signal is highest, and say it is steady.
+        means = np.round((cum[r:] - cum[:-r]) / r, 9)
+        at = float(np.argmax(means))
+        out.append((at, 2.0, f"no clear product moment ({_LABELS[name]} steady at "
+                             f"{_rate(base * 60)}/min); opens where they are highest "
+                             f"(at {_clock(at)})"))
     return out
 
 
@@ -268,26 +280,33 @@ def _choose_opening(ctx: _Context, length: int
             (f"{why}: the first seconds may not show a product",))
 
 
-def _place_window(ctx: _Context, segs: list[list[int]], length: int) -> bool:
+def _place_window(ctx: _Context, segs: list[list[int]], length: int, spread: int,
+                  longest: float) -> bool:
     """Add the best window of ``length`` s that neither overlaps nor nearly touches the
-    chosen ones; a window that exactly continues a segment extends it instead."""
+    chosen ones; a window that exactly continues a segment extends it instead. Another
+    moment of the session is preferred: a window within ``spread`` s of a chosen one, or
+    an extension past ``longest`` s, counts for half (a second helping of the same one)."""
     n = len(ctx.score)
     if length > n:
         return False
-    taken = np.zeros(n, dtype=bool)
+    taken, near = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     for s, e in segs:
         taken[max(0, s - MIN_GAP):e + MIN_GAP] = True
+        near[max(0, s - spread):e + spread] = True
     tcum = np.concatenate(([0], np.cumsum(taken)))
+    ncum = np.concatenate(([0], np.cumsum(near)))
     sel = ctx.selection_scores(length)
     free = (tcum[length:] - tcum[:-length]) == 0
-    masked = np.where(free, sel, -np.inf)
+    close = (ncum[length:] - ncum[:-length]) > 0
+    masked = np.where(free, np.where(close & (sel > 0), sel * NEAR_DISCOUNT, sel), -np.inf)
     a = int(np.argmax(masked))
     best: tuple[float, int, int | None] = (float(masked[a]), -a, None)
     for i, (s, e) in enumerate(segs):
-        starts = [e] if i == 0 else [e, s - length]  # never prepend to the opening
-        for start in starts:
+        factor = NEAR_DISCOUNT if e - s + length > longest else 1.0
+        for start in ([e] if i == 0 else [e, s - length]):  # never prepend to the opening
             if 0 <= start <= n - length and _fits(segs, start, start + length, skip=i):
-                key = (float(sel[start]), -start, i)
+                value = float(sel[start])
+                key = (value * factor if value > 0 else value, -start, i)
                 if key[:2] > best[:2]:
                     best = key
     if not best[0] > -np.inf:
