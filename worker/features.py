@@ -175,7 +175,7 @@ def faces(gray: np.ndarray) -> list[tuple[float, float, float, float]]:
     haar cascade that ships with OpenCV (nothing downloaded)."""
     h, w = gray.shape
     side = max(14, min(h, w) // 12)
-    found = _face_cascade().detectMultiScale(gray, scaleFactor=1.15, minNeighbors=4,
+    found = _face_cascade().detectMultiScale(gray, scaleFactor=1.15, minNeighbors=5,
                                              minSize=(side, side))
     boxes = [(x / w, y / h, fw / w, fh / h) for x, y, fw, fh in
              (found if len(found) else [])]
