@@ -40,6 +40,14 @@ bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 MAX_ROWS = 24 * 60 * 4  # a day of one-minute buckets at 4x resolution; a session is shorter
 
 
+class ProductSaleIn(Model):
+    """A product's sales in the session (``gmv`` in integer minor units)."""
+
+    product_id: str = Field(min_length=1, max_length=64)
+    gmv: int = Field(0, ge=0)
+    units: int = Field(0, ge=0)
+
+
 class SessionIn(Model):
     """A past LIVE session. ``timeline`` rows are the platform's per-bucket export: ``t``
     (seconds from the recording's start) plus counters (``gmv`` in integer minor units
@@ -58,8 +66,9 @@ class SessionIn(Model):
     customers: int | None = Field(None, ge=0)
     interacting_viewers: int | None = Field(None, ge=0)
     violations: int = Field(0, ge=0)
-    products: list[dict[str, Any]] = Field(default_factory=list, max_length=500,
-                                           description="best-selling products")
+    products: list[ProductSaleIn] = Field(default_factory=list, max_length=500,
+                                          description="best-selling products")
+    transcript: str | None = Field(None, max_length=500_000)
     events: list[dict[str, Any]] = Field(default_factory=list, max_length=10000)
 
     @field_validator("started_at", "ended_at")
@@ -149,8 +158,9 @@ def create_session() -> ResponseReturnValue:
             gmv_minor=totals.gmv, views=totals.views, viewers=totals.viewers,
             interaction_rate=float_rate(interaction_rate(totals)),
             conversion_rate=float_rate(conversion_rate(totals)),
-            violations=body.violations, products=body.products, events=body.events,
-            extra={"username": body.username or who.seller_name},
+            violations=body.violations, products=[p.model_dump() for p in body.products],
+            events=body.events,
+            extra={"username": body.username or who.seller_name, "transcript": body.transcript},
         )
         s.add(row)
         s.flush()
