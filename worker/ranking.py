@@ -131,8 +131,12 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
     veto = bad if bad.any() and int((~bad).sum()) >= target else np.zeros(n, dtype=bool)
     ctx.veto = veto
 
+    notes: tuple[str, ...] = () if ctx.signals else (
+        "the timeline has none of GMV, orders, product clicks, comments, likes, shares or "
+        "new followers, so no moment could be ranked above another",)
     lens = _segment_lengths(target)
-    opening, moment, opening_reason, notes = _choose_opening(ctx, lens[0])
+    opening, moment, opening_reason, more = _choose_opening(ctx, lens[0])
+    notes += more
     segs: list[list[int]] = [opening]  # [start, end) in whole seconds, play order
     spread = max(SPREAD, int(math.ceil(timeline.bucket)))
     longest = max(MIN_SEGMENT, target / 2)
@@ -144,7 +148,10 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
 
     reasons = [_reason_parts(ctx, s, e) for s, e in bounds]
     steady = not any(notable for _, notable in reasons)
-    if steady:
+    if timeline.end < 0.9 * duration:
+        notes += (f"the timeline covers only {_clock(timeline.end)} of the "
+                  f"{_clock(duration)} recording; later moments could not be ranked",)
+    if steady and ctx.signals:
         notes = (*notes, "steady session: no moment stood out above the session's usual "
                  "rates; the teaser shows typical moments")
     segments = tuple(
@@ -173,10 +180,6 @@ class _Context:
         a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
         b = min(b, len(self.score))
         return float((self._cum[b] - self._cum[a]) / (b - a)) if b > a else 0.0
-
-    def window_means(self, length: int) -> np.ndarray:
-        """Mean score of every window [a, a+length), a = 0..n-length."""
-        return (self._cum[length:] - self._cum[:-length]) / length
 
     def selection_scores(self, length: int) -> np.ndarray:
         """Window scores for choosing: centre-weighted (so a window sits on its peak rather
@@ -272,7 +275,10 @@ def _choose_opening(ctx: _Context, length: int
         if best is None or key > best:
             best, choice = key, ([a, end], at, text)
     if choice is not None:
-        return choice[0], choice[1], choice[2], ()
+        (a, end), at, text = choice
+        dim = (f"the product moment at {_clock(at)} has poor picture, but no product moment "
+               "has better",) if ctx.veto[a:end].any() else ()
+        return [a, end], at, text, dim
     sel = ctx.selection_scores(length)
     a = int(np.argmax(sel))
     why = "no product moment in the timeline (no pins, product clicks or orders)"
@@ -419,9 +425,10 @@ def _reason_text(parts: list[str], notable: bool, steady: bool, ctx: _Context,
     if notable:
         return "; ".join(parts)
     a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
-    usual = [f"{_LABELS[k]} {_rate(_mean(x[a:b]) * 60)}/min"
-             for k, x in ctx.signals.items() if math.isfinite(_mean(x[a:b]))][:2]
-    rates = ", ".join(usual) if usual else "no metrics to rank by"
+    usual = [f"{_LABELS[k]} {_rate(_mean(x[a:b]) * 60)}/min"  # money per minute reads oddly
+             for k, x in ctx.signals.items() if k != "gmv" and math.isfinite(_mean(x[a:b]))][:2]
+    rates = ", ".join(usual) if usual else (
+        "GMV at its usual rate" if "gmv" in ctx.signals else "no metrics to rank by")
     prefix = "steady session" if steady else "about the session's usual"
     return "; ".join([*parts, f"{prefix}: {rates}"]) if parts else f"{prefix}: {rates}"
 

@@ -270,3 +270,17 @@ def _timed(fn: Any) -> float:
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
+
+
+def test_a_timeline_covering_part_of_the_recording_is_said() -> None:
+    sel = rank_session(session(10, bucket=60, orders=1, comments=5), 7200)
+    check_rules(sel, 7200)
+    assert ("the timeline covers only 10:00 of the 2:00:00 recording; later moments could "
+            "not be ranked") in sel.notes
+
+
+def test_no_ranking_metrics_still_cuts_a_teaser_and_says_why() -> None:
+    sel = rank_session(session(60, bucket=60, viewers=100), 3600)
+    check_rules(sel, 3600)
+    assert sel.notes[0].startswith("the timeline has none of GMV, orders, product clicks")
+    assert "no product moment" in sel.opening_reason
