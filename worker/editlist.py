@@ -115,7 +115,12 @@ class EditList:
         )
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False))
+        """Write the edit list as JSON (atomically: a reader never sees half a file)."""
+        final = Path(path)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False))
+        tmp.replace(final)
 
     @classmethod
     def load(cls, path: str | Path) -> EditList:

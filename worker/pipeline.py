@@ -158,10 +158,10 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
         analysis_path=analysis_path, sticker_text=sticker_text,
         target_seconds=target_seconds, music=music, on_progress=stage)
     timings.update(plan_timings)
-    if edit_list_path is not None:
-        edit.save(edit_list_path)
     t0 = time.perf_counter()
     result = render_edit_list(edit, out_video, out_poster, on_progress=stage("render"))
+    if edit_list_path is not None:
+        edit.save(edit_list_path)
     timings["render"] = round(time.perf_counter() - t0, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
     return report_for(edit, result, timings, edit_list_path)
