@@ -46,7 +46,7 @@ spec = SpecTree(
         "application/problem+json."
     ),
     version=API_VERSION,
-    mode="strict",
+    mode="normal",
     annotations=False,
     before=_before,
     validation_error_status=422,
