@@ -366,7 +366,7 @@ def _snap(bounds: list[tuple[float, float]], ctx: _Context, moment: float | None
         for side in (0, 1):
             here = out[i][side]
             near = cands[np.abs(cands - here) <= SNAP_RADIUS + 1e-9]
-            for c in sorted(near.tolist(), key=lambda c, h=here: (abs(c - h), c)):
+            for c in near[np.lexsort((near, np.abs(near - here)))].tolist():  # nearest first
                 new = (c, out[i][1]) if side == 0 else (out[i][0], c)
                 if _snap_ok(new, i, out, ctx, moment, lo, hi):
                     out[i] = new

@@ -31,7 +31,7 @@ from worker.errors import InputError
 METRICS: tuple[str, ...] = (
     "views", "viewers", "room_impressions", "room_enters", "product_impressions",
     "product_clicks", "gmv", "orders", "items_sold", "customers", "comments", "likes",
-    "shares", "new_followers",
+    "shares", "new_followers", "interacting_viewers",
 )
 #: Metrics that describe a state during the bucket (held), not events in it (spread).
 LEVELS: frozenset[str] = frozenset({"viewers"})
@@ -105,6 +105,31 @@ class Timeline:
                 out.append((row.t, row.pinned_product))
             previous = row.pinned_product
         return tuple(out)
+
+    def domain_buckets(self, currency: str) -> list[dict[str, int]]:
+        """The rows as ``domain.metrics.totals_from_timeline`` takes them: whole counters
+        and ``gmv`` in exact minor units of ``currency`` (from the cell's text, never a
+        float). Unknown cells are left out. Raises InputError naming the row's line."""
+        from domain.errors import DomainError
+        from domain.money import Money
+
+        out: list[dict[str, int]] = []
+        for row in self.rows:
+            bucket: dict[str, int] = {}
+            for key, value in row.values.items():
+                try:
+                    if key == "gmv":
+                        bucket[key] = Money.of(row.raw[key], currency).amount
+                        continue
+                except DomainError as exc:
+                    raise InputError(f"{self.source_name} line {row.line}: 'gmv' is "
+                                     f"{row.raw[key]}; {exc.message}") from None
+                if value != int(value):
+                    raise InputError(f"{self.source_name} line {row.line}: {key!r} is "
+                                     f"{row.raw[key]}, expected a whole number")
+                bucket[key] = int(value)
+            out.append(bucket)
+        return out
 
     def check_within(self, duration: float) -> None:
         """Raise InputError when the timeline runs past a recording of ``duration`` s (its

@@ -207,3 +207,19 @@ def test_a_timeline_starting_late_is_unknown_before_its_first_row() -> None:
     comments = tl.series("comments")
     assert comments is not None and tl.seconds == 150
     assert np.isnan(comments[:30]).all() and comments[30] == pytest.approx(1)
+
+
+def test_rows_convert_to_exact_domain_buckets() -> None:
+    from domain.metrics import totals_from_timeline
+
+    tl = timeline_from_rows([{"t": 0, "gmv": "120000.10", "orders": 2, "comments": ""},
+                             {"t": 60, "gmv": 0.2, "orders": 1, "interacting_viewers": 4}])
+    buckets = tl.domain_buckets("IDR")
+    assert buckets == [{"gmv": 12000010, "orders": 2},
+                       {"gmv": 20, "orders": 1, "interacting_viewers": 4}]
+    totals = totals_from_timeline(buckets)
+    assert totals.gmv == 12000030 and totals.orders == 3
+    with pytest.raises(InputError, match=r"timeline line 1: 'orders' is 1.5, expected a whole"):
+        timeline_from_rows([{"t": 0, "orders": "1.5"}]).domain_buckets("IDR")
+    with pytest.raises(InputError, match=r"timeline line 1: 'gmv' is 1.005; "):
+        timeline_from_rows([{"t": 0, "gmv": "1.005"}]).domain_buckets("IDR")
