@@ -172,7 +172,7 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
     if teaser.source_kind == "footage":
         # The ingest job normally saved it; if not, the pipeline analyses and saves here.
         analysis = (media.absolute(footage.analysis_path) if footage.analysis_path
-                    else recording.with_name(recording.stem + ".analysis.json"))
+                    else recording.with_name(recording.name + ".analysis.npz"))
     return {
         "recording": recording, "timeline_rows": timeline_rows, "analysis_path": analysis,
         "sticker_text": params.get("sticker_text"),
@@ -288,11 +288,12 @@ def _analyse(path: Path, rel: str, media: Any, job: Any | None) -> str | None:
         return None
     from worker import analysis
 
-    analysis_rel = str(Path(rel).with_suffix("")) + ".analysis.json"
+    # Saved where the pipeline looks for it (worker.analysis.analysis_path_for).
+    target = analysis.analysis_path_for(path)
     progress = Progress(None, job)
-    result = analysis.analyse(str(path), on_progress=lambda f: progress("analyse", f))
-    result.save(media.absolute(analysis_rel))
-    return analysis_rel
+    result = analysis.analyse(path, on_progress=lambda f: progress("analyse", f))
+    result.save(target)
+    return str(target.relative_to(media.root))
 
 
 def _set_footage(footage_id: str, status: Any, **values: Any) -> None:
