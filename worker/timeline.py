@@ -184,7 +184,10 @@ def _from_json_text(text: str, name: str) -> Timeline:
 
 
 def _from_csv_text(text: str, name: str) -> Timeline:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first = text.lstrip().split("\n", 1)[0]
+    # Spreadsheets in comma-decimal locales export ";" (or tabs) between columns.
+    delimiter = next((d for d in (",", ";", "\t") if d in first), ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except csv.Error as exc:

@@ -223,3 +223,11 @@ def test_rows_convert_to_exact_domain_buckets() -> None:
         timeline_from_rows([{"t": 0, "orders": "1.5"}]).domain_buckets("IDR")
     with pytest.raises(InputError, match=r"timeline line 1: 'gmv' is 1.005; "):
         timeline_from_rows([{"t": 0, "gmv": "1.005"}]).domain_buckets("IDR")
+
+
+def test_semicolon_and_tab_separated_exports_are_read(tmp_path: Path) -> None:
+    for sep in (";", "\t"):
+        text = csv_text(sep.join(["t", "orders", "gmv"]), [sep.join(["0", "1", "10.5"]),
+                                                           sep.join(["60", "2", "0"])])
+        tl = parse_timeline(write(tmp_path, "t.csv", text))
+        assert tl.columns == {"orders", "gmv"} and tl.rows[0].raw["gmv"] == "10.5"
