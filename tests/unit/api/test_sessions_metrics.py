@@ -1,0 +1,139 @@
+"""Past sessions, the source picker, posting a teaser, teaser figures, the overview and
+recommended actions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask.testing import FlaskClient
+
+from store.db import Database
+from store.models import Teaser, TeaserStatus
+from tests.unit.api.conftest import Clock, ready_footage
+from tests.unit.api.helpers import catalogue, plan_body, session_body, timeline
+
+
+def test_session_metrics_are_exact_and_zero_division_is_no_data(
+    client: FlaskClient, alice: dict[str, str]
+) -> None:
+    rows = [{"t": 0, "views": 100, "room_impressions": 100, "room_enters": 15, "gmv": 150_000}]
+    response = client.post("/v1/sessions", json=session_body(timeline=rows), headers=alice)
+    assert response.status_code == 201, response.get_json()
+    m = response.get_json()["metrics"]
+    assert m["gmv"] == {"amount_minor": 150_000, "currency": "IDR", "amount": "1500.00"}
+    assert m["enter_room_rate_pct"] == "15.00"
+    assert m["gpm"] is None and m["click_to_order_rate_pct"] is None
+
+
+def test_timeline_row_without_t_is_refused(client: FlaskClient, alice: dict[str, str]) -> None:
+    response = client.post("/v1/sessions", json=session_body(timeline=[{"views": 3}]),
+                           headers=alice)
+    assert response.status_code == 422 and "row 1 needs 't'" in response.get_json()["detail"]
+
+
+def test_source_picker_sorts_by_gmv_or_interaction(
+    client: FlaskClient, alice: dict[str, str], bob: dict[str, str]
+) -> None:
+    rich = client.post("/v1/sessions", json=session_body(
+        timeline=[{"t": 0, "views": 1000, "gmv": 900_000, "comments": 10}]),
+        headers=alice).get_json()
+    chatty = client.post("/v1/sessions", json=session_body(
+        timeline=[{"t": 0, "views": 100, "gmv": 1_000, "comments": 80}]),
+        headers=alice).get_json()
+    by_gmv = client.get("/v1/sessions?sort=gmv", headers=alice).get_json()["items"]
+    assert [s["id"] for s in by_gmv] == [rich["id"], chatty["id"]]
+    by_chat = client.get("/v1/sessions?sort=interaction", headers=alice).get_json()["items"]
+    assert [s["id"] for s in by_chat] == [chatty["id"], rich["id"]]
+    assert client.get("/v1/sessions", headers=bob).get_json()["items"] == []
+    assert client.get(f"/v1/sessions/{rich['id']}", headers=bob).status_code == 404
+
+
+def test_session_without_recording_cannot_make_a_teaser(
+    client: FlaskClient, alice: dict[str, str]
+) -> None:
+    session = client.post("/v1/sessions", json=session_body(), headers=alice).get_json()
+    response = client.post("/v1/teasers", json={"session_id": session["id"]}, headers=alice)
+    assert response.status_code == 409 and "no recording" in response.get_json()["detail"]
+
+
+def _ready_plan_teaser(client: FlaskClient, db: Database, headers: dict[str, str]) -> str:
+    catalogue(client, headers)
+    footage_id = ready_footage(client, db, headers)
+    plan = client.post("/v1/plans", json=plan_body(), headers=headers).get_json()
+    teaser_id = client.post("/v1/teasers", json={"footage_id": footage_id,
+                                                 "plan_id": plan["id"]},
+                            headers=headers).get_json()["id"]
+    with db.session() as s:
+        row = s.get(Teaser, teaser_id)
+        assert row is not None
+        row.status, row.video_path = TeaserStatus.READY, f"teasers/{teaser_id}/r1.mp4"
+    return str(teaser_id)
+
+
+PREFS = {"visibility": "everyone", "allow_comments": True, "allow_duet": False,
+         "allow_stitch": False}
+
+
+def test_posting_needs_caption_and_preferences(
+    client: FlaskClient, db: Database, alice: dict[str, str]
+) -> None:
+    teaser_id = _ready_plan_teaser(client, db, alice)
+    url = f"/v1/teasers/{teaser_id}/posting"
+    no_caption = client.put(url, headers=alice, json={"preferences": PREFS,
+                                                      "post_at": "2024-11-22T19:00:00+07:00"})
+    assert no_caption.status_code == 409 and "caption" in no_caption.get_json()["detail"]
+    too_long = client.put(url, headers=alice, json={"caption": "x" * 2201, "preferences": PREFS,
+                                                    "post_at": "2024-11-22T19:00:00+07:00"})
+    assert "2,200" in too_long.get_json()["detail"]
+    after_start = client.put(url, headers=alice, json={"caption": "Join us!", "preferences": PREFS,
+                                                       "post_at": "2024-11-23T20:00:00+07:00"})
+    assert after_start.status_code == 409 and "before the LIVE" in after_start.get_json()["detail"]
+    ok = client.put(url, headers=alice, json={"caption": "Join us!", "preferences": PREFS,
+                                              "post_at": "2024-11-22T19:00:00+07:00"})
+    assert ok.status_code == 200, ok.get_json()
+    assert [p["slot"] for p in ok.get_json()["recommended_posts"]] == ["day_before",
+                                                                       "hour_before"]
+
+
+def test_teaser_figures_count_from_48_hours_after_posting(
+    client: FlaskClient, db: Database, alice: dict[str, str], clock: Clock
+) -> None:
+    teaser_id = _ready_plan_teaser(client, db, alice)
+    client.put(f"/v1/teasers/{teaser_id}/posting", headers=alice, json={
+        "caption": "Join us!", "preferences": PREFS, "post_at": "2024-11-20T13:00:00+07:00"})
+    clock.at = clock.at + timedelta(days=3)
+    perf = client.get("/v1/metrics/teasers", headers=alice).get_json()
+    assert perf["posted_from_uploads"] == 1 and perf["views"] is None
+    ack = client.post(f"/v1/teasers/{teaser_id}/metrics", headers=alice, json={"hours": [
+        {"at": "2024-11-22T14:00:00+07:00", "views": 900, "new_viewers": 300,
+         "new_followers": 12}]})
+    assert ack.get_json()["stored_hours"] == 1
+    perf = client.get("/v1/metrics/teasers", headers=alice).get_json()
+    assert (perf["views"], perf["new_viewers"], perf["new_followers"]) == (900, 300, 12)
+
+
+def test_overview_compares_only_for_last_7_days(
+    client: FlaskClient, alice: dict[str, str]
+) -> None:
+    client.post("/v1/sessions", json=session_body(timeline=timeline(3)), headers=alice)
+    client.post("/v1/sessions", json=session_body(timeline=timeline(3), account_type="affiliate"),
+                headers=alice)
+    body = client.get("/v1/metrics/overview", headers=alice).get_json()
+    assert body["sessions"] == 1  # the affiliate creator's session is not the seller's GMV
+    assert body["current"]["gmv"]["amount_minor"] == 30_000
+    assert body["previous"]["gmv"]["amount_minor"] == 0 and body["changes_pct"]["gmv"] is None
+    custom = client.get("/v1/metrics/overview?period=custom&from=2024-11-18T00:00:00%2B07:00"
+                        "&to=2024-11-20T00:00:00%2B07:00", headers=alice).get_json()
+    assert custom["previous"] is None and custom["sessions"] == 1
+    missing = client.get("/v1/metrics/overview?period=custom", headers=alice)
+    assert missing.status_code == 422
+
+
+def test_actions_list_what_the_next_plan_misses_and_drop_done_items(
+    client: FlaskClient, db: Database, alice: dict[str, str]
+) -> None:
+    catalogue(client, alice)
+    client.post("/v1/plans", json=plan_body(), headers=alice)
+    kinds = [a["kind"] for a in client.get("/v1/actions", headers=alice).get_json()["items"]]
+    assert kinds[0] == "post_teaser" and "add_teasers" in kinds
+    assert "schedule_day_before_post" in kinds
