@@ -113,8 +113,9 @@ def read_media(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.0
                 container.close()
         _killpg(proc)  # type: ignore[arg-type]
         err_reader.join(timeout=5)
-        if proc.stdout:
-            proc.stdout.close()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe:
+                pipe.close()
     text = "".join(tail).strip()
     if timed_out.is_set():
         raise FfmpegError(f"reading the footage took longer than {timeout:.0f} s and was "
