@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,34 +60,42 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
                 music: str = "auto", on_progress: Callable[[str], Callable[[float], None]]
                 | None = None) -> tuple[EditList, dict[str, float]]:
     """Choose the teaser's moments and describe it as an edit list (no rendering)."""
+    from worker import footage_ranking, ranking, reframe, timeline
     from worker import music as music_beds
-    from worker import ranking, reframe, timeline
     from worker.graph import output_size
 
     timings: dict[str, float] = {}
     stage = on_progress or (lambda _s: (lambda _f: None))
-    analysis = None
     t0 = time.perf_counter()
+    analysis = _cached_analysis(info, analysis_path)
     if timeline_rows is not None or timeline_path is not None:
         tl = (timeline.parse_timeline(timeline_path) if timeline_path is not None
               else timeline.timeline_from_rows(list(timeline_rows or [])))
         tl.check_within(info.duration)
         selection = ranking.rank_session(tl, info.duration, target=target_seconds)
+        if analysis is not None:
+            # The recording was analysed at upload: snap to its shot changes and quiet
+            # moments, and let picture quality veto dark, blurred or frozen moments.
+            selection = ranking.rank_session(
+                tl, info.duration, target=target_seconds, quality=analysis.quality_per_second(),
+                cut_candidates=_cut_candidates(analysis))
+        else:
+            # No analysis yet: look only around the chosen cut points (a few seconds each),
+            # so a two-hour session costs no more than a short one.
+            candidates = _cut_candidates_near(info, selection.segments)
+            if candidates:
+                selection = ranking.rank_session(tl, info.duration, target=target_seconds,
+                                                 cut_candidates=candidates)
         notes = list(tl.warnings)
     else:
-        from worker import analysis as footage_analysis
-        from worker import footage_ranking
-
-        analysis = _load_or_analyse(info, analysis_path, stage("analyse"))
+        analysis = analysis or _analyse(info, analysis_path, stage("analyse"))
         timings["analyse"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
         selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds)
         notes = []
-        del footage_analysis
     segments: list[Segment] = list(selection.segments)
     if analysis is not None:
-        segments = [replace(s, crop=reframe.crop_for_segment(analysis, s, info.width, info.height))
-                    for s in segments]
+        segments = list(reframe.reframe_segments(analysis, segments, info.width, info.height))
     crop_w = min((s.crop.w for s in segments if s.crop), default=_centre_crop_width(info))
     crop_h = min((s.crop.h for s in segments if s.crop), default=info.height)
     width, height = output_size(crop_w, crop_h)
@@ -115,16 +123,50 @@ def _centre_crop_width(info: MediaInfo) -> int:
     return min(info.width, int(info.height * 9 / 16))
 
 
-def _load_or_analyse(info: MediaInfo, analysis_path: Path | None,
-                     on_progress: Callable[[float], None]) -> Any:
+SNAP_WINDOW_S = 2.0  # cut points move to a shot change or quiet moment within this
+
+
+def _cached_analysis(info: MediaInfo, analysis_path: Path | None) -> Any:
+    """The analysis saved for this recording (at upload), if any and still current."""
     from worker import analysis
 
-    if analysis_path is not None and analysis_path.exists():
+    if analysis_path is None or not analysis_path.exists():
+        return None
+    if analysis_path == analysis.analysis_path_for(info.path):
+        return analysis.load_or_analyse(info.path)  # checks it matches the file
+    try:
         return analysis.Analysis.load(analysis_path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _analyse(info: MediaInfo, analysis_path: Path | None,
+             on_progress: Callable[[float], None]) -> Any:
+    """Analyse the whole recording; keep the result at ``analysis_path`` when given."""
+    from worker import analysis
+
     result = analysis.analyse(info.path, on_progress=on_progress)
     if analysis_path is not None:
         result.save(analysis_path)
     return result
+
+
+def _cut_candidates(analysis: Any) -> list[float]:
+    return sorted({*map(float, analysis.shot_changes), *map(float, analysis.quiet_times)})
+
+
+def _cut_candidates_near(info: MediaInfo, segments: Sequence[Segment]) -> list[float]:
+    """Shot changes and quiet moments within ``SNAP_WINDOW_S`` of each cut point."""
+    from worker import analysis
+
+    found: list[float] = []
+    for t in sorted({p for s in segments for p in (s.start, s.end)}):
+        lo = max(0.0, t - SNAP_WINDOW_S)
+        hi = min(info.duration, t + SNAP_WINDOW_S)
+        if hi - lo < 1.0:
+            continue
+        found += _cut_candidates(analysis.analyse(info.path, window=(lo, hi - lo)))
+    return found
 
 
 def render_edit_list(edit: EditList, out_video: Path, out_poster: Path, *,
