@@ -1,0 +1,142 @@
+"""The store on both databases: migrations equal the models, UTC round-trips, the
+constraints the API and jobs rely on. PostgreSQL tests use a fresh schema per run."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from store.db import Database, init_db
+from store.models import (
+    Base,
+    RegenerationBatch,
+    RegenerationItem,
+    Seller,
+    Teaser,
+    TeaserStatus,
+)
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _pg_available() -> bool:
+    probe = Database(PG_URL)
+    try:
+        return probe.ping()
+    finally:
+        probe.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        database = init_db(f"sqlite:///{tmp_path / 'store.db'}")
+        yield database
+        database.dispose()
+        return
+    if not _pg_available():
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    database = init_db(PG_URL, schema=schema)
+    try:
+        yield database
+    finally:
+        database.dispose()
+        admin = Database(PG_URL)
+        with admin.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _teaser(db: Database) -> str:
+    with db.session() as s:
+        seller = Seller(name=f"s-{uuid.uuid4().hex[:8]}")
+        s.add(seller)
+        s.flush()
+        row = Teaser(seller_id=seller.id, source_kind="footage", params={"music": "auto"})
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_migrations_create_exactly_the_models(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_twice_is_harmless(db: Database) -> None:
+    db.upgrade()
+    assert db.ping()
+
+
+def test_new_teaser_defaults_and_utc_round_trip(db: Database) -> None:
+    teaser_id = _teaser(db)
+    wib = timezone(timedelta(hours=7))
+    with db.session() as s:
+        row = s.get(Teaser, teaser_id)
+        assert row is not None
+        assert row.status is TeaserStatus.QUEUED and row.revision == 1 and row.attempts == 0
+        row.started_at = datetime(2024, 11, 23, 19, 0, tzinfo=wib)
+    with db.session() as s:
+        row = s.get(Teaser, teaser_id)
+        assert row is not None
+        assert row.started_at == datetime(2024, 11, 23, 12, 0, tzinfo=UTC)
+        assert row.started_at.tzinfo is not None and row.created_at.tzinfo is not None
+
+
+def test_naive_datetimes_are_refused(db: Database) -> None:
+    teaser_id = _teaser(db)
+    with pytest.raises(Exception, match="naive"), db.session() as s:
+        row = s.get(Teaser, teaser_id)
+        assert row is not None
+        row.started_at = datetime(2024, 11, 23, 19, 0)
+
+
+def test_same_selection_key_cannot_make_two_batches(db: Database) -> None:
+    with db.session() as s:
+        s.add(RegenerationBatch(selection={}, selection_key="k" * 64, template_version="v"))
+    with pytest.raises(IntegrityError), db.session() as s:
+        s.add(RegenerationBatch(selection={}, selection_key="k" * 64, template_version="v"))
+
+
+def test_a_revision_belongs_to_one_batch(db: Database) -> None:
+    teaser_id = _teaser(db)
+    with db.session() as s:
+        a = RegenerationBatch(selection={}, selection_key="a" * 64, template_version="v")
+        b = RegenerationBatch(selection={}, selection_key="b" * 64, template_version="v")
+        s.add_all([a, b])
+        s.flush()
+        s.add(RegenerationItem(batch_id=a.id, teaser_id=teaser_id, revision=2))
+        ids = (a.id, b.id)
+    with pytest.raises(IntegrityError), db.session() as s:
+        s.add(RegenerationItem(batch_id=ids[1], teaser_id=teaser_id, revision=2))
+
+
+def test_json_columns_round_trip(db: Database) -> None:
+    teaser_id = _teaser(db)
+    report = {"segments": [{"start": 1.5, "end": 9.0, "score": 0.8, "reason": "orders x4"}],
+              "notes": ["source shorter than 35 s"]}
+    with db.session() as s:
+        row = s.get(Teaser, teaser_id)
+        assert row is not None
+        row.report = report
+    with db.session() as s:
+        row = s.get(Teaser, teaser_id)
+        assert row is not None and row.report == report
+
+
+def test_template_version_matches_the_renderer() -> None:
+    from cuplik.settings import DEFAULT_TEMPLATE_VERSION
+    from worker.editlist import TEMPLATE_VERSION
+
+    assert DEFAULT_TEMPLATE_VERSION == TEMPLATE_VERSION
