@@ -25,7 +25,7 @@ from worker.ffmpeg import user_input
 
 RATE = 48_000
 TARGET_LUFS = -14.0
-LIMIT_LINEAR = 0.79  # -2 dBFS sample peak: leaves room for AAC's overshoot under -1 dBTP
+LIMIT_LINEAR = 0.75  # -2.5 dBFS sample peak: leaves room for AAC's overshoot under -1 dBTP
 MUSIC_UNDER_VOICE_LU = 12.0
 DUCK_THRESHOLD = 0.03  # -30 dBFS key level: speech at the target level is far above it
 DUCK_RATIO = 20

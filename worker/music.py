@@ -1,7 +1,8 @@
 """Music beds: synthesised here (numpy, fixed seeds), so they are ours to use.
 
 Each bed is a whole number of bars, rendered circularly (note tails wrap to the start),
-so ``-stream_loop -1`` plays it seamlessly. ``python -m worker.music`` regenerates the
+so ``-stream_loop -1`` plays it seamlessly; each is longer than the longest teaser (45 s)
+so a render normally never reaches the loop point at all. ``python -m worker.music`` regenerates the
 committed files under media/assets/music; every bed is normalised to ``BED_LUFS``.
 """
 
@@ -22,6 +23,9 @@ from worker.ffmpeg import binary
 MUSIC_DIR = Path(__file__).resolve().parent.parent / "media" / "assets" / "music"
 RATE = 48_000
 BED_LUFS = -16.0  # integrated loudness every committed bed is normalised to
+# Peaks at -4 dBFS: a bed raised to -14 LUFS (nobody speaking) then peaks at -2 dBFS and
+# the render's limiter barely touches it.
+PEAK_LIMIT = 0.63
 
 
 @dataclass(frozen=True)
@@ -42,13 +46,13 @@ class BedStyle:
 
 
 STYLES: tuple[BedStyle, ...] = (
-    BedStyle("upbeat", 124, 16, 130.81, ((0, 4, 7), (7, 11, 14), (9, 12, 16), (5, 9, 12)),
+    BedStyle("upbeat", 124, 24, 130.81, ((0, 4, 7), (7, 11, 14), (9, 12, 16), (5, 9, 12)),
              "bright, four-on-the-floor pop", seed=124, hat_every=0.25, brightness=1.2),
-    BedStyle("chill", 90, 12, 110.0, ((0, 3, 7, 10), (5, 8, 12, 15), (3, 7, 10, 14),
+    BedStyle("chill", 90, 18, 110.0, ((0, 3, 7, 10), (5, 8, 12, 15), (3, 7, 10, 14),
                                       (8, 12, 15, 19)),
              "laid-back lo-fi, soft kick on 1 and 3", seed=90, kick_every=2.0,
              pluck_every=1.0, brightness=0.6),
-    BedStyle("warm", 100, 14, 146.83, ((0, 4, 7, 11), (9, 12, 16), (5, 9, 12, 16),
+    BedStyle("warm", 100, 20, 146.83, ((0, 4, 7, 11), (9, 12, 16), (5, 9, 12, 16),
                                        (7, 11, 14)),
              "warm acoustic-like plucks and pads", seed=100, hat_every=1.0,
              pluck_every=0.5, brightness=0.8),
@@ -121,7 +125,9 @@ def synthesize(style: BedStyle) -> np.ndarray:
     n = int(0.05 * RATE)
     for b in np.arange(style.hat_every / 2 if style.hat_every >= 1 else 0, beats, style.hat_every):
         noise = rng.standard_normal(n)
-        noise = np.diff(noise, prepend=0.0)  # crude high-pass
+        # Band-pass (difference, then a 3-tap average): bright, but nothing near Nyquist,
+        # whose inter-sample peaks would push the true peak over the limit.
+        noise = np.convolve(np.diff(noise, prepend=0.0), np.ones(3) / 3, mode="same")
         _add(buf, at(b), 0.08 * style.brightness * rng.uniform(0.6, 1.0) * noise
              * _env(n, 0.001, 0.015), rng.uniform(-0.4, 0.4))
     # One chord per bar: bass on the root, a soft pad, plucked arpeggio.
@@ -155,6 +161,11 @@ def synthesize(style: BedStyle) -> np.ndarray:
             _add(buf, start + at(s * style.pluck_every), 0.16 * tone * _env(m, 0.003, 0.18),
                  -0.5 if s % 2 else 0.5)
     buf /= np.max(np.abs(buf)) / 0.7
+    # 10 ms ramps at the seam: AAC overshoots on an abrupt start from its priming
+    # silence, which would put a peak at every loop point.
+    ramp = np.linspace(0.0, 1.0, RATE // 100)[:, None]
+    buf[: len(ramp)] *= ramp
+    buf[-len(ramp):] *= ramp[::-1]
     return buf.astype(np.float32)
 
 
@@ -164,7 +175,7 @@ def _encode(samples: np.ndarray, out: Path, gain_db: float) -> None:
         raw.write_bytes(samples.tobytes())
         subprocess.run([binary(), "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar",
                         str(RATE), "-ac", "2", "-i", str(raw), "-af",
-                        f"volume={gain_db:.2f}dB,alimiter=limit=0.89:level=0",
+                        f"volume={gain_db:.2f}dB,alimiter=limit={PEAK_LIMIT}:level=0",
                         "-c:a", "aac", "-b:a", "128k", "-map_metadata", "-1",
                         "-fflags", "+bitexact", "-movflags", "+faststart", str(out)],
                        check=True)
@@ -187,12 +198,14 @@ def generate(out_dir: Path = MUSIC_DIR) -> list[Path]:
     for style in STYLES:
         samples = synthesize(style)
         out = out_dir / f"{style.name}.m4a"
-        _encode(samples, out, 0.0)
-        gain = BED_LUFS - measure_lufs(out)
-        _encode(samples, out, gain)
+        gain = 0.0
+        for _ in range(3):  # the limiter moves the loudness a little: converge on it
+            _encode(samples, out, gain)
+            gain += BED_LUFS - measure_lufs(out)
         info[style.name] = {"bpm": style.bpm, "bars": style.bars, "mood": style.mood,
                             "seconds": round(len(samples) / RATE, 3),
-                            "lufs": round(measure_lufs(out), 2)}
+                            "lufs": round(measure_lufs(out), 2),
+                            "sha256": hashlib.sha256(out.read_bytes()).hexdigest()}
         written.append(out)
     (out_dir / "beds.json").write_text(json.dumps(info, indent=2) + "\n")
     return written

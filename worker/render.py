@@ -150,7 +150,16 @@ def plan_levels(blocks: Sequence[float], *, music: bool, duration: float) -> Lev
     voice_lufs = integrated(voice_blocks)
     has_voice = voice_lufs is not None and voice_lufs > SILENT_LUFS
     if not has_voice:
-        return Levels(music_db=_music_db(voice=False) if music else 0.0, duck=False)
+        if not music:
+            return Levels(duck=False)
+        # The bed alone at the target, corrected for its fades (a short teaser is
+        # mostly fade); no voice to duck under.
+        steps = max(1, int(duration * 10) - 3)
+        faded = [graph.TARGET_LUFS + 20 * math.log10(_fade_gain((k + 4) * 0.1 - 0.2, duration))
+                 for k in range(steps)]
+        predicted = integrated(faded) or graph.TARGET_LUFS
+        return Levels(music_db=_music_db(voice=False),
+                      final_db=min(6.0, graph.TARGET_LUFS - predicted), duck=False)
     assert voice_lufs is not None
     voice_db = max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, graph.TARGET_LUFS - voice_lufs))
     if not music:
