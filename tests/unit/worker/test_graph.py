@@ -1,0 +1,188 @@
+"""The render's ffmpeg argv, checked as data (no ffmpeg runs here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from worker import graph
+from worker.editlist import Crop, EditList, Output, Segment, Source, Sticker
+from worker.graph import Assets, Levels, Overlay
+from worker.render import integrated, plan_levels
+
+
+def _edit(**kw: object) -> EditList:
+    base: dict[str, object] = dict(
+        source=Source(path="/data/rec.mp4", width=1280, height=720, duration=600.0,
+                      has_audio=True),
+        segments=(Segment(100.0, 104.5, 1.0, "orders x4"),
+                  Segment(300.0, 305.0, 0.8, "comment burst", Crop(200, 0, 406, 720))),
+        output=Output(width=720, height=1280),
+        sticker=Sticker("LIVE Sabtu, 23 Nov · 19.00 WIB"), music="upbeat")
+    base.update(kw)
+    return EditList(**base)  # type: ignore[arg-type]
+
+
+ASSETS = Assets(
+    sticker=Overlay(Path("/tmp/s.png"), 40, 190, 560, 70),
+    arrow=Overlay(Path("/tmp/a.png"), 553, 799, 94, 56, start=3.5, bounce_px=22,
+                  bounce_hz=1.6),
+    music=Path("/assets/music/upbeat.m4a"))
+
+
+def _graph(args: list[str]) -> str:
+    return args[args.index("-filter_complex") + 1]
+
+
+def test_output_size_never_upscales_past_the_source() -> None:
+    assert graph.output_size(1080, 1920) == (1080, 1920)
+    assert graph.output_size(1215, 2160) == (1080, 1920)
+    assert graph.output_size(405, 720) == (720, 1280)
+    assert graph.output_size(1079, 1918) == (720, 1280)
+
+
+def test_centre_crop_is_9_16_and_centred() -> None:
+    crop = graph.centre_crop(1280, 720)
+    assert (crop.w, crop.h) == (404, 720)
+    assert crop.x == (1280 - 404) // 2
+    portrait = graph.centre_crop(1080, 2400)
+    assert portrait.w == 1080 and abs(portrait.h - 1920) <= 2 and portrait.y == 240
+
+
+def test_each_segment_is_its_own_hardened_input_seeked_on_the_input_side() -> None:
+    args = graph.build_render_args(_edit(), ASSETS, Path("/out/t.mp4"))
+    inputs = [i for i, a in enumerate(args) if a == "-i"]
+    sources = [args[i + 1] for i in inputs if args[i + 1].startswith("file:")]
+    assert sources == ["file:/data/rec.mp4", "file:/data/rec.mp4"]
+    first = args[: inputs[0]]
+    assert first[first.index("-ss") + 1] == "100.000"
+    assert "-protocol_whitelist" in first and "-format_whitelist" in first
+    assert float(first[first.index("-t") + 1]) >= 4.5
+
+
+def test_video_is_cropped_scaled_to_output_in_yuv420p_at_30fps() -> None:
+    fc = _graph(graph.build_render_args(_edit(), ASSETS, Path("/out/t.mp4")))
+    assert "crop=404:720:438:0" in fc  # segment 0: centre crop of the 1280x720 source
+    assert "crop=406:720:200:0" in fc  # segment 1: the edit list's crop
+    assert fc.count("scale=720:1280") == 2
+    assert fc.count("fps=30") == 2 and fc.count("setsar=1") == 2
+    assert "concat=n=2:v=1:a=1" in fc
+    assert "bwdif" not in fc
+
+
+def test_interlaced_source_is_deinterlaced() -> None:
+    edit = _edit(source=Source("/data/rec.mp4", 1920, 1080, 600.0, True, interlaced=True))
+    assert "bwdif" in _graph(graph.build_render_args(edit, ASSETS, Path("/o.mp4")))
+
+
+def test_blur_fill_letterboxes_the_whole_crop_over_a_blurred_copy() -> None:
+    edit = _edit(segments=(Segment(0, 5, 1, "x", Crop(0, 0, 1280, 720, fill="blur")),))
+    fc = _graph(graph.build_render_args(edit, ASSETS, Path("/o.mp4")))
+    assert "boxblur" in fc and "split=2[fg0][bg0]" in fc
+    assert "scale=720:404" in fc  # the whole 16:9 crop fitted to the width
+    assert "overlay=x=0:y=438" in fc
+
+
+def test_audio_downmixed_to_stereo_48k_and_music_mixed_without_1_over_n_scaling() -> None:
+    fc = _graph(graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"),
+                                        levels=Levels(voice_db=3, music_db=-10, final_db=-1)))
+    assert fc.count("channel_layouts=stereo") >= 2 and "sample_rates=48000" in fc
+    assert "amix=inputs=2:normalize=0" in fc
+    assert "sidechaincompress" in fc and "[mus][vkey]sidechaincompress" in fc
+    assert "volume=3dB" in fc and "volume=-10dB" in fc and "volume=-1dB" in fc
+    assert "alimiter=limit=0.75" in fc and "level=0" in fc
+    assert "loudnorm" not in fc
+
+
+def test_music_is_looped_trimmed_and_faded() -> None:
+    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
+    i = args.index("/assets/music/upbeat.m4a")
+    assert args[i - 3: i] == ["-stream_loop", "-1", "-i"]
+    fc = _graph(args)
+    assert "atrim=duration=9.5" in fc
+    assert "afade=t=in" in fc and "afade=t=out:st=8" in fc
+
+
+def test_source_without_sound_gets_silence_of_each_segment_length() -> None:
+    edit = _edit(source=Source("/data/rec.mp4", 1280, 720, 600.0, has_audio=False))
+    fc = _graph(graph.build_render_args(edit, ASSETS, Path("/o.mp4")))
+    assert "anullsrc=r=48000:cl=stereo,atrim=duration=4.5[a0]" in fc
+    assert "anullsrc=r=48000:cl=stereo,atrim=duration=5[a1]" in fc
+    assert "[0:a]" not in fc
+
+
+def test_overlays_are_our_pngs_at_numbers_and_the_arrow_bounces_late() -> None:
+    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
+    assert "/tmp/s.png" in args and "/tmp/a.png" in args
+    fc = _graph(args)
+    assert "overlay=x=40:y=190:format=yuv420" in fc
+    assert "overlay=x='553-22*abs(sin(PI*1.6*t))':y=799:format=yuv420" in fc
+    assert "enable='between(t,3.5,1000000)'" in fc
+    assert "Sabtu" not in " ".join(args)  # sticker text never enters the argv
+
+
+def test_output_is_h264_aac_faststart_bounded_by_t() -> None:
+    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
+    joined = " ".join(args)
+    for part in ("-c:v libx264", "-preset ultrafast", "-pix_fmt yuv420p", "-c:a aac",
+                 "-ar 48000", "-ac 2", "-movflags +faststart", "-t 9.5"):
+        assert part in joined
+    assert args[-1] == "/o.mp4"
+
+
+def test_poster_written_by_the_same_run_at_poster_time() -> None:
+    args = graph.build_render_args(_edit(poster_at=1.5), ASSETS, Path("/o.mp4"),
+                                   out_poster=Path("/p.jpg"))
+    assert args[-1] == "/p.jpg" and "-frames:v" in args
+    assert "trim=start=1.5" in _graph(args)
+
+
+def test_bare_floor_has_no_overlays_music_or_loudness() -> None:
+    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"), bare=True)
+    fc = _graph(args)
+    assert "overlay" not in fc and "amix" not in fc and "alimiter" not in fc
+    assert "/tmp/s.png" not in args and "/assets/music/upbeat.m4a" not in args
+
+
+def test_loudnorm_mode_swaps_the_limiter() -> None:
+    fc = _graph(graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"),
+                                        levels=Levels(loudnorm=True)))
+    assert "loudnorm=I=-14" in fc and "alimiter" not in fc
+
+
+def test_measure_pass_decodes_no_picture(tmp_path: Path) -> None:
+    args = graph.build_measure_args(_edit(), tmp_path / "m.txt")
+    assert args.count("-vn") == 2 and "ebur128" in _graph(args)
+    with pytest.raises(ValueError):
+        graph.build_measure_args(_edit(), Path("/tmp/evil'name:x.txt"))
+
+
+def test_segment_durations_snap_to_whole_frames() -> None:
+    edit = _edit(segments=(Segment(0, 1.01, 1, "x"),))
+    assert graph.teaser_duration(edit) == pytest.approx(30 / 30)
+    assert graph.frame_duration(4.52, 30) == pytest.approx(136 / 30)
+
+
+def test_integrated_loudness_gates_like_bs1770() -> None:
+    assert integrated([-20.0] * 50) == pytest.approx(-20.0)
+    assert integrated([-20.0] * 50 + [-80.0] * 50) == pytest.approx(-20.0)  # abs gate
+    assert integrated([-20.0] * 50 + [-35.0] * 50) == pytest.approx(-20.0)  # rel gate
+    assert integrated([-90.0] * 10) is None
+
+
+def test_levels_bring_voice_to_target_and_music_under_it() -> None:
+    blocks = [-30.0] * 100
+    lv = plan_levels(blocks, music=False, duration=10.0)
+    assert lv.voice_db == pytest.approx(16.0) and lv.final_db == 0.0
+    lv = plan_levels(blocks, music=True, duration=10.0)
+    assert lv.voice_db == pytest.approx(16.0) and lv.duck
+    assert lv.music_db == pytest.approx(-10.0)  # bed at -16 LUFS -> -26, 12 LU under
+    assert -1.0 < lv.final_db <= 0.0  # ducked music adds a little
+
+
+def test_silent_source_gets_music_at_full_level_without_ducking() -> None:
+    lv = plan_levels([-120.0] * 100, music=True, duration=40.0)
+    assert not lv.duck and lv.voice_db == 0.0
+    assert lv.music_db == pytest.approx(2.0)  # -16 LUFS bed to -14
+    assert 0.0 <= lv.final_db < 0.5
