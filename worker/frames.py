@@ -64,7 +64,9 @@ def reader_argv(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.
     if audio:
         # -ac 1 uses the resampler's downmix matrix: 5.1 centre and fronts are mixed
         # in, not dropped; an absent audio track is fine ("?").
-        args += ["-map", "0:a:0?", "-ac", "1", "-ar", str(AUDIO_RATE), "-c:a", "pcm_s16le"]
+        # One-second packets: per-packet overhead in Python, not per AAC frame (47/s).
+        args += ["-map", "0:a:0?", "-ac", "1", "-ar", str(AUDIO_RATE),
+                 "-af", f"asetnsamples=n={AUDIO_RATE}:p=0", "-c:a", "pcm_s16le"]
     return [*args, "-f", "nut", "pipe:1"]
 
 
