@@ -1,0 +1,202 @@
+"""The seller flow over HTTP against a real ``cuplik serve`` (embedded redis-server, its
+own worker process, SQLite under a temporary VAR_DIR): key -> upload a recording ->
+it is checked -> a past session with its metric timeline -> ask for a teaser -> poll
+-> download (with a Range request) -> the MP4 plays as a vertical teaser."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cuplik.embedded_redis import free_port
+from tests.footage import make_clip
+from worker.probe import probe
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = 10.0
+
+
+@dataclass
+class Service:
+    base: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def call(self, method: str, path: str, *, key: str | None = None, body: Any = None,
+             data: bytes | None = None, headers: dict[str, str] | None = None
+             ) -> tuple[int, dict[str, str], bytes]:
+        """One HTTP request; returns (status, headers, body) for any status."""
+        hdrs = dict(headers or {})
+        if key:
+            hdrs["Authorization"] = f"Bearer {key}"
+        if body is not None:
+            data = json.dumps(body).encode()
+            hdrs["Content-Type"] = "application/json"
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, dict(resp.headers), resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, dict(err.headers), err.read()
+
+    def json(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+        status, _headers, raw = self.call(method, path, **kwargs)
+        return status, json.loads(raw) if raw else None
+
+    def create_key(self, seller: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "cuplik.cli", "keys", "create",
+                              "--seller", seller], env=self.env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=60, check=True)
+        return out.stdout.strip().splitlines()[0]
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    var = tmp_path_factory.mktemp("var")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("REDIS_URL", "DATABASE_URL", "MEDIA_ROOT")}
+    env.update(VAR_DIR=str(var), PYTHONPATH=str(ROOT))
+    log = var / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "cuplik.cli", "serve", "--port",
+                                 str(port)], env=env, cwd=ROOT, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    svc = Service(f"http://127.0.0.1:{port}", env, proc, log)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, body = svc.json("GET", "/healthz")
+                if status == 200 and body.get("redis") and body.get("database"):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("cuplik serve did not come up:\n" + log.read_text()[-3000:])
+            time.sleep(0.25)
+        yield svc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def _poll(svc: Service, path: str, key: str, done: set[str], timeout: float
+          ) -> tuple[Any, list[Any]]:
+    seen = []
+    deadline = time.monotonic() + timeout
+    while True:
+        status, body = svc.json("GET", path, key=key)
+        assert status == 200, body
+        seen.append(body)
+        if body["status"] in done:
+            return body, seen
+        assert time.monotonic() < deadline, f"{path} still {body['status']}: {body}"
+        time.sleep(0.2)
+
+
+def _timeline() -> list[dict[str, Any]]:
+    rows = []
+    for t in range(0, 30, 5):
+        peak = t == 15
+        rows.append({"t": t, "viewers": 150, "views": 180, "room_impressions": 900,
+                     "room_enters": 120, "product_impressions": 300 + (300 if peak else 0),
+                     "product_clicks": 8 + (50 if peak else 0),
+                     "gmv": 20000 + (900000 if peak else 0), "orders": 1 + (12 if peak else 0),
+                     "comments": 4, "likes": 12, "shares": 1, "new_followers": 0,
+                     "pinned_product": "SKU-SERUM" if peak else ""})
+    return rows
+
+
+def test_seller_gets_a_teaser_from_a_past_session_over_http(service: Service,
+                                                            tmp_path: Path) -> None:
+    key = service.create_key("toko-e2e")
+    recording = make_clip(tmp_path / "live.mp4", seconds=30, size="640x360", fps=30)
+
+    status, headers, raw = service.call(
+        "POST", "/v1/footage", key=key, data=recording.read_bytes(),
+        headers={"Content-Type": "application/octet-stream", "X-Filename": "live.mp4"})
+    assert status == 202, raw
+    footage = json.loads(raw)
+    footage, _ = _poll(service, f"/v1/footage/{footage['id']}", key, {"ready", "rejected"}, 60)
+    assert footage["status"] == "ready", footage
+
+    status, live = service.json("POST", "/v1/sessions", key=key, body={
+        "title": "Serum flash sale", "category": "Beauty",
+        "started_at": "2026-11-20T19:00:00+07:00", "ended_at": "2026-11-20T19:30:00+07:00",
+        "timeline": _timeline(), "footage_id": footage["id"]})
+    assert status == 201, live
+
+    asked = time.monotonic()
+    status, headers, raw = service.call("POST", "/v1/teasers", key=key, body={
+        "session_id": live["id"], "target_seconds": TARGET})
+    assert status == 202, raw
+    teaser = json.loads(raw)
+    assert headers["Location"].endswith(f"/v1/teasers/{teaser['id']}")
+    assert teaser["status"] == "queued" and teaser["eta_s"] is not None
+    teaser, seen = _poll(service, f"/v1/teasers/{teaser['id']}", key, {"ready", "failed"}, 120)
+    request_to_ready = time.monotonic() - asked
+    assert teaser["status"] == "ready", teaser
+    assert teaser["progress"] == 1.0 and teaser["eta_s"] is None
+    assert teaser["segments"] and all(s["reason"] for s in teaser["segments"])
+    assert any("SKU-SERUM" in s["reason"] for s in teaser["segments"])
+    progress = [b["progress"] for b in seen]
+    assert progress == sorted(progress), "progress went backwards"
+
+    # A player asks for the first bytes: 206 with the range.
+    status, headers, head = service.call("GET", teaser["links"]["video"], key=key,
+                                         headers={"Range": "bytes=0-1023"})
+    assert status == 206 and len(head) == 1024
+    assert headers["Content-Type"] == "video/mp4"
+    assert headers["Content-Range"].startswith("bytes 0-1023/")
+    assert head[4:8] == b"ftyp"
+    status, headers, video = service.call("GET", teaser["links"]["video"], key=key)
+    assert status == 200 and video[:1024] == head
+    # Fast start: the index (moov) comes before the media data (mdat).
+    assert 0 <= video.find(b"moov") < video.find(b"mdat")
+    out = tmp_path / "teaser.mp4"
+    out.write_bytes(video)
+    info = probe(out)
+    assert info.height > info.width and info.height in (1280, 1920)
+    assert info.duration == pytest.approx(TARGET, abs=0.5)
+    assert info.has_audio and info.audio_channels == 2
+    status, headers, poster = service.call("GET", teaser["links"]["poster"], key=key)
+    assert status == 200 and headers["Content-Type"] == "image/jpeg"
+    assert poster[:3] == b"\xff\xd8\xff"
+
+    # Another seller cannot see it, and no key is no access.
+    other = service.create_key("toko-lain")
+    assert service.call("GET", f"/v1/teasers/{teaser['id']}", key=other)[0] == 404
+    assert service.call("GET", f"/v1/teasers/{teaser['id']}")[0] == 401
+    print(f"request-to-ready for a {TARGET:.0f} s teaser: {request_to_ready:.1f} s")
+
+
+def test_serve_stops_cleanly_with_its_children(service: Service) -> None:
+    redis_pids = subprocess.run(["pgrep", "-f", "-s", str(service.process.pid),
+                                 "redis-server"], capture_output=True, text=True).stdout.split()
+    assert redis_pids, "the embedded redis-server runs in serve's session"
+    service.process.send_signal(signal.SIGTERM)
+    assert service.process.wait(timeout=30) == 0
+    time.sleep(0.5)
+    leftovers = subprocess.run(["pgrep", "-s", str(service.process.pid)],
+                               capture_output=True, text=True).stdout.split()
+    assert leftovers == [], f"children left running: {leftovers}"
