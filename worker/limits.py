@@ -1,8 +1,9 @@
 """Size and duration limits of a recording, checked before any decoding work.
 
-One place for the numbers: ``CUPLIK_MAX_UPLOAD_BYTES`` and ``CUPLIK_MAX_DURATION_S``
-override them. The duration comes from the container header alone (no frame decoded),
-so an oversized or overlong file is refused in milliseconds.
+One place for the numbers: ``MAX_UPLOAD_BYTES`` (the same variable and default the API's
+upload cap reads, see cuplik/settings.py) and ``MAX_DURATION_S`` override them. The
+duration comes from the container header alone (no frame decoded), so an oversized or
+overlong file is refused in milliseconds.
 """
 
 from __future__ import annotations
@@ -13,18 +14,18 @@ from pathlib import Path
 from worker.errors import InputError
 from worker.ffmpeg import ACCEPTED_FORMATS
 
-DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024**3  # a 2-hour 720p LIVE recording at ~4 Mbit/s
+DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024**3  # as cuplik.settings: hours of phone-bitrate LIVE
 DEFAULT_MAX_DURATION_S = 4 * 3600.0
 
 
 def max_upload_bytes() -> int:
-    """The largest accepted file, in bytes (``CUPLIK_MAX_UPLOAD_BYTES`` overrides)."""
-    return int(os.environ.get("CUPLIK_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    """The largest accepted file, in bytes (``MAX_UPLOAD_BYTES`` overrides)."""
+    return int(os.environ.get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES)
 
 
 def max_duration_s() -> float:
-    """The longest accepted recording, in seconds (``CUPLIK_MAX_DURATION_S`` overrides)."""
-    return float(os.environ.get("CUPLIK_MAX_DURATION_S", DEFAULT_MAX_DURATION_S))
+    """The longest accepted recording, in seconds (``MAX_DURATION_S`` overrides)."""
+    return float(os.environ.get("MAX_DURATION_S") or DEFAULT_MAX_DURATION_S)
 
 
 def _human_bytes(n: float) -> str:

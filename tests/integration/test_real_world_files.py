@@ -121,7 +121,7 @@ def test_a_longer_upload_gets_a_full_teaser(clips: Path) -> None:
 def test_over_the_size_limit_is_refused_before_decoding(clips: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     clip = make_clip(clips / "big.mp4", seconds=4, size="320x180")
-    monkeypatch.setenv("CUPLIK_MAX_UPLOAD_BYTES", str(1024 * 10))
+    monkeypatch.setenv("MAX_UPLOAD_BYTES", str(1024 * 10))
     t0 = time.perf_counter()
     with pytest.raises(InputError, match=r"over the limit of 10\.0 KiB"):
         check_limits(clip)
@@ -131,6 +131,6 @@ def test_over_the_size_limit_is_refused_before_decoding(clips: Path,
 def test_over_the_duration_limit_is_refused_before_decoding(
         clips: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clip = make_clip(clips / "long_for_limit.mp4", seconds=8, size="320x180")
-    monkeypatch.setenv("CUPLIK_MAX_DURATION_S", "5")
+    monkeypatch.setenv("MAX_DURATION_S", "5")
     with pytest.raises(InputError, match=r"lasts 0 min 08 s, over the limit of 0 min 05 s"):
         check_limits(clip)
