@@ -29,6 +29,7 @@ ANALYSIS_VERSION = 1
 FULL_FPS = 4.0  # frames a second decoded for short footage
 # Past this length only keyframes are decoded: every frame of 2 h of 720p costs minutes.
 KEYFRAMES_AFTER_S = 900.0
+KEYFRAME_FACE_EVERY = 3.9  # s between face checks on keyframes: plenty for a session's share
 SECOND_ARRAYS = ("sharpness", "brightness", "dark", "blown", "motion", "local_motion",
                  "shake", "face", "face_x", "face_w", "face_left", "face_right",
                  "action_x", "action_spread", "speech", "loudness", "silence")
@@ -229,8 +230,7 @@ class _Accumulator:
 
     def __init__(self, *, start: float, mode: str) -> None:
         self.start, self.mode = start, mode
-        # A face check every 4 s is plenty for a 2-hour session's share and framing.
-        self.face_every = 0.5 if mode == "full" else 3.9
+        self.face_every = 0.5 if mode == "full" else KEYFRAME_FACE_EVERY
         self.rows: list[tuple[float, ...]] = []
         self.face_rows: list[tuple[float, float, float, float, float, float]] = []
         self.prev: np.ndarray | None = None

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from worker.analysis import Analysis
+from worker.analysis import KEYFRAME_FACE_EVERY, Analysis, analyse
 from worker.editlist import Crop, Segment
 
 TARGET_ASPECT = 9 / 16
@@ -58,7 +58,9 @@ def subject_centre(analysis: Analysis, start: float, end: float, keep: float) ->
     j = max(i + 1, min(a.seconds, int(math.ceil(end - a.start - 1e-6))))
     fx = a.face_x[i:j]
     seen = ~np.isnan(fx)
-    if seen.sum() >= max(1, MIN_FACE_SHARE * (j - i)):
+    # Long recordings are analysed on keyframes, faces checked every few seconds only.
+    checks = (j - i) if a.mode == "full" else max(1.0, (j - i) / KEYFRAME_FACE_EVERY)
+    if seen.sum() >= max(1, MIN_FACE_SHARE * checks):
         left = float(np.nanpercentile(a.face_left[i:j], 10))
         right = float(np.nanpercentile(a.face_right[i:j], 90))
         if right - left > keep * 0.95:
@@ -101,4 +103,18 @@ def reframe_segments(analysis: Analysis, segments: tuple[Segment, ...] | list[Se
             else:
                 pieces.append(replace(piece, crop=crop))
         out.extend(pieces)
+    return tuple(out)
+
+
+def reframe_by_windows(path: str, segments: tuple[Segment, ...] | list[Segment],
+                       src_w: int, src_h: int) -> tuple[Segment, ...]:
+    """Reframe segments of a recording that has no (or only a keyframe) analysis: each
+    segment's own stretch is analysed at full rate (a few seconds of decoding each, so a
+    two-hour session costs no more than a short one) and cropped from that."""
+    if src_w / max(1, src_h) <= TARGET_ASPECT * 1.02:
+        return tuple(replace(s, crop=None) for s in segments)
+    out: list[Segment] = []
+    for seg in segments:
+        window = analyse(path, window=(seg.start, max(1.0, seg.end - seg.start)), mode="full")
+        out.extend(reframe_segments(window, [seg], src_w, src_h))
     return tuple(out)

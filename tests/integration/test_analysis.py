@@ -16,7 +16,7 @@ from worker.analysis import analyse, analysis_path_for, load_or_analyse
 from worker.editlist import Segment
 from worker.ffmpeg import FfmpegError, binary
 from worker.frames import AudioBlock, VideoFrame, read_media
-from worker.reframe import crop_for_segment
+from worker.reframe import crop_for_segment, reframe_by_windows
 
 pytestmark = pytest.mark.integration
 
@@ -72,6 +72,13 @@ def test_the_face_is_found_and_the_crop_centres_on_it(clips: Path) -> None:
     crop = crop_for_segment(a, Segment(0, 4, 1.0, "t"), 320, 180)
     assert crop is not None and crop.fill == "crop"
     assert crop.x <= 240 - 38 * 0.8 and crop.x + crop.w >= 240 + 38 * 0.8
+
+
+def test_a_segment_without_analysis_is_reframed_from_its_own_window(clips: Path) -> None:
+    clip = _face_clip(clips / "face_window.mp4", seconds=6, cx=80)
+    (part,) = reframe_by_windows(str(clip), [Segment(1.0, 5.0, 1.0, "t")], 320, 180)
+    assert part.crop is not None and part.crop.fill == "crop"
+    assert part.crop.x <= 80 - 30 and part.crop.x + part.crop.w >= 80 + 30
 
 
 def test_a_shot_change_is_found_where_the_scene_changes(clips: Path) -> None:

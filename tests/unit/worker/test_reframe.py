@@ -81,3 +81,15 @@ def test_a_new_position_only_at_a_shot_change() -> None:
     # Without the shot change the same moment keeps one crop.
     same = reframe_segments(synthetic_analysis(n, **_face_at(n, 0.25)), [seg(4, 16)], 1280, 720)
     assert len(same) == 1 and same[0].crop is not None
+
+
+def test_sparse_face_checks_of_a_long_session_still_frame_the_face() -> None:
+    n = 40
+    x = np.full(n, np.nan)
+    x[::4] = 0.3  # keyframe analysis: a face check every ~4 s
+    a = synthetic_analysis(n, mode="keyframes", face=np.where(np.isnan(x), 0.0, 1.0),
+                           face_x=x, face_w=np.where(np.isnan(x), np.nan, 0.1),
+                           face_left=x - 0.05, face_right=x + 0.05)
+    crop = crop_for_segment(a, seg(8, 20), 1280, 720)
+    assert crop is not None and crop.fill == "crop"
+    assert abs((crop.x + crop.w / 2) / 1280 - 0.3) < 0.02
