@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 
 from flask import g, request
@@ -23,6 +25,11 @@ from domain.accounts import Actor, Role
 from store.models import ApiKey, Seller, utcnow
 
 KEY_PREFIX = "cpk_"
+# Verified keys are remembered this long per process, so a read costs no key lookup; a
+# revoked key stops working within this time.
+CACHE_SECONDS = 30.0
+_cache: dict[str, tuple[float, Caller]] = {}
+_cache_lock = threading.Lock()
 
 
 def hash_key(key: str) -> str:
@@ -81,14 +88,29 @@ def authenticate(session: Session) -> Caller:
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("Use the form 'Authorization: Bearer <key>'.")
     digest = hash_key(token.strip())
+    with _cache_lock:
+        hit = _cache.get(digest)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
     row = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
     if row is None or not hmac.compare_digest(row.key_hash, digest):
         raise _unauthorized("This API key is not valid. Check it, or create a new one.")
     if row.revoked_at is not None and row.revoked_at <= utcnow():
         raise _unauthorized("This API key was revoked. Create a new one.")
     seller = row.seller
-    return Caller(seller.id, seller.name, row.is_ops, seller.time_zone, seller.lang,
-                  seller.currency)
+    who = Caller(seller.id, seller.name, row.is_ops, seller.time_zone, seller.lang,
+                 seller.currency)
+    with _cache_lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[digest] = (time.monotonic() + CACHE_SECONDS, who)
+    return who
+
+
+def forget_cached_keys() -> None:
+    """Drop remembered keys (after a seller's settings change, and in tests)."""
+    with _cache_lock:
+        _cache.clear()
 
 
 def caller() -> Caller:

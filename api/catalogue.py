@@ -52,7 +52,7 @@ class CatalogueOut(Model):
     promotion_tools: list[ToolIn]
 
 
-def _out(seller_id: str) -> dict[str, object]:
+def _out(seller_id: str) -> CatalogueOut:
     with db().session() as s:
         products = s.scalars(select(Product).where(Product.seller_id == seller_id)
                              .order_by(Product.id)).all()
@@ -62,7 +62,7 @@ def _out(seller_id: str) -> dict[str, object]:
             products=[ProductIn(id=p.id, name=p.name, active=p.active) for p in products],
             promotion_tools=[ToolIn(id=t.id, kind=t.kind, product_ids=list(t.product_ids))  # type: ignore[arg-type]
                              for t in tools],
-        ).model_dump()
+        )
 
 
 @bp.put("")

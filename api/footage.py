@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any
 
 from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
@@ -48,7 +47,7 @@ class FootageOut(Model):
     links: dict[str, str]
 
 
-def footage_out(row: Footage) -> dict[str, Any]:
+def footage_out(row: Footage) -> FootageOut:
     """JSON of a footage row."""
     probe = row.probe or {}
     return FootageOut(
@@ -58,7 +57,7 @@ def footage_out(row: Footage) -> dict[str, Any]:
         height=probe.get("height"), has_audio=probe.get("has_audio"),
         created_at=iso(row.created_at) or "", updated_at=iso(row.updated_at) or "",
         links={"self": url_for("v1.footage.get_footage", footage_id=row.id)},
-    ).model_dump()
+    )
 
 
 def _chunks() -> tuple[Iterator[bytes], str | None]:

@@ -157,7 +157,7 @@ def list_hub() -> ResponseReturnValue:
         sessions = [_hub_session(r) for r in rows if r.currency == caller().currency]
     entries = hub_list(sessions, HubQuery(HubSort(q.sort), q.category, q.q, period), now=at,
                        privacy=privacy, viewer=viewer)
-    return HubListOut(items=[_entry(e) for e in entries[: q.limit]]).model_dump()
+    return HubListOut(items=[_entry(e) for e in entries[: q.limit]])
 
 
 def clips_from_timeline(row: LiveSession) -> list[Clip]:
@@ -201,7 +201,7 @@ def get_hub_session(session_id: str) -> ResponseReturnValue:
         facts = SessionFacts(
             started_at=row.started_at, ended_at=row.ended_at,
             time_zone=owner.time_zone if owner else None,
-            transcript=row.extra.get("transcript"), violations=row.violations,
+            transcript=row.transcript, violations=row.violations,
             host_reply_events=count("reply") + count("poll") if events else None,
             live_board_uses=count("live_board") if events else None,
             giveaway_uses=count("giveaway") if events else None,
@@ -223,4 +223,4 @@ def get_hub_session(session_id: str) -> ResponseReturnValue:
         clips=[{"start_s": c.start.total_seconds(), "end_s": c.end.total_seconds(),
                 "reason": c.reason} for c in detail.clips],
         data_only=detail.data_only,
-    ).model_dump()
+    )

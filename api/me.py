@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 
-from api.auth import caller
+from api.auth import caller, forget_cached_keys
 from api.convert import iso
 from api.deps import db, now
 from api.openapi import Model, spec
@@ -57,11 +57,11 @@ class PrivacyIn(Model):
     show_live_metrics_and_recordings: bool
 
 
-def _out(row: Seller, is_ops: bool, note: str | None = None) -> dict[str, Any]:
+def _out(row: Seller, is_ops: bool, note: str | None = None) -> MeOut:
     return MeOut(seller_id=row.id, name=row.name, ops=is_ops, account_type=row.account_type,
                  time_zone=row.time_zone, lang=row.lang, currency=row.currency,
                  show_in_hub=row.show_in_hub, privacy_changed_at=iso(row.privacy_changed_at),
-                 note=note).model_dump()
+                 note=note)
 
 
 def _seller() -> Seller:
@@ -95,6 +95,7 @@ def patch_me() -> ResponseReturnValue:
         row.lang = lang or row.lang
         row.currency = body.currency or row.currency
         row.account_type = body.account_type or row.account_type
+    forget_cached_keys()  # the cached caller carries the old zone, language and currency
     return _out(row, caller().is_ops)
 
 

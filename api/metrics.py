@@ -107,7 +107,7 @@ def overview() -> ResponseReturnValue:
         previous=metrics_out(result.previous) if result.previous else None,
         changes_pct=None if result.changes is None
         else {k: pct(v) for k, v in result.changes.items()},
-    ).model_dump()
+    )
 
 
 @bp.get("/metrics/teasers")
@@ -129,7 +129,7 @@ def teasers() -> ResponseReturnValue:
         r.id, TeaserSource.PAST_SESSION if r.source_kind == "session" else TeaserSource.UPLOAD,
         r.post_at, tuple(snapshots.get(r.id, ()))) for r in rows if r.post_at is not None]
     perf = teaser_performance(posted, at)
-    return TeaserPerformanceOut(**perf.__dict__).model_dump()
+    return TeaserPerformanceOut(**perf.__dict__)
 
 
 @bp.get("/actions")
@@ -152,4 +152,4 @@ def actions() -> ResponseReturnValue:
         plans=[live_plan(p) for p in plans], teasers=by_plan, campaigns=[], missions=[],
         now=at, lang=who.lang)
     return ActionList(items=[ActionOut(kind=a.kind.value, message=a.message, ref_id=a.ref_id)
-                             for a in items]).model_dump()
+                             for a in items])

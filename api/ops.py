@@ -105,7 +105,7 @@ def _matching(s: Session, sel: Selection) -> list[tuple[str, int]]:
     return [(t, r) for t, r in s.execute(query.order_by(Teaser.created_at, Teaser.id))]
 
 
-def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None) -> dict[str, Any]:
+def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None) -> BatchOut:
     """JSON of a batch with live counts from the teaser rows."""
     rows = s.execute(
         select(RegenerationItem.revision, Teaser.id, Teaser.revision, Teaser.status, Teaser.error)
@@ -129,7 +129,7 @@ def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None) ->
         created_at=iso(batch.created_at) or "", total=len(rows), newly_queued=newly,
         counts=counts, failures=failures[:100],
         links={"self": url_for("v1.ops.get_regeneration", batch_id=batch.id)},
-    ).model_dump()
+    )
 
 
 @bp.post("/regenerations")
@@ -185,7 +185,7 @@ def create_regeneration() -> ResponseReturnValue:
         assert batch_row is not None
         body = batch_out(s, batch_row, newly)
     status = 200 if existing is not None else 202
-    return body, status, {"Location": body["links"]["self"]}
+    return body, status, {"Location": body.links["self"]}
 
 
 def _enqueue(pending: list[tuple[str, int]]) -> int:

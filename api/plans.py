@@ -8,6 +8,7 @@ plan and create a new one (the 409 says exactly that).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from flask import Blueprint, request, url_for
@@ -45,6 +46,9 @@ from store.models import LiveSession, Plan, Product, PromotionToolRow, Teaser
 from store.repos import footage_ready, owned, teaser_counts_by_plan
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
+# Post times and their wording depend only on (start, zone, language): plan reads are
+# the hot path (200 requests/s goal), so remember them.
+cached_posts = lru_cache(maxsize=4096)(recommended_posts)
 
 
 class PlanIn(Model):
@@ -135,13 +139,13 @@ def _catalogue(s: Session, seller_id: str) -> tuple[dict[str, ShopProduct],
     return products, tools
 
 
-def plan_out(row: Plan, teaser_ids: list[str], at: datetime, lang: str) -> dict[str, Any]:
+def plan_out(row: Plan, teaser_ids: list[str], at: datetime, lang: str) -> PlanOut:
     """JSON of a plan row with readiness computed by the domain."""
     plan = live_plan(row)
     check = readiness(plan, len(teaser_ids))
     posts = [PostOut(slot=p.slot.value, post_at=iso(p.post_at) or "",
                      sticker_text=p.sticker_text, schedule_text=p.schedule_text)
-             for p in recommended_posts(plan.start, plan.time_zone, lang)]
+             for p in cached_posts(plan.start, plan.time_zone, lang)]
     auto = None
     if row.auto_teasers:
         auto = {"requested": True, "message": row.auto_teaser_note}
@@ -155,7 +159,7 @@ def plan_out(row: Plan, teaser_ids: list[str], at: datetime, lang: str) -> dict[
         tips=[{"code": t.value, "message": TIP_MESSAGES[t]} for t in check.tips],
         recommended_posts=posts, auto_teasers=auto, created_at=iso(row.created_at) or "",
         links={"self": url_for("v1.plans.get_plan", plan_id=row.id)},
-    ).model_dump()
+    )
 
 
 def _teaser_ids(s: Session, plan_id: str) -> list[str]:
@@ -224,7 +228,7 @@ def create_plan_route() -> ResponseReturnValue:
         out = plan_out(row, [t.id for t in teasers], now(), lang)
     for teaser in teasers:
         enqueue_render(teaser)
-    return out, 201, {"Location": out["links"]["self"]}
+    return out, 201, {"Location": out.links["self"]}
 
 
 @bp.get("")
@@ -246,7 +250,7 @@ def list_plans() -> ResponseReturnValue:
         ids.setdefault(plan_id, []).append(teaser_id)
     lang = caller().lang
     items = [plan_out(rows[p.plan_id], ids.get(p.plan_id, []), at, lang) for p in chosen]
-    return PlanList(status=q.status, items=items).model_dump()  # type: ignore[arg-type]
+    return PlanList(status=q.status, items=items)
 
 
 def _owned_plan(s: Session, plan_id: str) -> Plan:

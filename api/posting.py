@@ -127,7 +127,7 @@ def put_posting(teaser_id: str) -> ResponseReturnValue:
                              sticker_text=x.sticker_text, schedule_text=x.schedule_text)
                      for x in recommended_posts(plan.start_at, plan.time_zone, lang)]
         return PostingOut(teaser_id=row.id, caption=row.caption, preferences=body.preferences,
-                          post_at=iso(row.post_at) or "", recommended_posts=posts).model_dump()
+                          post_at=iso(row.post_at) or "", recommended_posts=posts)
 
 
 @bp.post("/<teaser_id>/metrics")
@@ -155,4 +155,4 @@ def post_metrics(teaser_id: str) -> ResponseReturnValue:
         s.flush()
         count = s.scalar(select(func.count()).select_from(TeaserMetric)
                          .where(TeaserMetric.teaser_id == row.id)) or 0
-        return MetricsAck(teaser_id=row.id, stored_hours=count).model_dump()
+        return MetricsAck(teaser_id=row.id, stored_hours=count)

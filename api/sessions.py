@@ -111,7 +111,7 @@ class ListQuery(Model):
     offset: int = Field(0, ge=0)
 
 
-def session_out(row: LiveSession, ready: bool) -> dict[str, Any]:
+def session_out(row: LiveSession, ready: bool) -> SessionOut:
     """JSON of a session row."""
     from api.convert import totals_of
 
@@ -120,9 +120,9 @@ def session_out(row: LiveSession, ready: bool) -> dict[str, Any]:
         id=row.id, title=row.title, account_type=row.account_type, category=row.category,
         started_at=iso(row.started_at) or "", ended_at=iso(row.ended_at),
         footage_id=row.footage_id, recording_ready=ready, violations=row.violations,
-        metrics=metrics_out(metrics), timeline_rows=len(row.timeline),
+        metrics=metrics_out(metrics), timeline_rows=int(row.extra.get("timeline_rows", 0)),
         links={"self": url_for("v1.sessions.get_session", session_id=row.id)},
-    ).model_dump()
+    )
 
 
 @bp.post("")
@@ -160,12 +160,14 @@ def create_session() -> ResponseReturnValue:
             conversion_rate=float_rate(conversion_rate(totals)),
             violations=body.violations, products=[p.model_dump() for p in body.products],
             events=body.events,
-            extra={"username": body.username or who.seller_name, "transcript": body.transcript},
+            transcript=body.transcript,
+            extra={"username": body.username or who.seller_name,
+                   "timeline_rows": len(body.timeline)},
         )
         s.add(row)
         s.flush()
         out = session_out(row, ready)
-    return out, 201, {"Location": out["links"]["self"]}
+    return out, 201, {"Location": out.links["self"]}
 
 
 @bp.get("")
@@ -183,7 +185,7 @@ def list_sessions() -> ResponseReturnValue:
                          .limit(q.limit).offset(q.offset)).all()
         ready = footage_ready(s, [r.footage_id for r in rows if r.footage_id])
         items = [session_out(r, r.footage_id in ready) for r in rows]
-    return SessionList(sort=q.sort, items=items).model_dump()  # type: ignore[arg-type]
+    return SessionList(sort=q.sort, items=items)
 
 
 @bp.get("/<session_id>")

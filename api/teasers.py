@@ -107,7 +107,7 @@ def eta_seconds(row: Teaser, at: datetime) -> float | None:
     return TYPICAL_RENDER_S
 
 
-def teaser_out(row: Teaser, at: datetime) -> dict[str, Any]:
+def teaser_out(row: Teaser, at: datetime) -> TeaserOut:
     """JSON of a teaser row."""
     report = row.report or {}
     links = {"self": url_for("v1.teasers.get_teaser", teaser_id=row.id)}
@@ -132,7 +132,7 @@ def teaser_out(row: Teaser, at: datetime) -> dict[str, Any]:
                           reason=s["reason"]) for s in report.get("segments") or []],
         posting=posting, created_at=iso(row.created_at) or "",
         finished_at=iso(row.finished_at), links=links,
-    ).model_dump()
+    )
 
 
 def _recording(s: Session, body: TeaserIn) -> tuple[str, str | None, str, str]:

@@ -201,7 +201,9 @@ class LiveSession(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
-    timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Deferred: loaded only when read (the render job, the hub's clips), so lists and
+    # metric reads do not pull hours of per-minute rows.
+    timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, deferred=True)
     footage_id: Mapped[str | None] = mapped_column(
         ForeignKey("footage.id", ondelete="SET NULL"), nullable=True
     )
@@ -213,7 +215,8 @@ class LiveSession(Base):
     conversion_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
     violations: Mapped[int] = mapped_column(Integer, default=0)
     products: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    events: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    events: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, deferred=True)
+    transcript: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
