@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from api.auth import caller
 from api.convert import MetricsOut, iso, live_plan, metrics_out, pct, session_record
@@ -95,7 +96,9 @@ def overview() -> ResponseReturnValue:
     else:
         earliest = at - 2 * PRESET_LENGTH
     with db().session() as s:
-        rows = s.scalars(select(LiveSession).where(
+        rows = s.scalars(select(LiveSession).options(load_only(
+            LiveSession.id, LiveSession.account_type, LiveSession.started_at,
+            LiveSession.totals, LiveSession.currency)).where(
             LiveSession.seller_id == who.seller_id, LiveSession.started_at >= earliest,
             LiveSession.currency == who.currency)).all()
         records = [session_record(r) for r in rows]

@@ -113,14 +113,20 @@ class ListQuery(Model):
 
 def session_out(row: LiveSession, ready: bool) -> SessionOut:
     """JSON of a session row."""
-    from api.convert import totals_of
+    # A session's figures never change after it is recorded: they are computed once, at
+    # creation, and stored, so the source picker's reads do no arithmetic.
+    stored = row.extra.get("metrics")
+    if stored is not None:
+        metrics = MetricsOut.model_validate(stored)
+    else:
+        from api.convert import totals_of
 
-    metrics = session_metrics(totals_of(row), row.currency)
+        metrics = metrics_out(session_metrics(totals_of(row), row.currency))
     return SessionOut(
         id=row.id, title=row.title, account_type=row.account_type, category=row.category,
         started_at=iso(row.started_at) or "", ended_at=iso(row.ended_at),
         footage_id=row.footage_id, recording_ready=ready, violations=row.violations,
-        metrics=metrics_out(metrics), timeline_rows=int(row.extra.get("timeline_rows", 0)),
+        metrics=metrics, timeline_rows=int(row.extra.get("timeline_rows", 0)),
         links={"self": url_for("v1.sessions.get_session", session_id=row.id)},
     )
 
@@ -162,7 +168,8 @@ def create_session() -> ResponseReturnValue:
             events=body.events,
             transcript=body.transcript,
             extra={"username": body.username or who.seller_name,
-                   "timeline_rows": len(body.timeline)},
+                   "timeline_rows": len(body.timeline),
+                   "metrics": metrics_out(session_metrics(totals, body.currency)).model_dump()},
         )
         s.add(row)
         s.flush()
