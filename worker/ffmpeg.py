@@ -87,6 +87,9 @@ def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
         timer.cancel()
         _killpg(proc)
         err_reader.join(timeout=5)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
     text = "".join(tail).strip()
     if timed_out.is_set():
         raise FfmpegError(f"ffmpeg took longer than {timeout:.0f} s and was stopped", text)
