@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from domain.recording import RecordingQuality
@@ -210,14 +211,20 @@ def analyse(path: str | os.PathLike[str], *, window: tuple[float, float] | None 
     acc = _Accumulator(start=start, mode=mode)
     limit = timeout if timeout is not None else max(120.0, 0.6 * max(span, 1.0))
     last_report = 0.0
-    for item in read_media(str(p), fps=FULL_FPS if mode == "full" else None,
-                           window=window, timeout=limit):
-        acc.add(item)
-        if on_progress and span > 0 and isinstance(item, VideoFrame):
-            now = time.monotonic()
-            if now - last_report > 0.5:
-                last_report = now
-                on_progress(min(1.0, (item.t - start) / span))
+    # Our own ffmpeg decodes on the other core: OpenCV's thread pool would only fight it.
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        for item in read_media(str(p), fps=FULL_FPS if mode == "full" else None,
+                               window=window, timeout=limit):
+            acc.add(item)
+            if on_progress and span > 0 and isinstance(item, VideoFrame):
+                now = time.monotonic()
+                if now - last_report > 0.5:
+                    last_report = now
+                    on_progress(min(1.0, (item.t - start) / span))
+    finally:
+        cv2.setNumThreads(threads)
     st = p.stat()
     result = acc.finish(span or None, source_size=st.st_size, source_mtime=st.st_mtime)
     if on_progress:
@@ -318,17 +325,34 @@ class _Accumulator:
                              for k in ("energy_db", "kpower", "voice", "flatness")))
         per_s = fx.AUDIO_RATE // fx.AUDIO_FRAME
         first = int(round((self.audio_t0 - self.start) * per_s))
-        speech, loud, silence = np.zeros(n), np.full(n, -70.0), np.ones(n)
-        for i in range(n):
-            lo, hi = i * per_s - first, (i + 1) * per_s - first
-            if hi <= 0 or lo >= len(a.energy_db):
-                continue
-            lo, hi = max(0, lo), min(len(a.energy_db), hi)
-            loud[i] = max(-70.0, fx.loudness_lufs(a.kpower[lo:hi]))
-            silence[i] = float(np.mean(a.energy_db[lo:hi] < fx.SILENCE_DB))
-            w0, w1 = max(0, lo - per_s // 2), min(len(a.energy_db), hi + per_s // 2)
-            speech[i] = fx.speech_likeness(a.energy_db[w0:w1], a.voice[w0:w1],
-                                           a.flatness[w0:w1])
+        # Frame arrays aligned on the analysis' seconds (silence where there is no audio),
+        # half a second of padding each side for the 2 s speech windows.
+        pad, m = per_s // 2, n * per_s
+        lo, hi = max(0, -first), min(len(a.energy_db), m - first)
+        aligned = []
+        for values, empty in ((a.energy_db, -120.0), (a.kpower, 0.0), (a.voice, 0.0),
+                              (a.flatness, 1.0)):
+            row = np.full(m + 2 * pad, empty)
+            if hi > lo:
+                row[pad + first + lo:pad + first + hi] = values[lo:hi]
+            aligned.append(row)
+        energy, kpower, voice, flatness = aligned
+        core = slice(pad, pad + m)
+        heard = np.zeros(m + 2 * pad, dtype=bool)
+        if hi > lo:
+            heard[pad + first + lo:pad + first + hi] = True
+        has = heard[core].reshape(n, per_s).any(axis=1)
+        power = kpower[core].reshape(n, per_s).mean(axis=1)
+        loud = np.where(has, np.maximum(-70.0, -0.691 + 10 * np.log10(power + 1e-12)), -70.0)
+        silence = np.where(has, (energy[core].reshape(n, per_s) < fx.SILENCE_DB).mean(axis=1),
+                           1.0)
+        win = 2 * per_s
+
+        def rows(x: np.ndarray) -> np.ndarray:
+            return np.lib.stride_tricks.sliding_window_view(x, win)[::per_s][:n]
+
+        speech = np.where(has, fx.speech_likeness_rows(rows(energy), rows(voice),
+                                                       rows(flatness)), 0.0)
         audible = a.energy_db[a.energy_db > fx.SILENCE_DB]
         ref = float(np.percentile(audible, 90)) if len(audible) else fx.SILENCE_DB
         t0 = self.start + first / per_s

@@ -7,6 +7,7 @@ unit-tested on synthetic pictures and signals. Frames are small gray pictures (a
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -244,20 +245,29 @@ def speech_likeness(energy_db: np.ndarray, voice: np.ndarray, flatness: np.ndarr
     energy whose loudness rises and falls at syllable rate (2-8 Hz), and is not noise."""
     if len(energy_db) < 16:
         return 0.0
+    return float(speech_likeness_rows(energy_db[None], voice[None], flatness[None])[0])
+
+
+def speech_likeness_rows(energy_db: np.ndarray, voice: np.ndarray, flatness: np.ndarray
+                         ) -> np.ndarray:
+    """:func:`speech_likeness` of each row of ``(n, frames)`` arrays at once (a 2-hour
+    recording has 7,200 seconds to score; one vectorised pass instead of a loop)."""
     audible = energy_db > SILENCE_DB
-    if audible.mean() < 0.2:
-        return 0.0
     env = np.power(10.0, np.maximum(energy_db, SILENCE_DB - 10) / 20.0)
-    depth = float(env.std() / (env.mean() + 1e-9))
-    spec = np.abs(np.fft.rfft(env - env.mean())) ** 2
-    mod_f = np.fft.rfftfreq(len(env), AUDIO_FRAME / AUDIO_RATE)
-    syllable = spec[(mod_f >= 2) & (mod_f <= 8)].sum()
-    broad = spec[(mod_f >= 0.5) & (mod_f <= 20)].sum() + 1e-12
-    modulation = float(syllable / broad)
-    tonality = 1.0 - float(np.median(flatness[audible]))
-    voiced = float(np.median(voice[audible]))
-    return float(np.clip(modulation * 1.5, 0, 1) * np.clip(depth / 0.4, 0, 1)
-                 * np.clip(tonality * 1.5, 0, 1) * voiced)
+    mean = env.mean(axis=1, keepdims=True)
+    depth = env.std(axis=1) / (mean[:, 0] + 1e-9)
+    spec = np.abs(np.fft.rfft(env - mean, axis=1)) ** 2
+    mod_f = np.fft.rfftfreq(env.shape[1], AUDIO_FRAME / AUDIO_RATE)
+    syllable = spec[:, (mod_f >= 2) & (mod_f <= 8)].sum(axis=1)
+    broad = spec[:, (mod_f >= 0.5) & (mod_f <= 20)].sum(axis=1) + 1e-12
+    modulation = syllable / broad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows with nothing audible
+        tonality = 1.0 - np.nanmedian(np.where(audible, flatness, np.nan), axis=1)
+        voiced = np.nanmedian(np.where(audible, voice, np.nan), axis=1)
+    score = (np.clip(modulation * 1.5, 0, 1) * np.clip(depth / 0.4, 0, 1)
+             * np.clip(tonality * 1.5, 0, 1) * voiced)
+    return np.where(audible.mean(axis=1) < 0.2, 0.0, np.nan_to_num(score))
 
 
 def quiet_times(energy_db: np.ndarray, t0: float, *, below: float,
