@@ -150,3 +150,33 @@ def test_re_enqueue_of_a_failed_job_id_runs_it_again(stack: Stack) -> None:
 def test_render_job_id_is_a_safe_rq_id() -> None:
     assert render_job_id("0123456789abcdef0123456789abcdef", 12) == \
         "render-0123456789abcdef0123456789abcdef-r12"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_progress_is_throttled_monotonic_and_always_written_at_stage_changes() -> None:
+    from worker.progress import Progress
+
+    rows: list[tuple[str, float]] = []
+    clock = _Clock()
+    progress = Progress(lambda stage, f: rows.append((stage, f)), None, min_interval=0.5,
+                        clock=clock)
+    progress("probe", 0.02)
+    for i in range(100):  # ffmpeg reports many times a second
+        clock.t += 0.01
+        progress("render", 0.2 + i * 0.005)
+    clock.t += 0.6
+    progress("render", 0.9)
+    progress("render", 0.5)  # a late, smaller report never moves it back
+    progress("done", 1.0)
+    assert rows[0] == ("probe", 0.02)
+    assert rows[1][0] == "render"  # the stage change is written at once
+    assert len(rows) <= 6, rows
+    assert [f for _, f in rows] == sorted(f for _, f in rows)
+    assert rows[-1] == ("done", 1.0)
