@@ -9,9 +9,12 @@ BS.1770 gating and picks fixed gains; the main run applies them and a limiter.
 
 from __future__ import annotations
 
+import gc
 import math
 import tempfile
+import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,13 +75,31 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
                 ffmpeg.atomic_output(out_poster) as tmp_poster:
             args = graph.build_render_args(edit, assets, tmp_video, levels=levels,
                                            out_poster=tmp_poster)
-            ffmpeg.run(["-y", *args], timeout=timeout, total_seconds=total,
-                       on_progress=lambda f: report(MEASURE_SHARE + (1 - MEASURE_SHARE) * f))
+            _run(["-y", *args], timeout=timeout, total_seconds=total,
+                 on_progress=lambda f: report(MEASURE_SHARE + (1 - MEASURE_SHARE) * f))
             width, height, duration = verify(tmp_video, tmp_poster, edit)
     report(1.0)
     return RenderResult(video=out_video, poster=out_poster, duration=duration, width=width,
                         height=height, seconds=round(time.perf_counter() - started, 3),
                         levels=levels)
+
+
+def _run(args: list[str], *, timeout: float, total_seconds: float | None = None,
+         on_progress: Callable[[float], None] | None = None) -> None:
+    # worker.ffmpeg.run leaves its Popen pipes to the garbage collector, and its
+    # cancelled timeout Timer keeps the Popen alive until that thread exits; the pipes
+    # then warn (ResourceWarning) from the timer thread. Let those threads finish while
+    # exactly that warning is silenced, until the runner closes its pipes itself.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            ffmpeg.run(args, timeout=timeout, total_seconds=total_seconds,
+                       on_progress=on_progress)
+        finally:
+            for thread in threading.enumerate():
+                if isinstance(thread, threading.Timer) and thread is not threading.current_thread():
+                    thread.join(timeout=1.0)
+            gc.collect()
 
 
 def prepare_assets(edit: EditList, work: Path) -> Assets:
@@ -103,7 +124,7 @@ def measure_voice(edit: EditList, work: Path, *, timeout: float) -> list[float]:
     """The concatenated voice's momentary loudness (LUFS) every 100 ms, from an
     audio-only ffmpeg pass (no picture decoded)."""
     meta = work / "voice-loudness.txt"
-    ffmpeg.run(graph.build_measure_args(edit, meta), timeout=timeout)
+    _run(graph.build_measure_args(edit, meta), timeout=timeout)
     values: list[float] = []
     for line in meta.read_text().splitlines():
         if line.startswith("lavfi.r128.M="):
@@ -217,9 +238,15 @@ def verify(video: Path, poster: Path, edit: EditList) -> tuple[int, int, float]:
                 problems.append(f"audio is {ac.name} {ac.sample_rate} Hz "
                                 f"{ac.channels} ch, not AAC 48 kHz stereo")
             duration = float(container.duration or 0) / av.time_base
-            if abs(duration - edit.duration) > DURATION_TOLERANCE_S:
-                problems.append(f"lasts {duration:.2f} s, the edit list says "
-                                f"{edit.duration:.2f} s")
+            # Each stream on its own: silence padding can make the file look complete
+            # while its picture stops early.
+            for kind, stream in (("teaser", None), ("picture", vs), ("sound", aud)):
+                length = duration if stream is None else (
+                    float(stream.duration * stream.time_base)
+                    if stream.duration and stream.time_base else duration)
+                if abs(length - edit.duration) > DURATION_TOLERANCE_S:
+                    problems.append(f"the {kind} lasts {length:.2f} s, the edit list says "
+                                    f"{edit.duration:.2f} s")
             if next(container.decode(video=0), None) is None:
                 problems.append("no picture decodes")
     except av.error.FFmpegError as exc:

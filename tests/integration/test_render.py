@@ -1,0 +1,232 @@
+"""Real renders of small generated sources, checked for what a viewer gets: length,
+9:16 size, codecs, fast start, loudness, the sticker and the arrow on screen, music
+under (and ducked by) the voice, and a poster."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.footage import make_clip
+from worker import overlays
+from worker.editlist import Crop, EditList, Output, Segment, Source, Sticker
+from worker.errors import RenderError
+from worker.ffmpeg import binary
+from worker.render import RenderResult, moov_before_mdat, render
+
+pytestmark = pytest.mark.integration
+
+STICKER = "LIVE Sabtu, 23 Nov · 19.00 WIB"
+# A voice with a smooth syllable envelope (no clicks), so everything above 1 kHz in the
+# teaser is music: speech in 3 s phrases with 1 s pauses.
+SMOOTH_VOICE = ("0.5*(sin(2*PI*180*t)+0.5*sin(2*PI*360*t))*(0.5-0.5*cos(2*PI*4*t))"
+                "*lt(mod(t,4),3)")
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("render")
+
+
+def _source(path: Path, seconds: float, *, has_audio: bool = True) -> Source:
+    return Source(path=str(path), width=640, height=360, duration=seconds, has_audio=has_audio)
+
+
+def _render(work: Path, name: str, edit: EditList) -> RenderResult:
+    return render(edit, work / f"{name}.mp4", work / f"{name}.jpg")
+
+
+def _loudness(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) by ffmpeg's ebur128."""
+    proc = subprocess.run([binary(), "-nostdin", "-hide_banner", "-i", str(path), "-vn", "-af",
+                           "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+                          capture_output=True, text=True, check=True)
+    summary = proc.stderr[proc.stderr.rindex("Summary:"):]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1)  # type: ignore[union-attr]
+    return lufs, float(peak)
+
+
+def _frame(path: Path, t: float, width: int, height: int) -> np.ndarray:
+    raw = subprocess.run([binary(), "-nostdin", "-v", "error", "-ss", f"{t:.3f}", "-i", str(path),
+                          "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)
+
+
+def _audio(path: Path) -> np.ndarray:
+    raw = subprocess.run([binary(), "-nostdin", "-v", "error", "-i", str(path), "-f", "f32le",
+                          "-ac", "1", "-ar", "48000", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.float32)
+
+
+def _streams(path: Path) -> str:
+    proc = subprocess.run([binary(), "-nostdin", "-hide_banner", "-i", str(path)],
+                          capture_output=True, text=True)
+    return proc.stderr
+
+
+@pytest.fixture(scope="module")
+def full(work: Path) -> tuple[EditList, RenderResult]:
+    """Speech on a grey picture: two segments, sticker, arrow, music."""
+    src = make_clip(work / "speech.mp4", seconds=12, size="640x360", video="color=c=gray")
+    edit = EditList(source=_source(src, 12.0),
+                    segments=(Segment(1.0, 5.5, 1.0, "orders x4"),
+                              Segment(6.0, 10.5, 0.8, "comment burst", Crop(120, 0, 202, 360))),
+                    output=Output(width=720, height=1280), sticker=Sticker(STICKER),
+                    music="upbeat", poster_at=1.0)
+    return edit, _render(work, "full", edit)
+
+
+def test_teaser_is_vertical_h264_aac_at_30fps_with_fast_start(full: tuple) -> None:
+    edit, result = full
+    assert result.duration == pytest.approx(edit.duration, abs=0.1)
+    assert (result.width, result.height) == (720, 1280)
+    info = _streams(result.video)
+    assert "Video: h264" in info and "yuv420p" in info and "30 fps" in info
+    assert "Audio: aac" in info and "48000 Hz, stereo" in info
+    assert moov_before_mdat(result.video)
+
+
+def test_teaser_is_normalised_for_social_video(full: tuple) -> None:
+    lufs, peak = _loudness(full[1].video)
+    assert lufs == pytest.approx(-14.0, abs=1.0)
+    assert peak <= -1.0
+
+
+def test_sticker_is_on_screen_in_its_box(full: tuple) -> None:
+    edit, result = full
+    layout = overlays.load_layout("standard_9x16")
+    img, x, y = overlays.sticker_image(STICKER, 720, 1280, layout)
+    rgba = np.asarray(img)
+    solid = rgba[:, :, 3] == 255
+    for t in (0.5, 7.0):
+        frame = _frame(result.video, t, 720, 1280)[y:y + img.height, x:x + img.width]
+        diff = np.abs(frame.astype(int) - rgba[:, :, :3].astype(int))[solid].mean()
+        assert diff < 25, f"sticker missing at {t} s (mean difference {diff:.0f})"
+
+
+def test_arrow_points_at_the_avatar_in_the_last_seconds(full: tuple) -> None:
+    edit, result = full
+    layout = overlays.load_layout("standard_9x16")
+    cx, cy, r = layout.avatar_px(720, 1280)
+    img, _, _ = overlays.arrow_image(720, 1280, layout)
+    bounce = round(layout.arrow_bounce * 720)
+    box = (slice(cy - img.height // 2, cy + img.height // 2),
+           slice(cx - r - img.width - bounce - 12, cx - r))
+
+    def yellow(t: float) -> float:
+        patch = _frame(result.video, t, 720, 1280)[box].astype(int)
+        return float(((patch[..., 0] > 200) & (patch[..., 1] > 170) & (patch[..., 2] < 90)).mean())
+
+    total = result.duration
+    late = [yellow(total - s) for s in (4.8, 3.3, 1.7, 0.3)]
+    assert min(late) > 0.1, late
+    # the tip reaches the avatar's edge and never covers it
+    frame = _frame(result.video, total - 0.3, 720, 1280)
+    avatar = frame[cy - r // 2:cy + r // 2, cx - r // 2:cx + r // 2].astype(int)
+    assert not ((avatar[..., 0] > 200) & (avatar[..., 2] < 90)).any()
+    if total - layout.arrow_show_last > 0.5:
+        assert yellow(0.3) < 0.01  # not shown from the start of a longer teaser
+
+
+def test_poster_is_a_9_16_jpeg_of_the_opening(full: tuple) -> None:
+    result = full[1]
+    with Image.open(result.poster) as poster:
+        assert poster.format == "JPEG" and poster.size == (720, 1280)
+        arr = np.asarray(poster.convert("RGB")).astype(int)
+    opening = _frame(result.video, 1.0, 720, 1280).astype(int)
+    assert np.abs(arr - opening).mean() < 12
+
+
+def test_music_is_ducked_while_someone_speaks(work: Path) -> None:
+    src = work / "smooth_voice.mp4"
+    subprocess.run([binary(), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "color=c=gray:s=320x180:r=30:d=10", "-f", "lavfi", "-i",
+                    f"aevalsrc='{SMOOTH_VOICE}':s=48000:d=10", "-c:v", "libx264", "-preset",
+                    "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", "-ac", "2",
+                    "-shortest", str(src)], check=True)
+    edit = EditList(source=Source(str(src), 320, 180, 10.0, True),
+                    segments=(Segment(1.0, 9.0, 1.0, "x"),), output=Output(720, 1280),
+                    music="chill", arrow=None)
+    audio = _audio(_render(work, "ducked", edit).video)
+
+    def music_db(a: float, b: float) -> float:  # everything above 1 kHz is music here
+        seg = audio[int(a * 48000):int(b * 48000)]
+        spec = np.abs(np.fft.rfft(seg * np.hanning(len(seg)))) ** 2
+        freqs = np.fft.rfftfreq(len(seg), 1 / 48000)
+        return float(10 * np.log10(spec[(freqs > 1000) & (freqs < 12000)].sum() / len(seg)))
+
+    # output t = source t - 1: pauses at 2..3 s and 6..7 s, speech 3..6 s
+    pauses = (music_db(2.4, 2.95) + music_db(6.4, 6.95)) / 2
+    speech = (music_db(3.6, 4.6) + music_db(4.6, 5.6)) / 2
+    assert pauses - speech >= 10.0, (pauses, speech)
+    assert pauses > -40  # the bed is audible in the pauses
+
+
+def test_silent_source_gets_music_at_full_level(work: Path) -> None:
+    src = make_clip(work / "silent.mp4", seconds=10, size="320x180", audio="silence")
+    edit = EditList(source=Source(str(src), 320, 180, 10.0, True),
+                    segments=(Segment(0.5, 4.5, 1, "a"), Segment(5.0, 9.0, 1, "b")),
+                    output=Output(720, 1280), music="warm")
+    result = _render(work, "silent", edit)
+    lufs, peak = _loudness(result.video)
+    assert lufs == pytest.approx(-14.0, abs=1.0)
+    assert peak <= -1.0
+
+
+def test_source_without_sound_still_gets_a_stereo_track_of_the_right_length(work: Path) -> None:
+    src = make_clip(work / "mute.mp4", seconds=8, size="320x180", audio=None)
+    edit = EditList(source=Source(str(src), 320, 180, 8.0, has_audio=False),
+                    segments=(Segment(0.0, 3.0, 1, "a"), Segment(4.0, 7.0, 1, "b")),
+                    output=Output(720, 1280), music=None, arrow=None)
+    result = _render(work, "mute", edit)
+    assert result.duration == pytest.approx(6.0, abs=0.1)
+    assert "48000 Hz, stereo" in _streams(result.video)
+    assert np.abs(_audio(result.video)).max() < 1e-3
+
+
+def test_surround_voice_is_folded_into_stereo_not_dropped(work: Path) -> None:
+    # ffmpeg upmixes the mono voice into the centre channel of the 5.1 file: a render
+    # that dropped the centre would be silent.
+    src = make_clip(work / "surround.mp4", seconds=8, size="320x180", channels=6)
+    edit = EditList(source=Source(str(src), 320, 180, 8.0, True),
+                    segments=(Segment(0.5, 6.5, 1, "a"),), output=Output(720, 1280),
+                    music=None, arrow=None)
+    lufs, _ = _loudness(_render(work, "surround", edit).video)
+    assert lufs == pytest.approx(-14.0, abs=1.0)
+
+
+def test_blur_fill_keeps_the_whole_wide_frame(work: Path) -> None:
+    src = make_clip(work / "wide.mp4", seconds=6, size="640x360", audio="tone")
+    edit = EditList(source=_source(src, 6.0),
+                    segments=(Segment(0.5, 4.5, 1, "a", Crop(0, 0, 640, 360, fill="blur")),),
+                    output=Output(720, 1280), music=None, arrow=None)
+    result = _render(work, "blur", edit)
+    frame = _frame(result.video, 1.0, 720, 1280).astype(int)
+    fitted = 720 * 360 // 640
+    top = (1280 - fitted) // 2
+    band = frame[top + 5:top + fitted - 5]
+    above = frame[20:top - 20]
+    # the sharp picture in the middle has far more detail than the blurred fill above it
+    assert np.abs(np.diff(band, axis=1)).mean() > 3 * np.abs(np.diff(above, axis=1)).mean()
+
+
+def test_failed_verification_leaves_nothing_at_the_output(work: Path) -> None:
+    src = make_clip(work / "short.mp4", seconds=5, size="320x180")
+    # the edit list asks for seconds the recording does not have: the render comes out
+    # shorter than promised and must be refused
+    edit = EditList(source=Source(str(src), 320, 180, 5.0, True),
+                    segments=(Segment(2.0, 12.0, 1, "a"),), output=Output(720, 1280),
+                    music=None, arrow=None)
+    with pytest.raises(RenderError, match="lasts"):
+        _render(work, "refused", edit)
+    assert not (work / "refused.mp4").exists()
+    assert not (work / "refused.jpg").exists()
+    assert not list(work.glob(".refused*"))
+
