@@ -117,7 +117,7 @@ def run_through_service(recording: Path, timeline: Path, work: Path) -> int:
     finally:
         _say("stopping the service")
         if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGTERM)
+            serve.send_signal(signal.SIGTERM)  # it stops its worker, then its Redis
             try:
                 serve.wait(timeout=30)
             except subprocess.TimeoutExpired:
