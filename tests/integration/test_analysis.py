@@ -74,6 +74,33 @@ def test_the_face_is_found_and_the_crop_centres_on_it(clips: Path) -> None:
     assert crop.x <= 240 - 38 * 0.8 and crop.x + crop.w >= 240 + 38 * 0.8
 
 
+def test_dark_blurred_and_frozen_moments_get_a_low_quality(clips: Path) -> None:
+    """What the metrics ranker's veto relies on, measured on real decoded footage."""
+    clip = clips / "bad_moments.mp4"
+    _ffmpeg_graph(clip, [
+        "testsrc2=s=320x180:r=25:d=3",
+        "color=c=black:s=320x180:r=25:d=3",
+        "testsrc2=s=320x180:r=25:d=3,gblur=sigma=6",
+        "testsrc2=s=320x180:r=25:d=0.04,tpad=stop_mode=clone:stop_duration=3",
+    ])
+    q = analyse(clip).quality_per_second()
+    assert q[1] > 0.5  # good picture
+    assert q[4] < 0.1  # dark
+    assert q[7] < 0.3  # blurred
+    assert q[10] < 0.1  # frozen
+
+
+def _ffmpeg_graph(path: Path, sources: list[str]) -> None:
+    """Concatenate lavfi video sources into one H.264 clip."""
+    args = [binary(), "-nostdin", "-v", "error", "-y"]
+    for src in sources:
+        args += ["-f", "lavfi", "-i", src]
+    joined = "".join(f"[{i}:v]" for i in range(len(sources)))
+    args += ["-filter_complex", f"{joined}concat=n={len(sources)}:v=1[v]", "-map", "[v]",
+             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(path)]
+    subprocess.run(args, check=True)
+
+
 def test_a_segment_without_analysis_is_reframed_from_its_own_window(clips: Path) -> None:
     clip = _face_clip(clips / "face_window.mp4", seconds=6, cx=80)
     (part,) = reframe_by_windows(str(clip), [Segment(1.0, 5.0, 1.0, "t")], 320, 180)
@@ -83,13 +110,8 @@ def test_a_segment_without_analysis_is_reframed_from_its_own_window(clips: Path)
 
 def test_a_shot_change_is_found_where_the_scene_changes(clips: Path) -> None:
     clip = clips / "cut.mp4"
-    subprocess.run([
-        binary(), "-nostdin", "-v", "error", "-y",
-        "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=3",
-        "-f", "lavfi", "-i", "mandelbrot=s=320x180:r=25,trim=duration=3",
-        "-filter_complex", "[0:v][1:v]concat=n=2:v=1[v]", "-map", "[v]",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(clip)],
-        check=True)
+    _ffmpeg_graph(clip, ["testsrc2=s=320x180:r=25:d=3",
+                         "mandelbrot=s=320x180:r=25,trim=duration=3"])
     a = analyse(clip)
     assert len(a.shot_changes) == 1 and abs(a.shot_changes[0] - 3.0) <= 0.3
 
