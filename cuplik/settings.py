@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.teasers import TEMPLATE_VERSION
+
 DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024**3  # a LIVE recording of a few hours at phone bitrate
-# The render template new teasers are made with. It equals worker.editlist.TEMPLATE_VERSION
-# (a test keeps them equal) but lives here too because the API process never imports worker/.
-DEFAULT_TEMPLATE_VERSION = "2026.11.1"
+# The render template new teasers are made with; one definition, shared by API and worker.
+DEFAULT_TEMPLATE_VERSION = TEMPLATE_VERSION
 
 
 @dataclass(frozen=True)

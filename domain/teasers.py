@@ -14,6 +14,10 @@ from domain.plans import LivePlan
 from domain.schedule import PostSlot, recommended_posts
 from domain.timezones import to_utc
 
+# The render template (sticker, arrow, music, encoding) new teasers are made with. Ops
+# regenerate teasers by this version when the design changes; bump it with the design.
+TEMPLATE_VERSION = "2026.11.1"
+
 NO_USABLE_SESSION = (
     "No past LIVE session with a usable recording was found, so no automatic teaser was "
     "made. The plan was created; upload offline footage to make a teaser."

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-TEMPLATE_VERSION = "2026.11.1"
+from domain.teasers import TEMPLATE_VERSION
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,7 @@ def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> 
 def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: str,
                    report: dict[str, Any]) -> dict[str, Any]:
     """Swap in the verified render and mark the teaser ready; remove the replaced files."""
+    from domain.teasers import TEMPLATE_VERSION
     from store.models import Teaser, TeaserStatus
 
     ctx = context()
@@ -232,6 +233,7 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
         teaser.video_path, teaser.poster_path, teaser.report = video_rel, poster_rel, report
         teaser.status, teaser.stage, teaser.progress = TeaserStatus.READY, "done", 1.0
         teaser.error, teaser.finished_at = None, _now()
+        teaser.template_version = TEMPLATE_VERSION  # what this verified render was made with
     for path in old:
         if path and path not in (video_rel, poster_rel):
             ctx.media.remove(path)

@@ -133,10 +133,3 @@ def test_json_columns_round_trip(db: Database) -> None:
     with db.session() as s:
         row = s.get(Teaser, teaser_id)
         assert row is not None and row.report == report
-
-
-def test_template_version_matches_the_renderer() -> None:
-    from cuplik.settings import DEFAULT_TEMPLATE_VERSION
-    from worker.editlist import TEMPLATE_VERSION
-
-    assert DEFAULT_TEMPLATE_VERSION == TEMPLATE_VERSION
