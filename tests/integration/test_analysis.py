@@ -139,6 +139,17 @@ def test_the_analysis_is_kept_beside_the_footage_and_reused(clips: Path) -> None
 
 
 def _ffmpeg_children() -> list[int]:
+    """Live (not zombie) ffmpeg children of this process; a killed one may take a moment
+    to go on a loaded machine."""
+    for _ in range(50):
+        found = _live_ffmpeg_children()
+        if not found:
+            return []
+        time.sleep(0.2)
+    return found
+
+
+def _live_ffmpeg_children() -> list[int]:
     me, found = os.getpid(), []
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
@@ -147,7 +158,8 @@ def _ffmpeg_children() -> list[int]:
             except OSError:
                 continue
             fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == me and "ffmpeg" in stat.split("(", 1)[1].split(")")[0]:
+            if (int(fields[1]) == me and fields[0] != "Z"
+                    and "ffmpeg" in stat.split("(", 1)[1].split(")")[0]):
                 found.append(int(d.name))
     return found
 
