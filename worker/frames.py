@@ -114,6 +114,8 @@ def read_media(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.0
             with contextlib.suppress(Exception):
                 container.close()
         _killpg(proc)  # type: ignore[arg-type]
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=30)  # reap it: a loaded machine can take over 5 s
         err_reader.join(timeout=5)
         for pipe in (proc.stdout, proc.stderr):
             if pipe:
