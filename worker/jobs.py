@@ -259,8 +259,10 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
         rel = footage.path
     path = ctx.media.absolute(rel)
     try:
+        from worker.limits import check_limits
         from worker.probe import probe
 
+        check_limits(path)  # size and duration, before any decoding work
         info = probe(path)
         analysis_rel = _analyse(path, rel, ctx.media, job)
     except InputError as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from worker.editlist import EditList, Output, Segment, Source, Sticker
+from worker.limits import check_limits
 from worker.probe import MediaInfo, probe
 
 Progress = Callable[[str, float], None]
@@ -192,6 +193,7 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
     stage = _staged(on_progress)
     started = time.perf_counter()
     t0 = time.perf_counter()
+    check_limits(recording)  # size and duration, before any decoding work
     info = probe(recording)
     timings = {"probe": round(time.perf_counter() - t0, 3)}
     stage("probe")(1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,11 @@ from worker.probe import probe
 pytestmark = pytest.mark.integration
 
 
-def cuplik(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def cuplik(*args: str | Path, env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cuplik.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
 
 
 def write_timeline(path: Path, seconds: int, peak_at: int, bucket: int = 10) -> Path:
@@ -99,3 +102,13 @@ def test_bad_input_exits_2_with_one_clear_line_and_leaves_no_output(
     assert len(lines) == 1 and expected in lines[0].lower(), r.stderr
     assert not out.exists()
     assert not list(tmp_path.glob(".out*")), "no temporary file left behind"
+
+
+def test_a_recording_over_the_duration_limit_is_refused_before_decoding(
+        session: tuple[Path, Path], tmp_path: Path) -> None:
+    rec, timeline = session
+    out = tmp_path / "out.mp4"
+    r = cuplik("render", rec, "--timeline", timeline, "-o", out, env={"MAX_DURATION_S": "60"})
+    assert r.returncode == 2
+    assert "over the limit of 1 min" in r.stderr, r.stderr
+    assert not out.exists()
