@@ -3,24 +3,14 @@ enqueues jobs by dotted name through its one gateway."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
+from tests.unit.domain.test_purity import _imports
+
 ROOT = Path(__file__).resolve().parents[2]
 MEDIA_STACK = {"worker", "cv2", "ffmpeg", "av", "numpy", "imageio_ffmpeg", "PIL"}
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "api").rglob("*.py")), ids=str)
