@@ -1,0 +1,173 @@
+"""Benchmark: a 40 s teaser (720x1280) rendered from a 720p recording, against the bare
+ffmpeg floor — the same inputs, segments, crop, scale and encode settings with no
+sticker, arrow, music or loudness — in one run, as a ratio (goal <= 1.15x), and the
+teaser's total render time (goal <= 10 s). Also times the one-pass ``loudnorm`` variant
+that the measured gain + limiter replaces, and checks the result's loudness.
+
+The source (3 minutes of 1280x720 30 fps with speech-like audio, lavfi) is generated
+once and cached under var/bench/.
+
+    .venv/bin/python bench/render.py [--repeat 2] [--check] [--write-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.footage import SPEECH_EXPR  # noqa: E402
+from worker import graph, render  # noqa: E402
+from worker.editlist import EditList, Output, Segment, Source, Sticker  # noqa: E402
+from worker.ffmpeg import binary, run  # noqa: E402
+
+CACHE = ROOT / "var" / "bench"
+SOURCE = CACHE / "render_src_720p_180s.mp4"
+BASELINE = ROOT / "bench" / "baselines" / "render.json"
+RATIO_GOAL = 1.15
+TOTAL_GOAL_S = 10.0
+SOURCE_S = 180
+
+
+def ensure_source() -> Path:
+    """Generate the 3-minute 720p recording once."""
+    if SOURCE.exists():
+        return SOURCE
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = SOURCE.with_suffix(".part.mp4")
+    subprocess.run([
+        binary(), "-nostdin", "-v", "error", "-y",
+        "-f", "lavfi", "-i", f"testsrc2=s=1280x720:r=30:d={SOURCE_S}",
+        "-f", "lavfi", "-i", f"aevalsrc='{SPEECH_EXPR}':s=48000:d={SOURCE_S}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-g", "60",
+        "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2", "-shortest", str(tmp)], check=True)
+    tmp.rename(SOURCE)
+    return SOURCE
+
+
+def teaser_edit(source: Path) -> EditList:
+    """Eight 5 s moments spread over the recording: a 40 s, 720x1280 teaser."""
+    segments = tuple(Segment(start=7.0 + 21.0 * i, end=12.0 + 21.0 * i, score=1.0,
+                             reason=f"moment {i + 1}") for i in range(8))
+    return EditList(source=Source(path=str(source), width=1280, height=720,
+                                  duration=float(SOURCE_S), has_audio=True),
+                    segments=segments, output=Output(width=720, height=1280),
+                    sticker=Sticker("LIVE Sabtu, 23 Nov · 19.00 WIB"), music="upbeat",
+                    poster_at=1.0)
+
+
+def time_floor(edit: EditList, out: Path) -> float:
+    """The bare floor: same cut and encode, nothing added."""
+    args = graph.build_render_args(edit, graph.Assets(), out, bare=True)
+    started = time.perf_counter()
+    run(["-y", *args], timeout=300)
+    return time.perf_counter() - started
+
+
+def time_full(edit: EditList, out: Path, loudness: str = "gain") -> tuple[float, object]:
+    """The whole teaser render: measuring pass, one ffmpeg run, poster, verification."""
+    started = time.perf_counter()
+    result = render.render(edit, out, out.with_suffix(".jpg"), loudness=loudness)
+    return time.perf_counter() - started, result
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of ``path`` by ffmpeg's ebur128."""
+    proc = subprocess.run([binary(), "-nostdin", "-hide_banner", "-i", str(path), "-vn", "-af",
+                           "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+                          capture_output=True, text=True, check=True)
+    summary = proc.stderr[proc.stderr.rindex("Summary:"):]
+    lufs = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    assert lufs and peak
+    return float(lufs.group(1)), float(peak.group(1))
+
+
+def measure(repeat: int, with_loudnorm: bool) -> dict[str, object]:
+    """Floor and full render alternated ``repeat`` times (medians), plus one loudnorm run."""
+    edit = teaser_edit(ensure_source())
+    floors, fulls, stages = [], [], []
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+        work = Path(tmp)
+        time_floor(edit, work / "warm.mp4")  # page the source and the binary in
+        for _ in range(repeat):
+            floors.append(time_floor(edit, work / "floor.mp4"))
+            seconds, result = time_full(edit, work / "teaser.mp4")
+            fulls.append(seconds)
+            stages.append(result)
+        lufs, peak = loudness(work / "teaser.mp4")
+        out: dict[str, object] = {
+            "teaser_s": round(edit.duration, 2),
+            "output": f"{edit.output.width}x{edit.output.height} {edit.output.preset} "
+                      f"crf {edit.output.crf}",
+            "floor_s": round(statistics.median(floors), 3),
+            "full_s": round(statistics.median(fulls), 3),
+            "ratio": round(statistics.median(fulls) / statistics.median(floors), 3),
+            "lufs": lufs, "true_peak_dbtp": peak,
+            "runs": {"floor": [round(x, 3) for x in floors],
+                     "full": [round(x, 3) for x in fulls]},
+        }
+        if with_loudnorm:
+            seconds, _ = time_full(edit, work / "loudnorm.mp4", loudness="loudnorm")
+            ln_lufs, ln_peak = loudness(work / "loudnorm.mp4")
+            out["loudnorm_full_s"] = round(seconds, 3)
+            out["loudnorm_lufs"], out["loudnorm_true_peak_dbtp"] = ln_lufs, ln_peak
+    out["goals"] = {"ratio": RATIO_GOAL, "full_s": TOTAL_GOAL_S}
+    out["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                      "platform": platform.platform(), "note": "shared, noisy"}
+    return out
+
+
+def check(result: dict[str, object]) -> list[str]:
+    """Goals missed, and regressions of more than 25 % against the committed baseline."""
+    problems = []
+    if float(result["ratio"]) > RATIO_GOAL:  # type: ignore[arg-type]
+        problems.append(f"ratio {result['ratio']} > {RATIO_GOAL}")
+    if float(result["full_s"]) > TOTAL_GOAL_S:  # type: ignore[arg-type]
+        problems.append(f"40 s teaser took {result['full_s']} s > {TOTAL_GOAL_S} s")
+    if not -15.0 <= float(result["lufs"]) <= -13.0:  # type: ignore[arg-type]
+        problems.append(f"loudness {result['lufs']} LUFS, not -14 +- 1")
+    if float(result["true_peak_dbtp"]) > -1.0:  # type: ignore[arg-type]
+        problems.append(f"true peak {result['true_peak_dbtp']} dBTP > -1")
+    if BASELINE.exists():
+        base = json.loads(BASELINE.read_text())
+        for key in ("full_s", "ratio"):
+            if float(result[key]) > 1.25 * float(base[key]):  # type: ignore[arg-type]
+                problems.append(f"{key} {result[key]} regressed > 25 % from {base[key]}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--no-loudnorm", action="store_true",
+                        help="skip timing the loudnorm variant")
+    parser.add_argument("--check", action="store_true", help="fail on missed goals/regressions")
+    parser.add_argument("--write-baseline", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.repeat, with_loudnorm=not args.no_loudnorm)
+    print(json.dumps(result, indent=2))
+    if args.write_baseline:
+        BASELINE.parent.mkdir(parents=True, exist_ok=True)
+        BASELINE.write_text(json.dumps(result, indent=2) + "\n")
+    if args.check:
+        problems = check(result)
+        for p in problems:
+            print("FAIL:", p, file=sys.stderr)
+        return 1 if problems else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
