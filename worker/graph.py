@@ -24,6 +24,7 @@ from worker.editlist import Crop, EditList, Segment
 from worker.ffmpeg import user_input
 
 RATE = 48_000
+MEASURE_RATE = 16_000
 TARGET_LUFS = -14.0
 LIMIT_LINEAR = 0.75  # -2.5 dBFS sample peak: leaves room for AAC's overshoot under -1 dBTP
 MUSIC_UNDER_VOICE_LU = 12.0
@@ -176,10 +177,12 @@ def _segment_inputs(edit: EditList, *, audio_only: bool = False) -> list[str]:
 
 
 def _concat(edit: EditList, video: bool) -> str:
-    """Concatenation of the segments (unlabelled output when audio only)."""
+    """Concatenation of the segments' pictures or sounds (output unlabelled). Every
+    segment's picture and sound are both exactly its frame-rounded length, so the two
+    concatenations stay in sync."""
     n = len(edit.segments)
-    pads = "".join(f"[v{i}][a{i}]" if video else f"[a{i}]" for i in range(n))
-    return f"{pads}concat=n={n}:v={int(video)}:a=1" + ("[vcat][voice]" if video else "")
+    pads = "".join(f"[v{i}]" if video else f"[a{i}]" for i in range(n))
+    return f"{pads}concat=n={n}:v={int(video)}:a={int(not video)}"
 
 
 def build_measure_args(edit: EditList, metadata_file: Path) -> list[str]:
@@ -189,9 +192,12 @@ def build_measure_args(edit: EditList, metadata_file: Path) -> list[str]:
     if not edit.segments:
         raise ValueError("an edit list needs at least one segment")
     chains = [segment_audio(edit, s, i) for i, s in enumerate(edit.segments)]
-    # 4800-sample frames make each ebur128 reading one 100 ms step of 400 ms blocks:
-    # exactly the blocks BS.1770 gates, so the plan can gate a predicted mix the same way.
-    chains.append(_concat(edit, video=False) + f",asetnsamples=n={RATE // 10}:p=0,"
+    # Measured at 16 kHz: half the cost of 48 kHz, within 0.1 LU on speech (what lies
+    # above 8 kHz adds almost nothing to its loudness). 100 ms frames make each ebur128
+    # reading one 100 ms step of 400 ms blocks: exactly the blocks BS.1770 gates, so the
+    # plan can gate a predicted mix the same way.
+    chains.append(_concat(edit, video=False) + f",aresample={MEASURE_RATE},"
+                  f"asetnsamples=n={MEASURE_RATE // 10}:p=0,"
                   "ebur128=metadata=1:framelog=verbose,"
                   f"ametadata=mode=print:key=lavfi.r128.M:file={_escape(str(metadata_file))}"
                   "[out]")
@@ -221,10 +227,12 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
     out = edit.output
     total = teaser_duration(edit)
     args = _segment_inputs(edit)
-    chains: list[str] = []
-    for i, seg in enumerate(edit.segments):
-        chains += [segment_video(edit, seg, i), segment_audio(edit, seg, i)]
-    chains.append(_concat(edit, video=True))
+    # Two filter graphs: ffmpeg runs each in its own thread, so the sound's filters
+    # never hold up the picture's on the way to the encoder.
+    chains = [segment_video(edit, seg, i) for i, seg in enumerate(edit.segments)]
+    chains.append(_concat(edit, video=True) + "[vcat]")
+    audio = [segment_audio(edit, seg, i) for i, seg in enumerate(edit.segments)]
+    audio.append(_concat(edit, video=False) + "[voice]")
     n_in = len(edit.segments)
     video = "vcat"
     overlays = [] if bare else [o for o in (assets.sticker, assets.arrow) if o is not None]
@@ -238,7 +246,7 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
         # and decoded (a whole core) after atrim has taken what it needs.
         args += ["-stream_loop", "-1", "-t", _num(total + 0.5), "-i", str(assets.music)]
         music_in, n_in = n_in, n_in + 1
-    chains.append(_audio_mix(total, levels, music_in, bare))
+    audio.append(_audio_mix(total, levels, music_in, bare))
     if out_poster is not None:
         # Pin each branch's pixel format: otherwise the JPEG encoder's full-range format
         # is negotiated through the split onto the video as well.
@@ -250,7 +258,7 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
         chains.append(f"[vposter]trim=start={_num(at)}:duration={_num(1 / out.fps)},"
                       "setpts=PTS-STARTPTS,scale=out_range=full,format=yuvj420p[poster]")
         video = "vout"
-    args += ["-filter_complex", ";".join(chains),
+    args += ["-filter_complex", ";".join(chains), "-filter_complex", ";".join(audio),
              "-map", f"[{video}]", "-map", "[aout]",
              "-c:v", "libx264", "-preset", out.preset, "-crf", str(out.crf),
              "-pix_fmt", "yuv420p", "-fps_mode", "cfr", "-r", str(out.fps),

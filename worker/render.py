@@ -16,7 +16,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from worker import ffmpeg, graph
@@ -41,6 +41,7 @@ class RenderResult:
     height: int
     seconds: float
     levels: Levels
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def render(edit: EditList, out_video: Path, out_poster: Path, *,
@@ -59,10 +60,20 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
     timeout = timeout or max(120.0, 8.0 * total)
     report = on_progress or (lambda _f: None)
     out_video, out_poster = Path(out_video), Path(out_poster)
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        timings[name] = round(now - mark, 3)
+        mark = now
+
     with tempfile.TemporaryDirectory(prefix="cuplik-render-") as tmp:
         work = Path(tmp)
         assets = prepare_assets(edit, work)
         music = assets.music is not None
+        lap("assets")
         if loudness == "loudnorm":
             levels = Levels(music_db=_music_db(voice=True), loudnorm=True)
         elif edit.source.has_audio:
@@ -70,6 +81,7 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
             levels = plan_levels(blocks, music=music, duration=total)
         else:
             levels = plan_levels([], music=music, duration=total)
+        lap("measure")
         report(MEASURE_SHARE)
         with ffmpeg.atomic_output(out_video) as tmp_video, \
                 ffmpeg.atomic_output(out_poster) as tmp_poster:
@@ -77,11 +89,13 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
                                            out_poster=tmp_poster)
             _run(["-y", *args], timeout=timeout, total_seconds=total,
                  on_progress=lambda f: report(MEASURE_SHARE + (1 - MEASURE_SHARE) * f))
+            lap("ffmpeg")
             width, height, duration = verify(tmp_video, tmp_poster, edit)
+            lap("verify")
     report(1.0)
     return RenderResult(video=out_video, poster=out_poster, duration=duration, width=width,
                         height=height, seconds=round(time.perf_counter() - started, 3),
-                        levels=levels)
+                        levels=levels, timings=timings)
 
 
 def _run(args: list[str], *, timeout: float, total_seconds: float | None = None,

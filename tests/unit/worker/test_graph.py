@@ -32,7 +32,8 @@ ASSETS = Assets(
 
 
 def _graph(args: list[str]) -> str:
-    return args[args.index("-filter_complex") + 1]
+    """All filter graphs of the argv, joined."""
+    return ";".join(args[i + 1] for i, a in enumerate(args) if a == "-filter_complex")
 
 
 def test_output_size_never_upscales_past_the_source() -> None:
@@ -67,7 +68,7 @@ def test_video_is_cropped_scaled_to_output_in_yuv420p_at_30fps() -> None:
     assert "crop=406:720:200:0" in fc  # segment 1: the edit list's crop
     assert fc.count("scale=720:1280") == 2
     assert fc.count("fps=30") == 2 and fc.count("setsar=1") == 2
-    assert "concat=n=2:v=1:a=1" in fc
+    assert "concat=n=2:v=1:a=0[vcat]" in fc and "concat=n=2:v=0:a=1[voice]" in fc
     assert "bwdif" not in fc
 
 
