@@ -230,3 +230,16 @@ def test_failed_verification_leaves_nothing_at_the_output(work: Path) -> None:
     assert not (work / "refused.jpg").exists()
     assert not list(work.glob(".refused*"))
 
+
+
+def test_realistic_40s_teaser_from_eight_moments(work: Path) -> None:
+    src = make_clip(work / "session.mp4", seconds=60, size="640x360")
+    segments = tuple(Segment(2.0 + 7.0 * i, 7.0 + 7.0 * i, 1.0 - i / 10, f"moment {i}")
+                     for i in range(8))
+    edit = EditList(source=_source(src, 60.0), segments=segments, output=Output(720, 1280),
+                    sticker=Sticker("1 jam lagi"), music="warm", poster_at=1.0)
+    result = _render(work, "forty", edit)
+    assert result.duration == pytest.approx(40.0, abs=0.1)
+    lufs, peak = _loudness(result.video)
+    assert lufs == pytest.approx(-14.0, abs=1.0) and peak <= -1.0
+    assert result.seconds < 60  # generous: the bench holds the real figure
