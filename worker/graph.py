@@ -280,7 +280,9 @@ def _overlay(ov: Overlay) -> str:
     if ov.bounce_px and ov.bounce_hz:
         # Bounce away from the target and back: at the rest position the tip touches it.
         x = f"'{_num(ov.x)}-{_num(ov.bounce_px)}*abs(sin(PI*{_num(ov.bounce_hz)}*t))'"
-    text = f"overlay=x={x}:y={_num(ov.y)}:format=yuv420:eof_action=repeat"
+    # A still overlay's position is evaluated once, not per frame.
+    still = "" if ov.bounce_px and ov.bounce_hz else ":eval=init"
+    text = f"overlay=x={x}:y={_num(ov.y)}:format=yuv420:eof_action=repeat{still}"
     if ov.start is not None or ov.end is not None:
         start = _num(ov.start or 0.0)
         end = _num(ov.end if ov.end is not None else 1e6)

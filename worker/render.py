@@ -9,7 +9,6 @@ BS.1770 gating and picks fixed gains; the main run applies them and a limiter.
 
 from __future__ import annotations
 
-import gc
 import math
 import tempfile
 import threading
@@ -113,7 +112,6 @@ def _run(args: list[str], *, timeout: float, total_seconds: float | None = None,
             for thread in threading.enumerate():
                 if isinstance(thread, threading.Timer) and thread is not threading.current_thread():
                     thread.join(timeout=1.0)
-            gc.collect()
 
 
 def prepare_assets(edit: EditList, work: Path) -> Assets:
