@@ -120,15 +120,17 @@ def prepare_assets(edit: EditList, work: Path) -> Assets:
 
     out = edit.output
     total = graph.teaser_duration(edit)
-    layout = overlays.load_layout(edit.arrow or "standard_9x16")
+    try:
+        layout = overlays.load_layout(edit.arrow or "standard_9x16")
+        # "auto" normally is resolved when the edit list is planned; same rule here.
+        name = music.pick(edit.source.path) if edit.music == "auto" else edit.music
+        bed = music.bed_path(name) if name else None
+    except ValueError as exc:
+        raise RenderError(str(exc)) from exc
     sticker = (overlays.sticker_overlay(edit.sticker.text, out.width, out.height, layout,
                                         work / "sticker.png") if edit.sticker else None)
     arrow = (overlays.arrow_overlay(out.width, out.height, total, layout, work / "arrow.png")
              if edit.arrow else None)
-    try:
-        bed = music.bed_path(edit.music) if edit.music else None
-    except ValueError as exc:
-        raise RenderError(str(exc)) from exc
     return Assets(sticker=sticker, arrow=arrow, music=bed)
 
 

@@ -97,3 +97,20 @@ def test_music_beds_and_auto_pick_are_deterministic() -> None:
         music.check("../secret")
     for name in names:
         assert music.bed_path(name).stat().st_size < 1_000_000
+
+
+def test_render_assets_resolve_auto_music_and_refuse_unknown_layouts(tmp_path: Path) -> None:
+    from worker.editlist import EditList, Segment, Source, Sticker
+    from worker.errors import RenderError
+    from worker.render import prepare_assets
+
+    edit = EditList(source=Source("/data/rec.mp4", 640, 360, 10.0, True),
+                    segments=(Segment(0, 5, 1, "a"),), music="auto",
+                    sticker=Sticker("LIVE 19.00"))
+    assets = prepare_assets(edit, tmp_path)
+    assert assets.music == music.bed_path(music.pick("/data/rec.mp4") or "")
+    assert assets.sticker is not None and assets.sticker.path.is_file()
+    assert assets.arrow is not None and assets.arrow.start == 0.0  # short: shown throughout
+    with pytest.raises(RenderError, match="unknown player layout"):
+        prepare_assets(EditList(source=edit.source, segments=edit.segments, arrow="nope"),
+                       tmp_path)
