@@ -85,6 +85,7 @@ def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
         proc.wait()
     finally:
         timer.cancel()
+        timer.join()  # the timer thread holds the Popen until it ends
         _killpg(proc)
         err_reader.join(timeout=5)
         for pipe in (proc.stdout, proc.stderr):

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import math
 import tempfile
-import threading
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +84,7 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
                 ffmpeg.atomic_output(out_poster) as tmp_poster:
             args = graph.build_render_args(edit, assets, tmp_video, levels=levels,
                                            out_poster=tmp_poster)
-            _run(["-y", *args], timeout=timeout, total_seconds=total,
+            ffmpeg.run(["-y", *args], timeout=timeout, total_seconds=total,
                  on_progress=lambda f: report(MEASURE_SHARE + (1 - MEASURE_SHARE) * f))
             lap("ffmpeg")
             width, height, duration = verify(tmp_video, tmp_poster, edit)
@@ -95,23 +93,6 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
     return RenderResult(video=out_video, poster=out_poster, duration=duration, width=width,
                         height=height, seconds=round(time.perf_counter() - started, 3),
                         levels=levels, timings=timings)
-
-
-def _run(args: list[str], *, timeout: float, total_seconds: float | None = None,
-         on_progress: Callable[[float], None] | None = None) -> None:
-    # worker.ffmpeg.run leaves its Popen pipes to the garbage collector, and its
-    # cancelled timeout Timer keeps the Popen alive until that thread exits; the pipes
-    # then warn (ResourceWarning) from the timer thread. Let those threads finish while
-    # exactly that warning is silenced, until the runner closes its pipes itself.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            ffmpeg.run(args, timeout=timeout, total_seconds=total_seconds,
-                       on_progress=on_progress)
-        finally:
-            for thread in threading.enumerate():
-                if isinstance(thread, threading.Timer) and thread is not threading.current_thread():
-                    thread.join(timeout=1.0)
 
 
 def prepare_assets(edit: EditList, work: Path) -> Assets:
@@ -138,7 +119,7 @@ def measure_voice(edit: EditList, work: Path, *, timeout: float) -> list[float]:
     """The concatenated voice's momentary loudness (LUFS) every 100 ms, from an
     audio-only ffmpeg pass (no picture decoded)."""
     meta = work / "voice-loudness.txt"
-    _run(graph.build_measure_args(edit, meta), timeout=timeout)
+    ffmpeg.run(graph.build_measure_args(edit, meta), timeout=timeout)
     values: list[float] = []
     for line in meta.read_text().splitlines():
         if line.startswith("lavfi.r128.M="):
