@@ -132,11 +132,11 @@ def test_output_is_h264_aac_faststart_bounded_by_t() -> None:
     assert args[-1] == "/o.mp4"
 
 
-def test_poster_written_by_the_same_run_at_poster_time() -> None:
-    args = graph.build_render_args(_edit(poster_at=1.5), ASSETS, Path("/o.mp4"),
-                                   out_poster=Path("/p.jpg"))
-    assert args[-1] == "/p.jpg" and "-frames:v" in args
-    assert "trim=start=1.5:duration=0.033333" in _graph(args)
+def test_poster_is_one_frame_of_the_teaser_at_poster_time() -> None:
+    args = graph.build_poster_args(_edit(poster_at=1.5), Path("/o.mp4"), Path("/p.jpg"))
+    assert args[-1] == "/p.jpg"
+    assert args[args.index("-ss") + 1] == "1.5" and args[args.index("-frames:v") + 1] == "1"
+    assert args[args.index("-i") + 1] == "file:/o.mp4"
 
 
 def test_bare_floor_has_no_overlays_music_or_loudness() -> None:
