@@ -56,19 +56,17 @@ def rank_footage(analysis: Analysis, duration: float, *, target: float = 40.0) -
         return _short(a, duration, moment, target, notes)
     n = min(a.seconds, int(math.floor(duration - a.start)))
     cuts = _shot_mask(a, n)
-    lens = _lengths(target)
-    taken = np.zeros(n, dtype=bool)
-    first = _best_window(opening[:n], lens[0], taken, cuts)
-    if first is None:
-        return _short(a, duration, moment, target, notes)
-    windows = [(first, first + lens[0])]
-    taken[max(0, first - MIN_GAP):first + lens[0] + MIN_GAP] = True
-    for length in lens[1:]:
-        w = _best_window(moment[:n], length, taken, cuts)
-        if w is None:
+    windows: list[tuple[int, int]] = []
+    # Four 10 s moments when they fit; in footage too short for four apart, fewer and
+    # longer ones, so the teaser still reaches the target.
+    for k in range(len(_lengths(target)), 0, -1):
+        placed = _place(opening[:n], moment[:n], _lengths(target, k), cuts)
+        if sum(e - s for s, e in placed) > sum(e - s for s, e in windows):
+            windows = placed
+        if sum(e - s for s, e in windows) >= target - TOLERANCE:
             break
-        windows.append((w, w + length))
-        taken[max(0, w - MIN_GAP):w + length + MIN_GAP] = True
+    if not windows:
+        return _short(a, duration, moment, target, notes)
     # Play order: the opening first, then the rest as they happened.
     ordered = [windows[0], *sorted(windows[1:])]
     bounds = _snap([(a.start + s, a.start + e) for s, e in ordered], a, duration, target)
@@ -82,8 +80,24 @@ def rank_footage(analysis: Analysis, duration: float, *, target: float = 40.0) -
                                     + segments[0].reason)
 
 
-def _lengths(target: float) -> list[int]:
-    k = max(1, min(MAX_SEGMENTS, int(target // 10)))
+def _place(opening: np.ndarray, moment: np.ndarray, lens: list[int],
+           cuts: np.ndarray) -> list[tuple[int, int]]:
+    """The opening window, then the best free windows of the other lengths (kept
+    ``MIN_GAP`` apart); as many as fit."""
+    taken = np.zeros(len(moment), dtype=bool)
+    windows: list[tuple[int, int]] = []
+    for i, length in enumerate(lens):
+        w = _best_window(opening if i == 0 else moment, length, taken, cuts)
+        if w is None:
+            break
+        windows.append((w, w + length))
+        taken[max(0, w - MIN_GAP):w + length + MIN_GAP] = True
+    return windows
+
+
+def _lengths(target: float, k: int | None = None) -> list[int]:
+    """``target`` split into ``k`` (default: one per 10 s, at most four) whole seconds."""
+    k = k or max(1, min(MAX_SEGMENTS, int(target // 10)))
     base, rem = int(target // k), int(round(target - (target // k) * k))
     return [base + (1 if i < rem else 0) for i in range(k)]
 

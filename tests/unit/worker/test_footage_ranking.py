@@ -78,3 +78,12 @@ def test_footage_without_sound_is_ranked_on_the_picture_and_says_so() -> None:
     _check_shape(sel, 90)
     assert any("no sound" in note for note in sel.notes)
     assert all("speaking" not in s.reason for s in sel.segments)
+
+
+@pytest.mark.parametrize("seconds", [50, 60, 75])
+def test_footage_too_short_for_four_moments_still_gives_a_full_teaser(seconds: int) -> None:
+    # Sharpness peaks every 17 s: the best 10 s moments lie too far apart for four.
+    sharp = 0.5 + 0.3 * np.cos(2 * np.pi * np.arange(seconds) / 17.0)
+    sel = rank_footage(synthetic_analysis(seconds, sharpness=sharp), float(seconds))
+    _check_shape(sel, seconds)
+    assert not sel.short_source
