@@ -105,9 +105,13 @@ def run_through_service(recording: Path, timeline: Path, work: Path) -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    _say(f"starting cuplik serve on {base} (embedded Redis, SQLite, ./var) ...")
+    work.mkdir(parents=True, exist_ok=True)
+    log_path = work / "serve.log"
+    _say(f"starting cuplik serve on {base} (embedded Redis, SQLite, ./var); "
+         f"its log: {log_path}")
+    log = log_path.open("ab")
     serve = subprocess.Popen([sys.executable, "-m", "cuplik.cli", "serve", "--port", str(port)],
-                             env=env, start_new_session=True)
+                             env=env, start_new_session=True, stdout=log, stderr=log)
     try:
         _wait_healthy(base, serve)
         key = subprocess.run([sys.executable, "-m", "cuplik.cli", "keys", "create", "--seller",
@@ -122,6 +126,7 @@ def run_through_service(recording: Path, timeline: Path, work: Path) -> int:
                 serve.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(serve.pid, signal.SIGKILL)
+        log.close()
 
 
 def _seller_flow(api: Client, recording: Path, timeline: Path, work: Path) -> int:
@@ -132,6 +137,7 @@ def _seller_flow(api: Client, recording: Path, timeline: Path, work: Path) -> in
     _say(f"uploading the recording ({recording.stat().st_size / 1e6:.0f} MB) ...")
     footage = api.json("POST", "/footage", raw=recording, expect=202,
                        headers={"X-Filename": recording.name})
+    _say("the service checks and analyses the upload (picture and sound) ...")
     while footage["status"] == "uploaded":
         time.sleep(1)
         footage = api.json("GET", f"/footage/{footage['id']}", expect=200)
