@@ -133,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             redis_server = start_embedded_redis(var_dir)
             redis_url = redis_server.url
+            # For operators: `rq info --url "$(cat var/redis/url)"` (owner-only file).
+            url_file = Path(redis_server.data_dir) / "url"
+            url_file.touch(mode=0o600)
+            url_file.write_text(redis_url + "\n")
             log.info("embedded redis-server on %s:%s, data in %s", redis_server.host,
                      redis_server.port, redis_server.data_dir)
         init_db(settings.database_url).dispose()
