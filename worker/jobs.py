@@ -124,7 +124,7 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
                              analysis_path=inputs["analysis_path"],
                              sticker_text=inputs["sticker_text"],
                              target_seconds=inputs["target_seconds"], music=inputs["music"],
-                             on_progress=progress)
+                             variant=inputs["variant"], on_progress=progress)
         _verify(video, poster)
     except InputError as exc:
         if job is not None:
@@ -178,6 +178,10 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
         "sticker_text": params.get("sticker_text"),
         "target_seconds": float(params.get("target_seconds") or 40.0),
         "music": str(params.get("music") or "auto"),
+        # A plan's two teasers come from the same session: the one posted an hour before
+        # shows other moments than the one posted the day before.
+        "variant": 1 if (getattr(teaser, "slot", None) or params.get("slot")) == "hour_before"
+        else 0,
     }
 
 

@@ -59,9 +59,13 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
                 timeline_path: Path | None = None, analysis_path: Path | None = None,
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", on_progress: Callable[[str], Callable[[float], None]]
-                | None = None) -> tuple[EditList, dict[str, float]]:
-    """Choose the teaser's moments and describe it as an edit list (no rendering)."""
-    from worker import footage_ranking, ranking, reframe, timeline
+                | None = None, variant: int = 0) -> tuple[EditList, dict[str, float]]:
+    """Choose the teaser's moments and describe it as an edit list (no rendering).
+
+    ``variant`` n >= 1 is the n+1-th teaser of the same session (a plan's "hour before"
+    one): with a timeline it avoids the moments variants 0..n-1 show, where the session
+    has enough others. Without a timeline every variant is the same cut."""
+    from worker import footage_ranking, reframe, timeline
     from worker import music as music_beds
     from worker.graph import output_size
 
@@ -73,20 +77,12 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
         tl = (timeline.parse_timeline(timeline_path) if timeline_path is not None
               else timeline.timeline_from_rows(list(timeline_rows or [])))
         tl.check_within(info.duration)
-        selection = ranking.rank_session(tl, info.duration, target=target_seconds)
-        if analysis is not None:
-            # The recording was analysed at upload: snap to its shot changes and quiet
-            # moments, and let picture quality veto dark, blurred or frozen moments.
-            selection = ranking.rank_session(
-                tl, info.duration, target=target_seconds, quality=analysis.quality_per_second(),
-                cut_candidates=_cut_candidates(analysis))
-        else:
-            # No analysis yet: look only around the chosen cut points (a few seconds each),
-            # so a two-hour session costs no more than a short one.
-            candidates = _cut_candidates_near(info, selection.segments)
-            if candidates:
-                selection = ranking.rank_session(tl, info.duration, target=target_seconds,
-                                                 cut_candidates=candidates)
+        avoid: list[tuple[float, float]] = []
+        selection = _rank_metrics(tl, info, analysis, target_seconds, avoid)
+        for _ in range(max(0, variant)):
+            # Same inputs, minus what the earlier teasers of this session show.
+            avoid += [(s.start, s.end) for s in selection.segments]
+            selection = _rank_metrics(tl, info, analysis, target_seconds, avoid)
         notes = list(tl.warnings)
     else:
         analysis = analysis or _analyse(info, analysis_path, stage("analyse"))
@@ -117,6 +113,27 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
     return edit, timings
+
+
+def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, target: float,
+                  avoid: Sequence[tuple[float, float]]) -> Any:
+    """Rank a session by its timeline, snapping to the recording's cut points."""
+    from worker import ranking
+
+    if analysis is not None:
+        # The recording was analysed at upload: snap to its shot changes and quiet
+        # moments, and let picture quality veto dark, blurred or frozen moments.
+        return ranking.rank_session(
+            tl, info.duration, target=target, quality=analysis.quality_per_second(),
+            cut_candidates=_cut_candidates(analysis), avoid=avoid)
+    selection = ranking.rank_session(tl, info.duration, target=target, avoid=avoid)
+    # No analysis yet: look only around the chosen cut points (a few seconds each),
+    # so a two-hour session costs no more than a short one.
+    candidates = _cut_candidates_near(info, selection.segments)
+    if candidates:
+        selection = ranking.rank_session(tl, info.duration, target=target,
+                                         cut_candidates=candidates, avoid=avoid)
+    return selection
 
 
 def _centre_crop_width(info: MediaInfo) -> int:
@@ -183,9 +200,11 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
                 timeline_path: Path | None = None, analysis_path: Path | None = None,
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", edit_list_path: Path | None = None,
-                on_progress: Progress | None = None) -> TeaserReport:
+                on_progress: Progress | None = None, variant: int = 0) -> TeaserReport:
     """Cut and render one teaser from ``recording``; with a timeline the moments are
     ranked by GMV and interaction, without one from picture and sound alone.
+    ``variant`` >= 1: a further teaser of the same session, showing other moments
+    (see ``plan_teaser``).
 
     Raises ``InputError`` for bad input (permanent) and ``RenderError``/``FfmpegError``
     when rendering fails (possibly transient). Nothing is left at ``out_video`` on failure.
@@ -200,7 +219,7 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
     edit, plan_timings = plan_teaser(
         info, timeline_rows=timeline_rows, timeline_path=timeline_path,
         analysis_path=analysis_path, sticker_text=sticker_text,
-        target_seconds=target_seconds, music=music, on_progress=stage)
+        target_seconds=target_seconds, music=music, on_progress=stage, variant=variant)
     timings.update(plan_timings)
     t0 = time.perf_counter()
     result = render_edit_list(edit, out_video, out_poster, on_progress=stage("render"))

@@ -11,6 +11,9 @@ target (40 s; 35-45 s accepted), OPENING on a product moment (a pin, or the stro
 rise in product clicks or orders) so a product is on screen in the first 3 s; cut points
 snap to nearby shot changes / quiet moments; seconds with poor picture are avoided when
 there is an alternative. Every segment says why it was chosen, with numbers.
+
+A second teaser of the same session (``avoid``: the spans a sibling teaser already shows)
+avoids those seconds the same way, so a seller posting both does not post one video twice.
 """
 
 from __future__ import annotations
@@ -109,10 +112,14 @@ def score_seconds(timeline: Timeline, duration: float, *,
 def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
                  lags: Mapping[str, float] | None = None,
                  cut_candidates: Sequence[float] = (),
-                 quality: np.ndarray | None = None) -> Selection:
+                 quality: np.ndarray | None = None,
+                 avoid: Sequence[tuple[float, float]] = ()) -> Selection:
     """Choose the teaser's segments from a session of ``duration`` s. ``cut_candidates``
     are times of shot changes / quiet moments to snap cuts to (within 2 s);
-    ``quality`` is a per-second 0..1 picture quality (0 = dark, blurred, frozen)."""
+    ``quality`` is a per-second 0..1 picture quality (0 = dark, blurred, frozen);
+    ``avoid`` are source spans ``(start, end)`` another teaser of this session already
+    shows, in its play order (the first is where it opens): avoided like poor picture when
+    the rest of the session can fill the teaser."""
     if not duration > 0:
         raise InputError("the recording has no duration; upload the session's recording")
     timeline.check_within(duration)
@@ -120,7 +127,7 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
     score = score_seconds(timeline, duration, lags=lags)
     ctx = _Context(timeline, duration, lags, score, target)
     if duration <= target:
-        return _whole_source(ctx)
+        return _whole_source(ctx, repeats=bool(avoid))
 
     n = len(score)
     bad = np.zeros(n, dtype=bool)
@@ -128,12 +135,21 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
         q = np.asarray(quality, dtype=float)[:n]
         bad[: len(q)] = ~(q >= QUALITY_THRESHOLD)  # NaN counts as bad too
     # Veto only when there is enough good picture to cut the whole teaser from.
-    veto = bad if bad.any() and int((~bad).sum()) >= target else np.zeros(n, dtype=bool)
-    ctx.veto = veto
+    if bad.any() and int((~bad).sum()) >= target:
+        ctx.poor = bad
+    used = _span_mask(avoid, n)
+    # The other teaser's seconds likewise: only when enough fresh good picture is left.
+    repeats = used.any() and int((~(ctx.poor | used)).sum()) < target
+    if used.any() and not repeats:
+        ctx.used = used
+        ctx.other_opening = _span_mask(avoid[:1], n)
+    ctx.veto = ctx.poor | ctx.used
 
     notes: tuple[str, ...] = () if ctx.signals else (
         "the timeline has none of GMV, orders, product clicks, comments, likes, shares or "
         "new followers, so no moment could be ranked above another",)
+    if repeats:
+        notes += (_REPEATS_NOTE,)
     lens = _segment_lengths(target)
     opening, moment, opening_reason, more = _choose_opening(ctx, lens[0])
     notes += more
@@ -173,7 +189,12 @@ class _Context:
         self.signals = {k: x for k in WEIGHTS
                         if (x := _aligned(timeline, k, n, lags.get(k, 0))) is not None}
         self.lags = lags
-        self.veto = np.zeros(n, dtype=bool)
+        # Seconds to avoid when there is an alternative, for two reasons kept apart so the
+        # notes can say which: poor picture, and shown already in the session's other teaser.
+        self.poor = np.zeros(n, dtype=bool)
+        self.used = np.zeros(n, dtype=bool)
+        self.other_opening = np.zeros(n, dtype=bool)  # where the other teaser opens
+        self.veto = np.zeros(n, dtype=bool)  # poor | used
         self._cum = np.concatenate(([0.0], np.cumsum(score)))
 
     def mean_score(self, start: float, end: float) -> float:
@@ -194,7 +215,20 @@ class _Context:
         return sel
 
 
-def _whole_source(ctx: _Context) -> Selection:
+_REPEATS_NOTE = ("the session is too short for a second teaser with other moments; this one "
+                 "repeats moments of the other teaser")
+
+
+def _span_mask(spans: Sequence[tuple[float, float]], n: int) -> np.ndarray:
+    """The whole seconds that ``spans`` touch, as a mask of ``n`` seconds."""
+    mask = np.zeros(n, dtype=bool)
+    for start, end in spans:
+        if math.isfinite(start) and math.isfinite(end) and end > start:
+            mask[max(0, int(math.floor(start))):max(0, int(math.ceil(end)))] = True
+    return mask
+
+
+def _whole_source(ctx: _Context, *, repeats: bool = False) -> Selection:
     d, lo = ctx.duration, ctx.target - TOLERANCE
     parts, notable = _reason_parts(ctx, 0.0, d)
     reason = _reason_text(parts, notable, not notable, ctx, 0.0, d)
@@ -203,6 +237,8 @@ def _whole_source(ctx: _Context) -> Selection:
     if short:
         notes = (f"the recording is only {_secs(d)} s long, so the teaser is {_secs(d)} s "
                  f"instead of about {_secs(ctx.target)} s",)
+    if repeats:
+        notes += (_REPEATS_NOTE,)
     segment = Segment(start=0.0, end=round(d, 3), score=round(ctx.mean_score(0.0, d), 3),
                       reason=reason)
     return Selection(segments=(segment,), short_source=short, notes=notes,
@@ -264,26 +300,51 @@ def _choose_opening(ctx: _Context, length: int
     n = len(ctx.score)
     best: tuple[float, float, float] | None = None
     choice: tuple[list[int], float, str] | None = None
-    vcum = np.concatenate(([0], np.cumsum(ctx.veto)))
-    for at, priority, text in _product_moments(ctx):
+    pcum, ucum, ocum = (np.concatenate(([0], np.cumsum(m)))
+                        for m in (ctx.poor, ctx.used, ctx.other_opening))
+    moments = _product_moments(ctx)
+    for at, priority, text in moments:
         a = int(math.floor(at))
         end = min(a + length, n)
         if end - a < MIN_SEGMENT:
             continue
-        value = round(ctx.mean_score(a, end), 9) - _BIG * (vcum[end] - vcum[a] > 0)
+        # Poor picture or a moment the other teaser shows: only when no product moment is
+        # free of it (one free of both beats one with either, either beats both). Reused,
+        # a moment the other teaser shows later beats the one it opens on: the two
+        # teasers then at least start differently.
+        value = (round(ctx.mean_score(a, end), 9) - _BIG * (pcum[end] - pcum[a] > 0)
+                 - _BIG * (ucum[end] - ucum[a] > 0) - _BIG / 2 * (ocum[end] - ocum[a] > 0))
         key = (value, -priority, -at)
         if best is None or key > best:
             best, choice = key, ([a, end], at, text)
     if choice is not None:
         (a, end), at, text = choice
-        dim = (f"the product moment at {_clock(at)} has poor picture, but no product moment "
-               "has better",) if ctx.veto[a:end].any() else ()
+        dim: tuple[str, ...] = ()
+        if ctx.poor[a:end].any():
+            dim += (f"the product moment at {_clock(at)} has poor picture, but no product "
+                    "moment has better",)
+        if ctx.used[a:end].any():
+            dim += (_reuse_note(ctx, moments, at, length),)
         return [a, end], at, text, dim
     sel = ctx.selection_scores(length)
     a = int(np.argmax(sel))
     why = "no product moment in the timeline (no pins, product clicks or orders)"
     return ([a, a + length], None, f"{why}; opens on the strongest moment instead",
             (f"{why}: the first seconds may not show a product",))
+
+
+def _reuse_note(ctx: _Context, moments: list[tuple[float, float, str]], at: float,
+                length: int) -> str:
+    """Why the opening shows a product moment the other teaser shows too."""
+    if len({int(t) for t, _, _ in moments}) == 1:
+        return f"the only product moment (at {_clock(at)}) is also in the other teaser"
+    n = len(ctx.score)
+    if all(ctx.used[int(t):int(t) + length].any() for t, _, _ in moments
+           if n - int(t) >= MIN_SEGMENT):
+        return (f"every product moment is also in the other teaser; this one opens on the "
+                f"one at {_clock(at)}")
+    return (f"the product moment at {_clock(at)} is also in the other teaser; those it does "
+            "not show have poor picture")
 
 
 def _place_window(ctx: _Context, segs: list[list[int]], length: int, spread: int,
