@@ -284,3 +284,113 @@ def test_no_ranking_metrics_still_cuts_a_teaser_and_says_why() -> None:
     check_rules(sel, 3600)
     assert sel.notes[0].startswith("the timeline has none of GMV, orders, product clicks")
     assert "no product moment" in sel.opening_reason
+
+
+def spans(sel: Selection) -> list[tuple[float, float]]:
+    return [(s.start, s.end) for s in sel.segments]
+
+
+def overlaps(a: Selection, b: Selection) -> bool:
+    return any(x.start < y.end and y.start < x.end for x in a.segments for y in b.segments)
+
+
+def two_peaks() -> Timeline:
+    """Two pinned click peaks (A, B), a pin with no peak (C), a chat burst (no product)."""
+    clicks = np.full(N, 0.1)
+    clicks[600:620] = 2
+    clicks[2400:2420] = 1.5
+    comments = np.full(N, 0.2)
+    comments[3000:3030] = 2
+    return session(N, viewers=100, product_clicks=clicks, comments=comments,
+                   pins={600: "A", 1500: "C", 2400: "B"})
+
+
+def test_second_teaser_shows_other_moments_and_opens_on_another_product() -> None:
+    first = rank_session(two_peaks(), N, lags={"comments": 0})
+    second = rank_session(two_peaks(), N, lags={"comments": 0}, avoid=spans(first))
+    check_rules(first, N)
+    check_rules(second, N)
+    assert covers(first, 605) and covers(first, 2405)
+    assert not overlaps(first, second)
+    assert second.opening_reason.startswith("opens as product C is pinned")
+    assert "product pinned: C" in second.segments[0].reason
+    assert covers(second, 3010)  # the chat burst the first teaser left out
+    assert not any("other teaser" in n or "poor picture" in n for n in second.notes)
+
+
+def test_without_avoid_the_cut_is_unchanged() -> None:
+    assert rank_session(two_peaks(), N, avoid=()) == rank_session(two_peaks(), N)
+
+
+def test_the_only_product_moment_is_reused_for_the_opening_and_said() -> None:
+    comments = np.full(N, 0.2)
+    comments[1200:1230] = 2
+    tl = session(N, viewers=100, comments=comments, pins={1200: "A"})
+    first = rank_session(tl, N, lags={"comments": 0})
+    second = rank_session(tl, N, lags={"comments": 0}, avoid=spans(first))
+    check_rules(second, N)
+    assert first.segments[0].start == second.segments[0].start == 1200
+    assert "product pinned: A" in second.segments[0].reason
+    assert "the only product moment (at 20:00) is also in the other teaser" in second.notes
+    assert not any("poor picture" in n for n in second.notes)
+    assert not any(a.start < b.end and b.start < a.end  # only the opening is shown twice
+                   for a in second.segments[1:] for b in first.segments)
+
+
+def test_when_every_product_moment_is_used_the_second_opens_where_the_first_did_not() -> None:
+    clicks = np.full(N, 0.1)
+    clicks[600:620] = clicks[2400:2420] = 2
+    tl = session(N, viewers=100, product_clicks=clicks, comments=0.2, pins={600: "A", 2400: "B"})
+    first = rank_session(tl, N)
+    second = rank_session(tl, N, avoid=spans(first))
+    check_rules(second, N)
+    assert first.segments[0].start == 600 and covers(first, 2405)
+    assert second.segments[0].start == 2400
+    assert ("every product moment is also in the other teaser; this one opens on the one "
+            "at 40:00") in second.notes
+
+
+def test_poor_picture_and_the_other_teaser_are_told_apart() -> None:
+    comments = np.full(N, 0.2)
+    comments[1200:1230] = 2
+    tl = session(N, viewers=100, comments=comments, pins={1200: "A"})
+    quality = np.ones(N)
+    quality[1200:1215] = 0.1
+    first = rank_session(tl, N, lags={"comments": 0}, quality=quality)
+    second = rank_session(tl, N, lags={"comments": 0}, quality=quality, avoid=spans(first))
+    check_rules(second, N)
+    assert first.notes == ("the product moment at 20:00 has poor picture, but no product "
+                           "moment has better",)
+    assert second.notes == (*first.notes,
+                            "the only product moment (at 20:00) is also in the other teaser")
+
+
+def test_a_session_too_short_for_two_different_teasers_repeats_and_says_so() -> None:
+    tl = session(60, comments=steady(60, 3), pins={0: "A", 30: "B"})
+    first = rank_session(tl, 60)
+    second = rank_session(tl, 60, avoid=spans(first))
+    check_rules(second, 60)
+    assert any("too short for a second teaser with other moments" in n for n in second.notes)
+    short = rank_session(session(30, comments=steady(30, 3)), 30, avoid=[(0, 30)])
+    assert any("repeats moments of the other teaser" in n for n in short.notes)
+
+
+def test_random_second_teasers_keep_every_rule() -> None:
+    rng = np.random.default_rng(11)
+    for case in range(12):
+        n = int(rng.integers(60, 3 * 3600))
+        bucket = int(rng.choice([1, 5, 30, 60]))
+        b = n // bucket
+        tl = session(b, bucket=bucket, viewers=rng.integers(1, 500, b),
+                     comments=rng.poisson(3, b), orders=rng.poisson(0.3, b),
+                     product_clicks=rng.poisson(1, b),
+                     pins={int(i): f"P{i}" for i in rng.integers(0, b, 3)})
+        duration = b * bucket
+        cuts = np.sort(rng.uniform(0, duration, duration // 4))
+        quality = rng.uniform(0, 1, duration) if case % 2 else None
+        first = rank_session(tl, duration, cut_candidates=cuts, quality=quality)
+        second = rank_session(tl, duration, cut_candidates=cuts, quality=quality,
+                              avoid=spans(first))
+        check_rules(second, duration)
+        if duration >= 2 * 45 and quality is None:
+            assert spans(second) != spans(first)
