@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from worker import reasons
 from worker.editlist import Segment
 from worker.errors import InputError
 from worker.timeline import Timeline
@@ -56,15 +57,7 @@ MIN_GAP = 3  # two segments either touch or leave at least this many seconds bet
 OPEN_SLACK = 1.0  # the first cut may start up to 1 s before the product moment
 RISE_WINDOW = 10
 RISES_PER_SIGNAL = 5
-NOTABLE = 1.5  # a signal enters a reason from 1.5x its session average
 _BIG = 1e6
-
-_LABELS = {
-    "gmv": "GMV", "orders": "orders", "product_clicks": "product clicks",
-    "comments": "comments", "likes": "likes", "shares": "shares",
-    "new_followers": "new followers",
-}
-_PER_MINUTE = frozenset({"comments", "likes", "new_followers"})
 
 
 @dataclass(frozen=True)
@@ -145,11 +138,9 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
         ctx.other_opening = _span_mask(avoid[:1], n)
     ctx.veto = ctx.poor | ctx.used
 
-    notes: tuple[str, ...] = () if ctx.signals else (
-        "the timeline has none of GMV, orders, product clicks, comments, likes, shares or "
-        "new followers, so no moment could be ranked above another",)
+    notes: tuple[str, ...] = () if ctx.signals else (reasons.NO_SIGNALS_NOTE,)
     if repeats:
-        notes += (_REPEATS_NOTE,)
+        notes += (reasons.REPEATS_NOTE,)
     lens = _segment_lengths(target)
     opening, moment, opening_reason, more = _choose_opening(ctx, lens[0])
     notes += more
@@ -162,18 +153,18 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
     _grow(ctx, segs, int(round(target)) - sum(e - s for s, e in segs))
     bounds = _snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
 
-    reasons = [_reason_parts(ctx, s, e) for s, e in bounds]
-    steady = not any(notable for _, notable in reasons)
+    windows = [_window(ctx, s, e) for s, e in bounds]
+    phrased = [reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP)
+               for pin, stats in windows]
+    steady = not any(notable for _, notable in phrased)
     if timeline.end < 0.9 * duration:
-        notes += (f"the timeline covers only {_clock(timeline.end)} of the "
-                  f"{_clock(duration)} recording; later moments could not be ranked",)
+        notes += (reasons.partial_timeline_note(timeline.end, duration),)
     if steady and ctx.signals:
-        notes = (*notes, "steady session: no moment stood out above the session's usual "
-                 "rates; the teaser shows typical moments")
+        notes = (*notes, reasons.STEADY_NOTE)
     segments = tuple(
         Segment(start=round(s, 3), end=round(e, 3), score=round(ctx.mean_score(s, e), 3),
-                reason=_reason_text(parts, notable, steady, ctx, s, e))
-        for (s, e), (parts, notable) in zip(bounds, reasons, strict=True)
+                reason=reasons.reason_text(parts, notable, steady, stats))
+        for (s, e), (parts, notable), (_, stats) in zip(bounds, phrased, windows, strict=True)
     )
     return Selection(segments=segments, short_source=False, notes=notes,
                      opening_reason=opening_reason)
@@ -215,10 +206,6 @@ class _Context:
         return sel
 
 
-_REPEATS_NOTE = ("the session is too short for a second teaser with other moments; this one "
-                 "repeats moments of the other teaser")
-
-
 def _span_mask(spans: Sequence[tuple[float, float]], n: int) -> np.ndarray:
     """The whole seconds that ``spans`` touch, as a mask of ``n`` seconds."""
     mask = np.zeros(n, dtype=bool)
@@ -230,19 +217,19 @@ def _span_mask(spans: Sequence[tuple[float, float]], n: int) -> np.ndarray:
 
 def _whole_source(ctx: _Context, *, repeats: bool = False) -> Selection:
     d, lo = ctx.duration, ctx.target - TOLERANCE
-    parts, notable = _reason_parts(ctx, 0.0, d)
-    reason = _reason_text(parts, notable, not notable, ctx, 0.0, d)
+    pin, stats = _window(ctx, 0.0, d)
+    parts, notable = reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP)
+    reason = reasons.reason_text(parts, notable, not notable, stats)
     notes: tuple[str, ...] = ()
     short = d < lo
     if short:
-        notes = (f"the recording is only {_secs(d)} s long, so the teaser is {_secs(d)} s "
-                 f"instead of about {_secs(ctx.target)} s",)
+        notes = (reasons.short_recording_note(d, ctx.target),)
     if repeats:
-        notes += (_REPEATS_NOTE,)
+        notes += (reasons.REPEATS_NOTE,)
     segment = Segment(start=0.0, end=round(d, 3), score=round(ctx.mean_score(0.0, d), 3),
                       reason=reason)
     return Selection(segments=(segment,), short_source=short, notes=notes,
-                     opening_reason="the recording is used whole, from its start")
+                     opening_reason=reasons.WHOLE_OPENING)
 
 
 def _segment_lengths(target: float) -> list[int]:
@@ -255,7 +242,7 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
     """``(time, priority, reason)`` of every pin, plus the strongest few rises in product
     clicks and in (lagged) orders (several, so a rise in poor picture has alternatives).
     Pins first on a tie: a pin is a product on screen."""
-    out = [(t, 0.0, f"opens as product {p} is pinned (at {_clock(t)})")
+    out = [(t, 0.0, reasons.pin_opening(p, t))
            for t, p in ctx.timeline.pin_changes() if t < len(ctx.score)]
     r = RISE_WINDOW
     for name in ("product_clicks", "orders"):
@@ -272,26 +259,18 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
         for _ in range(RISES_PER_SIGNAL):
             i = int(np.argmax(rise))
             at, ratio = float(t[i]), float(after[i] / base)
-            if not (rise[i] > 0 and ratio >= NOTABLE):
+            if not (rise[i] > 0 and ratio >= reasons.NOTABLE):
                 break
             found += 1
             rise[max(0, i - 2 * r):i + 2 * r] = -np.inf  # one candidate per rise
-            if name == "orders":
-                text = (f"opens on the moment behind a rise in orders: {_ratio(ratio)} the "
-                        f"session average (at {_clock(at)}; orders counted "
-                        f"{_secs(ctx.lags.get('orders', 0))} s later)")
-            else:
-                text = (f"opens where product clicks rise to {_ratio(ratio)} average "
-                        f"(at {_clock(at)})")
-            out.append((at, 1.0, text))
+            out.append((at, 1.0, reasons.orders_rise_opening(ratio, at, ctx.lags.get("orders", 0))
+                        if name == "orders" else reasons.clicks_rise_opening(ratio, at)))
         if found:
             continue
         # No real rise: open where the signal is highest, and say it is steady.
         means = np.round((cum[r:] - cum[:-r]) / r, 9)
         at = float(np.argmax(means))
-        out.append((at, 2.0, f"no clear product moment ({_LABELS[name]} steady at "
-                             f"{_rate(base * 60)}/min); opens where they are highest "
-                             f"(at {_clock(at)})"))
+        out.append((at, 2.0, reasons.steady_opening(name, base, at)))
     return out
 
 
@@ -321,30 +300,23 @@ def _choose_opening(ctx: _Context, length: int
         (a, end), at, text = choice
         dim: tuple[str, ...] = ()
         if ctx.poor[a:end].any():
-            dim += (f"the product moment at {_clock(at)} has poor picture, but no product "
-                    "moment has better",)
+            dim += (reasons.poor_opening_note(at),)
         if ctx.used[a:end].any():
             dim += (_reuse_note(ctx, moments, at, length),)
         return [a, end], at, text, dim
     sel = ctx.selection_scores(length)
     a = int(np.argmax(sel))
-    why = "no product moment in the timeline (no pins, product clicks or orders)"
-    return ([a, a + length], None, f"{why}; opens on the strongest moment instead",
-            (f"{why}: the first seconds may not show a product",))
+    return [a, a + length], None, reasons.NO_PRODUCT_OPENING, (reasons.NO_PRODUCT_NOTE,)
 
 
 def _reuse_note(ctx: _Context, moments: list[tuple[float, float, str]], at: float,
                 length: int) -> str:
     """Why the opening shows a product moment the other teaser shows too."""
-    if len({int(t) for t, _, _ in moments}) == 1:
-        return f"the only product moment (at {_clock(at)}) is also in the other teaser"
     n = len(ctx.score)
-    if all(ctx.used[int(t):int(t) + length].any() for t, _, _ in moments
-           if n - int(t) >= MIN_SEGMENT):
-        return (f"every product moment is also in the other teaser; this one opens on the "
-                f"one at {_clock(at)}")
-    return (f"the product moment at {_clock(at)} is also in the other teaser; those it does "
-            "not show have poor picture")
+    only = len({int(t) for t, _, _ in moments}) == 1
+    return reasons.reuse_note(at, only=only, every=not only and all(
+        ctx.used[int(t):int(t) + length].any() for t, _, _ in moments
+        if n - int(t) >= MIN_SEGMENT))
 
 
 def _place_window(ctx: _Context, segs: list[list[int]], length: int, spread: int,
@@ -454,44 +426,14 @@ def _snap_ok(new: tuple[float, float], i: int, out: list[tuple[float, float]], c
     return True
 
 
-def _reason_parts(ctx: _Context, start: float, end: float) -> tuple[list[str], bool]:
-    """Phrases for the segment (pin first, then the strongest notable signals) and
-    whether any signal stood out."""
+def _window(ctx: _Context, start: float, end: float
+            ) -> tuple[str | None, list[reasons.SignalStat]]:
+    """The segment's first pinned product (a second before it counts) and each signal's
+    mean per second in the segment and over the session, for its reason."""
     a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
-    parts: list[str] = []
     pins = [p for p in ctx.timeline.pins[max(0, a - 1):b] if p]
-    if pins:
-        parts.append(f"product pinned: {pins[0]}")
-    ranked: list[tuple[float, str]] = []
-    for name, x in ctx.signals.items():
-        base, here = _mean(x), _mean(x[a:b])
-        if not (base > 0 and math.isfinite(here)) or here / base < NOTABLE:
-            continue
-        ratio = here / base
-        label = _LABELS[name]
-        if name in _PER_MINUTE:
-            text = f"{label} {_rate(here * 60)}/min vs {_rate(base * 60)}/min usual"
-        elif name in ("gmv", "orders"):
-            text = f"{label} {_ratio(ratio)} the session average"
-        else:
-            text = f"{label} {_ratio(ratio)} average"
-        ranked.append((WEIGHTS[name] * (min(ratio, CAP) - 1), text))
-    ranked.sort(key=lambda r: -r[0])
-    parts += [text for _, text in ranked[:2]]
-    return parts, bool(ranked)
-
-
-def _reason_text(parts: list[str], notable: bool, steady: bool, ctx: _Context,
-                 start: float, end: float) -> str:
-    if notable:
-        return "; ".join(parts)
-    a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
-    usual = [f"{_LABELS[k]} {_rate(_mean(x[a:b]) * 60)}/min"  # money per minute reads oddly
-             for k, x in ctx.signals.items() if k != "gmv" and math.isfinite(_mean(x[a:b]))][:2]
-    rates = ", ".join(usual) if usual else (
-        "GMV at its usual rate" if "gmv" in ctx.signals else "no metrics to rank by")
-    prefix = "steady session" if steady else "about the session's usual"
-    return "; ".join([*parts, f"{prefix}: {rates}"]) if parts else f"{prefix}: {rates}"
+    return (pins[0] if pins else None,
+            [(k, _mean(x[a:b]), _mean(x)) for k, x in ctx.signals.items()])
 
 
 def _aligned(timeline: Timeline, name: str, n: int, lag: float) -> np.ndarray | None:
@@ -509,21 +451,3 @@ def _aligned(timeline: Timeline, name: str, n: int, lag: float) -> np.ndarray | 
 def _mean(x: np.ndarray) -> float:
     known = x[~np.isnan(x)]
     return float(known.mean()) if len(known) else math.nan
-
-
-def _ratio(r: float) -> str:
-    return f"{r:.1f}×"
-
-
-def _rate(per_min: float) -> str:
-    return f"{per_min:.0f}" if per_min >= 10 else f"{per_min:.1f}"
-
-
-def _secs(x: float) -> str:
-    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
-
-
-def _clock(t: float) -> str:
-    t = int(t)
-    h, m, s = t // 3600, t % 3600 // 60, t % 60
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
