@@ -19,6 +19,7 @@ from api.convert import MoneyOut, iso, money_out, pct, totals_of
 from api.deps import db, now
 from api.openapi import Model, spec
 from api.problems import not_found
+from domain.errors import DomainError
 from domain.highlights import SessionFacts
 from domain.hub import (
     DATA_DELAY,
@@ -35,7 +36,8 @@ from domain.hub import (
 from domain.metrics import conversion_rate, interaction_rate
 from domain.money import Money
 from domain.performance import custom_period
-from store.models import LiveSession, Seller
+from domain.recording import RecordingQuality
+from store.models import Footage, LiveSession, Seller
 
 bp = Blueprint("hub", __name__, url_prefix="/hub")
 
@@ -182,6 +184,17 @@ def clips_from_timeline(row: LiveSession) -> list[Clip]:
                  "session's average") for a, b, _ in sorted(best)]
 
 
+def _recording_quality(footage: Footage | None) -> RecordingQuality | None:
+    """The recording's quality figures saved at ingest, if any (else the recording
+    checks stay unknown)."""
+    if footage is None or not footage.recording_quality:
+        return None
+    try:
+        return RecordingQuality(**footage.recording_quality)
+    except (TypeError, DomainError):
+        return None  # figures from an older analysis: unknown rather than wrong
+
+
 @bp.get("/sessions/<session_id>")
 @spec.validate(resp=Resp(HTTP_200=HubDetailOut), tags=["hub"])
 def get_hub_session(session_id: str) -> ResponseReturnValue:
@@ -198,8 +211,10 @@ def get_hub_session(session_id: str) -> ResponseReturnValue:
         def count(kind: str) -> int:
             return sum(1 for e in events if e.get("type") == kind)
 
+        footage = s.get(Footage, row.footage_id) if row.footage_id else None
         facts = SessionFacts(
             started_at=row.started_at, ended_at=row.ended_at,
+            recording=_recording_quality(footage),
             time_zone=owner.time_zone if owner else None,
             transcript=row.transcript, violations=row.violations,
             host_reply_events=count("reply") + count("poll") if events else None,

@@ -179,6 +179,9 @@ class Footage(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     probe: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     analysis_path: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # domain.recording.RecordingQuality as a dict, from the analysis made at ingest: the
+    # hub's recording-based highlight checks read it (unknown without it).
+    recording_quality: Mapped[dict[str, float] | None] = mapped_column(JSON, nullable=True)
     job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -268,7 +268,7 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
 
         check_limits(path)  # size and duration, before any decoding work
         info = probe(path)
-        analysis_rel = _analyse(path, rel, ctx.media, job)
+        analysis_rel, quality = _analyse(path, ctx.media, job)
     except InputError as exc:
         if job is not None:
             job.retries_left = 0
@@ -281,27 +281,24 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
                                 "upload it again.")
         raise
     _set_footage(footage_id, FootageStatus.READY, probe=info.to_json(),
-                 analysis_path=analysis_rel)
+                 analysis_path=analysis_rel, recording_quality=quality)
     return {"footage_id": footage_id, "status": "ready", "duration": info.duration}
 
 
-def _analyse(path: Path, rel: str, media: Any, job: Any | None) -> str | None:
-    """Run the picture/sound analysis when that module is installed; returns the
-    relative path of the saved result."""
-    import importlib.util
+def _analyse(path: Path, media: Any, job: Any | None) -> tuple[str, dict[str, float]]:
+    """Analyse the upload's picture and sound once, saved beside it where the pipeline
+    looks for it; returns that relative path and the recording-quality figures."""
+    import dataclasses
 
+    from worker import analysis
     from worker.progress import Progress
 
-    if importlib.util.find_spec("worker.analysis") is None:
-        return None
-    from worker import analysis
-
-    # Saved where the pipeline looks for it (worker.analysis.analysis_path_for).
     target = analysis.analysis_path_for(path)
     progress = Progress(None, job)
     result = analysis.analyse(path, on_progress=lambda f: progress("analyse", f))
     result.save(target)
-    return str(target.relative_to(media.root))
+    quality = dataclasses.asdict(result.recording_quality())
+    return str(target.relative_to(media.root)), quality
 
 
 def _set_footage(footage_id: str, status: Any, **values: Any) -> None:

@@ -74,6 +74,10 @@ def test_ingest_marks_a_good_upload_ready_with_its_probe(stack: Stack, clip: Pat
     # The picture/sound analysis is saved beside the upload for the render to reuse.
     assert row.analysis_path == row.path + ".analysis.npz"
     assert stack.media.absolute(row.analysis_path).stat().st_size > 0
+    # ... and its recording quality kept for the hub's highlight checks.
+    quality = row.recording_quality
+    assert quality is not None and 0.0 <= quality["sharpness"] <= 1.0
+    assert quality["silence_share"] < 1.0  # the clip has sound
     assert _job(stack, row.job_id).get_status() == "finished"
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 
 from store.db import Database
-from store.models import Teaser, TeaserStatus
+from store.models import Footage, Teaser, TeaserStatus
 from tests.unit.api.conftest import Clock, FakeGateway, make_key, ready_footage
 from tests.unit.api.helpers import session_body, timeline
 
@@ -115,3 +115,28 @@ def test_privacy_off_hides_sessions_and_blocks_browsing(
     assert blocked.status_code == 403 and "Privacy" in blocked.get_json()["detail"]
     carol = make_key(db, "carol")
     assert client.get("/v1/hub/sessions", headers=carol).status_code == 200
+
+
+def test_hub_detail_judges_the_recording_from_its_upload_analysis(
+    client: FlaskClient, db: Database, alice: dict[str, str], bob: dict[str, str],
+    clock: Clock,
+) -> None:
+    footage_id = ready_footage(client, db, alice)
+    with db.session() as s:
+        row = s.get(Footage, footage_id)
+        assert row is not None
+        row.recording_quality = {"face_on_screen_share": 0.9, "sharpness": 0.8,
+                                 "brightness": 0.5, "shake": 0.05, "loudness_lufs": -16.0,
+                                 "silence_share": 0.05}
+    with_recording = _hub_session(client, alice, footage_id=footage_id)
+    without = _hub_session(client, alice)
+    clock.at = clock.at + timedelta(days=2)
+
+    def outcomes(session_id: str) -> dict[int, str]:
+        detail = client.get(f"/v1/hub/sessions/{session_id}", headers=bob).get_json()
+        return {c["number"]: c["outcome"] for c in detail["checks"]}
+
+    judged, unknown = outcomes(with_recording), outcomes(without)
+    for number in (2, 25, 26, 27):  # host visible, clear image, stable picture, clear audio
+        assert judged[number] == "passed"
+        assert unknown[number] == "unknown"
