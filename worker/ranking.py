@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from worker import reasons
+from worker.cuts import BIG, MIN_SEGMENT, TOLERANCE, grow, place_window, snap
 from worker.editlist import Segment
 from worker.errors import InputError
 from worker.timeline import Timeline
@@ -47,17 +48,12 @@ CAP = 10.0
 #: viewers and one comment at the very start do not look like a riot.
 VIEWER_FLOOR = 0.25
 QUALITY_THRESHOLD = 0.35
-MIN_SEGMENT = 6.0
 MAX_SEGMENTS = 4
-TOLERANCE = 5.0  # target 40 s accepts 35..45 s
-SNAP_RADIUS = 2.0
-SPREAD = 30  # closer than this (or one bucket) to a chosen cut is the same moment...
-NEAR_DISCOUNT = 0.5  # ...and counts for half: a teaser shows several moments
-MIN_GAP = 3  # two segments either touch or leave at least this many seconds between them
-OPEN_SLACK = 1.0  # the first cut may start up to 1 s before the product moment
+# Closer than this (or one bucket) to a chosen cut is the same moment, and counts for
+# ``cuts.NEAR_DISCOUNT``: a teaser shows several moments.
+SPREAD = 30
 RISE_WINDOW = 10
 RISES_PER_SIGNAL = 5
-_BIG = 1e6
 
 
 @dataclass(frozen=True)
@@ -148,10 +144,10 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
     spread = max(SPREAD, int(math.ceil(timeline.bucket)))
     longest = max(MIN_SEGMENT, target / 2)
     for length in lens[1:]:
-        if not _place_window(ctx, segs, length, spread, longest):
+        if not place_window(ctx, segs, length, spread, longest):
             break
-    _grow(ctx, segs, int(round(target)) - sum(e - s for s, e in segs))
-    bounds = _snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
+    grow(ctx, segs, int(round(target)) - sum(e - s for s, e in segs))
+    bounds = snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
 
     windows = [_window(ctx, s, e) for s, e in bounds]
     phrased = [reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP)
@@ -202,7 +198,7 @@ class _Context:
         sel = np.round(np.convolve(self.score, w[::-1] / w.sum(), mode="valid"), 9)
         if self.veto.any():
             vcum = np.concatenate(([0], np.cumsum(self.veto)))
-            sel = sel - _BIG * ((vcum[length:] - vcum[:-length]) > 0)
+            sel = sel - BIG * ((vcum[length:] - vcum[:-length]) > 0)
         return sel
 
 
@@ -291,8 +287,8 @@ def _choose_opening(ctx: _Context, length: int
         # free of it (one free of both beats one with either, either beats both). Reused,
         # a moment the other teaser shows later beats the one it opens on: the two
         # teasers then at least start differently.
-        value = (round(ctx.mean_score(a, end), 9) - _BIG * (pcum[end] - pcum[a] > 0)
-                 - _BIG * (ucum[end] - ucum[a] > 0) - _BIG / 2 * (ocum[end] - ocum[a] > 0))
+        value = (round(ctx.mean_score(a, end), 9) - BIG * (pcum[end] - pcum[a] > 0)
+                 - BIG * (ucum[end] - ucum[a] > 0) - BIG / 2 * (ocum[end] - ocum[a] > 0))
         key = (value, -priority, -at)
         if best is None or key > best:
             best, choice = key, ([a, end], at, text)
@@ -317,113 +313,6 @@ def _reuse_note(ctx: _Context, moments: list[tuple[float, float, str]], at: floa
     return reasons.reuse_note(at, only=only, every=not only and all(
         ctx.used[int(t):int(t) + length].any() for t, _, _ in moments
         if n - int(t) >= MIN_SEGMENT))
-
-
-def _place_window(ctx: _Context, segs: list[list[int]], length: int, spread: int,
-                  longest: float) -> bool:
-    """Add the best window of ``length`` s that neither overlaps nor nearly touches the
-    chosen ones; a window that exactly continues a segment extends it instead. Another
-    moment of the session is preferred: a window within ``spread`` s of a chosen one, or
-    an extension past ``longest`` s, counts for half (a second helping of the same one)."""
-    n = len(ctx.score)
-    if length > n:
-        return False
-    taken, near = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    for s, e in segs:
-        taken[max(0, s - MIN_GAP):e + MIN_GAP] = True
-        near[max(0, s - spread):e + spread] = True
-    tcum = np.concatenate(([0], np.cumsum(taken)))
-    ncum = np.concatenate(([0], np.cumsum(near)))
-    sel = ctx.selection_scores(length)
-    free = (tcum[length:] - tcum[:-length]) == 0
-    close = (ncum[length:] - ncum[:-length]) > 0
-    masked = np.where(free, np.where(close & (sel > 0), sel * NEAR_DISCOUNT, sel), -np.inf)
-    a = int(np.argmax(masked))
-    best: tuple[float, int, int | None] = (float(masked[a]), -a, None)
-    for i, (s, e) in enumerate(segs):
-        factor = NEAR_DISCOUNT if e - s + length > longest else 1.0
-        for start in ([e] if i == 0 else [e, s - length]):  # never prepend to the opening
-            if 0 <= start <= n - length and _fits(segs, start, start + length, skip=i):
-                value = float(sel[start])
-                key = (value * factor if value > 0 else value, -start, i)
-                if key[:2] > best[:2]:
-                    best = key
-    if not best[0] > -np.inf:
-        return False
-    start = -best[1]
-    if best[2] is None:
-        segs.append([start, start + length])
-    else:
-        seg = segs[best[2]]
-        seg[0], seg[1] = min(seg[0], start), max(seg[1], start + length)
-    return True
-
-
-def _fits(segs: list[list[int]], start: float, end: float, skip: int) -> bool:
-    for j, (s, e) in enumerate(segs):
-        if j == skip:
-            continue
-        gap = max(s - end, start - e)
-        if gap < 0 or 0 < gap < MIN_GAP:
-            return False
-    return True
-
-
-def _grow(ctx: _Context, segs: list[list[int]], missing: int) -> None:
-    """Fill what the windows could not (a short session, a crowded one) one second at a
-    time on the side with the better score, never into another segment or the veto."""
-    n = len(ctx.score)
-    for _ in range(max(0, missing)):
-        options: list[tuple[float, int, int]] = []
-        for i, (s, e) in enumerate(segs):
-            if e < n and _fits(segs, s, e + 1, skip=i):
-                options.append((ctx.score[e] - _BIG * ctx.veto[e], -i, 1))
-            if i > 0 and s > 0 and _fits(segs, s - 1, e, skip=i):
-                options.append((ctx.score[s - 1] - _BIG * ctx.veto[s - 1], -i, 0))
-        if not options:
-            return
-        _, neg_i, side = max(options)
-        segs[-neg_i][side] += 1 if side else -1
-
-
-def _snap(bounds: list[tuple[float, float]], ctx: _Context, moment: float | None,
-          cut_candidates: Sequence[float]) -> list[tuple[float, float]]:
-    """Move each cut to the nearest candidate within ±2 s that keeps every rule."""
-    cands = np.array(sorted(float(c) for c in cut_candidates
-                            if math.isfinite(c) and 0 <= c <= ctx.duration))
-    if not len(cands):
-        return bounds
-    lo, hi = ctx.target - TOLERANCE, ctx.target + TOLERANCE
-    out = list(bounds)
-    for i in range(len(out)):
-        for side in (0, 1):
-            here = out[i][side]
-            near = cands[np.abs(cands - here) <= SNAP_RADIUS + 1e-9]
-            for c in near[np.lexsort((near, np.abs(near - here)))].tolist():  # nearest first
-                new = (c, out[i][1]) if side == 0 else (out[i][0], c)
-                if _snap_ok(new, i, out, ctx, moment, lo, hi):
-                    out[i] = new
-                    break
-    return out
-
-
-def _snap_ok(new: tuple[float, float], i: int, out: list[tuple[float, float]], ctx: _Context,
-             moment: float | None, lo: float, hi: float) -> bool:
-    s, e = new
-    if e - s < MIN_SEGMENT or s < 0 or e > ctx.duration:
-        return False
-    if i == 0 and moment is not None and not (moment - OPEN_SLACK - 1e-9 <= s <= moment + 1e-9):
-        return False
-    if any(j != i and s < oe and os_ < e for j, (os_, oe) in enumerate(out)):
-        return False
-    total = sum(b - a for a, b in out) - (out[i][1] - out[i][0]) + (e - s)
-    if not lo - 1e-9 <= total <= hi + 1e-9:
-        return False
-    if ctx.veto.any():
-        a, b = int(math.floor(s)), min(int(math.ceil(e)), len(ctx.veto))
-        if ctx.veto[a:b].any():
-            return False
-    return True
 
 
 def _window(ctx: _Context, start: float, end: float

@@ -1,0 +1,142 @@
+"""Placing a teaser's cuts: adding windows, growing segments to the target length and
+snapping cut points to nearby shot changes / quiet moments, keeping every rule (segments
+>= 6 s, touching or ``MIN_GAP`` s apart, the total within ``TOLERANCE`` of the target,
+the opening on its product moment, vetoed seconds avoided).
+
+The choosing itself (scores, the opening) is ``worker.ranking``'s; it hands its state over
+as a ``CutContext``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+MIN_SEGMENT = 6.0
+TOLERANCE = 5.0  # target 40 s accepts 35..45 s
+SNAP_RADIUS = 2.0
+NEAR_DISCOUNT = 0.5  # a window close to a chosen cut is the same moment and counts for half
+MIN_GAP = 3  # two segments either touch or leave at least this many seconds between them
+OPEN_SLACK = 1.0  # the first cut may start up to 1 s before the product moment
+BIG = 1e6  # penalty that puts a vetoed choice below every clean one
+
+
+class CutContext(Protocol):
+    """What placing and snapping cuts reads of the ranking's state."""
+
+    duration: float
+    target: float
+    score: np.ndarray  # per second
+    veto: np.ndarray  # per second: avoid when there is an alternative
+
+    def selection_scores(self, length: int) -> np.ndarray: ...
+
+
+def place_window(ctx: CutContext, segs: list[list[int]], length: int, spread: int,
+                 longest: float) -> bool:
+    """Add the best window of ``length`` s that neither overlaps nor nearly touches the
+    chosen ones; a window that exactly continues a segment extends it instead. Another
+    moment of the session is preferred: a window within ``spread`` s of a chosen one, or
+    an extension past ``longest`` s, counts for half (a second helping of the same one)."""
+    n = len(ctx.score)
+    if length > n:
+        return False
+    taken, near = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    for s, e in segs:
+        taken[max(0, s - MIN_GAP):e + MIN_GAP] = True
+        near[max(0, s - spread):e + spread] = True
+    tcum = np.concatenate(([0], np.cumsum(taken)))
+    ncum = np.concatenate(([0], np.cumsum(near)))
+    sel = ctx.selection_scores(length)
+    free = (tcum[length:] - tcum[:-length]) == 0
+    close = (ncum[length:] - ncum[:-length]) > 0
+    masked = np.where(free, np.where(close & (sel > 0), sel * NEAR_DISCOUNT, sel), -np.inf)
+    a = int(np.argmax(masked))
+    best: tuple[float, int, int | None] = (float(masked[a]), -a, None)
+    for i, (s, e) in enumerate(segs):
+        factor = NEAR_DISCOUNT if e - s + length > longest else 1.0
+        for start in ([e] if i == 0 else [e, s - length]):  # never prepend to the opening
+            if 0 <= start <= n - length and _fits(segs, start, start + length, skip=i):
+                value = float(sel[start])
+                key = (value * factor if value > 0 else value, -start, i)
+                if key[:2] > best[:2]:
+                    best = key
+    if not best[0] > -np.inf:
+        return False
+    start = -best[1]
+    if best[2] is None:
+        segs.append([start, start + length])
+    else:
+        seg = segs[best[2]]
+        seg[0], seg[1] = min(seg[0], start), max(seg[1], start + length)
+    return True
+
+
+def _fits(segs: list[list[int]], start: float, end: float, skip: int) -> bool:
+    for j, (s, e) in enumerate(segs):
+        if j == skip:
+            continue
+        gap = max(s - end, start - e)
+        if gap < 0 or 0 < gap < MIN_GAP:
+            return False
+    return True
+
+
+def grow(ctx: CutContext, segs: list[list[int]], missing: int) -> None:
+    """Fill what the windows could not (a short session, a crowded one) one second at a
+    time on the side with the better score, never into another segment or the veto."""
+    n = len(ctx.score)
+    for _ in range(max(0, missing)):
+        options: list[tuple[float, int, int]] = []
+        for i, (s, e) in enumerate(segs):
+            if e < n and _fits(segs, s, e + 1, skip=i):
+                options.append((ctx.score[e] - BIG * ctx.veto[e], -i, 1))
+            if i > 0 and s > 0 and _fits(segs, s - 1, e, skip=i):
+                options.append((ctx.score[s - 1] - BIG * ctx.veto[s - 1], -i, 0))
+        if not options:
+            return
+        _, neg_i, side = max(options)
+        segs[-neg_i][side] += 1 if side else -1
+
+
+def snap(bounds: list[tuple[float, float]], ctx: CutContext, moment: float | None,
+         cut_candidates: Sequence[float]) -> list[tuple[float, float]]:
+    """Move each cut to the nearest candidate within ±2 s that keeps every rule."""
+    cands = np.array(sorted(float(c) for c in cut_candidates
+                            if math.isfinite(c) and 0 <= c <= ctx.duration))
+    if not len(cands):
+        return bounds
+    lo, hi = ctx.target - TOLERANCE, ctx.target + TOLERANCE
+    out = list(bounds)
+    for i in range(len(out)):
+        for side in (0, 1):
+            here = out[i][side]
+            near = cands[np.abs(cands - here) <= SNAP_RADIUS + 1e-9]
+            for c in near[np.lexsort((near, np.abs(near - here)))].tolist():  # nearest first
+                new = (c, out[i][1]) if side == 0 else (out[i][0], c)
+                if _snap_ok(new, i, out, ctx, moment, lo, hi):
+                    out[i] = new
+                    break
+    return out
+
+
+def _snap_ok(new: tuple[float, float], i: int, out: list[tuple[float, float]], ctx: CutContext,
+             moment: float | None, lo: float, hi: float) -> bool:
+    s, e = new
+    if e - s < MIN_SEGMENT or s < 0 or e > ctx.duration:
+        return False
+    if i == 0 and moment is not None and not (moment - OPEN_SLACK - 1e-9 <= s <= moment + 1e-9):
+        return False
+    if any(j != i and s < oe and os_ < e for j, (os_, oe) in enumerate(out)):
+        return False
+    total = sum(b - a for a, b in out) - (out[i][1] - out[i][0]) + (e - s)
+    if not lo - 1e-9 <= total <= hi + 1e-9:
+        return False
+    if ctx.veto.any():
+        a, b = int(math.floor(s)), min(int(math.ceil(e)), len(ctx.veto))
+        if ctx.veto[a:b].any():
+            return False
+    return True
