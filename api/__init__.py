@@ -23,6 +23,7 @@ RESOURCES = (
     "api.ops",
     "api.catalogue",
     "api.me",
+    "api.campaigns",
 )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from api.auth import caller
+from api.campaigns import action_inputs
 from api.convert import MetricsOut, iso, live_plan, metrics_out, pct, session_record
 from api.deps import db, now
 from api.openapi import Model, spec
@@ -138,9 +139,10 @@ def teasers() -> ResponseReturnValue:
 @bp.get("/actions")
 @spec.validate(resp=Resp(HTTP_200=ActionList), tags=["metrics"])
 def actions() -> ResponseReturnValue:
-    """Recommended actions: post a teaser for the next plan, the next plan's readiness
-    gaps and its 1-day / 1-hour posts. (Campaigns and missions come from platform
-    services this deployment has no feed of, so none are listed.)"""
+    """Recommended actions: post a teaser for the next plan, register for each open
+    platform LIVE campaign and join each available mission not done yet (the feed ops
+    publish, see /v1/campaigns), then the next plan's readiness gaps and its 1-day /
+    1-hour posts."""
     who = caller()
     at = now()
     with db().session() as s:
@@ -151,8 +153,9 @@ def actions() -> ResponseReturnValue:
             for t in s.scalars(select(Teaser).where(
                     Teaser.plan_id.in_([p.id for p in plans]))):
                 by_plan.setdefault(t.plan_id or "", []).append(PlanTeaser(t.id, t.post_at))
+        campaigns, missions = action_inputs(s, who.seller_id, at)
     items: list[Any] = recommended_actions(
-        plans=[live_plan(p) for p in plans], teasers=by_plan, campaigns=[], missions=[],
-        now=at, lang=who.lang)
+        plans=[live_plan(p) for p in plans], teasers=by_plan, campaigns=campaigns,
+        missions=missions, now=at, lang=who.lang)
     return ActionList(items=[ActionOut(kind=a.kind.value, message=a.message, ref_id=a.ref_id)
                              for a in items])

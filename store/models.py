@@ -337,3 +337,60 @@ class RegenerationItem(Base):
     revision: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (UniqueConstraint("teaser_id", "revision", name="uq_regen_teaser_revision"),)
+
+
+class PlatformCampaign(Base):
+    """A platform LIVE campaign from the platform's feed (ops publish it); sellers may
+    register while ``opens_at <= now < closes_at``. ``listed`` is False once the feed no
+    longer carries it (registrations are kept)."""
+
+    __tablename__ = "platform_campaigns"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PlatformMission(Base):
+    """A Missions & Rewards mission from the platform's feed; available while
+    ``available_from <= now`` and before ``available_until`` (``None``: no end)."""
+
+    __tablename__ = "platform_missions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    available_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    available_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CampaignRegistration(Base):
+    """A seller registered for a campaign (once per seller and campaign)."""
+
+    __tablename__ = "campaign_registrations"
+
+    seller_id: Mapped[str] = mapped_column(
+        ForeignKey("sellers.id", ondelete="CASCADE"), primary_key=True
+    )
+    campaign_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MissionJoin(Base):
+    """A seller joined a mission (once per seller and mission)."""
+
+    __tablename__ = "mission_joins"
+
+    seller_id: Mapped[str] = mapped_column(
+        ForeignKey("sellers.id", ondelete="CASCADE"), primary_key=True
+    )
+    mission_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_missions.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
