@@ -182,6 +182,8 @@ class Footage(Base):
     # domain.recording.RecordingQuality as a dict, from the analysis made at ingest: the
     # hub's recording-based highlight checks read it (unknown without it).
     recording_quality: Mapped[dict[str, float] | None] = mapped_column(JSON, nullable=True)
+    # Ingest runs started; the reconciler stops re-queuing an upload that keeps dying.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

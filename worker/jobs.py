@@ -258,6 +258,7 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
             return {"skipped": "footage no longer exists"}
         if footage.status != FootageStatus.UPLOADED:
             return {"skipped": f"already {footage.status.value}"}
+        footage.attempts += 1
         if job is not None:
             footage.job_id = job.id
         rel = footage.path

@@ -177,7 +177,7 @@ class Reconciler:
         cutoff = self.now() - self.grace
         with self.db.session() as session:
             rows = session.execute(
-                select(Footage.id, Footage.updated_at)
+                select(Footage.id, Footage.updated_at, Footage.attempts)
                 .where(Footage.status == FootageStatus.UPLOADED,
                        Footage.updated_at < cutoff)).all()
         report.checked += len(rows)
@@ -193,7 +193,14 @@ class Reconciler:
                                         INGEST_POLICY.timeout, live_workers)
             if trouble is None:
                 continue
-            if status is None or status == "started":
+            if (status is None or status == "started") and row.attempts >= self.max_attempts:
+                # Started again and again and never finished (a worker killed each time,
+                # e.g. for memory): this upload is what kills it.
+                if status == "started":
+                    self._drop(job_id)
+                rejected[row.id] = (f"Processing this upload was interrupted {row.attempts} "
+                                    "times; upload a shorter or smaller recording.")
+            elif status is None or status == "started":
                 # Lost or stranded while waiting/running: run it again.
                 if status == "started":
                     self._drop(job_id)

@@ -70,7 +70,7 @@ def test_ingest_marks_a_good_upload_ready_with_its_probe(stack: Stack, clip: Pat
     assert row.status.value == "ready", row.reason
     assert row.probe["width"] == 320 and row.probe["height"] == 180
     assert row.probe["duration"] == pytest.approx(4.0, abs=0.2)
-    assert row.job_id == f"ingest-{footage_id}"
+    assert row.job_id == f"ingest-{footage_id}" and row.attempts == 1
     # The picture/sound analysis is saved beside the upload for the render to reuse.
     assert row.analysis_path == row.path + ".analysis.npz"
     assert stack.media.absolute(row.analysis_path).stat().st_size > 0

@@ -111,6 +111,23 @@ def test_a_teaser_interrupted_too_often_fails_with_a_reason(stack: Stack) -> Non
     assert stack.gateway.queue_counts()["interactive"] == 0
 
 
+def test_an_upload_interrupted_too_often_is_rejected_with_a_reason(stack: Stack,
+                                                                   clip: Path) -> None:
+    seller = add_seller(stack)
+    footage_id = add_footage(stack, seller, clip)
+    with stack.db.session() as s:
+        row = s.get(Footage, footage_id)
+        assert row is not None
+        row.attempts = 4
+    backdate(stack, Footage, footage_id, OLD)
+    report = Reconciler(stack.db, stack.gateway, max_attempts=4).run_once()
+    assert report.rejected_footage == [footage_id] and report.requeued_footage == []
+    row = stack.footage(footage_id)
+    assert row.status.value == "rejected"
+    assert "interrupted 4 times" in row.reason
+    assert stack.gateway.queue_counts()["interactive"] == 0
+
+
 def test_a_regeneration_is_requeued_on_the_batch_queue(stack: Stack) -> None:
     seller = add_seller(stack)
     teaser_id = add_teaser(stack, seller, session_id=add_session(stack, seller, None),
