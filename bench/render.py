@@ -18,6 +18,7 @@ import os
 import platform
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,18 @@ def time_floor(edit: EditList, out: Path) -> tuple[float, float]:
     return time.perf_counter() - started, _cpu() - cpu
 
 
+def time_music_floor(edit: EditList, out: Path, levels: graph.Levels) -> tuple[float, float]:
+    """For comparison only: the same cut and encode with the same music mixed in (ducked,
+    limited), but no sticker, arrow, measuring pass or poster. (wall s, CPU s)"""
+    from worker import music
+
+    assets = graph.Assets(music=music.bed_path(str(edit.music)))
+    args = graph.build_render_args(edit, assets, out, levels=levels)
+    cpu, started = _cpu(), time.perf_counter()
+    run(["-y", *args], timeout=300)
+    return time.perf_counter() - started, _cpu() - cpu
+
+
 def time_full(edit: EditList, out: Path,
               loudness: str = "gain") -> tuple[float, float, render.RenderResult]:
     """The whole teaser render: drawing, measuring pass, one ffmpeg run, poster,
@@ -110,12 +123,16 @@ def measure(repeat: int, with_loudnorm: bool) -> dict[str, object]:
     edit = teaser_edit(ensure_source())
     floors: list[tuple[float, float]] = []
     fulls: list[tuple[float, float]] = []
+    music_floors: list[tuple[float, float]] = []
     stages: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
         time_floor(edit, work / "warm.mp4")  # page the source and the binary in
+        levels = render.plan_levels(render.measure_voice(edit, work, timeout=60), music=True,
+                                    duration=edit.duration)
         for _ in range(repeat):
             floors.append(time_floor(edit, work / "floor.mp4"))
+            music_floors.append(time_music_floor(edit, work / "music_floor.mp4", levels))
             wall, cpu, result = time_full(edit, work / "teaser.mp4")
             fulls.append((wall, cpu))
             stages.append(result.timings)
@@ -129,11 +146,20 @@ def measure(repeat: int, with_loudnorm: bool) -> dict[str, object]:
                       f"crf {edit.output.crf}",
             "floor_s": round(floor_s, 3), "full_s": round(full_s, 3),
             "ratio": round(full_s / floor_s, 3),
+            # Each full render runs right after its floor: the median of those paired
+            # ratios is steadier on a shared machine than the ratio of the two minima.
+            "paired_ratio_median": round(statistics.median(
+                f[0] / b[0] for f, b in zip(fulls, floors, strict=True)), 3),
             "floor_cpu_s": round(floor_cpu, 3), "full_cpu_s": round(full_cpu, 3),
             "cpu_ratio": round(full_cpu / floor_cpu, 3),
+            # The same floor with the same music mixed in: what overlays, the measuring
+            # pass, the poster and verification cost on top of the music itself.
+            "music_floor_s": round(min(w for w, _ in music_floors), 3),
+            "ratio_vs_music_floor": round(full_s / min(w for w, _ in music_floors), 3),
             "full_stages_s": best,
             "lufs": lufs, "true_peak_dbtp": peak,
             "runs": {"floor": [[round(w, 3), round(c, 3)] for w, c in floors],
+                     "music_floor": [[round(w, 3), round(c, 3)] for w, c in music_floors],
                      "full": [[round(w, 3), round(c, 3)] for w, c in fulls]},
         }
         if with_loudnorm:
