@@ -9,7 +9,9 @@ they have not done yet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
@@ -295,24 +297,37 @@ def list_campaigns() -> ResponseReturnValue:
 def register_campaign(campaign_id: str) -> ResponseReturnValue:
     """Register for an open campaign: 201 (200 when you already registered); 409 when
     the campaign is not open for registration."""
+    at, status = _sign_up_once(PlatformCampaign, campaign_id, "campaign",
+                               lambda sid: CampaignRegistration(seller_id=sid,
+                                                                campaign_id=campaign_id),
+                               _is_open, _not_open)
+    return RegistrationOut(campaign_id=campaign_id, registered_at=iso(at) or ""), status
+
+
+def _sign_up_once(platform: type[Any], item_id: str, kind: str,
+                  record: Callable[[str], Any], is_open: Callable[[Any, datetime], bool],
+                  refusal: Callable[[Any, datetime], Problem]) -> tuple[datetime, int]:
+    """Record the caller's registration (or join) of a platform item once: its time and
+    201 when new, the first time and 200 when repeated; 404 for an unknown item, 409
+    (``refusal``) when it is not open now."""
     seller_id, at = caller().seller_id, now()
     with db().session() as s:
-        row = s.get(PlatformCampaign, campaign_id)
+        row = s.get(platform, item_id)
         if row is None:
-            raise not_found("campaign", campaign_id)
-        done = s.get(CampaignRegistration, (seller_id, campaign_id))
+            raise not_found(kind, item_id)
+        done = s.get(type(record(seller_id)), (seller_id, item_id))
         if done is not None:
-            return RegistrationOut(campaign_id=campaign_id,
-                                   registered_at=iso(done.created_at) or ""), 200
-        if not _is_open(row, at):
-            raise _not_open(row, at)
+            return done.created_at, 200
+        if not is_open(row, at):
+            raise refusal(row, at)
     try:
         with db().session() as s:
-            s.add(CampaignRegistration(seller_id=seller_id, campaign_id=campaign_id,
-                                       created_at=at))
-    except IntegrityError:  # a concurrent request registered first
-        return RegistrationOut(campaign_id=campaign_id, registered_at=iso(at) or ""), 200
-    return RegistrationOut(campaign_id=campaign_id, registered_at=iso(at) or ""), 201
+            entry = record(seller_id)
+            entry.created_at = at
+            s.add(entry)
+    except IntegrityError:  # a concurrent request signed up first
+        return at, 200
+    return at, 201
 
 
 def _not_open(row: PlatformCampaign, at: datetime) -> Problem:
@@ -343,22 +358,10 @@ def list_missions() -> ResponseReturnValue:
 def join_mission(mission_id: str) -> ResponseReturnValue:
     """Join an available mission: 201 (200 when you already joined); 409 when the
     mission is not available."""
-    seller_id, at = caller().seller_id, now()
-    with db().session() as s:
-        row = s.get(PlatformMission, mission_id)
-        if row is None:
-            raise not_found("mission", mission_id)
-        done = s.get(MissionJoin, (seller_id, mission_id))
-        if done is not None:
-            return JoinOut(mission_id=mission_id, joined_at=iso(done.created_at) or ""), 200
-        if not _is_available(row, at):
-            raise _not_available(row, at)
-    try:
-        with db().session() as s:
-            s.add(MissionJoin(seller_id=seller_id, mission_id=mission_id, created_at=at))
-    except IntegrityError:  # a concurrent request joined first
-        return JoinOut(mission_id=mission_id, joined_at=iso(at) or ""), 200
-    return JoinOut(mission_id=mission_id, joined_at=iso(at) or ""), 201
+    at, status = _sign_up_once(PlatformMission, mission_id, "mission",
+                               lambda sid: MissionJoin(seller_id=sid, mission_id=mission_id),
+                               _is_available, _not_available)
+    return JoinOut(mission_id=mission_id, joined_at=iso(at) or ""), status
 
 
 def _not_available(row: PlatformMission, at: datetime) -> Problem:
