@@ -15,14 +15,18 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import g, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.problems import Problem
+from api.problems import Problem, not_found
 from domain.accounts import Actor, Role
 from store.models import ApiKey, Seller, utcnow
+from store.repos import owned
+
+T = TypeVar("T")
 
 KEY_PREFIX = "cpk_"
 # Verified keys are remembered this long per process, so a read costs no key lookup; a
@@ -122,6 +126,15 @@ def scope() -> str | None:
     """The seller whose resources the caller may see; ``None`` for ops (every seller)."""
     who = caller()
     return None if who.is_ops else who.seller_id
+
+
+def owned_or_404(session: Session, model: type[T], ident: str, kind: str) -> T:
+    """The row ``ident`` of ``model`` if the caller may see it; otherwise the same 404 as
+    for a missing one, so other tenants' ids cannot be probed."""
+    row = owned(session, model, ident, scope())
+    if row is None:
+        raise not_found(kind, ident)
+    return row
 
 
 def require_ops() -> Caller:

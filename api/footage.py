@@ -16,14 +16,13 @@ from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from spectree import Response as Resp
 
-from api.auth import caller, scope
+from api.auth import caller, owned_or_404
 from api.convert import iso
 from api.deps import db, jobs, media
 from api.openapi import Model, spec
-from api.problems import Problem, not_found
+from api.problems import Problem
 from store.media import CHUNK_BYTES, UploadTooLarge
 from store.models import Footage
-from store.repos import owned
 
 bp = Blueprint("footage", __name__, url_prefix="/footage")
 log = logging.getLogger(__name__)
@@ -129,7 +128,4 @@ def _enqueue_ingest(row: Footage) -> None:
 def get_footage(footage_id: str) -> ResponseReturnValue:
     """An upload's status, probe summary and rejection reason."""
     with db().session() as s:
-        row = owned(s, Footage, footage_id, scope())
-        if row is None:
-            raise not_found("footage", footage_id)
-        return footage_out(row)
+        return footage_out(owned_or_404(s, Footage, footage_id, "footage"))

@@ -18,11 +18,10 @@ from spectree import Response as Resp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import caller, scope
+from api.auth import caller, owned_or_404
 from api.convert import iso, live_plan, past_session
 from api.deps import db, now
 from api.openapi import Model, spec
-from api.problems import not_found
 from api.teasers import create_teaser_row, enqueue_render
 from domain.plans import (
     GAP_MESSAGES,
@@ -43,7 +42,7 @@ from domain.schedule import recommended_posts
 from domain.teasers import automatic_teasers
 from domain.wording import parse_language
 from store.models import LiveSession, Plan, Product, PromotionToolRow, Teaser
-from store.repos import footage_ready, owned, teaser_counts_by_plan
+from store.repos import footage_ready, teaser_counts_by_plan
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 # Post times and their wording depend only on (start, zone, language): plan reads are
@@ -253,19 +252,12 @@ def list_plans() -> ResponseReturnValue:
     return PlanList(status=q.status, items=items)
 
 
-def _owned_plan(s: Session, plan_id: str) -> Plan:
-    row = owned(s, Plan, plan_id, scope())
-    if row is None:
-        raise not_found("plan", plan_id)
-    return row
-
-
 @bp.get("/<plan_id>")
 @spec.validate(resp=Resp(HTTP_200=PlanOut), tags=["plans"])
 def get_plan(plan_id: str) -> ResponseReturnValue:
     """A plan with readiness, tips and when to post its teasers."""
     with db().session() as s:
-        row = _owned_plan(s, plan_id)
+        row = owned_or_404(s, Plan, plan_id, "plan")
         return plan_out(row, _teaser_ids(s, row.id), now(), row.lang)
 
 
@@ -275,7 +267,7 @@ def patch_plan(plan_id: str) -> ResponseReturnValue:
     """Change featured products and/or promotion tools (nothing else)."""
     body: PlanPatch = request.context.json  # type: ignore[attr-defined]
     with db().session() as s:
-        row = _owned_plan(s, plan_id)
+        row = owned_or_404(s, Plan, plan_id, "plan")
         plan = change_event_details(
             live_plan(row), title=body.title, description=body.description, start=body.start,
             duration=None if body.duration_minutes is None
@@ -296,7 +288,7 @@ def patch_plan(plan_id: str) -> ResponseReturnValue:
 def delete_plan(plan_id: str) -> ResponseReturnValue:
     """Delete a plan (its teasers stay, unlinked, and lose nothing already rendered)."""
     with db().session() as s:
-        row = _owned_plan(s, plan_id)
+        row = owned_or_404(s, Plan, plan_id, "plan")
         for teaser in s.scalars(select(Teaser).where(Teaser.plan_id == row.id)):
             teaser.plan_id = None
         s.delete(row)

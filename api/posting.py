@@ -12,18 +12,16 @@ from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator
 from spectree import Response as Resp
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from api.auth import caller, scope
+from api.auth import caller, owned_or_404
 from api.convert import iso
 from api.deps import db, now
 from api.openapi import Model, spec
 from api.plans import PostOut
-from api.problems import Problem, not_found
+from api.problems import Problem
 from domain.errors import TeaserRefused
 from domain.schedule import PostingPreferences, Visibility, check_post, recommended_posts
 from store.models import Plan, Teaser, TeaserMetric, TeaserStatus
-from store.repos import owned
 
 bp = Blueprint("posting", __name__, url_prefix="/teasers")
 
@@ -85,13 +83,6 @@ class MetricsAck(Model):
     stored_hours: int
 
 
-def _teaser(s: Session, teaser_id: str) -> Teaser:
-    row = owned(s, Teaser, teaser_id, scope())
-    if row is None:
-        raise not_found("teaser", teaser_id)
-    return row
-
-
 @bp.put("/<teaser_id>/posting")
 @spec.validate(json=PostingIn, resp=Resp(HTTP_200=PostingOut), tags=["teasers"])
 def put_posting(teaser_id: str) -> ResponseReturnValue:
@@ -99,7 +90,7 @@ def put_posting(teaser_id: str) -> ResponseReturnValue:
     body: PostingIn = request.context.json  # type: ignore[attr-defined]
     lang = caller().lang
     with db().session() as s:
-        row = _teaser(s, teaser_id)
+        row = owned_or_404(s, Teaser, teaser_id, "teaser")
         if row.status is not TeaserStatus.READY and row.video_path is None:
             raise TeaserRefused(f"The teaser is {row.status}; it can be scheduled once it "
                                 "is ready.")
@@ -136,7 +127,7 @@ def post_metrics(teaser_id: str) -> ResponseReturnValue:
     """Store hourly figures of a posted teaser (from 48 h to 7 days after posting)."""
     body: MetricsIn = request.context.json  # type: ignore[attr-defined]
     with db().session() as s:
-        row = _teaser(s, teaser_id)
+        row = owned_or_404(s, Teaser, teaser_id, "teaser")
         if row.post_at is None:
             raise Problem(409, "Conflict", "This teaser has no post time yet; schedule it "
                           "with PUT .../posting before sending its figures.",

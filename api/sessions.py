@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from spectree import Response as Resp
 from sqlalchemy import nulls_last, select
 
-from api.auth import caller, scope
+from api.auth import caller, owned_or_404
 from api.convert import (
     MetricsOut,
     float_rate,
@@ -200,8 +200,6 @@ def list_sessions() -> ResponseReturnValue:
 def get_session(session_id: str) -> ResponseReturnValue:
     """A session with its metrics."""
     with db().session() as s:
-        row = owned(s, LiveSession, session_id, scope())
-        if row is None:
-            raise not_found("LIVE session", session_id)
+        row = owned_or_404(s, LiveSession, session_id, "LIVE session")
         ready = bool(row.footage_id) and bool(footage_ready(s, [row.footage_id or ""]))
         return session_out(row, ready)

@@ -15,7 +15,7 @@ from spectree import Response as Resp
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.auth import caller, scope
+from api.auth import caller, owned_or_404, scope
 from api.convert import iso, live_plan
 from api.deps import db, jobs, media, now, template_version
 from api.openapi import Model, spec
@@ -236,24 +236,17 @@ def create_teaser() -> ResponseReturnValue:
     return teaser_out(row, now()), 202, {"Location": location}
 
 
-def _owned_teaser(s: Session, teaser_id: str) -> Teaser:
-    row = owned(s, Teaser, teaser_id, scope())
-    if row is None:
-        raise not_found("teaser", teaser_id)
-    return row
-
-
 @bp.get("/<teaser_id>")
 @spec.validate(resp=Resp(HTTP_200=TeaserOut), tags=["teasers"])
 def get_teaser(teaser_id: str) -> ResponseReturnValue:
     """Status, stage, progress, ETA, chosen segments with reasons, and links."""
     with db().session() as s:
-        return teaser_out(_owned_teaser(s, teaser_id), now())
+        return teaser_out(owned_or_404(s, Teaser, teaser_id, "teaser"), now())
 
 
 def _file(teaser_id: str, attr: str, mimetype: str) -> ResponseReturnValue:
     with db().session() as s:
-        row = _owned_teaser(s, teaser_id)
+        row = owned_or_404(s, Teaser, teaser_id, "teaser")
         relative = getattr(row, attr)
         status = row.status
     if not relative:
