@@ -61,14 +61,18 @@ class Sticker:
 
 @dataclass(frozen=True)
 class Output:
-    """Output settings: 9:16, H.264 yuv420p + AAC 48 kHz stereo, fast start."""
+    """Output settings: 9:16, H.264 yuv420p + AAC 48 kHz stereo, fast start.
+    ``audio_quality`` is the AAC encoder's VBR quality (2: ~130 kbit/s on voice over
+    music); ``audio_bitrate`` (constant bit rate) is set only in edit lists written
+    before VBR, so they re-render as they were."""
 
     width: int = 1080
     height: int = 1920
     fps: int = 30
     preset: str = "ultrafast"
     crf: int = 21
-    audio_bitrate: str = "128k"
+    audio_quality: float = 2.0
+    audio_bitrate: str | None = None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from worker.editlist import Crop, EditList, Segment
+from worker.editlist import Crop, EditList, Output, Segment
 from worker.ffmpeg import user_input
 
 RATE = 48_000
@@ -213,11 +213,13 @@ def _escape(value: str) -> str:
     return "'" + value + "'"
 
 
-def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
+def build_render_args(edit: EditList, assets: Assets, out_video: Path,
+                      out_poster: Path | None = None, *,
                       levels: Levels | None = None, bare: bool = False) -> list[str]:
     """The whole render as one ffmpeg argv (without the binary): segments cut, framed and
     concatenated; sticker and bouncing arrow laid on; music ducked under the voice and
-    mixed; loudness set; H.264/AAC MP4 with fast start, bounded by ``-t``.
+    mixed; loudness set; H.264/AAC MP4 with fast start, bounded by ``-t``; and, when
+    ``out_poster`` is given, the frame at ``edit.poster_at`` as a JPEG.
     ``bare`` is the benchmark floor: same cut and encode, no overlays, music or loudness."""
     if not edit.segments:
         raise ValueError("an edit list needs at least one segment")
@@ -245,28 +247,46 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
         args += ["-stream_loop", "-1", "-t", _num(total + 0.5), "-i", str(assets.music)]
         music_in, n_in = n_in, n_in + 1
     audio.append(_audio_mix(total, levels, music_in, bare))
+    poster: list[str] = []
+    if out_poster is not None:
+        # The poster branch ends after its one frame, so it costs one JPEG: 0.1 s less
+        # than reading the frame back from the finished MP4 in a second run (measured).
+        chains.append(f"[{video}]split=2[vout][pv]")
+        frame = poster_frame(edit)
+        # The JPEG's full-range conversion stays in this branch: left to negotiation, it
+        # would pull the teaser itself to yuvj420p through the split.
+        chains.append(f"[pv]trim=start_frame={frame}:end_frame={frame + 1},"
+                      "scale=out_range=full,format=yuvj420p[poster]")
+        video = "vout"
+        poster = ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
+                  "-update", "1", "-f", "image2", str(out_poster)]
     args += ["-filter_complex", ";".join(chains), "-filter_complex", ";".join(audio),
              "-map", f"[{video}]", "-map", "[aout]",
              "-c:v", "libx264", "-preset", out.preset, "-crf", str(out.crf),
              "-pix_fmt", "yuv420p", "-fps_mode", "cfr", "-r", str(out.fps),
              "-g", str(out.fps * 2),
-             # The native AAC encoder's default "twoloop" search costs ~1 s per 40 s of
-             # dense music on this machine; "fast" without PNS costs a third of that.
-             "-c:a", "aac", "-aac_coder", "fast", "-aac_pns", "0",
-             "-b:a", out.audio_bitrate, "-ar", str(RATE), "-ac", "2",
+             "-c:a", "aac", "-aac_coder", "fast", "-aac_pns", "0", *_audio_rate(out),
+             "-ar", str(RATE), "-ac", "2",
              "-map_metadata", "-1", "-map_chapters", "-1",
-             "-movflags", "+faststart", "-t", _num(total), "-f", "mp4", str(out_video)]
+             "-movflags", "+faststart", "-t", _num(total), "-f", "mp4", str(out_video),
+             *poster]
     return args
 
 
-def build_poster_args(edit: EditList, video: Path, out_poster: Path) -> list[str]:
-    """The poster JPEG: one frame of the rendered teaser at ``edit.poster_at``. Taken
-    from the output after the render (0.06 s here); a poster branch inside the render's
-    graph cost ~0.5 s of a 5 s render, measured."""
-    total = teaser_duration(edit)
-    at = min(max(0.0, edit.poster_at), max(0.0, total - 1.0 / edit.output.fps))
-    return ["-ss", _num(at), "-i", "file:" + str(Path(video).resolve()), "-frames:v", "1",
-            "-q:v", "3", "-update", "1", "-f", "image2", "-c:v", "mjpeg", str(out_poster)]
+def _audio_rate(out: Output) -> list[str]:
+    """The AAC rate control. At a constant bit rate the native encoder re-searches a
+    frame up to five times when it cannot spend its bits, which quiet passages (music
+    ducked under a voice) always cause: 1.2 CPU s for a 40 s teaser's mix. VBR at
+    quality 2 searches once (0.4 s) at about the same size and SNR (bench/audio_rate.py)."""
+    if out.audio_bitrate:
+        return ["-b:a", out.audio_bitrate]
+    return ["-q:a", _num(out.audio_quality)]
+
+
+def poster_frame(edit: EditList) -> int:
+    """The output frame the poster is: the one at ``edit.poster_at``, inside the teaser."""
+    frames = round(teaser_duration(edit) * edit.output.fps)
+    return min(max(0, round(edit.poster_at * edit.output.fps)), max(0, frames - 1))
 
 
 def _overlay(ov: Overlay) -> str:

@@ -82,13 +82,10 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
         report(MEASURE_SHARE)
         with ffmpeg.atomic_output(out_video) as tmp_video, \
                 ffmpeg.atomic_output(out_poster) as tmp_poster:
-            args = graph.build_render_args(edit, assets, tmp_video, levels=levels)
+            args = graph.build_render_args(edit, assets, tmp_video, tmp_poster, levels=levels)
             ffmpeg.run(["-y", *args], timeout=timeout, total_seconds=total,
                        on_progress=lambda f: report(MEASURE_SHARE + (1 - MEASURE_SHARE) * f))
             lap("ffmpeg")
-            ffmpeg.run(["-y", *graph.build_poster_args(edit, tmp_video, tmp_poster)],
-                       timeout=60)
-            lap("poster")
             width, height, duration = verify(tmp_video, tmp_poster, edit)
             lap("verify")
     report(1.0)

@@ -141,7 +141,7 @@ def test_poster_is_a_9_16_jpeg_of_the_opening(full: tuple) -> None:
         assert poster.format == "JPEG" and poster.size == (720, 1280)
         arr = np.asarray(poster.convert("RGB")).astype(int)
     opening = _frame(result.video, 1.0, 720, 1280).astype(int)
-    assert np.abs(arr - opening).mean() < 12
+    assert np.abs(arr - opening).mean() < 4  # the same frame, colours in range
 
 
 def test_music_is_ducked_while_someone_speaks(work: Path) -> None:

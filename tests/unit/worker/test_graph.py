@@ -133,10 +133,17 @@ def test_output_is_h264_aac_faststart_bounded_by_t() -> None:
 
 
 def test_poster_is_one_frame_of_the_teaser_at_poster_time() -> None:
-    args = graph.build_poster_args(_edit(poster_at=1.5), Path("/o.mp4"), Path("/p.jpg"))
-    assert args[-1] == "/p.jpg"
-    assert args[args.index("-ss") + 1] == "1.5" and args[args.index("-frames:v") + 1] == "1"
-    assert args[args.index("-i") + 1] == "file:/o.mp4"
+    args = graph.build_render_args(_edit(poster_at=1.5), ASSETS, Path("/o.mp4"),
+                                   Path("/p.jpg"))
+    assert "[pv]trim=start_frame=45:end_frame=46," in _graph(args)
+    tail = args[args.index("/o.mp4") + 1:]
+    assert tail[:2] == ["-map", "[poster]"] and tail[-1] == "/p.jpg"
+    assert tail[tail.index("-frames:v") + 1] == "1"
+
+
+def test_poster_frame_stays_inside_the_teaser() -> None:
+    assert graph.poster_frame(_edit(poster_at=99.0)) == round(9.5 * 30) - 1
+    assert graph.poster_frame(_edit(poster_at=-1.0)) == 0
 
 
 def test_bare_floor_has_no_overlays_music_or_loudness() -> None:
@@ -187,3 +194,12 @@ def test_silent_source_gets_music_at_full_level_without_ducking() -> None:
     assert not lv.duck and lv.voice_db == 0.0
     assert lv.music_db == pytest.approx(2.0)  # -16 LUFS bed to -14
     assert 0.0 <= lv.final_db < 0.5
+
+
+def test_audio_is_vbr_unless_an_older_edit_list_fixed_a_bit_rate() -> None:
+    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
+    assert args[args.index("-q:a") + 1] == "2" and "-b:a" not in args
+    old = EditList.from_json({**_edit().to_json(),
+                              "output": {"width": 720, "height": 1280, "audio_bitrate": "128k"}})
+    args = graph.build_render_args(old, ASSETS, Path("/o.mp4"))
+    assert args[args.index("-b:a") + 1] == "128k" and "-q:a" not in args
