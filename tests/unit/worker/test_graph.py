@@ -203,3 +203,19 @@ def test_audio_is_vbr_unless_an_older_edit_list_fixed_a_bit_rate() -> None:
                               "output": {"width": 720, "height": 1280, "audio_bitrate": "128k"}})
     args = graph.build_render_args(old, ASSETS, Path("/o.mp4"))
     assert args[args.index("-b:a") + 1] == "128k" and "-q:a" not in args
+
+
+def test_partial_blocks_are_left_out_of_the_loudness() -> None:
+    nan = float("nan")
+    assert integrated([nan] * 3 + [-20.0] * 50 + [nan] * 3 + [-20.0] * 50) == pytest.approx(-20.0)
+    lv = plan_levels([nan] * 3 + [-30.0] * 97, music=False, duration=10.0)
+    assert lv.voice_db == pytest.approx(16.0)
+
+
+def test_voice_is_measured_in_two_halves_of_about_equal_length() -> None:
+    from worker.render import _halfway
+
+    segs = [Segment(0.0, d, 1.0, "x") for d in (6.0, 6.0, 20.0, 8.0)]
+    assert _halfway(segs) == 2  # 12 s | 28 s beats 32 s | 8 s
+    assert _halfway(segs[:1]) == 1  # one segment: one pass
+    assert _halfway([Segment(0.0, 10.0, 1.0, "x")] * 4) == 2
