@@ -226,7 +226,9 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
     levels = levels or Levels()
     out = edit.output
     total = teaser_duration(edit)
-    args = _segment_inputs(edit)
+    # Slice threads inside the filters only fight x264's threads for the same cores:
+    # one thread per graph is 0.2 s faster on a 3.4 s render here (bench/render.py).
+    args = ["-filter_complex_threads", "1", *_segment_inputs(edit)]
     # Two filter graphs: ffmpeg runs each in its own thread, so the sound's filters
     # never hold up the picture's on the way to the encoder.
     chains = [segment_video(edit, seg, i) for i, seg in enumerate(edit.segments)]
