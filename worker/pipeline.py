@@ -6,11 +6,14 @@ separate steps joined by the edit list, so ``render_edit_list`` re-renders a sav
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from worker.editlist import EditList, Output, Segment, Source, Sticker
 from worker.limits import check_limits
@@ -78,11 +81,12 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
               else timeline.timeline_from_rows(list(timeline_rows or [])))
         tl.check_within(info.duration)
         avoid: list[tuple[float, float]] = []
-        selection = _rank_metrics(tl, info, analysis, target_seconds, avoid)
+        looks = _Looks(info) if analysis is None else None
+        selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid)
         for _ in range(max(0, variant)):
             # Same inputs, minus what the earlier teasers of this session show.
             avoid += [(s.start, s.end) for s in selection.segments]
-            selection = _rank_metrics(tl, info, analysis, target_seconds, avoid)
+            selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid)
         notes = list(tl.warnings)
     else:
         analysis = analysis or _analyse(info, analysis_path, stage("analyse"))
@@ -93,6 +97,9 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     segments: list[Segment] = list(selection.segments)
     if analysis is not None:
         segments = list(reframe.reframe_segments(analysis, segments, info.width, info.height))
+    elif looks is not None:
+        segments = list(reframe.reframe_by_windows(info.path, segments, info.width,
+                                                   info.height, looks.windows))
     crop_w = min((s.crop.w for s in segments if s.crop), default=_centre_crop_width(info))
     crop_h = min((s.crop.h for s in segments if s.crop), default=info.height)
     width, height = output_size(crop_w, crop_h)
@@ -115,25 +122,75 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     return edit, timings
 
 
-def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, target: float,
-                  avoid: Sequence[tuple[float, float]]) -> Any:
-    """Rank a session by its timeline, snapping to the recording's cut points."""
+def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, looks: _Looks | None,
+                  target: float, avoid: Sequence[tuple[float, float]]) -> Any:
+    """Rank a session by its timeline; the recording's picture vetoes dark, blurred or
+    frozen moments and gives the cut points to snap to."""
     from worker import ranking
 
     if analysis is not None:
-        # The recording was analysed at upload: snap to its shot changes and quiet
-        # moments, and let picture quality veto dark, blurred or frozen moments.
+        # The recording was analysed at upload: all of it is known.
         return ranking.rank_session(
             tl, info.duration, target=target, quality=analysis.quality_per_second(),
             cut_candidates=_cut_candidates(analysis), avoid=avoid)
-    selection = ranking.rank_session(tl, info.duration, target=target, avoid=avoid)
-    # No analysis yet: look only around the chosen cut points (a few seconds each),
-    # so a two-hour session costs no more than a short one.
-    candidates = _cut_candidates_near(info, selection.segments)
-    if candidates:
-        selection = ranking.rank_session(tl, info.duration, target=target,
-                                         cut_candidates=candidates, avoid=avoid)
+    assert looks is not None
+
+    def rank() -> Any:
+        return ranking.rank_session(tl, info.duration, target=target, avoid=avoid,
+                                    quality=looks.quality, cut_candidates=looks.cuts())
+
+    # No analysis yet: look only at what the ranking chooses, then rank again with what
+    # was seen, until every chosen second has been looked at.
+    selection = rank()
+    for _ in range(MAX_LOOKS):
+        if not looks.look(selection.segments):
+            break
+        selection = rank()
     return selection
+
+
+class _Looks:
+    """What has been seen of a recording with no saved analysis: the stretches the
+    ranking chose (plus ``SNAP_WINDOW_S`` either side) analysed at full rate, so a
+    two-hour session costs no more than a short one. Seconds not looked at have quality
+    1 (nothing against them)."""
+
+    def __init__(self, info: MediaInfo) -> None:
+        self.info = info
+        n = max(1, math.ceil(info.duration))
+        self.quality = np.ones(n)
+        self.seen = np.zeros(n, dtype=bool)
+        self.windows: list[Any] = []
+
+    def look(self, segments: Sequence[Segment]) -> bool:
+        """Analyse the stretches around ``segments`` not seen yet; False if none."""
+        from worker import analysis
+
+        spans = self._unseen(segments)
+        for lo, hi in spans:
+            window = analysis.analyse(self.info.path, window=(lo, hi - lo), mode="full")
+            self.windows.append(window)
+            got = window.quality_per_second()[: hi - lo]
+            self.quality[lo:lo + len(got)] = got
+            self.seen[lo:hi] = True
+        return bool(spans)
+
+    def cuts(self) -> list[float]:
+        return sorted({t for w in self.windows for t in _cut_candidates(w)})
+
+    def _unseen(self, segments: Sequence[Segment]) -> list[tuple[int, int]]:
+        n = len(self.seen)
+        spans: list[tuple[int, int]] = []
+        for seg in sorted(segments, key=lambda s: s.start):
+            if self.seen[int(seg.start):min(n, math.ceil(seg.end))].all():
+                continue
+            lo = max(0, math.floor(seg.start - SNAP_WINDOW_S))
+            hi = min(n, math.ceil(seg.end + SNAP_WINDOW_S))
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+            else:
+                spans.append((lo, hi))
+        return spans
 
 
 def _centre_crop_width(info: MediaInfo) -> int:
@@ -142,6 +199,7 @@ def _centre_crop_width(info: MediaInfo) -> int:
 
 
 SNAP_WINDOW_S = 2.0  # cut points move to a shot change or quiet moment within this
+MAX_LOOKS = 3  # rounds of look-then-rank for a recording without a saved analysis
 
 
 def _cached_analysis(info: MediaInfo, analysis_path: Path | None) -> Any:
@@ -171,20 +229,6 @@ def _analyse(info: MediaInfo, analysis_path: Path | None,
 
 def _cut_candidates(analysis: Any) -> list[float]:
     return sorted({*map(float, analysis.shot_changes), *map(float, analysis.quiet_times)})
-
-
-def _cut_candidates_near(info: MediaInfo, segments: Sequence[Segment]) -> list[float]:
-    """Shot changes and quiet moments within ``SNAP_WINDOW_S`` of each cut point."""
-    from worker import analysis
-
-    found: list[float] = []
-    for t in sorted({p for s in segments for p in (s.start, s.end)}):
-        lo = max(0.0, t - SNAP_WINDOW_S)
-        hi = min(info.duration, t + SNAP_WINDOW_S)
-        if hi - lo < 1.0:
-            continue
-        found += _cut_candidates(analysis.analyse(info.path, window=(lo, hi - lo)))
-    return found
 
 
 def render_edit_list(edit: EditList, out_video: Path, out_poster: Path, *,

@@ -11,6 +11,7 @@ fill. 9:16 and narrower sources pass through untouched (no crop).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -107,14 +108,20 @@ def reframe_segments(analysis: Analysis, segments: tuple[Segment, ...] | list[Se
 
 
 def reframe_by_windows(path: str, segments: tuple[Segment, ...] | list[Segment],
-                       src_w: int, src_h: int) -> tuple[Segment, ...]:
+                       src_w: int, src_h: int, windows: Sequence[Analysis] = ()
+                       ) -> tuple[Segment, ...]:
     """Reframe segments of a recording that has no (or only a keyframe) analysis: each
-    segment's own stretch is analysed at full rate (a few seconds of decoding each, so a
-    two-hour session costs no more than a short one) and cropped from that."""
+    segment is cropped from a full-rate analysis of its own stretch, one of ``windows``
+    when it covers the segment, else analysed here (a few seconds of decoding each, so a
+    two-hour session costs no more than a short one)."""
     if src_w / max(1, src_h) <= TARGET_ASPECT * 1.02:
         return tuple(replace(s, crop=None) for s in segments)
     out: list[Segment] = []
     for seg in segments:
-        window = analyse(path, window=(seg.start, max(1.0, seg.end - seg.start)), mode="full")
+        window = next((w for w in windows
+                       if w.start <= seg.start and seg.end <= w.start + w.seconds), None)
+        if window is None:
+            window = analyse(path, window=(seg.start, max(1.0, seg.end - seg.start)),
+                             mode="full")
         out.extend(reframe_segments(window, [seg], src_w, src_h))
     return tuple(out)

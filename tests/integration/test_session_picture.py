@@ -1,0 +1,54 @@
+"""A past session's recording with no saved analysis: the picture still vetoes what the
+metrics alone would pick, and the teaser is reframed from what was looked at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.footage import make_clip
+from worker.pipeline import plan_teaser
+from worker.probe import probe
+
+pytestmark = pytest.mark.integration
+
+BLACK = (60, 90)  # the camera was covered here, while sales peaked
+
+
+def rows(seconds: int) -> list[dict[str, Any]]:
+    """Per-10 s rows: orders and clicks peak at 60-90 s, a smaller rise at 130-150 s."""
+    out: list[dict[str, Any]] = []
+    for t in range(0, seconds, 10):
+        peak = BLACK[0] <= t < BLACK[1]
+        rise = 130 <= t < 150
+        out.append({"t": t, "viewers": 100, "orders": 9 if peak else 4 if rise else 1,
+                    "product_clicks": 40 if peak else 15 if rise else 3, "comments": 2})
+    return out
+
+
+@pytest.fixture(scope="module")
+def covered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("session") / "live.mp4"
+    return make_clip(path, seconds=180, size="640x360", extra=[
+        "-vf", f"drawbox=t=fill:c=black:enable='between(t,{BLACK[0]},{BLACK[1]})'"])
+
+
+def test_black_picture_is_vetoed_though_the_metrics_peak_there(covered: Path) -> None:
+    edit, _ = plan_teaser(probe(covered), timeline_rows=rows(180), target_seconds=20,
+                          music="none")
+    assert edit.segments, "no teaser"
+    for seg in edit.segments:
+        overlap = min(seg.end, BLACK[1]) - max(seg.start, BLACK[0])
+        assert overlap <= 0.5, f"{seg.start}-{seg.end} shows the covered camera"
+    assert 15 <= edit.duration <= 25
+
+
+def test_landscape_session_is_reframed_from_what_was_looked_at(covered: Path) -> None:
+    edit, _ = plan_teaser(probe(covered), timeline_rows=rows(180), target_seconds=20,
+                          music="none")
+    # Every segment carries a crop chosen from its picture (not the blind centre crop).
+    assert all(seg.crop is not None for seg in edit.segments)
+    assert all(seg.crop.w <= 640 and seg.crop.h <= 360 for seg in edit.segments
+               if seg.crop is not None)
