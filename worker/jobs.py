@@ -167,11 +167,15 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
     recording = media.absolute(footage.path)
     if not recording.is_file():
         raise InputError("The recording file is missing from storage; upload it again.")
-    analysis = None
-    if teaser.source_kind == "footage":
-        # The ingest job normally saved it; if not, the pipeline analyses and saves here.
-        analysis = (media.absolute(footage.analysis_path) if footage.analysis_path
-                    else recording.with_name(recording.name + ".analysis.npz"))
+    if footage.analysis_path:
+        # Saved by the ingest job: the picture vetoes moments and places the crop.
+        analysis = media.absolute(footage.analysis_path)
+    elif teaser.source_kind == "footage":
+        # Not saved yet: the footage pipeline analyses the whole upload and saves it here.
+        analysis = recording.with_name(recording.name + ".analysis.npz")
+    else:
+        # A session's recording without one: the pipeline looks only at what it picks.
+        analysis = None
     return {
         "recording": recording, "timeline_rows": timeline_rows, "analysis_path": analysis,
         "sticker_text": params.get("sticker_text"),

@@ -155,3 +155,40 @@ def test_a_transient_failure_is_retried_after_a_back_off(stack: Stack,
     row = stack.teaser(teaser_id)
     assert row.status is TeaserStatus.READY, row.error
     assert row.attempts == 2 and row.error is None
+
+
+def test_a_session_teaser_uses_the_analysis_saved_at_upload(stack: Stack,
+                                                             recording: Path) -> None:
+    """The saved analysis (not a fresh look) decides: here it says the seconds around
+    the only product moment are too dark. The teaser still opens on that product (no
+    other has better picture), says so, and shows nothing else from the dark stretch,
+    though the file itself is fine."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from store.models import Footage, LiveSession
+    from worker.analysis import analyse, analysis_path_for
+
+    teaser_id = _session_teaser(stack, recording)
+    with stack.db.session() as session:
+        live = session.get(LiveSession, stack.teaser(teaser_id).session_id)
+        footage = session.get(Footage, live.footage_id if live else None)
+        assert footage is not None
+        path = stack.media.absolute(footage.path)
+        saved = analysis_path_for(path)
+        footage.analysis_path = str(saved.relative_to(stack.media.root))
+    seen = analyse(path)
+    dark = np.array(seen.brightness)
+    dark[10:17] = 0.02  # "the camera was covered" around the 12 s peak
+    replace(seen, brightness=dark, dark=np.where(dark < 0.1, 0.95, seen.dark)).save(saved)
+    stack.gateway.enqueue_render(teaser_id, 1)
+    stack.drain()
+    row = stack.teaser(teaser_id)
+    assert row.status is TeaserStatus.READY, row.error
+    opening, *rest = row.report["segments"]
+    assert "SKU-1" in opening["reason"]
+    assert any("has poor picture, but no product moment has better" in note
+               for note in row.report["notes"]), row.report["notes"]
+    for seg in rest:
+        assert min(seg["end"], 17) - max(seg["start"], 10) <= 0.5, seg
