@@ -66,7 +66,7 @@ def ensure_face_footage() -> Path:
         return FACE_FOOTAGE
     import cv2
 
-    from tests.unit.worker.test_analysis_features import face_picture
+    from cuplik.samples import face_picture
 
     CACHE.mkdir(parents=True, exist_ok=True)
     face = CACHE / "face.png"

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cuplik.samples import face_picture
 from tests.footage import make_clip
-from tests.unit.worker.test_analysis_features import face_picture
 from worker.analysis import analyse, analysis_path_for, load_or_analyse
 from worker.editlist import Segment
 from worker.ffmpeg import FfmpegError, binary

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from cuplik.samples import face_picture
 from domain.recording import RecordingQuality
 from worker import features as fx
 from worker.analysis import SECOND_ARRAYS, Analysis
@@ -21,22 +22,6 @@ def scene(w: int = 256, h: int = 144, seed: int = 1) -> np.ndarray:
         x, y = int(rng.integers(0, w - 30)), int(rng.integers(0, h - 30))
         cv2.rectangle(img, (x, y), (x + int(rng.integers(8, 40)), y + int(rng.integers(8, 40))),
                       int(rng.integers(20, 235)), -1)
-    return img
-
-
-def face_picture(w: int = 256, h: int = 144, cx: int = 80, cy: int = 72, s: int = 30
-                 ) -> np.ndarray:
-    """A drawn frontal face (skin oval, hair, brows, eyes, nose, mouth) on a wall."""
-    img = np.full((h, w), 90, np.uint8)
-    cv2.ellipse(img, (cx, cy), (int(s * 0.8), s), 0, 0, 360, 200, -1)
-    ey = cy - int(s * 0.25)
-    for dx in (-int(s * 0.35), int(s * 0.35)):
-        cv2.ellipse(img, (cx + dx, ey), (int(s * 0.16), int(s * 0.08)), 0, 0, 360, 40, -1)
-        cv2.line(img, (cx + dx - int(s * 0.2), ey - int(s * 0.2)),
-                 (cx + dx + int(s * 0.2), ey - int(s * 0.2)), 50, max(2, s // 15))
-    cv2.line(img, (cx, ey + int(s * 0.1)), (cx, cy + int(s * 0.25)), 150, max(2, s // 20))
-    cv2.ellipse(img, (cx, cy + int(s * 0.5)), (int(s * 0.3), int(s * 0.1)), 0, 0, 360, 60, -1)
-    cv2.ellipse(img, (cx, cy - int(s * 0.7)), (int(s * 0.85), int(s * 0.4)), 0, 180, 360, 30, -1)
     return img
 
 
