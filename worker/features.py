@@ -175,10 +175,12 @@ def faces(gray: np.ndarray) -> list[tuple[float, float, float, float]]:
     """Frontal faces as (x, y, w, h) in shares of the frame, largest first, using the
     haar cascade that ships with OpenCV (nothing downloaded)."""
     h, w = gray.shape
-    # Faces under ~1/8 of the short side are too far away to frame on anyway; skipping
-    # the smallest scales and a coarser scale step cut the cost by two thirds.
+    # Faces under ~1/8 of the short side are too far away to frame on anyway. The scale
+    # step is fine (1.1): at 1.25 a real photographed face at a fifth of the width was
+    # found in 5 of 48 frames, at 1.1 in all 48, none found in lavfi patterns either way
+    # (tests/integration/test_real_face.py); 14 ms a check instead of 6 ms.
     side = max(18, min(h, w) // 8)
-    found = _face_cascade().detectMultiScale(gray, scaleFactor=1.25, minNeighbors=5,
+    found = _face_cascade().detectMultiScale(gray, scaleFactor=1.1, minNeighbors=5,
                                              minSize=(side, side))
     boxes = [(x / w, y / h, fw / w, fh / h) for x, y, fw, fh in
              (found if len(found) else [])]
