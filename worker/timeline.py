@@ -7,8 +7,9 @@ session exported without comments did not have zero comments.
 
 Counts are spread evenly across their bucket so per-second rates from 1 s and 60 s
 buckets are comparable; levels (``viewers``: how many people are in the room) are held
-for the bucket. Errors name the line and the column a seller has to fix; unknown
-columns are reported in ``Timeline.warnings`` (plain strings, never Python warnings).
+for the bucket. The rows are read and checked by ``domain.timeline`` (the API uses the
+same rules); errors name the line and the column a seller has to fix; unknown columns
+are reported in ``Timeline.warnings`` (plain strings, never Python warnings).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import csv
 import io
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,39 +25,16 @@ from typing import Any
 
 import numpy as np
 
-from worker.errors import InputError
-
-#: Metric columns the platform's per-bucket export can carry.
-METRICS: tuple[str, ...] = (
-    "views", "viewers", "room_impressions", "room_enters", "product_impressions",
-    "product_clicks", "gmv", "orders", "items_sold", "customers", "comments", "likes",
-    "shares", "new_followers", "interacting_viewers",
+from domain.timeline import (
+    LEVELS,
+    InvalidTimeline,
+    TimelineRow,
+    TimelineRows,
+    read_rows,
+    rows_from_objects,
+    seconds_text,
 )
-#: Metrics that describe a state during the bucket (held), not events in it (spread).
-LEVELS: frozenset[str] = frozenset({"viewers"})
-PIN = "pinned_product"
-MIN_BUCKET, MAX_BUCKET = 1.0, 60.0
-#: A row may sit this fraction of a bucket away from the even grid (exports round ``t``).
-SPACING_TOLERANCE = 0.1
-#: A single-row timeline cannot show its spacing; assume the platform's per-minute export.
-DEFAULT_BUCKET = 60.0
-
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    """One bucket as exported. ``values`` holds the known metrics as floats (for ranking);
-    ``raw`` keeps each known cell's original text so exact money (``gmv``) can be built
-    from it as a Decimal by ``domain.metrics``. ``line`` is where the row came from."""
-
-    line: int
-    t: float
-    width: float
-    values: Mapping[str, float]
-    raw: Mapping[str, str]
-    pinned_product: str | None = None
+from worker.errors import InputError
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,8 +113,8 @@ class Timeline:
         last bucket starts after the recording has ended): it belongs to another session."""
         if self.rows[-1].t >= duration + 1.0:
             raise InputError(
-                f"the timeline runs to {_num(self.end)} s but the recording is "
-                f"{_num(duration)} s; export the timeline of this session's recording"
+                f"the timeline runs to {seconds_text(self.end)} s but the recording is "
+                f"{seconds_text(duration)} s; export the timeline of this session's recording"
             )
 
 
@@ -164,9 +141,10 @@ def parse_timeline(path: str | Path) -> Timeline:
 def timeline_from_rows(rows: list[dict[str, Any]], *, source_name: str = "timeline") -> Timeline:
     """Build a Timeline from stored row objects (as the service keeps them in its
     database), with the file parser's validation; errors say ``line`` = row index + 1."""
-    if not isinstance(rows, list):
-        raise InputError(f"{source_name}: expected a list of rows, got {type(rows).__name__}")
-    return _build(((i + 1, r) for i, r in enumerate(rows)), source_name, "line")
+    try:
+        return _expanded(rows_from_objects(rows, source_name=source_name))
+    except InvalidTimeline as exc:
+        raise InputError(str(exc)) from None
 
 
 def _from_json_text(text: str, name: str) -> Timeline:
@@ -211,150 +189,19 @@ def _from_csv_text(text: str, name: str) -> Timeline:
     return _build(rows(), name, "line", header=header)
 
 
-def _column_key(name: str) -> str:
-    """``"Product Clicks"`` -> ``"product_clicks"`` (exports differ in case and spacing)."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
-
-
 def _build(items: Iterable[tuple[int, Any]], name: str, unit: str,
            header: Sequence[str] | None = None) -> Timeline:
-    known = set(METRICS) | {"t", PIN}
-    columns: set[str] = set()
-    unknown: dict[str, int] = {}
-    has_pins = False
-    if header is not None:
-        seen: set[str] = set()
-        for col in header:
-            key = _column_key(col)
-            if key in seen:
-                raise InputError(f"{name} line 1: column {key!r} appears twice")
-            seen.add(key)
-            if key not in known:
-                unknown.setdefault(str(col).strip(), 1)
-        if "t" not in seen:
-            raise InputError(
-                f"{name} line 1: no 't' column; the first column must be 't', the seconds "
-                "from the recording's start of each row"
-            )
-        has_pins = PIN in seen
-        columns = {k for k in seen if k in METRICS}
-
-    parsed: list[tuple[int, float, dict[str, float], dict[str, str], str | None]] = []
-    for line, row in items:
-        where = f"{name} {unit} {line}"
-        if not isinstance(row, dict):
-            raise InputError(f"{where}: expected an object with 't' and metrics")
-        values: dict[str, float] = {}
-        raw: dict[str, str] = {}
-        t: float | None = None
-        pin: str | None = None
-        for col, cell in row.items():
-            key = _column_key(col)
-            if key == "t":
-                t = _parse_t(cell, where)
-            elif key == PIN:
-                has_pins = True
-                pin = None if cell is None else (str(cell).strip() or None)
-            elif key in METRICS:
-                columns.add(key)
-                number = _parse_number(cell, key, where)
-                if number is not None:
-                    values[key] = number
-                    raw[key] = str(cell).strip()
-            elif header is None:
-                unknown.setdefault(str(col).strip(), line)
-        if t is None:
-            raise InputError(f"{where}: no 't' (seconds from the recording's start)")
-        parsed.append((line, t, values, raw, pin))
-    if not parsed:
-        raise InputError(f"{name} has no rows; export the session's timeline with its rows")
-
-    widths = _bucket_widths(parsed, name, unit)
-    rows = tuple(
-        TimelineRow(line=line, t=t, width=w, values=v, raw=r, pinned_product=p)
-        for (line, t, v, r, p), w in zip(parsed, widths, strict=True)
-    )
-    warnings = tuple(
-        f"{name}: column {col!r} is not a timeline metric and was ignored"
-        for col in sorted(unknown)
-    )
-    bucket = float(np.median(np.diff([p[1] for p in parsed]))) if len(parsed) > 1 \
-        else DEFAULT_BUCKET
-    if len(parsed) == 1:
-        warnings += (f"{name} has a single row; assumed a {_num(DEFAULT_BUCKET)} s bucket",)
-    per_second, pins = _expand(rows, frozenset(columns), has_pins)
-    return Timeline(source_name=name, bucket=bucket, rows=rows, columns=frozenset(columns),
-                    has_pins=has_pins, per_second=per_second, pins=pins, warnings=warnings)
+    try:
+        return _expanded(read_rows(items, name, unit, header))
+    except InvalidTimeline as exc:
+        raise InputError(str(exc)) from None
 
 
-def _parse_t(cell: Any, where: str) -> float:
-    text = "" if cell is None else str(cell).strip()
-    if isinstance(cell, bool) or not text:
-        raise InputError(f"{where}: 't' is empty, expected seconds from the recording's start")
-    clock = _CLOCK.fullmatch(text)
-    if clock:  # "1:02:03" or "02:03", as some exports write elapsed time
-        h, m, s = clock.groups()
-        return int(h or 0) * 3600 + int(m) * 60 + float(s)
-    if not _NUMBER.fullmatch(text):
-        raise InputError(f"{where}: 't' is {text!r}, expected seconds from the recording's start")
-    value = float(text)
-    if value < 0:
-        raise InputError(f"{where}: 't' is {text}, a time before the recording started")
-    return value
-
-
-def _parse_number(cell: Any, key: str, where: str) -> float | None:
-    if cell is None:
-        return None
-    if isinstance(cell, bool):
-        raise InputError(f"{where}: {key!r} is {cell!r}, expected a number")
-    if isinstance(cell, int | float):
-        text = repr(cell)
-        if not math.isfinite(cell):
-            raise InputError(f"{where}: {key!r} is {text}, expected a number")
-    else:
-        text = str(cell).strip()
-        if not text:
-            return None
-        if not _NUMBER.fullmatch(text):
-            raise InputError(f"{where}: {key!r} is {text!r}, expected a number")
-    value = float(text)
-    if value < 0:
-        raise InputError(f"{where}: {key!r} is {text}; metrics cannot be negative")
-    return value
-
-
-def _bucket_widths(parsed: Sequence[tuple[int, float, Any, Any, Any]], name: str,
-                   unit: str) -> list[float]:
-    """Each row's bucket runs to the next row's ``t``; the last one gets the common width.
-    Rows must be increasing and evenly spaced (within tolerance), 1 s to 60 s apart."""
-    times = np.array([p[1] for p in parsed], dtype=float)
-    if len(times) == 1:
-        return [DEFAULT_BUCKET]
-    gaps = np.diff(times)
-    for i, gap in enumerate(gaps):
-        if gap <= 0:
-            line = parsed[i + 1][0]
-            raise InputError(
-                f"{name} {unit} {line}: t={_num(times[i + 1])} does not come after the "
-                f"previous row's t={_num(times[i])}; rows must be in time order"
-            )
-    width = float(np.median(gaps))
-    tol = SPACING_TOLERANCE * width
-    if width < MIN_BUCKET - tol or width > MAX_BUCKET + tol:
-        raise InputError(
-            f"{name}: rows are {_num(width)} s apart; expected buckets of "
-            f"{_num(MIN_BUCKET)} s to {_num(MAX_BUCKET)} s"
-        )
-    for i, gap in enumerate(gaps):
-        if abs(gap - width) > tol:
-            line = parsed[i + 1][0]
-            raise InputError(
-                f"{name} {unit} {line}: t={_num(times[i + 1])} is {_num(gap)} s after the "
-                f"previous row, but rows are {_num(width)} s apart; a row is missing or "
-                "out of place — export the full timeline"
-            )
-    return [*gaps.tolist(), width]
+def _expanded(checked: TimelineRows) -> Timeline:
+    per_second, pins = _expand(checked.rows, checked.columns, checked.has_pins)
+    return Timeline(source_name=checked.source_name, bucket=checked.bucket,
+                    rows=checked.rows, columns=checked.columns, has_pins=checked.has_pins,
+                    per_second=per_second, pins=pins, warnings=checked.warnings)
 
 
 def _expand(rows: Sequence[TimelineRow], columns: frozenset[str],
@@ -390,8 +237,3 @@ def _expand(rows: Sequence[TimelineRow], columns: frozenset[str],
         idx = np.searchsorted(edges, grid[:-1] + 0.5, side="right") - 1
         pins = tuple(names[i] if 0 <= i < len(rows) else None for i in idx.tolist())
     return per_second, pins
-
-
-def _num(x: float) -> str:
-    """Seconds as a seller reads them: ``7260``, ``1.5``."""
-    return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.1f}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask.testing import FlaskClient
 
 from store.db import Database
@@ -28,7 +29,25 @@ def test_session_metrics_are_exact_and_zero_division_is_no_data(
 def test_timeline_row_without_t_is_refused(client: FlaskClient, alice: dict[str, str]) -> None:
     response = client.post("/v1/sessions", json=session_body(timeline=[{"views": 3}]),
                            headers=alice)
-    assert response.status_code == 422 and "row 1 needs 't'" in response.get_json()["detail"]
+    assert response.status_code == 422
+    assert response.get_json()["detail"].startswith("timeline line 1: no 't' (seconds from")
+
+
+@pytest.mark.parametrize(("rows", "says"), [
+    ([{"t": 0, "orders": 1}, {"t": 60, "orders": -3}],
+     "timeline line 2: 'orders' is -3; metrics cannot be negative"),
+    ([{"t": 0, "gmv": "abc"}], "timeline line 1: 'gmv' is 'abc', expected a number"),
+    ([{"t": 60}, {"t": 0}], "timeline line 2: t=0 does not come after the previous row's t=60"),
+])
+def test_a_timeline_the_teaser_job_would_refuse_is_refused_up_front(
+        client: FlaskClient, alice: dict[str, str], rows: list[dict[str, object]],
+        says: str) -> None:
+    response = client.post("/v1/sessions", json=session_body(timeline=rows), headers=alice)
+    assert response.status_code == 422, response.get_json()
+    problem = response.get_json()
+    assert problem["code"] == "invalid_timeline" and problem["detail"].startswith(says)
+    assert "nothing was saved" in problem["detail"]
+    assert client.get("/v1/sessions", headers=alice).get_json()["items"] == []
 
 
 def test_source_picker_sorts_by_gmv_or_interaction(
