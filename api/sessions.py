@@ -208,3 +208,28 @@ def get_session(session_id: str) -> ResponseReturnValue:
         row = owned_or_404(s, LiveSession, session_id, "LIVE session")
         ready = bool(row.footage_id) and bool(footage_ready(s, [row.footage_id or ""]))
         return session_out(row, ready)
+
+
+class RecordingIn(Model):
+    """The uploaded footage (``POST /footage``) that is this session's recording."""
+
+    footage_id: str = Field(min_length=1, max_length=64)
+
+
+@bp.put("/<session_id>/recording")
+@spec.validate(json=RecordingIn, resp=Resp(HTTP_200=SessionOut), tags=["sessions"])
+def attach_recording(session_id: str) -> ResponseReturnValue:
+    """Attach (or replace) the session's recording: the metrics export often comes
+    before the video is uploaded. Teasers requested from then on are cut from it."""
+    body: RecordingIn = request.context.json  # type: ignore[attr-defined]
+    with db().session() as s:
+        row = owned_or_404(s, LiveSession, session_id, "LIVE session")
+        footage = owned(s, Footage, body.footage_id, row.seller_id)
+        if footage is None:
+            raise not_found("footage", body.footage_id)
+        if footage.status is FootageStatus.REJECTED:
+            raise Problem(422, "Invalid request", f"That upload was rejected: {footage.reason} "
+                          "Upload the recording again and attach the new upload.",
+                          code="recording_rejected")
+        row.footage_id = footage.id
+        return session_out(row, footage.status is FootageStatus.READY)

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from store.db import Database
-from store.models import Teaser, TeaserStatus
+from store.models import Footage, FootageStatus, Teaser, TeaserStatus
 from tests.unit.api.conftest import Clock, ready_footage
 from tests.unit.api.helpers import catalogue, plan_body, session_body, timeline
 
@@ -156,3 +156,38 @@ def test_actions_list_what_the_next_plan_misses_and_drop_done_items(
     kinds = [a["kind"] for a in client.get("/v1/actions", headers=alice).get_json()["items"]]
     assert kinds[0] == "post_teaser" and "add_teasers" in kinds
     assert "schedule_day_before_post" in kinds
+
+
+def test_a_recording_uploaded_after_the_session_is_attached_and_cut_from(
+        client: FlaskClient, db: Database, alice: dict[str, str], bob: dict[str, str]) -> None:
+    session = client.post("/v1/sessions", json=session_body(), headers=alice).get_json()
+    url = f"/v1/sessions/{session['id']}/recording"
+    footage_id = ready_footage(client, db, alice)
+    # Another seller can neither attach to this session nor attach this upload.
+    assert client.put(url, json={"footage_id": footage_id}, headers=bob).status_code == 404
+    theirs = ready_footage(client, db, bob)
+    response = client.put(url, json={"footage_id": theirs}, headers=alice)
+    assert response.status_code == 404 and response.get_json()["code"] == "not_found"
+
+    response = client.put(url, json={"footage_id": footage_id}, headers=alice)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["footage_id"] == footage_id
+    assert response.get_json()["recording_ready"] is True
+    teaser = client.post("/v1/teasers", json={"session_id": session["id"]}, headers=alice)
+    assert teaser.status_code == 202, teaser.get_json()
+
+
+def test_a_rejected_upload_is_not_attached(
+        client: FlaskClient, db: Database, alice: dict[str, str]) -> None:
+    session = client.post("/v1/sessions", json=session_body(), headers=alice).get_json()
+    footage_id = ready_footage(client, db, alice)
+    with db.session() as s:
+        row = s.get(Footage, footage_id)
+        assert row is not None
+        row.status, row.reason = FootageStatus.REJECTED, "The file has no video stream."
+    response = client.put(f"/v1/sessions/{session['id']}/recording",
+                          json={"footage_id": footage_id}, headers=alice)
+    assert response.status_code == 422
+    assert response.get_json()["detail"].startswith("That upload was rejected: The file has no")
+    got = client.get(f"/v1/sessions/{session['id']}", headers=alice).get_json()
+    assert got["footage_id"] is None
