@@ -7,7 +7,7 @@ that the measured gain + limiter replaces, and checks the result's loudness.
 The source (3 minutes of 1280x720 30 fps with speech-like audio, lavfi) is generated
 once and cached under var/bench/.
 
-    .venv/bin/python bench/render.py [--repeat 3] [--check] [--write-baseline]
+    .venv/bin/python bench/render.py [--repeat 8] [--check] [--write-baseline]
 """
 
 from __future__ import annotations
@@ -178,8 +178,10 @@ def measure(repeat: int, with_loudnorm: bool) -> dict[str, object]:
 def check(result: dict[str, object]) -> list[str]:
     """Goals missed, and regressions of more than 25 % against the committed baseline."""
     problems = []
-    if float(result["ratio"]) > RATIO_GOAL:  # type: ignore[arg-type]
-        problems.append(f"ratio {result['ratio']} > {RATIO_GOAL}")
+    # The goal is judged on the median of the paired ratios: the ratio of the two minima
+    # swings by +-0.05 between runs here (one fast floor is enough), the median by 0.02.
+    if float(result["paired_ratio_median"]) > RATIO_GOAL:  # type: ignore[arg-type]
+        problems.append(f"paired ratio median {result['paired_ratio_median']} > {RATIO_GOAL}")
     if float(result["full_s"]) > TOTAL_GOAL_S:  # type: ignore[arg-type]
         problems.append(f"40 s teaser took {result['full_s']} s > {TOTAL_GOAL_S} s")
     if not -15.0 <= float(result["lufs"]) <= -13.0:  # type: ignore[arg-type]
@@ -188,7 +190,7 @@ def check(result: dict[str, object]) -> list[str]:
         problems.append(f"true peak {result['true_peak_dbtp']} dBTP > -1")
     if BASELINE.exists():
         base = json.loads(BASELINE.read_text())
-        for key in ("full_s", "ratio"):
+        for key in ("full_s", "paired_ratio_median"):
             if float(result[key]) > 1.25 * float(base[key]):  # type: ignore[arg-type]
                 problems.append(f"{key} {result[key]} regressed > 25 % from {base[key]}")
     return problems
@@ -196,7 +198,7 @@ def check(result: dict[str, object]) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=8, help="floor/full pairs")
     parser.add_argument("--no-loudnorm", action="store_true",
                         help="skip timing the loudnorm variant")
     parser.add_argument("--check", action="store_true", help="fail on missed goals/regressions")
