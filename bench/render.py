@@ -88,7 +88,7 @@ def time_music_floor(edit: EditList, out: Path, levels: graph.Levels) -> tuple[f
     limited), but no sticker, arrow, measuring pass or poster. (wall s, CPU s)"""
     from worker import music
 
-    assets = graph.Assets(music=music.bed_path(str(edit.music)))
+    assets = graph.Assets(music=music.bed_pcm(str(edit.music), out.parent))
     args = graph.build_render_args(edit, assets, out, levels=levels)
     cpu, started = _cpu(), time.perf_counter()
     run(["-y", *args], timeout=300)

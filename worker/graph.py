@@ -55,7 +55,8 @@ class Overlay:
 
 @dataclass(frozen=True)
 class Assets:
-    """Files the render lays on or mixes in; all ours, none from a user."""
+    """Files the render lays on or mixes in; all ours, none from a user. ``music`` is a
+    bed as raw 48 kHz stereo s16le PCM (``worker.music.bed_pcm``)."""
 
     sticker: Overlay | None = None
     arrow: Overlay | None = None
@@ -246,7 +247,8 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
     if assets.music is not None and not bare:
         # Loop the bed, but bound the input: an endless looping input keeps being read
         # and decoded (a whole core) after atrim has taken what it needs.
-        args += ["-stream_loop", "-1", "-t", _num(total + 0.5), "-i", str(assets.music)]
+        args += ["-f", "s16le", "-ar", str(RATE), "-ch_layout", "stereo",
+                 "-stream_loop", "-1", "-t", _num(total + 0.5), "-i", str(assets.music)]
         music_in, n_in = n_in, n_in + 1
     audio.append(_audio_mix(total, levels, music_in, bare))
     poster: list[str] = []

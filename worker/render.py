@@ -100,7 +100,8 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
 
 
 def prepare_assets(edit: EditList, work: Path) -> Assets:
-    """Draw the sticker and arrow PNGs for this output size into ``work``; find the bed."""
+    """Draw the sticker and arrow PNGs for this output size into ``work``; the bed as raw
+    PCM (decoded on its first use)."""
     from worker import music, overlays
 
     out = edit.output
@@ -109,7 +110,7 @@ def prepare_assets(edit: EditList, work: Path) -> Assets:
         layout = overlays.load_layout(edit.arrow or "standard_9x16")
         # "auto" normally is resolved when the edit list is planned; same rule here.
         name = music.pick(edit.source.path) if edit.music == "auto" else edit.music
-        bed = music.bed_path(name) if name else None
+        bed = music.bed_pcm(name, work) if name else None
     except ValueError as exc:
         raise RenderError(str(exc)) from exc
     sticker = (overlays.sticker_overlay(edit.sticker.text, out.width, out.height, layout,

@@ -4,6 +4,7 @@ under (and ducked by) the voice, and a poster."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -243,3 +244,25 @@ def test_realistic_40s_teaser_from_eight_moments(work: Path) -> None:
     lufs, peak = _loudness(result.video)
     assert lufs == pytest.approx(-14.0, abs=1.0) and peak <= -1.0
     assert result.seconds < 60  # generous: the bench holds the real figure
+
+
+def test_music_bed_is_decoded_once_then_read_from_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker import music
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = music.bed_pcm("warm", tmp_path / "render-1")
+    assert first.parent == tmp_path / "cache" / "cuplik" / "beds"
+    seconds = json.loads((music.MUSIC_DIR / "beds.json").read_text())["warm"]["seconds"]
+    assert first.stat().st_size == pytest.approx(seconds * 48000 * 2 * 2, rel=0.01)
+    pcm = np.frombuffer(first.read_bytes(), "<i2").astype(float) / 32768
+    assert 0.01 < np.sqrt(np.mean(pcm ** 2)) < 0.5  # music, not silence or noise at full
+    stamp = first.stat().st_mtime_ns
+    assert music.bed_pcm("warm", tmp_path / "render-2") == first
+    assert first.stat().st_mtime_ns == stamp  # read, not decoded again
+    # A cache that cannot be written: the render's own directory instead.
+    (tmp_path / "blocked").write_text("a file where the cache directory would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    spare = tmp_path / "render-3"
+    assert music.bed_pcm("warm", spare) == spare / "warm.s16"
+    assert (spare / "warm.s16").stat().st_size == first.stat().st_size

@@ -28,7 +28,7 @@ ASSETS = Assets(
     sticker=Overlay(Path("/tmp/s.png"), 40, 190, 560, 70),
     arrow=Overlay(Path("/tmp/a.png"), 553, 799, 94, 56, start=3.5, bounce_px=22,
                   bounce_hz=1.6),
-    music=Path("/assets/music/upbeat.m4a"))
+    music=Path("/cache/upbeat-0123.s16"))
 
 
 def _graph(args: list[str]) -> str:
@@ -98,7 +98,7 @@ def test_audio_downmixed_to_stereo_48k_and_music_mixed_without_1_over_n_scaling(
 
 def test_music_is_looped_trimmed_and_faded() -> None:
     args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
-    i = args.index("/assets/music/upbeat.m4a")
+    i = args.index("/cache/upbeat-0123.s16")
     assert args[i - 5: i] == ["-stream_loop", "-1", "-t", "10", "-i"]  # bounded input
     fc = _graph(args)
     assert "atrim=duration=9.5" in fc
@@ -150,7 +150,7 @@ def test_bare_floor_has_no_overlays_music_or_loudness() -> None:
     args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"), bare=True)
     fc = _graph(args)
     assert "overlay" not in fc and "amix" not in fc and "alimiter" not in fc
-    assert "/tmp/s.png" not in args and "/assets/music/upbeat.m4a" not in args
+    assert "/tmp/s.png" not in args and "/cache/upbeat-0123.s16" not in args
 
 
 def test_loudnorm_mode_swaps_the_limiter() -> None:

@@ -99,7 +99,8 @@ def test_music_beds_and_auto_pick_are_deterministic() -> None:
         assert music.bed_path(name).stat().st_size < 1_000_000
 
 
-def test_render_assets_resolve_auto_music_and_refuse_unknown_layouts(tmp_path: Path) -> None:
+def test_render_assets_resolve_auto_music_and_refuse_unknown_layouts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from worker.editlist import EditList, Segment, Source, Sticker
     from worker.errors import RenderError
     from worker.render import prepare_assets
@@ -107,8 +108,10 @@ def test_render_assets_resolve_auto_music_and_refuse_unknown_layouts(tmp_path: P
     edit = EditList(source=Source("/data/rec.mp4", 640, 360, 10.0, True),
                     segments=(Segment(0, 5, 1, "a"),), music="auto",
                     sticker=Sticker("LIVE 19.00"))
+    # Decoding the bed is ffmpeg's work (tests/integration/test_render.py); here, which.
+    monkeypatch.setattr(music, "bed_pcm", lambda name, spare: spare / f"{name}.s16")
     assets = prepare_assets(edit, tmp_path)
-    assert assets.music == music.bed_path(music.pick("/data/rec.mp4") or "")
+    assert assets.music == tmp_path / f"{music.pick('/data/rec.mp4')}.s16"
     assert assets.sticker is not None and assets.sticker.path.is_file()
     assert assets.arrow is not None and assets.arrow.start == 0.0  # short: shown throughout
     with pytest.raises(RenderError, match="unknown player layout"):
