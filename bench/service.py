@@ -243,7 +243,7 @@ def bench_regeneration(client: Client, ops_key: str, count: int) -> dict[str, An
 def bench_request_to_ready(client: Client, key: str, runs: int) -> dict[str, Any]:
     from cuplik.samples import make_recording, make_timeline
 
-    recording = make_recording(CACHE / "session_6min_720p.mp4")
+    recording = make_recording(CACHE)
     with make_timeline(CACHE / "timeline_6min.csv").open() as f:
         rows = [{k: (v if k == "pinned_product" else float(v)) for k, v in r.items()}
                 for r in csv.DictReader(f)]

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     work: Path = args.dir
     print("cuplik demo: generating a sample past LIVE session (6 min, 720p, speech) ...",
           file=sys.stderr)
-    recording = make_recording(work / "session.mp4")
+    recording = make_recording(work)
     timeline = make_timeline(work / "timeline.csv")
     if args.local:
         return _local(recording, timeline, work)

@@ -19,11 +19,14 @@ SPEECH = ("0.4*(sin(2*PI*170*t)+0.6*sin(2*PI*340*t)+0.3*sin(2*PI*680*t))"
           "*gt(sin(2*PI*4*t),0.1)*lt(mod(t,4),3)")
 
 PEAK_MINUTE = 3
+RECORDING_VERSION = 2  # part of the file name: a changed recipe is generated anew
 
 
-def make_recording(path: Path, *, minutes: float = 6.0, size: str = "1280x720") -> Path:
-    """Write a landscape recording of ``minutes`` with a scene change every 20 s and the
-    seller (a drawn face) swaying a little right of centre, as a host does on camera."""
+def make_recording(folder: Path, *, minutes: float = 6.0, size: str = "1280x720") -> Path:
+    """The landscape recording of ``minutes`` in ``folder`` (written once): a scene
+    change every 20 s and the seller (a drawn face) swaying a little right of centre, as
+    a host does on camera."""
+    path = folder / f"session-{minutes:g}min-{size}-v{RECORDING_VERSION}.mp4"
     if path.exists():
         return path
     seconds = minutes * 60
