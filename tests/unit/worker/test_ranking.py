@@ -4,6 +4,7 @@ the cut (where it opens, what it covers, how long it is) and the reasons it give
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -214,9 +215,12 @@ def test_poor_picture_everywhere_still_gives_a_teaser() -> None:
     assert covers(sel, 1805)
 
 
-def test_random_sessions_keep_every_rule() -> None:
-    rng = np.random.default_rng(7)
-    for case in range(12):
+def random_sessions(seed: int, count: int = 12) -> Iterator[
+        tuple[Timeline, int, np.ndarray, np.ndarray | None]]:
+    """``count`` random sessions (1 min to 3 h, 1-60 s buckets, three pins): timeline,
+    duration, cut candidates, and a random picture quality for every other one."""
+    rng = np.random.default_rng(seed)
+    for case in range(count):
         n = int(rng.integers(60, 3 * 3600))
         bucket = int(rng.choice([1, 5, 30, 60]))
         b = n // bucket
@@ -227,6 +231,11 @@ def test_random_sessions_keep_every_rule() -> None:
         duration = b * bucket
         cuts = np.sort(rng.uniform(0, duration, duration // 4))
         quality = rng.uniform(0, 1, duration) if case % 2 else None
+        yield tl, duration, cuts, quality
+
+
+def test_random_sessions_keep_every_rule() -> None:
+    for tl, duration, cuts, quality in random_sessions(7):
         sel = rank_session(tl, duration, cut_candidates=cuts, quality=quality)
         check_rules(sel, duration)
 
@@ -376,18 +385,7 @@ def test_a_session_too_short_for_two_different_teasers_repeats_and_says_so() -> 
 
 
 def test_random_second_teasers_keep_every_rule() -> None:
-    rng = np.random.default_rng(11)
-    for case in range(12):
-        n = int(rng.integers(60, 3 * 3600))
-        bucket = int(rng.choice([1, 5, 30, 60]))
-        b = n // bucket
-        tl = session(b, bucket=bucket, viewers=rng.integers(1, 500, b),
-                     comments=rng.poisson(3, b), orders=rng.poisson(0.3, b),
-                     product_clicks=rng.poisson(1, b),
-                     pins={int(i): f"P{i}" for i in rng.integers(0, b, 3)})
-        duration = b * bucket
-        cuts = np.sort(rng.uniform(0, duration, duration // 4))
-        quality = rng.uniform(0, 1, duration) if case % 2 else None
+    for tl, duration, cuts, quality in random_sessions(11):
         first = rank_session(tl, duration, cut_candidates=cuts, quality=quality)
         second = rank_session(tl, duration, cut_candidates=cuts, quality=quality,
                               avoid=spans(first))
