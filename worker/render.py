@@ -129,15 +129,10 @@ def measure_voice(edit: EditList, work: Path, *, timeout: float,
     for a 40 s teaser here)."""
     segments = edit.segments
     cut = _halfway(segments) if pool is not None else len(segments)
-    halves = [segments[:cut], segments[cut:]] if 0 < cut < len(segments) else [segments]
-    jobs = [(replace(edit, segments=half), work / f"voice-loudness-{k}.txt")
-            for k, half in enumerate(halves)]
-    runs = [pool.submit(_measure, part, meta, timeout) for part, meta in jobs[1:]] \
-        if pool is not None else []
-    values = _measure(*jobs[0], timeout)
-    for run in runs:
-        values += run.result()
-    return values
+    first, *rest = [(replace(edit, segments=part), work / f"voice-loudness-{k}.txt")
+                    for k, part in enumerate((segments[:cut], segments[cut:])) if part]
+    later = [pool.submit(_measure, *job, timeout) for job in rest] if pool else []
+    return _measure(*first, timeout) + [v for run in later for v in run.result()]
 
 
 def _halfway(segments: Sequence[Segment]) -> int:
