@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cuplik.embedded_redis import free_port  # noqa: E402
+from cuplik.local_service import LocalService, ServiceDidNotStart, local_service  # noqa: E402
 
 BASELINE = ROOT / "bench" / "baselines" / "service.json"
 CACHE = ROOT / "var" / "bench"
@@ -46,8 +45,8 @@ GOALS = {"read_p99_ms": 50.0, "regeneration_enqueue_s": 2.0, "request_to_ready_s
 class Client:
     """A tiny JSON client for one running service."""
 
-    def __init__(self, base: str, env: dict[str, str]) -> None:
-        self.base, self.env = base, env
+    def __init__(self, service: LocalService) -> None:
+        self.service, self.base = service, service.base
 
     def call(self, method: str, path: str, *, key: str | None = None, body: Any = None,
              data: bytes | None = None, headers: dict[str, str] | None = None
@@ -69,43 +68,21 @@ class Client:
             return status, raw
 
     def key(self, seller: str, ops: bool = False) -> str:
-        argv = [sys.executable, "-m", "cuplik.cli", "keys", "create", "--seller", seller]
-        out = subprocess.run(argv + (["--ops"] if ops else []), env=self.env, cwd=ROOT,
-                             capture_output=True, text=True, check=True)
-        return out.stdout.strip().splitlines()[0]
+        return self.service.create_key(seller, ops=ops)
 
 
 @contextmanager
 def serve(var: Path, *, worker: bool):  # type: ignore[no-untyped-def]
     """``cuplik serve`` on a free port with its own VAR_DIR; yields a Client."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("REDIS_URL", "DATABASE_URL", "MEDIA_ROOT")}
     env.update(VAR_DIR=str(var), PYTHONPATH=str(ROOT))
-    argv = [sys.executable, "-m", "cuplik.cli", "serve", "--port", str(port)]
-    log = (var / "serve.log").open("wb")
-    proc = subprocess.Popen(argv + ([] if worker else ["--no-worker"]), env=env, cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    client = Client(f"http://127.0.0.1:{port}", env)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if client.call("GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("cuplik serve did not start; see " + str(var / "serve.log"))
-            time.sleep(0.2)
-        yield client
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+        with local_service(var / "serve.log", env=env, cwd=ROOT,
+                           args=[] if worker else ["--no-worker"]) as service:
+            yield Client(service)
+    except ServiceDidNotStart as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _timeline(minutes: int = 60) -> list[dict[str, Any]]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -20,6 +17,8 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from cuplik.local_service import ServiceDidNotStart, local_service
 
 SELLER = "demo-shop"
 PRODUCTS = ["SKU-SERUM-30ML", "SKU-TONER-100ML", "SKU-MASK-5PCS"]
@@ -66,27 +65,6 @@ class Client:
         return parsed
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"cuplik demo: cuplik serve exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.3)
-    raise SystemExit("cuplik demo: the service did not become healthy in time")
-
-
 def _timeline_rows(path: Path) -> list[dict[str, Any]]:
     rows = []
     with path.open(newline="") as f:
@@ -102,31 +80,20 @@ def _say(msg: str) -> None:
 
 def run_through_service(recording: Path, timeline: Path, work: Path) -> int:
     """Drive the seller flow over HTTP against a freshly started ``cuplik serve``."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     work.mkdir(parents=True, exist_ok=True)
-    log_path = work / "serve.log"
-    _say(f"starting cuplik serve on {base} (embedded Redis, SQLite, ./var); "
-         f"its log: {log_path}")
-    log = log_path.open("ab")
-    serve = subprocess.Popen([sys.executable, "-m", "cuplik.cli", "serve", "--port", str(port)],
-                             env=env, start_new_session=True, stdout=log, stderr=log)
+    log = work / "serve.log"
+    _say(f"starting cuplik serve (embedded Redis, SQLite, ./var); its log: {log}")
     try:
-        _wait_healthy(base, serve)
-        key = subprocess.run([sys.executable, "-m", "cuplik.cli", "keys", "create", "--seller",
-                              SELLER], env=env, check=True, capture_output=True,
-                             text=True).stdout.split()[0]
-        return _seller_flow(Client(base + "/v1", key), recording, timeline, work)
-    finally:
-        _say("stopping the service")
-        if serve.poll() is None:
-            serve.send_signal(signal.SIGTERM)  # it stops its worker, then its Redis
+        with local_service(log, env=env) as service:
+            _say(f"cuplik serve answers on {service.base}")
             try:
-                serve.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(serve.pid, signal.SIGKILL)
-        log.close()
+                api = Client(service.base + "/v1", service.create_key(SELLER))
+                return _seller_flow(api, recording, timeline, work)
+            finally:
+                _say("stopping the service")
+    except ServiceDidNotStart as exc:
+        raise SystemExit(f"cuplik demo: {exc}") from None
 
 
 def _seller_flow(api: Client, recording: Path, timeline: Path, work: Path) -> int:

@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from cuplik.embedded_redis import free_port
+from cuplik.local_service import LocalService, local_service
 from tests.footage import make_clip
 from worker.probe import probe
 
@@ -31,10 +30,15 @@ TARGET = 10.0
 
 @dataclass
 class Service:
-    base: str
-    env: dict[str, str]
-    process: subprocess.Popen[bytes]
-    log: Path
+    local: LocalService
+
+    @property
+    def base(self) -> str:
+        return self.local.base
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        return self.local.process
 
     def call(self, method: str, path: str, *, key: str | None = None, body: Any = None,
              data: bytes | None = None, headers: dict[str, str] | None = None
@@ -58,46 +62,17 @@ class Service:
         return status, json.loads(raw) if raw else None
 
     def create_key(self, seller: str) -> str:
-        out = subprocess.run([sys.executable, "-m", "cuplik.cli", "keys", "create",
-                              "--seller", seller], env=self.env, cwd=ROOT,
-                             capture_output=True, text=True, timeout=60, check=True)
-        return out.stdout.strip().splitlines()[0]
+        return self.local.create_key(seller)
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     var = tmp_path_factory.mktemp("var")
-    port = free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("REDIS_URL", "DATABASE_URL", "MEDIA_ROOT")}
     env.update(VAR_DIR=str(var), PYTHONPATH=str(ROOT))
-    log = var / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "cuplik.cli", "serve", "--port",
-                                 str(port)], env=env, cwd=ROOT, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    svc = Service(f"http://127.0.0.1:{port}", env, proc, log)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                status, body = svc.json("GET", "/healthz")
-                if status == 200 and body.get("redis") and body.get("database"):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("cuplik serve did not come up:\n" + log.read_text()[-3000:])
-            time.sleep(0.25)
-        yield svc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    with local_service(var / "serve.log", env=env, cwd=ROOT) as local:
+        yield Service(local)
 
 
 def _poll(svc: Service, path: str, key: str, done: set[str], timeout: float
