@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from worker.ffmpeg import binary
+from worker.ffmpeg import binary, run
 
 MUSIC_DIR = Path(__file__).resolve().parent.parent / "media" / "assets" / "music"
 RATE = 48_000
@@ -81,8 +81,6 @@ def bed_pcm(name: str, spare: Path) -> Path:
     to decode: 0.2 CPU s less per 40 s teaser (measured against the .m4a input). Decoded
     once into the user's cache directory, named by the bed's content hash; into ``spare``
     (the render's own temp directory) when the cache cannot be written."""
-    from worker.ffmpeg import run
-
     src = bed_path(name)
     cache = _cache_dir() / f"{name}-{_digest(name)}.s16"
     if cache.is_file():
