@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
+from flask import url_for
 from pydantic import BaseModel
 
 from domain.accounts import AccountType
@@ -14,8 +15,9 @@ from domain.metrics import SessionMetrics, SessionTotals, as_percent, interactio
 from domain.money import Money
 from domain.performance import SessionRecord
 from domain.plans import LivePlan
-from domain.teasers import PastSession
-from store.models import LiveSession, Plan
+from domain.teasers import PastSession, recording_shortfall
+from domain.timeline import TimelineRows, rows_from_objects
+from store.models import Footage, FootageStatus, LiveSession, Plan
 
 
 class MoneyOut(BaseModel):
@@ -81,14 +83,35 @@ def float_rate(rate: Fraction | None) -> float | None:
     return None if rate is None else float(rate)
 
 
-def past_session(row: LiveSession, recording_ready: bool) -> PastSession:
-    """A session as a teaser source candidate; ``recording_ready``: its footage is ready."""
+def timeline_end_s(row: LiveSession) -> float:
+    """Where the session's metric timeline ends, in seconds from the recording's start
+    (0 without a timeline); stored at creation, read from the rows for older sessions."""
+    stored = (row.extra or {}).get("timeline_end_s")
+    if stored is not None:
+        return float(stored)
+    if not row.timeline:
+        return 0.0
+    return timeline_end(rows_from_objects(row.timeline))
+
+
+def timeline_end(rows: TimelineRows) -> float:
+    """The end of the last bucket of checked timeline rows."""
+    return max((r.t + r.width for r in rows.rows), default=0.0)
+
+
+def past_session(row: LiveSession, recording: Footage | None) -> PastSession:
+    """A session as a teaser source candidate: usable when its recording is ready and
+    covers its timeline; official when it is the shop's own account's session."""
+    duration = (recording.probe or {}).get("duration") if recording is not None else None
+    usable = (recording is not None and recording.status is FootageStatus.READY
+              and recording_shortfall(duration, timeline_end_s(row)) is None)
     return PastSession(
         session_id=row.id,
         ended_at=row.ended_at or row.started_at,
         gmv=Money(row.gmv_minor, row.currency),
         interaction_rate=interaction_rate(totals_of(row)),
-        has_usable_recording=row.footage_id is not None and recording_ready,
+        has_usable_recording=usable,
+        official=row.account_type == AccountType.OFFICIAL.value,
     )
 
 
@@ -108,6 +131,16 @@ def live_plan(row: Plan) -> LivePlan:
         product_ids=tuple(row.product_ids), chosen_tool_ids=tuple(row.chosen_tool_ids),
         bound_tool_ids=tuple(row.bound_tool_ids), created_at=row.created_at,
     )
+
+
+def page_links(endpoint: str, query: BaseModel, total: int) -> dict[str, str]:
+    """``self`` and, while more rows follow, ``next`` for a paged list."""
+    args = {k: v for k, v in query.model_dump().items() if v is not None}
+    limit, offset = int(args["limit"]), int(args["offset"])
+    links = {"self": url_for(endpoint, **args)}
+    if offset + limit < total:
+        links["next"] = url_for(endpoint, **{**args, "offset": offset + limit})
+    return links
 
 
 def iso(value: datetime | None) -> str | None:

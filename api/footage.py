@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Literal
 
 from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
+from pydantic import Field
 from spectree import Response as Resp
+from sqlalchemy import func, select
 
-from api.auth import caller, owned_or_404
-from api.convert import iso
+from api.auth import caller, owned_or_404, scope
+from api.convert import iso, page_links
 from api.deps import db, jobs, media
 from api.openapi import Model, spec
 from api.problems import Problem
 from store.media import CHUNK_BYTES, UploadTooLarge
-from store.models import Footage
+from store.models import Footage, FootageStatus
 
 bp = Blueprint("footage", __name__, url_prefix="/footage")
 log = logging.getLogger(__name__)
@@ -129,3 +132,41 @@ def get_footage(footage_id: str) -> ResponseReturnValue:
     """An upload's status, probe summary and rejection reason."""
     with db().session() as s:
         return footage_out(owned_or_404(s, Footage, footage_id, "footage"))
+
+
+class FootageQuery(Model):
+    """Filter by status (optional) and the page."""
+
+    status: Literal["uploaded", "ready", "rejected"] | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class FootageList(Model):
+    """One page of uploads, newest first; ``links.next`` while there are more."""
+
+    items: list[FootageOut]
+    total: int
+    limit: int
+    offset: int
+    links: dict[str, str]
+
+
+@bp.get("")
+@spec.validate(query=FootageQuery, resp=Resp(HTTP_200=FootageList), tags=["footage"])
+def list_footage() -> ResponseReturnValue:
+    """The caller's uploads, newest first, optionally by status; paged."""
+    q: FootageQuery = request.context.query  # type: ignore[attr-defined]
+    query = select(Footage)
+    seller = scope()
+    if seller is not None:
+        query = query.where(Footage.seller_id == seller)
+    if q.status is not None:
+        query = query.where(Footage.status == FootageStatus(q.status))
+    with db().session() as s:
+        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = s.scalars(query.order_by(Footage.created_at.desc(), Footage.id.desc())
+                         .limit(q.limit).offset(q.offset)).all()
+        items = [footage_out(r) for r in rows]
+    return FootageList(items=items, total=total, limit=q.limit, offset=q.offset,
+                       links=page_links("v1.footage.list_footage", q, total))

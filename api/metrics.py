@@ -152,7 +152,8 @@ def actions() -> ResponseReturnValue:
         if plans:
             for t in s.scalars(select(Teaser).where(
                     Teaser.plan_id.in_([p.id for p in plans]))):
-                by_plan.setdefault(t.plan_id or "", []).append(PlanTeaser(t.id, t.post_at))
+                by_plan.setdefault(t.plan_id or "", []).append(
+                    PlanTeaser(t.id, t.post_at, str(t.status)))
         campaigns, missions = action_inputs(s, who.seller_id, at)
     items: list[Any] = recommended_actions(
         plans=[live_plan(p) for p in plans], teasers=by_plan, campaigns=campaigns,

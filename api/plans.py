@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from api.auth import caller, owned_or_404
 from api.convert import iso, live_plan, past_session
-from api.deps import db, now
+from api.deps import db, media, now
 from api.openapi import Model, spec
-from api.teasers import create_teaser_row, enqueue_render
+from api.teasers import create_teaser_row, enqueue_render, relink
 from domain.plans import (
     GAP_MESSAGES,
     TIP_MESSAGES,
@@ -41,8 +41,15 @@ from domain.plans import (
 from domain.schedule import recommended_posts
 from domain.teasers import automatic_teasers
 from domain.wording import parse_language
-from store.models import LiveSession, Plan, Product, PromotionToolRow, Teaser
-from store.repos import footage_ready, teaser_counts_by_plan
+from store.models import (
+    Footage,
+    LiveSession,
+    Plan,
+    Product,
+    PromotionToolRow,
+    Teaser,
+    TeaserStatus,
+)
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 # Post times and their wording depend only on (start, zone, language): plan reads are
@@ -85,12 +92,21 @@ class PlanPatch(Model):
 
 
 class PostOut(Model):
-    """When to post a teaser and what its sticker says."""
+    """When to post a teaser and what its sticker says; ``passed``: that time is gone."""
 
     slot: str
     post_at: str
     sticker_text: str
     schedule_text: str
+    passed: bool = False
+
+
+def posts_out(start: datetime, tz: str, lang: str, at: datetime) -> list[PostOut]:
+    """The recommended posts of a LIVE at ``start``, each flagged when already past."""
+    return [PostOut(slot=p.slot.value, post_at=iso(p.post_at) or "",
+                    sticker_text=p.sticker_text, schedule_text=p.schedule_text,
+                    passed=p.post_at <= at)
+            for p in cached_posts(start, tz, lang)]
 
 
 class PlanOut(Model):
@@ -106,6 +122,7 @@ class PlanOut(Model):
     product_ids: list[str]
     promotion_tool_ids: list[str]
     teasers: list[str]
+    teaser_states: dict[str, str]
     ready: bool
     missing: list[dict[str, str]]
     tips: list[dict[str, str]]
@@ -138,22 +155,29 @@ def _catalogue(s: Session, seller_id: str) -> tuple[dict[str, ShopProduct],
     return products, tools
 
 
-def plan_out(row: Plan, teaser_ids: list[str], at: datetime, lang: str) -> PlanOut:
-    """JSON of a plan row with readiness computed by the domain."""
+def plan_out(row: Plan, teasers: list[tuple[str, TeaserStatus]], at: datetime,
+             lang: str) -> PlanOut:
+    """JSON of a plan row with readiness computed by the domain: a teaser counts once it is
+    ready (one still rendering, or failed, is not there yet)."""
     plan = live_plan(row)
-    check = readiness(plan, len(teaser_ids))
-    posts = [PostOut(slot=p.slot.value, post_at=iso(p.post_at) or "",
-                     sticker_text=p.sticker_text, schedule_text=p.schedule_text)
-             for p in cached_posts(plan.start, plan.time_zone, lang)]
+    ready_count = sum(1 for _, status in teasers if status is TeaserStatus.READY)
+    check = readiness(plan, ready_count)
+    posts = posts_out(plan.start, plan.time_zone, lang, at)
     auto = None
     if row.auto_teasers:
-        auto = {"requested": True, "message": row.auto_teaser_note}
+        failed = [t for t, status in teasers if status is TeaserStatus.FAILED]
+        auto = {"requested": True, "message": row.auto_teaser_note, "failed": failed}
+        if failed:
+            auto["message"] = (f"{len(failed)} automatic teaser(s) failed to render; open "
+                               "each for the reason, then delete it and ask for a teaser "
+                               "from another session or from uploaded footage.")
     return PlanOut(
         id=row.id, title=row.title, description=row.description, start=iso(row.start_at) or "",
         time_zone=row.time_zone, duration_minutes=row.duration_s // 60,
         status=plan_status(plan, at).value, product_ids=list(plan.product_ids),
-        promotion_tool_ids=list(plan.promotion_tool_ids), teasers=teaser_ids,
-        ready=check.ready,
+        promotion_tool_ids=list(plan.promotion_tool_ids),
+        teasers=[t for t, status in teasers if status is not TeaserStatus.FAILED],
+        teaser_states={t: str(status) for t, status in teasers}, ready=check.ready,
         missing=[{"code": g.value, "message": GAP_MESSAGES[g]} for g in check.missing],
         tips=[{"code": t.value, "message": TIP_MESSAGES[t]} for t in check.tips],
         recommended_posts=posts, auto_teasers=auto, created_at=iso(row.created_at) or "",
@@ -161,12 +185,16 @@ def plan_out(row: Plan, teaser_ids: list[str], at: datetime, lang: str) -> PlanO
     )
 
 
-def _teaser_ids(s: Session, plan_id: str) -> list[str]:
-    from store.models import TeaserStatus
-
-    return list(s.scalars(select(Teaser.id).where(
-        Teaser.plan_id == plan_id, Teaser.status != TeaserStatus.FAILED)
-        .order_by(Teaser.created_at, Teaser.id)))
+def _teasers(s: Session, plan_ids: list[str]) -> dict[str, list[tuple[str, TeaserStatus]]]:
+    """Each plan's teasers (id, status), oldest first."""
+    out: dict[str, list[tuple[str, TeaserStatus]]] = {p: [] for p in plan_ids}
+    if plan_ids:
+        for plan_id, teaser_id, status in s.execute(
+                select(Teaser.plan_id, Teaser.id, Teaser.status)
+                .where(Teaser.plan_id.in_(plan_ids))
+                .order_by(Teaser.created_at, Teaser.id)):
+            out[plan_id].append((teaser_id, status))
+    return out
 
 
 def _auto_teasers(s: Session, row: Plan, lang: str) -> list[Teaser]:
@@ -174,10 +202,11 @@ def _auto_teasers(s: Session, row: Plan, lang: str) -> list[Teaser]:
     sessions = list(s.scalars(select(LiveSession).where(
         LiveSession.seller_id == row.seller_id, LiveSession.footage_id.is_not(None),
         LiveSession.currency == _seller_currency(s, row.seller_id))))
-    ready = footage_ready(s, [x.footage_id for x in sessions if x.footage_id])
-    result = automatic_teasers(live_plan(row),
-                               [past_session(x, x.footage_id in ready) for x in sessions],
-                               now(), lang)
+    recordings = {f.id: f for f in s.scalars(select(Footage).where(
+        Footage.id.in_([x.footage_id for x in sessions if x.footage_id])))}
+    result = automatic_teasers(
+        live_plan(row),
+        [past_session(x, recordings.get(x.footage_id or "")) for x in sessions], now(), lang)
     row.auto_teaser_note = result.message
     by_id = {x.id: x for x in sessions}
     created = []
@@ -224,7 +253,7 @@ def create_plan_route() -> ResponseReturnValue:
         s.add(row)
         s.flush()
         teasers = _auto_teasers(s, row, lang) if body.auto_teasers else []
-        out = plan_out(row, [t.id for t in teasers], now(), lang)
+        out = plan_out(row, [(t.id, t.status) for t in teasers], now(), lang)
     for teaser in teasers:
         enqueue_render(teaser)
     return out, 201, {"Location": out.links["self"]}
@@ -241,14 +270,9 @@ def list_plans() -> ResponseReturnValue:
             Plan.seller_id == caller().seller_id))}
         plans = [live_plan(r) for r in rows.values()]
         chosen = active_plans(plans, at) if q.status == "active" else completed_plans(plans, at)
-        counts = teaser_counts_by_plan(s, [p.plan_id for p in chosen])
-        teaser_rows = s.execute(select(Teaser.plan_id, Teaser.id).where(
-            Teaser.plan_id.in_([p.plan_id for p in chosen]))).all() if counts else []
-    ids: dict[str, list[str]] = {}
-    for plan_id, teaser_id in teaser_rows:
-        ids.setdefault(plan_id, []).append(teaser_id)
+        teasers = _teasers(s, [p.plan_id for p in chosen])
     lang = caller().lang
-    items = [plan_out(rows[p.plan_id], ids.get(p.plan_id, []), at, lang) for p in chosen]
+    items = [plan_out(rows[p.plan_id], teasers[p.plan_id], at, lang) for p in chosen]
     return PlanList(status=q.status, items=items)
 
 
@@ -258,7 +282,7 @@ def get_plan(plan_id: str) -> ResponseReturnValue:
     """A plan with readiness, tips and when to post its teasers."""
     with db().session() as s:
         row = owned_or_404(s, Plan, plan_id, "plan")
-        return plan_out(row, _teaser_ids(s, row.id), now(), row.lang)
+        return plan_out(row, _teasers(s, [row.id])[row.id], now(), row.lang)
 
 
 @bp.patch("/<plan_id>")
@@ -280,16 +304,64 @@ def patch_plan(plan_id: str) -> ResponseReturnValue:
         row.product_ids = list(plan.product_ids)
         row.chosen_tool_ids = list(plan.chosen_tool_ids)
         row.bound_tool_ids = list(plan.bound_tool_ids)
-        return plan_out(row, _teaser_ids(s, row.id), now(), row.lang)
+        return plan_out(row, _teasers(s, [row.id])[row.id], now(), row.lang)
+
+
+class DeleteQuery(Model):
+    """What happens to the plan's teasers: ``unlink`` (default: they stay, without the
+    plan's sticker, rendered again, ready to be linked to a new plan) or ``delete``."""
+
+    teasers: Literal["unlink", "delete"] = "unlink"
+
+
+class PlanDeleted(Model):
+    """What deleting the plan did, to the plan and to each of its teasers."""
+
+    id: str
+    deleted: bool
+    teasers: dict[str, Any]
 
 
 @bp.delete("/<plan_id>")
-@spec.validate(tags=["plans"])
+@spec.validate(query=DeleteQuery, resp=Resp(HTTP_200=PlanDeleted), tags=["plans"])
 def delete_plan(plan_id: str) -> ResponseReturnValue:
-    """Delete a plan (its teasers stay, unlinked, and lose nothing already rendered)."""
+    """Delete a plan (the only way to reschedule: delete, create the new one, re-link the
+    teasers with ``PUT /v1/teasers/{id}/plan``). Its teasers advertise a LIVE that no
+    longer exists, so with ``teasers=unlink`` (default) each not yet posted is rendered
+    again without the sticker and its post time cleared (posted ones keep their video);
+    with ``teasers=delete`` they are deleted with their files. The answer lists them."""
+    q: DeleteQuery = request.context.query  # type: ignore[attr-defined]
+    at = now()
+    stale: list[str | None] = []
+    requeued: list[Teaser] = []
     with db().session() as s:
         row = owned_or_404(s, Plan, plan_id, "plan")
-        for teaser in s.scalars(select(Teaser).where(Teaser.plan_id == row.id)):
-            teaser.plan_id = None
+        teasers = list(s.scalars(select(Teaser).where(Teaser.plan_id == row.id)
+                                 .order_by(Teaser.created_at, Teaser.id)))
+        ids = [t.id for t in teasers]
+        posted = [t.id for t in teasers if t.post_at is not None and t.post_at <= at]
+        for teaser in teasers:
+            if q.teasers == "delete":
+                stale += [teaser.video_path, teaser.poster_path]
+                s.delete(teaser)
+            elif teaser.id in posted:
+                teaser.plan_id = None
+            else:
+                stale += relink(teaser, None, None, at)
+                requeued.append(teaser)
         s.delete(row)
-    return "", 204
+    for relative in stale:
+        media().remove(relative)
+    for teaser in requeued:
+        enqueue_render(teaser)
+    if q.teasers == "delete":
+        message = f"{len(ids)} teaser(s) deleted with their files."
+    else:
+        message = (f"{len(requeued)} teaser(s) unlinked and rendered again without the LIVE "
+                   "sticker, post times cleared; link them to the new plan with PUT "
+                   "/v1/teasers/{id}/plan.")
+        if posted:
+            message += f" {len(posted)} already posted teaser(s) were unlinked as they are."
+    return PlanDeleted(id=plan_id, deleted=True, teasers={
+        "action": "deleted" if q.teasers == "delete" else "unlinked", "ids": ids,
+        "rerendered": [t.id for t in requeued], "posted": posted, "message": message})

@@ -17,10 +17,10 @@ from api.auth import caller, owned_or_404
 from api.convert import iso
 from api.deps import db, now
 from api.openapi import Model, spec
-from api.plans import PostOut
+from api.plans import PostOut, posts_out
 from api.problems import Problem
 from domain.errors import TeaserRefused
-from domain.schedule import PostingPreferences, Visibility, check_post, recommended_posts
+from domain.schedule import PostingPreferences, PostSlot, Visibility, check_post
 from store.models import Plan, Teaser, TeaserMetric, TeaserStatus
 
 bp = Blueprint("posting", __name__, url_prefix="/teasers")
@@ -107,16 +107,14 @@ def put_posting(teaser_id: str) -> ResponseReturnValue:
                                        p.allow_duet, p.allow_stitch)
         check_post(caption=body.caption, preferences=prefs, post_at=body.post_at, now=now(),
                    live_start=plan.start_at if plan else None, teasers_for_session=others,
-                   product_links=body.product_links)
+                   product_links=body.product_links,
+                   slot=PostSlot(row.slot) if plan is not None and row.slot else None,
+                   time_zone=plan.time_zone if plan else None, current_post_at=row.post_at)
         assert body.caption is not None and body.preferences is not None
         row.caption = body.caption
         row.preferences = body.preferences.model_dump()
         row.post_at = body.post_at
-        posts = []
-        if plan is not None:
-            posts = [PostOut(slot=x.slot.value, post_at=iso(x.post_at) or "",
-                             sticker_text=x.sticker_text, schedule_text=x.schedule_text)
-                     for x in recommended_posts(plan.start_at, plan.time_zone, lang)]
+        posts = posts_out(plan.start_at, plan.time_zone, lang, now()) if plan else []
         return PostingOut(teaser_id=row.id, caption=row.caption, preferences=body.preferences,
                           post_at=iso(row.post_at) or "", recommended_posts=posts)
 

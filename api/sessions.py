@@ -18,6 +18,8 @@ from api.convert import (
     float_rate,
     iso,
     metrics_out,
+    timeline_end,
+    timeline_end_s,
     totals_json,
 )
 from api.deps import db
@@ -32,6 +34,7 @@ from domain.metrics import (
     with_session_counts,
 )
 from domain.money import Money
+from domain.teasers import recording_shortfall
 from domain.timeline import InvalidTimeline, rows_from_objects
 from domain.timezones import to_utc
 from store.models import Footage, FootageStatus, LiveSession
@@ -138,11 +141,12 @@ def create_session() -> ResponseReturnValue:
     """Record a past session; its totals and rates are computed from the timeline."""
     body: SessionIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
+    end = 0.0
     if body.timeline:
         # The rules the teaser job reads the rows by: a row it would refuse is refused
         # now, while the seller is here to fix it, not when a teaser fails later.
         try:
-            rows_from_objects(body.timeline)
+            end = timeline_end(rows_from_objects(body.timeline))
         except InvalidTimeline as exc:
             raise Problem(422, "Invalid request", f"{exc}. Fix it and send the session "
                           "again; nothing was saved.", code=exc.code) from None
@@ -160,6 +164,7 @@ def create_session() -> ResponseReturnValue:
             if footage is None:
                 raise not_found("footage", body.footage_id)
             ready = footage.status is FootageStatus.READY
+            ensure_covers(footage, end)
         row = LiveSession(
             seller_id=who.seller_id, title=body.title.strip(),
             account_type=AccountType(body.account_type).value, category=body.category,
@@ -173,7 +178,7 @@ def create_session() -> ResponseReturnValue:
             events=body.events,
             transcript=body.transcript,
             extra={"username": body.username or who.seller_name,
-                   "timeline_rows": len(body.timeline),
+                   "timeline_rows": len(body.timeline), "timeline_end_s": end,
                    "metrics": metrics_out(session_metrics(totals, body.currency)).model_dump()},
         )
         s.add(row)
@@ -210,6 +215,17 @@ def get_session(session_id: str) -> ResponseReturnValue:
         return session_out(row, ready)
 
 
+def ensure_covers(footage: Footage, timeline_end: float) -> None:
+    """Refuse a ready recording far shorter than the session's timeline (an upload still
+    being checked is accepted; teasers and auto teasers check it again once it is ready)."""
+    if footage.status is not FootageStatus.READY:
+        return
+    refusal = recording_shortfall((footage.probe or {}).get("duration"), timeline_end)
+    if refusal is not None:
+        raise Problem(422, "Invalid request", refusal, code="recording_too_short",
+                      field="footage_id")
+
+
 class RecordingIn(Model):
     """The uploaded footage (``POST /footage``) that is this session's recording."""
 
@@ -231,5 +247,6 @@ def attach_recording(session_id: str) -> ResponseReturnValue:
             raise Problem(422, "Invalid request", f"That upload was rejected: {footage.reason} "
                           "Upload the recording again and attach the new upload.",
                           code="recording_rejected")
+        ensure_covers(footage, timeline_end_s(row))
         row.footage_id = footage.id
         return session_out(row, footage.status is FootageStatus.READY)

@@ -12,15 +12,17 @@ from flask import Blueprint, send_file, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import Field, model_validator
 from spectree import Response as Resp
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.auth import caller, owned_or_404, scope
-from api.convert import iso, live_plan
+from api.convert import iso, live_plan, page_links, timeline_end_s
 from api.deps import db, jobs, media, now, template_version
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
+from domain.plans import PlanStatus, plan_status
 from domain.schedule import ensure_teaser_capacity, recommended_posts, sticker_text
+from domain.teasers import recording_shortfall
 from domain.wording import parse_language
 from store.models import (
     Footage,
@@ -92,6 +94,7 @@ class TeaserOut(Model):
     segments: list[Segment]
     posting: dict[str, Any] | None
     created_at: str
+    started_at: str | None
     finished_at: str | None
     links: dict[str, str]
 
@@ -131,7 +134,7 @@ def teaser_out(row: Teaser, at: datetime) -> TeaserOut:
         segments=[Segment(start=s["start"], end=s["end"], score=s["score"],
                           reason=s["reason"]) for s in report.get("segments") or []],
         posting=posting, created_at=iso(row.created_at) or "",
-        finished_at=iso(row.finished_at), links=links,
+        started_at=iso(row.started_at), finished_at=iso(row.finished_at), links=links,
     )
 
 
@@ -148,6 +151,11 @@ def _recording(s: Session, body: TeaserIn) -> tuple[str, str | None, str, str]:
                           "Upload the recording as footage and attach it to the session, or "
                           "make the teaser from uploaded footage.", code="no_recording")
         footage = s.get(Footage, live.footage_id)
+        short = footage and footage.status is FootageStatus.READY and recording_shortfall(
+            (footage.probe or {}).get("duration"), timeline_end_s(live))
+        if short:
+            raise Problem(409, "Conflict", short, code="recording_too_short",
+                          field="session_id")
         kind = "session"
     else:
         footage = owned(s, Footage, body.footage_id or "", seller)
@@ -201,6 +209,49 @@ def enqueue_render(row: Teaser, queue: str = "interactive") -> None:
     row.job_id = job_id
 
 
+def _plan_locked(s: Session, plan_id: str) -> None:
+    """Take the plan's row lock (PostgreSQL: the row; SQLite: the database's write lock)
+    before anything is read, so two requests for one plan cannot both count its teasers
+    and both add one past the cap. It must be the transaction's first statement."""
+    query = update(Plan).where(Plan.id == plan_id)
+    seller = scope()
+    if seller is not None:
+        query = query.where(Plan.seller_id == seller)
+    s.execute(query.values(updated_at=now()), execution_options={"synchronize_session": False})
+
+
+def plan_sticker(plan: Plan, slot: str | None, lang: str) -> str | None:
+    """The sticker of a teaser linked to ``plan``: the LIVE time, or worded for when it is
+    seen ("Besok 19.00 WIB", "1 jam lagi") for a day-before / hour-before teaser."""
+    if slot is None:
+        return sticker_text(live_plan(plan), lang)
+    posts = recommended_posts(plan.start_at, plan.time_zone, lang)
+    return next(p.sticker_text for p in posts if p.slot.value == slot)
+
+
+def check_plan_takes(s: Session, plan: Plan, slot: str | None, *,
+                     teaser_id: str | None = None) -> None:
+    """Refuse linking a teaser to ``plan`` when the plan is live or completed, already has
+    the cap of teasers, or already has a teaser for ``slot``. Call with the plan locked."""
+    status = plan_status(live_plan(plan), now())
+    if status is not PlanStatus.UPCOMING:
+        state = "is live now" if status is PlanStatus.LIVE else "has ended"
+        raise Problem(409, "Conflict", f"The plan '{plan.title}' {state}: a teaser is posted "
+                      "before a LIVE starts, so it cannot take new teasers. Link the teaser "
+                      "to an upcoming plan.", code="plan_not_upcoming", field="plan_id")
+    others = select(Teaser).where(Teaser.plan_id == plan.id)
+    if teaser_id is not None:
+        others = others.where(Teaser.id != teaser_id)
+    linked = list(s.scalars(others))
+    ensure_teaser_capacity(sum(1 for t in linked if t.status is not TeaserStatus.FAILED))
+    taken = next((t for t in linked if slot is not None and t.slot == slot), None)
+    if taken is not None:
+        raise Problem(409, "Conflict", f"The plan already has its {slot.replace('_', '-')} "
+                      f"teaser ({taken.id}, {taken.status}). Delete it (DELETE "
+                      f"/v1/teasers/{taken.id}) to make another, or ask for one without a "
+                      "slot.", code="slot_taken", field="slot", teaser_id=taken.id)
+
+
 @bp.post("")
 @spec.validate(json=TeaserIn, resp=Resp(HTTP_202=TeaserOut), tags=["teasers"])
 def create_teaser() -> ResponseReturnValue:
@@ -211,6 +262,8 @@ def create_teaser() -> ResponseReturnValue:
     who = caller()
     lang = parse_language(body.lang or who.lang).value
     with db().session() as s:
+        if body.plan_id is not None:
+            _plan_locked(s, body.plan_id)
         kind, session_id, footage_id, owner = _recording(s, body)
         plan = None
         sticker = None
@@ -218,13 +271,8 @@ def create_teaser() -> ResponseReturnValue:
             plan = owned(s, Plan, body.plan_id, owner)
             if plan is None:
                 raise not_found("plan", body.plan_id)
-            count = s.scalar(select(func.count()).select_from(Teaser).where(
-                Teaser.plan_id == plan.id, Teaser.status != TeaserStatus.FAILED)) or 0
-            ensure_teaser_capacity(count)
-            sticker = sticker_text(live_plan(plan), lang)
-            if body.slot is not None:  # worded for when it is seen: "Besok 19.00 WIB"
-                posts = recommended_posts(plan.start_at, plan.time_zone, lang)
-                sticker = next(p.sticker_text for p in posts if p.slot.value == body.slot)
+            check_plan_takes(s, plan, body.slot)
+            sticker = plan_sticker(plan, body.slot, lang)
         row = create_teaser_row(
             s, seller_id=owner, kind=kind,
             session_id=session_id, footage_id=footage_id, plan=plan, slot=body.slot,
@@ -234,6 +282,155 @@ def create_teaser() -> ResponseReturnValue:
     enqueue_render(row)
     location = url_for("v1.teasers.get_teaser", teaser_id=row.id)
     return teaser_out(row, now()), 202, {"Location": location}
+
+
+class TeaserQuery(Model):
+    """Filters (all optional, every given one must match) and the page."""
+
+    status: Literal["queued", "running", "ready", "failed"] | None = None
+    plan_id: str | None = Field(None, description="teasers linked to this plan")
+    unlinked: bool | None = Field(None, description="true: only teasers linked to no plan")
+    source: Literal["session", "footage"] | None = None
+    session_id: str | None = None
+    footage_id: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class TeaserList(Model):
+    """One page of teasers, newest first; ``links.next`` while there are more."""
+
+    items: list[TeaserOut]
+    total: int
+    limit: int
+    offset: int
+    links: dict[str, str]
+
+
+@bp.get("")
+@spec.validate(query=TeaserQuery, resp=Resp(HTTP_200=TeaserList), tags=["teasers"])
+def list_teasers() -> ResponseReturnValue:
+    """The caller's teasers, newest first, filtered by status, plan, source; paged."""
+    from flask import request
+
+    q: TeaserQuery = request.context.query  # type: ignore[attr-defined]
+    query = select(Teaser)
+    seller = scope()
+    if seller is not None:
+        query = query.where(Teaser.seller_id == seller)
+    if q.status is not None:
+        query = query.where(Teaser.status == TeaserStatus(q.status))
+    if q.plan_id is not None:
+        query = query.where(Teaser.plan_id == q.plan_id)
+    if q.unlinked is not None:
+        query = query.where(Teaser.plan_id.is_(None) if q.unlinked
+                            else Teaser.plan_id.is_not(None))
+    if q.source is not None:
+        query = query.where(Teaser.source_kind == q.source)
+    if q.session_id is not None:
+        query = query.where(Teaser.session_id == q.session_id)
+    if q.footage_id is not None:
+        query = query.where(Teaser.footage_id == q.footage_id)
+    at = now()
+    with db().session() as s:
+        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = s.scalars(query.order_by(Teaser.created_at.desc(), Teaser.id.desc())
+                         .limit(q.limit).offset(q.offset)).all()
+        items = [teaser_out(r, at) for r in rows]
+    return TeaserList(items=items, total=total, limit=q.limit, offset=q.offset,
+                      links=page_links("v1.teasers.list_teasers", q, total))
+
+
+@bp.delete("/<teaser_id>")
+@spec.validate(resp=Resp(HTTP_204=None), tags=["teasers"])
+def delete_teaser(teaser_id: str) -> ResponseReturnValue:
+    """Delete a teaser with its video, poster and figures. A render still queued or
+    running for it does nothing once it starts or finishes."""
+    with db().session() as s:
+        row = owned_or_404(s, Teaser, teaser_id, "teaser")
+        files = [row.video_path, row.poster_path]
+        s.delete(row)
+    for relative in files:
+        media().remove(relative)
+    return "", 204
+
+
+class TeaserPlanIn(Model):
+    """The plan to link the teaser to (``null``: no plan, no sticker), and optionally the
+    post it is worded for."""
+
+    plan_id: str | None
+    slot: Literal["day_before", "hour_before"] | None = None
+
+    @model_validator(mode="after")
+    def _slot_needs_plan(self) -> TeaserPlanIn:
+        if self.slot is not None and self.plan_id is None:
+            raise ValueError("slot needs a plan_id")
+        return self
+
+
+def requeue(row: Teaser, at: datetime) -> None:
+    """Make ``row`` render again as a new revision (the job of the old one, if any, then
+    does nothing)."""
+    row.revision += 1
+    row.status, row.stage, row.progress, row.error = TeaserStatus.QUEUED, None, 0.0, None
+    row.attempts, row.started_at, row.finished_at, row.job_id = 0, None, None, None
+    row.updated_at = at
+
+
+def relink(row: Teaser, plan: Plan | None, slot: str | None, at: datetime) -> list[str]:
+    """Link ``row`` to ``plan`` (or to none) and queue a re-render with the matching
+    sticker; the old render (with the old sticker) is no longer served and its post time
+    is cleared. Returns the media files to remove once committed."""
+    lang = str(row.params.get("lang") or "id")
+    stale = [row.video_path, row.poster_path]
+    row.plan_id, row.slot = (plan.id if plan else None), (slot if plan else None)
+    row.params = {**row.params, "sticker_text": plan_sticker(plan, slot, lang) if plan else None,
+                  "plan_start": iso(plan.start_at) if plan else None,
+                  "tz": plan.time_zone if plan else row.params.get("tz")}
+    row.video_path = row.poster_path = None
+    row.report, row.post_at = None, None
+    requeue(row, at)
+    return [p for p in stale if p]
+
+
+def ensure_not_posted(row: Teaser, at: datetime) -> None:
+    """Refuse changing the plan of a teaser already posted (its sticker is out there)."""
+    if row.post_at is not None and row.post_at <= at:
+        raise Problem(409, "Conflict", f"This teaser was posted at {iso(row.post_at)} with "
+                      "its sticker; a posted teaser keeps its plan. Make a new teaser for "
+                      "the new plan.", code="teaser_posted")
+
+
+@bp.put("/<teaser_id>/plan")
+@spec.validate(json=TeaserPlanIn, resp=Resp(HTTP_202=TeaserOut, HTTP_200=TeaserOut),
+               tags=["teasers"])
+def put_plan(teaser_id: str) -> ResponseReturnValue:
+    """Re-link a teaser to another plan (after rescheduling: the old plan was deleted and a
+    new one made) or unlink it (``plan_id: null``). It is rendered again with the new
+    plan's sticker (none when unlinked); 202 while that runs, 200 when nothing changed."""
+    from flask import request
+
+    body: TeaserPlanIn = request.context.json  # type: ignore[attr-defined]
+    at = now()
+    with db().session() as s:
+        if body.plan_id is not None:
+            _plan_locked(s, body.plan_id)
+        row = owned_or_404(s, Teaser, teaser_id, "teaser")
+        if row.plan_id == body.plan_id and row.slot == body.slot:
+            return teaser_out(row, at), 200
+        ensure_not_posted(row, at)
+        plan = None
+        if body.plan_id is not None:
+            plan = owned(s, Plan, body.plan_id, row.seller_id)
+            if plan is None:
+                raise not_found("plan", body.plan_id)
+            check_plan_takes(s, plan, body.slot, teaser_id=row.id)
+        stale = relink(row, plan, body.slot, at)
+    for relative in stale:
+        media().remove(relative)
+    enqueue_render(row)
+    return teaser_out(row, at), 202
 
 
 @bp.get("/<teaser_id>")

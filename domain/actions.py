@@ -23,6 +23,7 @@ class ActionKind(StrEnum):
     ADD_PRODUCTS = "add_products"
     ADD_PROMOTION_TOOL = "add_promotion_tool"
     ADD_TEASERS = "add_teasers"
+    REPLACE_FAILED_TEASER = "replace_failed_teaser"
     SCHEDULE_DAY_BEFORE_POST = "schedule_day_before_post"
     SCHEDULE_HOUR_BEFORE_POST = "schedule_hour_before_post"
 
@@ -51,10 +52,12 @@ class Mission:
 @dataclass(frozen=True)
 class PlanTeaser:
     """A teaser linked to a plan; ``post_at`` is when it was posted or is scheduled
-    (``None``: made but neither posted nor scheduled)."""
+    (``None``: made but neither posted nor scheduled); ``state``: ready, failed, or
+    still rendering ("queued"/"running")."""
 
     teaser_id: str
     post_at: datetime | None
+    state: str = "ready"
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,17 @@ def recommended_actions(
             )
     if plan is None:
         return actions
-    for gap in readiness(plan, len(plan_teasers)).missing:
+    ready = sum(1 for t in plan_teasers if t.state == "ready")
+    for gap in readiness(plan, ready).missing:
         kind, text = _GAP_ACTIONS[gap]
         actions.append(RecommendedAction(kind, f"{text} '{plan.title}'.", plan.plan_id))
+    for teaser in plan_teasers:
+        if teaser.state == "failed":
+            actions.append(RecommendedAction(
+                ActionKind.REPLACE_FAILED_TEASER,
+                f"A teaser for '{plan.title}' failed to render: open it for the reason, "
+                "delete it and ask for a new one from another session or from footage.",
+                teaser.teaser_id))
     for slot, (kind, text) in _SLOT_ACTIONS.items():
         due = slot_time(slot, plan.start, plan.time_zone)
         if due > at and not slot_covered(slot, plan.start, plan.time_zone, post_times):

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from domain.errors import TeaserRefused
 from domain.plans import LivePlan
-from domain.timezones import shift_wall_clock, to_utc
+from domain.timezones import local_time, shift_wall_clock, to_utc
 from domain.wording import (
     day_before_text,
     hour_before_text,
@@ -114,6 +114,39 @@ def slot_covered(slot: PostSlot, start: datetime, tz: str, post_times: Iterable[
     return any(abs(to_utc(t, "post time") - at) <= tolerance for t in post_times)
 
 
+# The hour-before sticker says "1 jam lagi": posted earlier than this before the start, it
+# would not be true any more when viewers see it.
+HOUR_BEFORE_EARLIEST = timedelta(hours=2)
+
+
+def slot_refusal(slot: PostSlot, post_at: datetime, start: datetime, tz: str) -> str | None:
+    """Why a teaser worded for ``slot`` cannot be posted at ``post_at`` (its sticker would
+    say something false), or ``None``. The day-before sticker says "Besok": it is posted
+    on the local day before the LIVE, not on the LIVE day nor earlier. The hour-before
+    sticker says "1 jam lagi": it is posted within the 2 hours before the start."""
+    at = to_utc(post_at, "post time")
+    if slot is PostSlot.DAY_BEFORE:
+        day = local_time(start, tz).date()
+        posted = local_time(at, tz).date()
+        if posted != day - timedelta(days=1):
+            when = "on the LIVE day" if posted == day else "on another day"
+            return (
+                f"This teaser's sticker says 'tomorrow' (day-before teaser), so it must be "
+                f"posted on {(day - timedelta(days=1)).isoformat()} (local time), the day "
+                f"before the LIVE; {at.isoformat()} is {when}. Pick a time on that day, or "
+                "ask for a teaser without the day-before wording."
+            )
+        return None
+    earliest = to_utc(start, "LIVE start") - HOUR_BEFORE_EARLIEST
+    if at < earliest:
+        return (
+            "This teaser's sticker says 'in 1 hour' (hour-before teaser), so it must be "
+            f"posted within the 2 hours before the LIVE: from {earliest.isoformat()} on. "
+            "Pick a later time, or use the day-before teaser for an earlier post."
+        )
+    return None
+
+
 def ensure_teaser_capacity(teasers_for_session: int) -> None:
     """Refuse a fifth teaser for one LIVE session."""
     if teasers_for_session >= MAX_TEASERS_PER_SESSION:
@@ -132,11 +165,22 @@ def check_post(
     live_start: datetime | None,
     teasers_for_session: int,
     product_links: Sequence[str] = (),
+    slot: PostSlot | None = None,
+    time_zone: str | None = None,
+    current_post_at: datetime | None = None,
 ) -> None:
     """Refuse (``TeaserRefused``) a post that lacks a caption (max 2,200 characters) or
     video preferences, carries product links, is in the past, is not before the LIVE
     start, is more than 7 days ahead of it, or would be the fifth for the session.
-    ``teasers_for_session`` counts the session's other posted or scheduled teasers."""
+    ``teasers_for_session`` counts the session's other posted or scheduled teasers.
+    A teaser already posted (``current_post_at`` has passed) cannot be moved; one worded
+    for a ``slot`` must be posted when its wording is true (``slot_refusal``)."""
+    posted = current_post_at is not None and to_utc(current_post_at) <= to_utc(now)
+    if posted and current_post_at is not None and to_utc(post_at) != to_utc(current_post_at):
+        raise TeaserRefused(
+            f"This teaser was already posted at {to_utc(current_post_at).isoformat()}; a "
+            "posted teaser cannot be moved. Make a new teaser for another post time."
+        )
     if product_links:
         raise TeaserRefused(
             "A teaser carries no product links (it is not a shopping video); remove them."
@@ -165,6 +209,10 @@ def check_post(
                 "Teasers can be posted at most 7 days before the LIVE; pick a time from "
                 f"{earliest_post_time(start).isoformat()} on."
             )
+        if slot is not None:
+            refusal = slot_refusal(slot, at, start, time_zone or "UTC")
+            if refusal is not None:
+                raise TeaserRefused(refusal)
     ensure_teaser_capacity(teasers_for_session)
 
 

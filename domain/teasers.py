@@ -19,20 +19,49 @@ from domain.timezones import to_utc
 TEMPLATE_VERSION = "2026.11.1"
 
 NO_USABLE_SESSION = (
-    "No past LIVE session with a usable recording was found, so no automatic teaser was "
-    "made. The plan was created; upload offline footage to make a teaser."
+    "No past LIVE session of the shop's official account with a ready recording that "
+    "covers its timeline was found, so no automatic teaser was made. The plan was created; "
+    "attach the full recording to a past session, or upload offline footage, to make a "
+    "teaser."
 )
+
+
+# A recording may end a little before the metric export does (the export runs to the end
+# of its last bucket); "far shorter" is more than this, or a tenth of the session.
+RECORDING_SLACK_S = 60.0
+
+
+def recording_shortfall(recording_s: float | None, timeline_end_s: float) -> str | None:
+    """Why a recording of ``recording_s`` seconds cannot be the recording of a session
+    whose metric timeline runs to ``timeline_end_s``, or ``None`` when it covers it (or
+    there is no timeline). A recording far shorter than its timeline would cut moments
+    the metrics point at from somewhere else, or from nothing."""
+    if timeline_end_s <= 0:
+        return None
+    if recording_s is None:
+        return "The recording's duration is not known yet; wait until the upload is ready."
+    slack = max(RECORDING_SLACK_S, 0.1 * timeline_end_s)
+    if recording_s + slack < timeline_end_s:
+        return (
+            f"The recording lasts {recording_s:.0f} s but the session's timeline runs to "
+            f"{timeline_end_s:.0f} s: it is not this session's whole recording. Upload the "
+            "full recording of the LIVE, or send the timeline of the part that was recorded."
+        )
+    return None
 
 
 @dataclass(frozen=True)
 class PastSession:
-    """A seller's past LIVE session as a teaser source."""
+    """A seller's past LIVE session as a teaser source. ``has_usable_recording``: its
+    recording is ready and covers its timeline (``recording_shortfall``); ``official``:
+    the shop's own account's session (an affiliate creator's GMV is not the shop's)."""
 
     session_id: str
     ended_at: datetime
     gmv: Money
     interaction_rate: Fraction | None
     has_usable_recording: bool
+    official: bool = True
 
 
 @dataclass(frozen=True)
@@ -79,8 +108,9 @@ def rank_past_sessions(sessions: Iterable[PastSession]) -> list[PastSession]:
 
 
 def best_source_session(sessions: Iterable[PastSession]) -> PastSession | None:
-    """The best past session that has a usable recording, or ``None``."""
-    usable = rank_past_sessions(s for s in sessions if s.has_usable_recording)
+    """The best of the shop's own (official-account) past sessions that has a usable
+    recording, or ``None``."""
+    usable = rank_past_sessions(s for s in sessions if s.has_usable_recording and s.official)
     return usable[0] if usable else None
 
 

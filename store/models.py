@@ -294,7 +294,11 @@ class Teaser(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    __table_args__ = (Index("ix_teasers_template_status", "template_version", "status"),)
+    __table_args__ = (
+        Index("ix_teasers_template_status", "template_version", "status"),
+        # One day-before and one hour-before teaser per plan (NULL slots never collide).
+        Index("uq_teasers_plan_slot", "plan_id", "slot", unique=True),
+    )
 
 
 class TeaserMetric(Base):

@@ -128,6 +128,6 @@ def ready_footage(client: FlaskClient, db: Database, headers: dict[str, str],
         row = s.get(Footage, footage_id)
         assert row is not None
         row.status = FootageStatus.READY
-        row.probe = {"duration": 120.0, "width": 1280, "height": 720, "has_audio": True,
+        row.probe = {"duration": 3600.0, "width": 1280, "height": 720, "has_audio": True,
                      **probe}
     return str(footage_id)
