@@ -65,7 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["jobs"] = app.config["JOBS"]
     app.extensions["clock"] = app.config["NOW"]
 
-    from api import health, openapi, problems
+    from api import health, idempotency, openapi, problems
     from api.auth import authenticate
     from api.deps import db
 
@@ -79,6 +79,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def _authenticate() -> None:
         with db().session() as session:
             g.caller = authenticate(session)
+
+    v1.before_request(idempotency.begin)
+    v1.after_request(idempotency.finish)
 
     for name in RESOURCES:
         v1.register_blueprint(importlib.import_module(name).bp)

@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator
 from spectree import Response as Resp
 from sqlalchemy import String, cast, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import require_ops
@@ -132,16 +133,9 @@ def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None) ->
     )
 
 
-@bp.post("/regenerations")
-@spec.validate(json=Selection, resp=Resp(HTTP_202=BatchOut, HTTP_200=BatchOut), tags=["ops"])
-def create_regeneration() -> ResponseReturnValue:
-    """Regenerate the selected teasers; 202 with the batch (200 and nothing newly queued
-    when the same selection was submitted before)."""
-    who = require_ops()
-    sel: Selection = request.context.json  # type: ignore[attr-defined]
-    version = template_version()
-    normalised = sel.normalised()
-    key = selection_key(normalised, version)
+def _submit(sel: Selection, normalised: dict[str, Any], key: str, version: str,
+            created_by: str) -> tuple[str, list[tuple[str, int]], bool]:
+    """Find or make the batch of a selection; (batch id, renders to queue, existed)."""
     with db().session() as s:
         existing = s.scalar(select(RegenerationBatch).where(
             RegenerationBatch.selection_key == key))
@@ -160,7 +154,7 @@ def create_regeneration() -> ResponseReturnValue:
                               "selection; widen it (status, template version, seller, plan "
                               "dates).", code="empty_selection")
             batch = RegenerationBatch(selection=normalised, selection_key=key,
-                                      template_version=version, created_by=who.seller_id,
+                                      template_version=version, created_by=created_by,
                                       created_at=now())
             s.add(batch)
             s.flush()
@@ -179,12 +173,31 @@ def create_regeneration() -> ResponseReturnValue:
                 ), execution_options={"synchronize_session": False})
             s.execute(insert(RegenerationItem), [
                 {"batch_id": batch_id, "teaser_id": t, "revision": r} for t, r in pending])
+    return batch_id, pending, existing is not None
+
+
+@bp.post("/regenerations")
+@spec.validate(json=Selection, resp=Resp(HTTP_202=BatchOut, HTTP_200=BatchOut), tags=["ops"])
+def create_regeneration() -> ResponseReturnValue:
+    """Regenerate the selected teasers; 202 with the batch (200 and nothing newly queued
+    when the same selection was submitted before)."""
+    who = require_ops()
+    sel: Selection = request.context.json  # type: ignore[attr-defined]
+    version = template_version()
+    normalised = sel.normalised()
+    key = selection_key(normalised, version)
+    try:
+        batch_id, pending, existed = _submit(sel, normalised, key, version, who.seller_id)
+    except IntegrityError:
+        # The same selection submitted at the same moment: the other request made the
+        # batch (its selection_key is unique); this one finds it.
+        batch_id, pending, existed = _submit(sel, normalised, key, version, who.seller_id)
     newly = _enqueue(pending)
     with db().session() as s:
         batch_row = s.get(RegenerationBatch, batch_id)
         assert batch_row is not None
         body = batch_out(s, batch_row, newly)
-    status = 200 if existing is not None else 202
+    status = 200 if existed else 202
     return body, status, {"Location": body.links["self"]}
 
 

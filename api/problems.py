@@ -27,13 +27,15 @@ class Problem(Exception):
     """An HTTP error with a specific ``detail``; ``extra`` members join the body."""
 
     def __init__(
-        self, status: int, title: str, detail: str, *, code: str | None = None, **extra: Any
+        self, status: int, title: str, detail: str, *, code: str | None = None,
+        headers: dict[str, str] | None = None, **extra: Any
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.title = title
         self.detail = detail
         self.code = code or title.lower().replace(" ", "_")
+        self.headers = headers or {}
         self.extra = extra
 
 
@@ -55,7 +57,7 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
         **problem.extra,
     }
     response = Response(json.dumps(body), status=problem.status, mimetype=PROBLEM_MIME)
-    for name, value in (headers or {}).items():
+    for name, value in {**problem.headers, **(headers or {})}.items():
         response.headers[name] = value
     return response
 

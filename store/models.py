@@ -400,3 +400,20 @@ class MissionJoin(Base):
         ForeignKey("platform_missions.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyKey(Base):
+    """A POST's ``Idempotency-Key`` (per seller): ``status_code`` is NULL while the first
+    request runs, then its answer is kept for replays for 24 hours."""
+
+    __tablename__ = "idempotency_keys"
+
+    seller_id: Mapped[str] = mapped_column(
+        ForeignKey("sellers.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    response_body: Mapped[Any] = mapped_column(JSON, nullable=True)
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
