@@ -4,6 +4,7 @@ errors, Bearer keys, OpenAPI at /openapi.json)."""
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ RESOURCES = (
     "api.catalogue",
     "api.me",
     "api.campaigns",
+    "api.webhooks",
 )
 
 
@@ -51,6 +53,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         AUTO_MIGRATE=True,
         JOBS=None,
         NOW=utcnow,
+        # Webhook URLs on this machine or a private network are refused unless this is on.
+        WEBHOOK_ALLOW_PRIVATE=os.environ.get("WEBHOOK_ALLOW_PRIVATE", "") == "1",
     )
     if test_config:
         app.config.from_mapping(test_config)

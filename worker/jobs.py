@@ -191,8 +191,10 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
 def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> None:
     """Record a failed attempt: ``failed`` when final, back to ``queued`` when RQ retries.
     The last verified video stays where it was."""
+    from store import webhooks
     from store.models import Teaser, TeaserStatus
 
+    deliveries: list[str] = []
     with context().db.session() as session:
         teaser = session.get(Teaser, teaser_id)
         if teaser is None or teaser.revision != revision:
@@ -200,15 +202,18 @@ def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> 
         teaser.error = reason
         if final:
             teaser.status, teaser.stage, teaser.finished_at = TeaserStatus.FAILED, "failed", _now()
+            deliveries = webhooks.teaser_ended(session, teaser, teaser.finished_at)
         else:
             teaser.status, teaser.stage = TeaserStatus.QUEUED, "waiting to retry"
             teaser.progress = 0.0
+    _send(deliveries)
 
 
 def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: str,
                    report: dict[str, Any]) -> dict[str, Any]:
     """Swap in the verified render and mark the teaser ready; remove the replaced files."""
     from domain.teasers import TEMPLATE_VERSION
+    from store import webhooks
     from store.models import Teaser, TeaserStatus
 
     ctx = context()
@@ -227,6 +232,8 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
         teaser.status, teaser.stage, teaser.progress = TeaserStatus.READY, "done", 1.0
         teaser.error, teaser.finished_at = None, _now()
         teaser.template_version = TEMPLATE_VERSION  # what this verified render was made with
+        deliveries = webhooks.teaser_ended(session, teaser, teaser.finished_at)
+    _send(deliveries)
     for path in old:
         if path and path not in (video_rel, poster_rel):
             ctx.media.remove(path)
@@ -292,6 +299,7 @@ def _analyse(path: Path, media: Any, job: Any | None) -> tuple[str, dict[str, fl
 
 
 def _set_footage(footage_id: str, status: Any, **values: Any) -> None:
+    from store import webhooks
     from store.models import Footage
 
     with context().db.session() as session:
@@ -301,3 +309,14 @@ def _set_footage(footage_id: str, status: Any, **values: Any) -> None:
         footage.status = status
         for key, value in values.items():
             setattr(footage, key, value)
+        deliveries = webhooks.record_event(session, footage.seller_id, f"footage.{status}",
+                                           webhooks.footage_data(footage), _now())
+    _send(deliveries)
+
+
+def _send(delivery_ids: list[str]) -> None:
+    """Queue webhook deliveries recorded with a committed change (on the job's Redis)."""
+    from store import webhooks
+
+    job = _current_job()
+    webhooks.enqueue(job.connection if job is not None else None, delivery_ids)
