@@ -69,10 +69,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["jobs"] = app.config["JOBS"]
     app.extensions["clock"] = app.config["NOW"]
 
-    from api import health, idempotency, openapi, problems
+    from api import health, idempotency, openapi, problems, request_id
     from api.auth import authenticate
     from api.deps import db
 
+    request_id.install(app)
     problems.register_error_handlers(app)
     openapi.install(app)
     app.register_blueprint(health.bp)

@@ -34,7 +34,8 @@ def _before(req: Any, resp: Any, error: Exception | None, instance: Any, adapter
     fields = _field_messages(adapter.validation_errors(error))
     summary = "; ".join(f"{f['field'] or 'body'}: {f['message']}" for f in fields[:5])
     raise Problem(422, "Invalid request", f"Fix these fields and send again: {summary}.",
-                  code="invalid_request", errors=fields)
+                  code="invalid_request", field=fields[0]["field"] if fields else None,
+                  errors=fields)
 
 
 spec = SpecTree(

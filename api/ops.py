@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from spectree import Response as Resp
 from sqlalchemy import String, cast, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,7 @@ from store.models import (
 )
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
+CRITERIA = ("template_version", "seller_id", "plan_start_from", "plan_start_to", "teaser_ids")
 # Only finished teasers are regenerated: one queued or running already renders.
 FINAL = (TeaserStatus.READY, TeaserStatus.FAILED)
 
@@ -48,6 +49,17 @@ class Selection(Model):
     plan_start_to: datetime | None = None
     status: list[Literal["ready", "failed"]] = Field(default_factory=lambda: ["ready", "failed"],
                                                      min_length=1)
+    teaser_ids: list[str] | None = Field(None, min_length=1, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _narrowed(self) -> Selection:
+        # An empty body must not mean "every teaser of every seller".
+        given = [name for name in CRITERIA if getattr(self, name) is not None]
+        if not given and "status" not in self.model_fields_set:
+            raise ValueError("give at least one criterion (template_version, seller_id, "
+                             "plan_start_from, plan_start_to, status, teaser_ids); an empty "
+                             "selection would regenerate every seller's teasers")
+        return self
 
     @field_validator("plan_start_from", "plan_start_to")
     @classmethod
@@ -61,13 +73,16 @@ class Selection(Model):
         def utc(value: datetime | None) -> str | None:
             return None if value is None else value.astimezone(UTC).isoformat()
 
-        return {
+        out: dict[str, Any] = {
             "template_version": self.template_version,
             "seller_id": self.seller_id,
             "plan_start_from": utc(self.plan_start_from),
             "plan_start_to": utc(self.plan_start_to),
             "status": sorted(set(self.status)),
         }
+        if self.teaser_ids:  # only when given, so earlier batches keep their keys
+            out["teaser_ids"] = sorted(set(self.teaser_ids))
+        return out
 
 
 class BatchOut(Model):
@@ -77,8 +92,10 @@ class BatchOut(Model):
     selection: dict[str, Any]
     template_version: str
     created_at: str
+    cancelled_at: str | None = None
     total: int
     newly_queued: int | None = None
+    newly_cancelled: int | None = None
     counts: dict[str, int]
     failures: list[dict[str, str | None]]
     links: dict[str, str]
@@ -97,6 +114,8 @@ def _matching(s: Session, sel: Selection) -> list[tuple[str, int]]:
         query = query.where(Teaser.template_version == sel.template_version)
     if sel.seller_id is not None:
         query = query.where(Teaser.seller_id == sel.seller_id)
+    if sel.teaser_ids:
+        query = query.where(Teaser.id.in_(sel.teaser_ids))
     if sel.plan_start_from is not None or sel.plan_start_to is not None:
         query = query.join(Plan, Plan.id == Teaser.plan_id)
         if sel.plan_start_from is not None:
@@ -106,7 +125,8 @@ def _matching(s: Session, sel: Selection) -> list[tuple[str, int]]:
     return [(t, r) for t, r in s.execute(query.order_by(Teaser.created_at, Teaser.id))]
 
 
-def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None) -> BatchOut:
+def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None,
+              cancelled: int | None = None) -> BatchOut:
     """JSON of a batch with live counts from the teaser rows."""
     rows = s.execute(
         select(RegenerationItem.revision, Teaser.id, Teaser.revision, Teaser.status, Teaser.error)
@@ -127,7 +147,8 @@ def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None) ->
             counts[str(status)] += 1
     return BatchOut(
         id=batch.id, selection=batch.selection, template_version=batch.template_version,
-        created_at=iso(batch.created_at) or "", total=len(rows), newly_queued=newly,
+        created_at=iso(batch.created_at) or "", cancelled_at=iso(batch.cancelled_at),
+        total=len(rows), newly_queued=newly, newly_cancelled=cancelled,
         counts=counts, failures=failures[:100],
         links={"self": url_for("v1.ops.get_regeneration", batch_id=batch.id)},
     )
@@ -230,3 +251,53 @@ def queue_overview() -> ResponseReturnValue:
     with db().session() as s:
         rows = s.execute(select(Teaser.status, func.count()).group_by(Teaser.status)).all()
     return {"teasers": {str(status): count for status, count in rows}}
+
+
+class Preview(Model):
+    """What a selection would regenerate, without doing it."""
+
+    matched: int
+    teaser_ids: list[str]
+
+
+@bp.post("/regenerations/preview")
+@spec.validate(json=Selection, resp=Resp(HTTP_200=Preview), tags=["ops"])
+def preview_regeneration() -> ResponseReturnValue:
+    """Dry run: how many finished teasers the selection matches (and the first 100 ids);
+    nothing is queued or changed."""
+    require_ops()
+    sel: Selection = request.context.json  # type: ignore[attr-defined]
+    with db().session() as s:
+        matched = _matching(s, sel)
+    return Preview(matched=len(matched), teaser_ids=[t for t, _ in matched[:100]])
+
+
+CANCELLED = "The regeneration was cancelled before this teaser was rendered again."
+
+
+@bp.post("/regenerations/<batch_id>/cancel")
+@spec.validate(resp=Resp(HTTP_200=BatchOut), tags=["ops"])
+def cancel_regeneration(batch_id: str) -> ResponseReturnValue:
+    """Cancel what is still queued of a batch: those teasers keep their current video
+    (their queued render does nothing when it comes up); renders already running finish."""
+    require_ops()
+    at = now()
+    with db().session() as s:
+        batch = s.get(RegenerationBatch, batch_id, with_for_update=True)
+        if batch is None:
+            raise not_found("regeneration batch", batch_id)
+        waiting = s.scalars(
+            select(Teaser).join(RegenerationItem, RegenerationItem.teaser_id == Teaser.id)
+            .where(RegenerationItem.batch_id == batch.id,
+                   RegenerationItem.revision == Teaser.revision,
+                   Teaser.status == TeaserStatus.QUEUED)).all()
+        for teaser in waiting:
+            # A new revision supersedes the queued job; the row is back where it was.
+            teaser.revision += 1
+            teaser.status = TeaserStatus.READY if teaser.video_path else TeaserStatus.FAILED
+            teaser.stage, teaser.progress = None, 1.0 if teaser.video_path else 0.0
+            teaser.error = None if teaser.video_path else CANCELLED
+            teaser.job_id, teaser.updated_at = None, at
+        batch.cancelled_at = batch.cancelled_at or at
+        s.flush()
+        return batch_out(s, batch, cancelled=len(waiting))

@@ -56,6 +56,11 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
         "code": problem.code,
         **problem.extra,
     }
+    from api.request_id import current
+
+    rid = current()
+    if rid:
+        body["request_id"] = rid
     response = Response(json.dumps(body), status=problem.status, mimetype=PROBLEM_MIME)
     for name, value in {**problem.headers, **(headers or {})}.items():
         response.headers[name] = value
@@ -86,8 +91,10 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException) -> Response:
         status = error.code or 500
         detail = error.description or error.name
+        code = error.name.lower().replace(" ", "_")
         if status == 404:
             detail = "No such route. See /openapi.json for the API's routes."
+            code = "no_such_route"
         elif status == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH")
             detail = (
@@ -96,16 +103,18 @@ def register_error_handlers(app: Flask) -> None:
             )
         elif status == 405:
             detail = "This route does not accept that method. See /openapi.json."
-        code = error.name.lower().replace(" ", "_")
         headers = dict(error.get_headers()) if status == 405 else {}
         headers.pop("Content-Type", None)
         return problem_response(Problem(status, error.name, detail, code=code), headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
-        log.exception("unhandled error")
+        log.exception("unhandled error: %s", error.__class__.__name__)
+        from api.request_id import current
+
         return problem_response(
             Problem(500, "Internal server error",
-                    "Something went wrong on our side; try again in a minute.",
+                    "Something went wrong on our side; try again in a minute. If it keeps "
+                    f"happening, tell support the request id {current() or ''}.",
                     code="internal_error")
         )
