@@ -26,6 +26,7 @@ RESOURCES = (
     "api.me",
     "api.campaigns",
     "api.webhooks",
+    "api.music",
 )
 
 

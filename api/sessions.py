@@ -28,6 +28,7 @@ from api.problems import Problem, not_found
 from domain.accounts import AccountType
 from domain.metrics import (
     conversion_rate,
+    impossible,
     interaction_rate,
     session_metrics,
     totals_from_timeline,
@@ -97,6 +98,7 @@ class SessionOut(Model):
     violations: int
     metrics: MetricsOut
     timeline_rows: int
+    warnings: list[str]
     links: dict[str, str]
 
 
@@ -131,6 +133,7 @@ def session_out(row: LiveSession, ready: bool) -> SessionOut:
         started_at=iso(row.started_at) or "", ended_at=iso(row.ended_at),
         footage_id=row.footage_id, recording_ready=ready, violations=row.violations,
         metrics=metrics, timeline_rows=int(row.extra.get("timeline_rows", 0)),
+        warnings=list(row.extra.get("warnings") or []),
         links={"self": url_for("v1.sessions.get_session", session_id=row.id)},
     )
 
@@ -142,21 +145,31 @@ def create_session() -> ResponseReturnValue:
     body: SessionIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
     end = 0.0
+    warnings: list[str] = []
+    known: set[str] = set()
     if body.timeline:
         # The rules the teaser job reads the rows by: a row it would refuse is refused
         # now, while the seller is here to fix it, not when a teaser fails later.
         try:
-            end = timeline_end(rows_from_objects(body.timeline))
+            rows = rows_from_objects(body.timeline)
         except InvalidTimeline as exc:
             raise Problem(422, "Invalid request", f"{exc}. Fix it and send the session "
-                          "again; nothing was saved.", code=exc.code) from None
+                          "again; nothing was saved.", code=exc.code,
+                          field="timeline") from None
+        end, warnings, known = timeline_end(rows), list(rows.warnings), set(rows.columns)
+    known |= {name for name in ("viewers", "customers", "interacting_viewers")
+              if getattr(body, name) is not None}
     totals = with_session_counts(totals_from_timeline(body.timeline), viewers=body.viewers,
                                  customers=body.customers,
                                  interacting_viewers=body.interacting_viewers)
+    why = impossible(totals, frozenset(known))
+    if why is not None:
+        raise Problem(422, "Invalid request", f"The figures are impossible: {why} Nothing "
+                      "was saved.", code="impossible_data", field="timeline")
     Money(totals.gmv, body.currency)  # refuses a malformed currency
     if body.ended_at is not None and body.ended_at <= body.started_at:
         raise Problem(422, "Invalid request", "ended_at must come after started_at.",
-                      code="invalid_request")
+                      code="invalid_request", field="ended_at")
     with db().session() as s:
         ready = False
         if body.footage_id is not None:
@@ -179,7 +192,9 @@ def create_session() -> ResponseReturnValue:
             transcript=body.transcript,
             extra={"username": body.username or who.seller_name,
                    "timeline_rows": len(body.timeline), "timeline_end_s": end,
-                   "metrics": metrics_out(session_metrics(totals, body.currency)).model_dump()},
+                   "warnings": warnings, "columns": sorted(known),
+                   "metrics": metrics_out(session_metrics(
+                       totals, body.currency, frozenset(known))).model_dump()},
         )
         s.add(row)
         s.flush()

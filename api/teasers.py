@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller, owned_or_404, scope
 from api.convert import iso, live_plan, page_links, timeline_end_s
 from api.deps import db, jobs, media, now, template_version
+from api.music import check_music
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
 from domain.plans import PlanStatus, plan_status
@@ -259,6 +260,7 @@ def create_teaser() -> ResponseReturnValue:
     from flask import request
 
     body: TeaserIn = request.context.json  # type: ignore[attr-defined]
+    check_music(body.music)
     who = caller()
     lang = parse_language(body.lang or who.lang).value
     with db().session() as s:

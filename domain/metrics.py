@@ -181,19 +181,62 @@ class SessionMetrics:
     click_to_order_rate: Fraction | None
 
 
-def session_metrics(totals: SessionTotals, currency: str) -> SessionMetrics:
-    """All metrics of ``totals``; ``currency`` is the currency of ``totals.gmv``."""
+# The columns each rate is made of: a rate whose export lacked one of them is "no data",
+# not 0 % (a missing ``customers`` column is not zero customers).
+RATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "gpm": ("gmv", "product_impressions"),
+    "enter_room_rate": ("room_enters", "room_impressions"),
+    "conversion_rate": ("customers", "viewers"),
+    "click_to_order_rate": ("orders", "product_clicks"),
+}
+INTERACTION_COLUMNS = ("comments", "likes", "shares", "new_followers")
+
+
+def session_metrics(
+    totals: SessionTotals, currency: str, known: frozenset[str] | None = None
+) -> SessionMetrics:
+    """All metrics of ``totals``; ``currency`` is the currency of ``totals.gmv``.
+    ``known``: the counters the data carried (``None``: all); a rate made of a counter
+    it lacked is ``None`` (no data)."""
     gmv = Money(totals.gmv, currency)
+
+    def has(name: str) -> bool:
+        return known is None or all(c in known for c in RATE_COLUMNS[name])
+
+    interaction = interaction_rate(totals)
+    if known is not None and totals.interacting_viewers is None and (
+        "views" not in known or not any(c in known for c in INTERACTION_COLUMNS)
+    ):
+        interaction = None
     return SessionMetrics(
         gmv=gmv,
         orders=totals.orders,
         views=totals.views,
-        gpm=gpm(gmv, totals.product_impressions),
-        enter_room_rate=enter_room_rate(totals),
-        conversion_rate=conversion_rate(totals),
-        interaction_rate=interaction_rate(totals),
-        click_to_order_rate=click_to_order_rate(totals),
+        gpm=gpm(gmv, totals.product_impressions) if has("gpm") else None,
+        enter_room_rate=enter_room_rate(totals) if has("enter_room_rate") else None,
+        conversion_rate=conversion_rate(totals) if has("conversion_rate") else None,
+        interaction_rate=interaction,
+        click_to_order_rate=click_to_order_rate(totals) if has("click_to_order_rate") else None,
     )
+
+
+# Counts that cannot be larger than the count they are part of.
+_PARTS: tuple[tuple[str, str, str], ...] = (
+    ("customers", "viewers", "customers cannot outnumber viewers"),
+    ("room_enters", "room_impressions", "room enters cannot outnumber room impressions"),
+    ("interacting_viewers", "viewers", "interacting viewers cannot outnumber viewers"),
+)
+
+
+def impossible(totals: SessionTotals, known: frozenset[str] | None = None) -> str | None:
+    """Why ``totals`` cannot be real data (a part larger than its whole), or ``None``."""
+    for part, whole, why in _PARTS:
+        p, w = getattr(totals, part), getattr(totals, whole)
+        if known is not None and (part not in known or whole not in known):
+            continue
+        if p is not None and p > w:
+            return f"{why} ({part} {p:,} > {whole} {w:,}); check the export."
+    return None
 
 
 def as_percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
