@@ -28,26 +28,23 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.render import ensure_source, teaser_edit  # noqa: E402
-from worker import graph, render  # noqa: E402
+from worker import render  # noqa: E402
 from worker.ffmpeg import binary  # noqa: E402
+from worker.mix import mix  # noqa: E402
 
 SETTINGS = {"cbr 128k": ["-b:a", "128k"], "vbr q2": ["-q:a", "2"],
             "vbr q1.5": ["-q:a", "1.5"]}
 
 
 def mix_pcm(work: Path) -> Path:
-    """The render's own audio graph for the bench teaser, written as float PCM."""
+    """The render's own mix for the bench teaser (``worker.mix``), written as float PCM."""
     edit = teaser_edit(ensure_source())
     assets = render.prepare_assets(edit, work)
-    levels = render.plan_levels(render.measure_voice(edit, work, timeout=60), music=True,
-                                duration=edit.duration)
-    args = graph.build_render_args(edit, assets, work / "unused.mp4", levels=levels)
-    inputs = args[:args.index("-filter_complex")]
-    sound = args[[i for i, a in enumerate(args) if a == "-filter_complex"][1] + 1]
+    lengths = render.segment_samples(edit)
+    bed = render.read_bed(assets.music, sum(lengths)) if assets.music else None
+    sound, _ = mix(render.decode_voice(edit, work, timeout=60), lengths, bed)
     out = work / "mix.f32"
-    subprocess.run([binary(), "-nostdin", "-v", "error", "-y", *inputs, "-filter_complex",
-                    sound, "-map", "[aout]", "-c:a", "pcm_f32le", "-f", "f32le", str(out)],
-                   check=True)
+    sound.tofile(out)
     return out
 
 

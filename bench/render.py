@@ -1,8 +1,7 @@
 """Benchmark: a 40 s teaser (720x1280) rendered from a 720p recording, against the bare
 ffmpeg floor — the same inputs, segments, crop, scale and encode settings with no
 sticker, arrow, music or loudness — in one run, as a ratio (goal <= 1.15x), and the
-teaser's total render time (goal <= 10 s). Also times the one-pass ``loudnorm`` variant
-that the measured gain + limiter replaces, and checks the result's loudness.
+teaser's total render time (goal <= 10 s), and checks the result's loudness.
 
 The source (3 minutes of 1280x720 30 fps with speech-like audio, lavfi) is generated
 once and cached under var/bench/.
@@ -83,24 +82,11 @@ def time_floor(edit: EditList, out: Path) -> tuple[float, float]:
     return time.perf_counter() - started, _cpu() - cpu
 
 
-def time_music_floor(edit: EditList, out: Path, levels: graph.Levels) -> tuple[float, float]:
-    """For comparison only: the same cut and encode with the same music mixed in (ducked,
-    limited), but no sticker, arrow, measuring pass or poster. (wall s, CPU s)"""
-    from worker import music
-
-    assets = graph.Assets(music=music.bed_pcm(str(edit.music), out.parent))
-    args = graph.build_render_args(edit, assets, out, levels=levels)
+def time_full(edit: EditList, out: Path) -> tuple[float, float, render.RenderResult]:
+    """The whole teaser render: drawing, the voice's pass and the mix, one ffmpeg run,
+    poster, verification. (wall s, CPU s, result)"""
     cpu, started = _cpu(), time.perf_counter()
-    run(["-y", *args], timeout=300)
-    return time.perf_counter() - started, _cpu() - cpu
-
-
-def time_full(edit: EditList, out: Path,
-              loudness: str = "gain") -> tuple[float, float, render.RenderResult]:
-    """The whole teaser render: drawing, measuring pass, one ffmpeg run, poster,
-    verification. (wall s, CPU s, result)"""
-    cpu, started = _cpu(), time.perf_counter()
-    result = render.render(edit, out, out.with_suffix(".jpg"), loudness=loudness)
+    result = render.render(edit, out, out.with_suffix(".jpg"))
     return time.perf_counter() - started, _cpu() - cpu, result
 
 
@@ -116,23 +102,19 @@ def loudness(path: Path) -> tuple[float, float]:
     return float(lufs.group(1)), float(peak.group(1))
 
 
-def measure(repeat: int, with_loudnorm: bool) -> dict[str, object]:
+def measure(repeat: int) -> dict[str, object]:
     """Floor and full render alternated ``repeat`` times. The machine is shared and
     noisy, so the best (minimum) of each is the estimate of its uncontended cost; CPU
     seconds are reported too (less sensitive to other load than wall time)."""
     edit = teaser_edit(ensure_source())
     floors: list[tuple[float, float]] = []
     fulls: list[tuple[float, float]] = []
-    music_floors: list[tuple[float, float]] = []
     stages: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
         time_floor(edit, work / "warm.mp4")  # page the source and the binary in
-        levels = render.plan_levels(render.measure_voice(edit, work, timeout=60), music=True,
-                                    duration=edit.duration)
         for _ in range(repeat):
             floors.append(time_floor(edit, work / "floor.mp4"))
-            music_floors.append(time_music_floor(edit, work / "music_floor.mp4", levels))
             wall, cpu, result = time_full(edit, work / "teaser.mp4")
             fulls.append((wall, cpu))
             stages.append(result.timings)
@@ -152,21 +134,11 @@ def measure(repeat: int, with_loudnorm: bool) -> dict[str, object]:
                 f[0] / b[0] for f, b in zip(fulls, floors, strict=True)), 3),
             "floor_cpu_s": round(floor_cpu, 3), "full_cpu_s": round(full_cpu, 3),
             "cpu_ratio": round(full_cpu / floor_cpu, 3),
-            # The same floor with the same music mixed in: what overlays, the measuring
-            # pass, the poster and verification cost on top of the music itself.
-            "music_floor_s": round(min(w for w, _ in music_floors), 3),
-            "ratio_vs_music_floor": round(full_s / min(w for w, _ in music_floors), 3),
             "full_stages_s": best,
             "lufs": lufs, "true_peak_dbtp": peak,
             "runs": {"floor": [[round(w, 3), round(c, 3)] for w, c in floors],
-                     "music_floor": [[round(w, 3), round(c, 3)] for w, c in music_floors],
                      "full": [[round(w, 3), round(c, 3)] for w, c in fulls]},
         }
-        if with_loudnorm:
-            wall, cpu, _ = time_full(edit, work / "loudnorm.mp4", loudness="loudnorm")
-            ln_lufs, ln_peak = loudness(work / "loudnorm.mp4")
-            out["loudnorm_full_s"], out["loudnorm_full_cpu_s"] = round(wall, 3), round(cpu, 3)
-            out["loudnorm_lufs"], out["loudnorm_true_peak_dbtp"] = ln_lufs, ln_peak
     out["goals"] = {"ratio": RATIO_GOAL, "full_s": TOTAL_GOAL_S}
     out["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                       "platform": platform.platform(),
@@ -199,12 +171,10 @@ def check(result: dict[str, object]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=8, help="floor/full pairs")
-    parser.add_argument("--no-loudnorm", action="store_true",
-                        help="skip timing the loudnorm variant")
     parser.add_argument("--check", action="store_true", help="fail on missed goals/regressions")
     parser.add_argument("--write-baseline", action="store_true")
     args = parser.parse_args()
-    result = measure(args.repeat, with_loudnorm=not args.no_loudnorm)
+    result = measure(args.repeat)
     print(json.dumps(result, indent=2))
     if args.write_baseline:
         BASELINE.parent.mkdir(parents=True, exist_ok=True)

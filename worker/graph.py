@@ -6,17 +6,13 @@ Untrusted sources enter only through ``worker.ffmpeg.user_input`` (hardened, wit
 input-side ``-ss``/``-t``), one input per segment.
 
 Audio: each segment is downmixed to stereo 48 kHz (5.1 folded in, not dropped) or, for a
-source without sound, replaced by silence of the segment's length; the voice gets the
-gain that brings it to the target, the music bed sits ``MUSIC_UNDER_VOICE_LU`` under it
-and is ducked by a compressor keyed by the voice, ``amix normalize=0`` sums them (never
-the 1/N default that halves the voice), then a fixed gain and a limiter hit -14 LUFS
-with true peak under -1 dBTP. ``Levels`` carries those gains (``worker.render.plan_levels``
-decides them from a cheap audio-only measuring pass).
+source without sound, replaced by silence of the segment's length. An audio-only pass
+(``build_voice_args``) writes the concatenated voice as float PCM; ``worker.mix`` fades,
+ducks the music under it and masters it; the main run encodes that PCM as it is.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,16 +20,8 @@ from worker.editlist import Crop, EditList, Output, Segment
 from worker.ffmpeg import user_input
 
 RATE = 48_000
-MEASURE_RATE = 16_000
-TARGET_LUFS = -14.0
-LIMIT_LINEAR = 0.75  # -2.5 dBFS sample peak: leaves room for AAC's overshoot under -1 dBTP
-MUSIC_UNDER_VOICE_LU = 12.0
-DUCK_THRESHOLD = 0.015  # -36.5 dBFS key level: speech at the target level is far above it
-DUCK_RATIO = 20
-FADE_IN_S = 0.5
-FADE_OUT_S = 1.5
 HD_WIDTH = 1080
-_SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
+_STEREO = f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts=stereo"
 
 
 @dataclass(frozen=True)
@@ -61,18 +49,6 @@ class Assets:
     sticker: Overlay | None = None
     arrow: Overlay | None = None
     music: Path | None = None
-
-
-@dataclass(frozen=True)
-class Levels:
-    """Audio gains in dB. ``duck`` is False when there is no voice to duck under;
-    ``loudnorm`` swaps the final gain + limiter for ffmpeg's one-pass loudnorm."""
-
-    voice_db: float = 0.0
-    music_db: float = 0.0
-    final_db: float = 0.0
-    duck: bool = True
-    loudnorm: bool = False
 
 
 def output_size(crop_w: int, crop_h: int) -> tuple[int, int]:
@@ -186,56 +162,38 @@ def _concat(edit: EditList, video: bool) -> str:
     return f"{pads}concat=n={n}:v={int(video)}:a={int(not video)}"
 
 
-def build_measure_args(edit: EditList, metadata_file: Path) -> list[str]:
-    """The cheap audio-only pre-pass: the concatenated, downmixed voice through
-    ``ebur128``, its 100 ms momentary loudness written to ``metadata_file`` (our temp
-    path) for ``worker.loudness.plan_levels``. No picture is decoded."""
+def build_voice_args(edit: EditList, out_pcm: Path) -> list[str]:
+    """The audio-only pass: the segments' sound cut, downmixed and concatenated, written
+    to ``out_pcm`` (our temp path) as raw 48 kHz stereo float for ``worker.mix``. No
+    picture is decoded."""
     if not edit.segments:
         raise ValueError("an edit list needs at least one segment")
     chains = [segment_audio(edit, s, i) for i, s in enumerate(edit.segments)]
-    # Measured at 16 kHz: half the cost of 48 kHz, within 0.1 LU on speech (what lies
-    # above 8 kHz adds almost nothing to its loudness). 100 ms frames make each ebur128
-    # reading one 100 ms step of 400 ms blocks: exactly the blocks BS.1770 gates, so the
-    # plan can gate a predicted mix the same way.
-    chains.append(_concat(edit, video=False) + f",aresample={MEASURE_RATE},"
-                  f"asetnsamples=n={MEASURE_RATE // 10}:p=0,"
-                  "ebur128=metadata=1:framelog=verbose,"
-                  f"ametadata=mode=print:key=lavfi.r128.M:file={_escape(str(metadata_file))}"
-                  "[out]")
+    chains.append(_concat(edit, video=False) + "[out]")
     return [*_segment_inputs(edit, audio_only=True), "-filter_complex", ";".join(chains),
-            "-map", "[out]", "-f", "null", "-"]
-
-
-def _escape(value: str) -> str:
-    """A path we created, quoted for the filtergraph; anything unusual is refused rather
-    than escaped, so no character can change the graph's meaning."""
-    if not _SAFE_PATH.fullmatch(value):
-        raise ValueError(f"refusing to put {value!r} into a filter graph")
-    return "'" + value + "'"
+            "-map", "[out]", "-c:a", "pcm_f32le", "-f", "f32le", str(out_pcm)]
 
 
 def build_render_args(edit: EditList, assets: Assets, out_video: Path,
                       out_poster: Path | None = None, *,
-                      levels: Levels | None = None, bare: bool = False) -> list[str]:
+                      sound: Path | None = None, bare: bool = False) -> list[str]:
     """The whole render as one ffmpeg argv (without the binary): segments cut, framed and
-    concatenated; sticker and bouncing arrow laid on; music ducked under the voice and
-    mixed; loudness set; H.264/AAC MP4 with fast start, bounded by ``-t``; and, when
-    ``out_poster`` is given, the frame at ``edit.poster_at`` as a JPEG.
-    ``bare`` is the benchmark floor: same cut and encode, no overlays, music or loudness."""
+    concatenated; sticker and bouncing arrow laid on; the mixed ``sound`` (raw 48 kHz
+    stereo float from ``worker.mix``) encoded; H.264/AAC MP4 with fast start, bounded by
+    ``-t``; and, when ``out_poster`` is given, the frame at ``edit.poster_at`` as a JPEG.
+    ``bare`` is the benchmark floor: same cut and encode, no overlays, the segments' own
+    sound with no mix."""
     if not edit.segments:
         raise ValueError("an edit list needs at least one segment")
-    levels = levels or Levels()
+    if sound is None and not bare:
+        raise ValueError("a render needs its mixed sound (worker.mix)")
     out = edit.output
     total = teaser_duration(edit)
     # Slice threads inside the filters only fight x264's threads for the same cores:
     # one thread per graph is 0.2 s faster on a 3.4 s render here (bench/render.py).
     args = ["-filter_complex_threads", "1", *_segment_inputs(edit)]
-    # Two filter graphs: ffmpeg runs each in its own thread, so the sound's filters
-    # never hold up the picture's on the way to the encoder.
     chains = [segment_video(edit, seg, i) for i, seg in enumerate(edit.segments)]
     chains.append(_concat(edit, video=True) + "[vcat]")
-    audio = [segment_audio(edit, seg, i) for i, seg in enumerate(edit.segments)]
-    audio.append(_concat(edit, video=False) + "[voice]")
     n_in = len(edit.segments)
     video = "vcat"
     overlays = [] if bare else [o for o in (assets.sticker, assets.arrow) if o is not None]
@@ -243,14 +201,14 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
         args += ["-i", str(ov.path)]
         chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
         video, n_in = f"ov{k}", n_in + 1
-    music_in = None
-    if assets.music is not None and not bare:
-        # Loop the bed, but bound the input: an endless looping input keeps being read
-        # and decoded (a whole core) after atrim has taken what it needs.
-        args += ["-f", "s16le", "-ar", str(RATE), "-ch_layout", "stereo",
-                 "-stream_loop", "-1", "-t", _num(total + 0.5), "-i", str(assets.music)]
-        music_in, n_in = n_in, n_in + 1
-    audio.append(_audio_mix(total, levels, music_in, bare))
+    if bare:
+        audio = [segment_audio(edit, seg, i) for i, seg in enumerate(edit.segments)]
+        audio.append(_concat(edit, video=False) + f",{_STEREO}[aout]")
+        # A graph of its own: ffmpeg runs it in its own thread, beside the picture's.
+        sound_args = ["-filter_complex", ";".join(audio), "-map", "[aout]"]
+    else:
+        args += ["-f", "f32le", "-ar", str(RATE), "-ch_layout", "stereo", "-i", str(sound)]
+        sound_args = ["-map", f"{n_in}:a"]
     poster: list[str] = []
     if out_poster is not None:
         # The poster branch ends after its one frame, so it costs one JPEG: 0.1 s less
@@ -264,8 +222,7 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
         video = "vout"
         poster = ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
                   "-update", "1", "-f", "image2", str(out_poster)]
-    args += ["-filter_complex", ";".join(chains), "-filter_complex", ";".join(audio),
-             "-map", f"[{video}]", "-map", "[aout]",
+    args += ["-filter_complex", ";".join(chains), "-map", f"[{video}]", *sound_args,
              "-c:v", "libx264", "-preset", out.preset, "-crf", str(out.crf),
              "-pix_fmt", "yuv420p", "-fps_mode", "cfr", "-r", str(out.fps),
              "-g", str(out.fps * 2),
@@ -306,34 +263,3 @@ def _overlay(ov: Overlay) -> str:
         end = _num(ov.end if ov.end is not None else 1e6)
         text += f":enable='between(t,{start},{end})'"
     return text
-
-
-def _audio_mix(total: float, levels: Levels, music_in: int | None, bare: bool) -> str:
-    """Voice gain, ducked music, ``amix normalize=0``, then the loudness stage."""
-    fmt = f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts=stereo"
-    if bare:
-        return f"[voice]{fmt}[aout]"
-    parts = [f"[voice]volume={_num(round(levels.voice_db, 2))}dB[vg]"]
-    mix = "vg"
-    if music_in is not None:
-        fade_out = max(0.0, total - FADE_OUT_S)
-        parts.append(
-            f"[{music_in}:a]atrim=duration={_num(total)},asetpts=PTS-STARTPTS,{fmt},"
-            f"volume={_num(round(levels.music_db, 2))}dB,afade=t=in:d={_num(FADE_IN_S)},"
-            f"afade=t=out:st={_num(fade_out)}:d={_num(min(FADE_OUT_S, total))}[mus]")
-        music = "mus"
-        if levels.duck:
-            parts.append("[vg]asplit=2[vmix][vkey]")
-            parts.append(f"[mus][vkey]sidechaincompress=threshold={_num(DUCK_THRESHOLD)}:"
-                         f"ratio={DUCK_RATIO}:attack=15:release=350:knee=2.5[duck]")
-            mix, music = "vmix", "duck"
-        parts.append(f"[{mix}][{music}]amix=inputs=2:normalize=0:duration=first:"
-                     "dropout_transition=0[mix]")
-        mix = "mix"
-    if levels.loudnorm:
-        loud = f"loudnorm=I={_num(TARGET_LUFS)}:TP=-1.5:LRA=11,aresample={RATE}"
-    else:
-        loud = (f"volume={_num(round(levels.final_db, 2))}dB,"
-                f"alimiter=limit={_num(LIMIT_LINEAR)}:attack=5:release=60:level=0:latency=1")
-    parts.append(f"[{mix}]{loud},{fmt}[aout]")
-    return ";".join(parts)

@@ -1,15 +1,11 @@
-"""Render an edit list: a cheap audio-only measuring pass, then ONE ffmpeg run writing
-the teaser and its poster, then verification of what a viewer will get.
-
-Loudness: instead of ``loudnorm`` in the main run (it resamples to 192 kHz and costs
-more than the whole audio graph), the measuring pass reads the voice's 100 ms momentary
-loudness; ``plan_levels`` predicts the mixed teaser's integrated loudness from it with
-BS.1770 gating and picks fixed gains; the main run applies them and a limiter.
+"""Render an edit list: an audio-only pass decoding the voice, the mix (``worker.mix``:
+fades, ducked music, -14 LUFS under the peak ceiling) computed on its samples, then ONE
+ffmpeg run writing the teaser and its poster, then verification of what a viewer will get.
 """
 
 from __future__ import annotations
 
-import math
+import functools
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -18,13 +14,15 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
+
 from worker import ffmpeg, graph
 from worker.editlist import EditList, Segment
 from worker.errors import RenderError
-from worker.graph import Assets, Levels
+from worker.graph import Assets
+from worker.loudness import sub_powers
+from worker.mix import Mix, mix
 
-SILENT_LUFS = -45.0  # quieter than this the "voice" is silence or hiss: don't boost it
-MAX_VOICE_GAIN_DB = 30.0
 DURATION_TOLERANCE_S = 0.5
 MEASURE_SHARE = 0.05  # of the progress bar
 
@@ -39,18 +37,17 @@ class RenderResult:
     width: int
     height: int
     seconds: float
-    levels: Levels
+    mix: Mix
     timings: dict[str, float] = field(default_factory=dict)
 
 
 def render(edit: EditList, out_video: Path, out_poster: Path, *,
            on_progress: Callable[[float], None] | None = None,
-           timeout: float | None = None, loudness: str = "gain") -> RenderResult:
+           timeout: float | None = None) -> RenderResult:
     """Render ``edit`` to ``out_video`` (MP4) and ``out_poster`` (JPEG) and verify them.
 
-    ``loudness``: "gain" (measure, then fixed gain + limiter) or "loudnorm" (one-pass
-    loudnorm in the main run). Raises ``RenderError`` (or ``FfmpegError``) on failure;
-    nothing is left at either output path then.
+    Raises ``RenderError`` (or ``FfmpegError``) on failure; nothing is left at either
+    output path then.
     """
     if not edit.segments:
         raise RenderError("the edit list has no segments to render")
@@ -71,23 +68,24 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
     with tempfile.TemporaryDirectory(prefix="cuplik-render-") as tmp, \
             ThreadPoolExecutor(max_workers=2) as pool:
         work = Path(tmp)
-        # Drawing the overlays runs beside the measuring pass (both are short, and
+        # Drawing the overlays runs beside the voice's decoding (both are short, and
         # neither needs the other).
         drawn = pool.submit(prepare_assets, edit, work)
-        blocks: list[float] = []
-        if loudness == "gain" and edit.source.has_audio:
-            blocks = measure_voice(edit, work, timeout=timeout, pool=pool)
+        lengths = segment_samples(edit)
+        voice = (decode_voice(edit, work, timeout=timeout, pool=pool)
+                 if edit.source.has_audio else None)
         assets = drawn.result()
-        music = assets.music is not None
-        if loudness == "loudnorm":
-            levels = Levels(music_db=_music_db(voice=True), loudnorm=True)
-        else:
-            levels = plan_levels(blocks, music=music, duration=total)
-        lap("assets+measure")
+        bed = read_bed(assets.music, sum(lengths)) if assets.music is not None else None
+        sound, mixed = mix(voice, lengths, bed, music_subs=bed_sub_powers(assets.music,
+                                                                          sum(lengths)))
+        sound_path = work / "sound.f32"
+        sound.tofile(sound_path)
+        lap("assets+mix")
         report(MEASURE_SHARE)
         with ffmpeg.atomic_output(out_video) as tmp_video, \
                 ffmpeg.atomic_output(out_poster) as tmp_poster:
-            args = graph.build_render_args(edit, assets, tmp_video, tmp_poster, levels=levels)
+            args = graph.build_render_args(edit, assets, tmp_video, tmp_poster,
+                                           sound=sound_path)
             ffmpeg.run(["-y", *args], timeout=timeout, total_seconds=total,
                        on_progress=lambda f: report(MEASURE_SHARE + (1 - MEASURE_SHARE) * f))
             lap("ffmpeg")
@@ -96,7 +94,7 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
     report(1.0)
     return RenderResult(video=out_video, poster=out_poster, duration=duration, width=width,
                         height=height, seconds=round(time.perf_counter() - started, 3),
-                        levels=levels, timings=timings)
+                        mix=mixed, timings=timings)
 
 
 def prepare_assets(edit: EditList, work: Path) -> Assets:
@@ -120,19 +118,24 @@ def prepare_assets(edit: EditList, work: Path) -> Assets:
     return Assets(sticker=sticker, arrow=arrow, music=bed)
 
 
-def measure_voice(edit: EditList, work: Path, *, timeout: float,
-                  pool: ThreadPoolExecutor | None = None) -> list[float]:
-    """The concatenated voice's momentary loudness (LUFS) every 100 ms, from audio-only
-    ffmpeg passes (no picture decoded). A reading whose 400 ms block is not yet full (the
-    first three of a pass) is NaN, which the gating leaves out. With ``pool``, the
-    segments are measured in two halves side by side (decoding dominates: 0.15 -> 0.1 s
-    for a 40 s teaser here)."""
+def segment_samples(edit: EditList) -> list[int]:
+    """Samples (48 kHz) of each segment's sound: its frame-rounded length, so the sound
+    and the picture of every segment end together."""
+    return [round(graph.frame_duration(s.duration, edit.output.fps) * graph.RATE)
+            for s in edit.segments]
+
+
+def decode_voice(edit: EditList, work: Path, *, timeout: float,
+                 pool: ThreadPoolExecutor | None = None) -> np.ndarray:
+    """The concatenated segments' sound, (n, 2) float32 at 48 kHz, from audio-only ffmpeg
+    passes (no picture decoded). With ``pool``, the segments are decoded in two halves
+    side by side (decoding dominates: 0.15 -> 0.1 s for a 40 s teaser here)."""
     segments = edit.segments
     cut = _halfway(segments) if pool is not None else len(segments)
-    first, *rest = [(replace(edit, segments=part), work / f"voice-loudness-{k}.txt")
+    first, *rest = [(replace(edit, segments=part), work / f"voice-{k}.f32")
                     for k, part in enumerate((segments[:cut], segments[cut:])) if part]
-    later = [pool.submit(_measure, *job, timeout) for job in rest] if pool else []
-    return _measure(*first, timeout) + [v for run in later for v in run.result()]
+    later = [pool.submit(_decode, *job, timeout) for job in rest] if pool else []
+    return np.concatenate([_decode(*first, timeout), *(run.result() for run in later)])
 
 
 def _halfway(segments: Sequence[Segment]) -> int:
@@ -142,90 +145,44 @@ def _halfway(segments: Sequence[Segment]) -> int:
                default=len(segments))
 
 
-def _measure(edit: EditList, meta: Path, timeout: float) -> list[float]:
-    ffmpeg.run(graph.build_measure_args(edit, meta), timeout=timeout)
-    values: list[float] = []
-    for line in meta.read_text().splitlines():
-        if line.startswith("lavfi.r128.M="):
-            try:
-                values.append(float(line.split("=", 1)[1]))
-            except ValueError:
-                values.append(-120.0)
-    # ebur128's first three readings of a pass cover less than a full 400 ms block.
-    return [math.nan] * min(3, len(values)) + values[3:]
+def _decode(edit: EditList, out: Path, timeout: float) -> np.ndarray:
+    ffmpeg.run(["-y", *graph.build_voice_args(edit, out)], timeout=timeout)
+    samples = np.fromfile(out, dtype="<f4")
+    want = sum(segment_samples(edit))
+    voice = samples[: len(samples) // 2 * 2].reshape(-1, 2)[:want]
+    if len(voice) < want:  # the last samples of a source that ends early: silence
+        voice = np.concatenate((voice, np.zeros((want - len(voice), 2), np.float32)))
+    return voice
 
 
-def integrated(blocks: Sequence[float]) -> float | None:
-    """BS.1770 integrated loudness of 400 ms block loudnesses (LUFS) taken every 100 ms:
-    absolute gate -70 LUFS, relative gate 10 LU under the gated mean; NaN blocks left
-    out. None if silent."""
-    kept = [b for b in blocks if b > -70.0 and math.isfinite(b)]
-    if not kept:
+def read_bed(pcm: Path, n: int) -> np.ndarray:
+    """``n`` samples of a music bed (raw 48 kHz stereo s16le, ``worker.music.bed_pcm``) as
+    (n, 2) float32, looped from its start when it is shorter (beds loop seamlessly)."""
+    raw = np.fromfile(pcm, dtype="<i2", count=2 * n)
+    bed = raw[: len(raw) // 2 * 2].reshape(-1, 2)
+    if not len(bed):
+        raise RenderError(f"the music bed {pcm.name} is empty")
+    if len(bed) < n:
+        bed = np.resize(bed, (n, 2))
+    return bed.astype(np.float32) * np.float32(1 / 32768)
+
+
+def bed_sub_powers(pcm: Path | None, n: int) -> np.ndarray | None:
+    """The bed's 100 ms loudness powers (``worker.loudness.sub_powers``) for its first
+    ``n`` samples, computed once per bed file and process; None when the bed is shorter
+    (it loops: the caller measures the looped samples)."""
+    if pcm is None:
         return None
-    mean = _power_mean(kept)
-    kept = [b for b in kept if b > mean - 10.0]
-    return _power_mean(kept) if kept else None
+    st = pcm.stat()
+    if n > st.st_size // 4:
+        return None
+    return _bed_subs(str(pcm), st.st_size, st.st_mtime_ns)
 
 
-def _power_mean(blocks: Sequence[float]) -> float:
-    return 10 * math.log10(sum(10 ** (b / 10) for b in blocks) / len(blocks))
-
-
-def _music_db(*, voice: bool) -> float:
-    from worker.music import BED_LUFS
-
-    level = graph.TARGET_LUFS - (graph.MUSIC_UNDER_VOICE_LU if voice else 0.0)
-    return level - BED_LUFS
-
-
-def plan_levels(blocks: Sequence[float], *, music: bool, duration: float) -> Levels:
-    """Gains that bring the teaser to -14 LUFS, from the voice's momentary loudness.
-
-    The voice is set to the target; the bed sits ``MUSIC_UNDER_VOICE_LU`` under it (at
-    the target itself when nobody speaks). The mix's loudness is then predicted block
-    by block — voice power plus bed power, the bed ducked where the voice keys the
-    compressor and faded at both ends — and gated as BS.1770 does; the final gain makes
-    up the difference, so one fixed gain + limiter replaces ``loudnorm``.
-    """
-    voice_lufs = integrated(blocks)
-    has_voice = voice_lufs is not None and voice_lufs > SILENT_LUFS
-    if not has_voice:
-        if not music:
-            return Levels(duck=False)
-        # The bed alone at the target, corrected for its fades (a short teaser is
-        # mostly fade); no voice to duck under.
-        steps = max(1, int(duration * 10) - 3)
-        faded = [graph.TARGET_LUFS + 20 * math.log10(_fade_gain((k + 4) * 0.1 - 0.2, duration))
-                 for k in range(steps)]
-        predicted = integrated(faded) or graph.TARGET_LUFS
-        return Levels(music_db=_music_db(voice=False),
-                      final_db=min(6.0, graph.TARGET_LUFS - predicted), duck=False)
-    assert voice_lufs is not None
-    voice_db = max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, graph.TARGET_LUFS - voice_lufs))
-    if not music:
-        return Levels(voice_db=voice_db, duck=False)
-    music_db = _music_db(voice=True)
-    bed = graph.TARGET_LUFS - graph.MUSIC_UNDER_VOICE_LU
-    threshold = 20 * math.log10(graph.DUCK_THRESHOLD)
-    mixed = []
-    for k, b in enumerate(blocks):
-        if not math.isfinite(b):
-            continue
-        level = b + voice_db
-        duck = min(24.0, max(0.0, (level - threshold) * (1 - 1 / graph.DUCK_RATIO)))
-        mid = k * 0.1 + 0.1 - 0.2  # centre of the 400 ms block ending at reading k
-        fade = _fade_gain(mid, duration)
-        power = 10 ** (level / 10) + 10 ** ((bed - duck) / 10) * fade ** 2
-        mixed.append(10 * math.log10(power))
-    predicted = integrated(mixed) or graph.TARGET_LUFS
-    return Levels(voice_db=voice_db, music_db=music_db,
-                  final_db=max(-20.0, min(20.0, graph.TARGET_LUFS - predicted)))
-
-
-def _fade_gain(t: float, duration: float) -> float:
-    fin = min(1.0, max(0.0, t / graph.FADE_IN_S))
-    fout = min(1.0, max(0.0, (duration - t) / graph.FADE_OUT_S))
-    return max(1e-3, fin * fout)
+@functools.lru_cache(maxsize=8)
+def _bed_subs(path: str, size: int, mtime_ns: int) -> np.ndarray:
+    del mtime_ns  # part of the key: a rewritten bed is measured again
+    return sub_powers(read_bed(Path(path), size // 4))
 
 
 def verify(video: Path, poster: Path, edit: EditList) -> tuple[int, int, float]:

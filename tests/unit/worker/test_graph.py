@@ -8,8 +8,7 @@ import pytest
 
 from worker import graph
 from worker.editlist import Crop, EditList, Output, Segment, Source, Sticker
-from worker.graph import Assets, Levels, Overlay
-from worker.render import integrated, plan_levels
+from worker.graph import Assets, Overlay
 
 
 def _edit(**kw: object) -> EditList:
@@ -29,6 +28,11 @@ ASSETS = Assets(
     arrow=Overlay(Path("/tmp/a.png"), 553, 799, 94, 56, start=3.5, bounce_px=22,
                   bounce_hz=1.6),
     music=Path("/cache/upbeat-0123.s16"))
+SOUND = Path("/tmp/render/sound.f32")
+
+
+def _args(edit: EditList, out: Path = Path("/o.mp4"), poster: Path | None = None) -> list[str]:
+    return graph.build_render_args(edit, ASSETS, out, poster, sound=SOUND)
 
 
 def _graph(args: list[str]) -> str:
@@ -52,7 +56,7 @@ def test_centre_crop_is_9_16_and_centred() -> None:
 
 
 def test_each_segment_is_its_own_hardened_input_seeked_on_the_input_side() -> None:
-    args = graph.build_render_args(_edit(), ASSETS, Path("/out/t.mp4"))
+    args = _args(_edit(), Path("/out/t.mp4"))
     inputs = [i for i, a in enumerate(args) if a == "-i"]
     sources = [args[i + 1] for i in inputs if args[i + 1].startswith("file:")]
     assert sources == ["file:/data/rec.mp4", "file:/data/rec.mp4"]
@@ -63,58 +67,61 @@ def test_each_segment_is_its_own_hardened_input_seeked_on_the_input_side() -> No
 
 
 def test_video_is_cropped_scaled_to_output_in_yuv420p_at_30fps() -> None:
-    fc = _graph(graph.build_render_args(_edit(), ASSETS, Path("/out/t.mp4")))
+    fc = _graph(_args(_edit(), Path("/out/t.mp4")))
     assert "crop=404:720:438:0" in fc  # segment 0: centre crop of the 1280x720 source
     assert "crop=406:720:200:0" in fc  # segment 1: the edit list's crop
     assert fc.count("scale=720:1280") == 2
     assert fc.count("fps=30") == 2 and fc.count("setsar=1") == 2
-    assert "concat=n=2:v=1:a=0[vcat]" in fc and "concat=n=2:v=0:a=1[voice]" in fc
+    assert "concat=n=2:v=1:a=0[vcat]" in fc
     assert "bwdif" not in fc
 
 
 def test_interlaced_source_is_deinterlaced() -> None:
     edit = _edit(source=Source("/data/rec.mp4", 1920, 1080, 600.0, True, interlaced=True))
-    assert "bwdif" in _graph(graph.build_render_args(edit, ASSETS, Path("/o.mp4")))
+    assert "bwdif" in _graph(_args(edit))
 
 
 def test_blur_fill_letterboxes_the_whole_crop_over_a_blurred_copy() -> None:
     edit = _edit(segments=(Segment(0, 5, 1, "x", Crop(0, 0, 1280, 720, fill="blur")),))
-    fc = _graph(graph.build_render_args(edit, ASSETS, Path("/o.mp4")))
+    fc = _graph(_args(edit))
     assert "boxblur" in fc and "split=2[fg0][bg0]" in fc
     assert "scale=720:404" in fc  # the whole 16:9 crop fitted to the width
     assert "overlay=x=0:y=438" in fc
 
 
-def test_audio_downmixed_to_stereo_48k_and_music_mixed_without_1_over_n_scaling() -> None:
-    fc = _graph(graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"),
-                                        levels=Levels(voice_db=3, music_db=-10, final_db=-1)))
-    assert fc.count("channel_layouts=stereo") >= 2 and "sample_rates=48000" in fc
-    assert "amix=inputs=2:normalize=0" in fc
-    assert "sidechaincompress" in fc and "[mus][vkey]sidechaincompress" in fc
-    assert "volume=3dB" in fc and "volume=-10dB" in fc and "volume=-1dB" in fc
-    assert "alimiter=limit=0.75" in fc and "level=0" in fc
-    assert "loudnorm" not in fc
-
-
-def test_music_is_looped_trimmed_and_faded() -> None:
-    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
-    i = args.index("/cache/upbeat-0123.s16")
-    assert args[i - 5: i] == ["-stream_loop", "-1", "-t", "10", "-i"]  # bounded input
+def test_the_render_encodes_the_mixed_sound_and_decodes_no_segment_audio() -> None:
+    args = _args(_edit())
+    i = args.index(str(SOUND))
+    assert args[i - 7:i] == ["-f", "f32le", "-ar", "48000", "-ch_layout", "stereo", "-i"]
+    n_inputs = args.count("-i")
+    assert args[args.index("-map", args.index("-map") + 1) + 1] == f"{n_inputs - 1}:a"
     fc = _graph(args)
-    assert "atrim=duration=9.5" in fc
-    assert "afade=t=in" in fc and "afade=t=out:st=8" in fc
+    assert "[0:a]" not in fc and "amix" not in fc and "sidechaincompress" not in fc
+    assert "/cache/upbeat-0123.s16" not in args  # the bed was mixed in already
+    with pytest.raises(ValueError, match="mixed sound"):
+        graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
+
+
+def test_voice_pass_downmixes_each_segment_to_stereo_48k_and_decodes_no_picture() -> None:
+    args = graph.build_voice_args(_edit(), Path("/tmp/render/voice.f32"))
+    assert args.count("-vn") == 2
+    fc = _graph(args)
+    assert fc.count("channel_layouts=stereo") == 2 and "sample_rates=48000" in fc
+    assert "apad=whole_dur=4.5,atrim=duration=4.5[a0]" in fc
+    assert "[a0][a1]concat=n=2:v=0:a=1[out]" in fc
+    assert args[-5:] == ["-c:a", "pcm_f32le", "-f", "f32le", "/tmp/render/voice.f32"]
 
 
 def test_source_without_sound_gets_silence_of_each_segment_length() -> None:
     edit = _edit(source=Source("/data/rec.mp4", 1280, 720, 600.0, has_audio=False))
-    fc = _graph(graph.build_render_args(edit, ASSETS, Path("/o.mp4")))
+    fc = _graph(graph.build_voice_args(edit, Path("/tmp/v.f32")))
     assert "anullsrc=r=48000:cl=stereo,atrim=duration=4.5[a0]" in fc
     assert "anullsrc=r=48000:cl=stereo,atrim=duration=5[a1]" in fc
     assert "[0:a]" not in fc
 
 
 def test_overlays_are_our_pngs_at_numbers_and_the_arrow_bounces_late() -> None:
-    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
+    args = _args(_edit())
     assert "/tmp/s.png" in args and "/tmp/a.png" in args
     fc = _graph(args)
     assert "overlay=x=40:y=190:format=yuv420" in fc
@@ -124,7 +131,7 @@ def test_overlays_are_our_pngs_at_numbers_and_the_arrow_bounces_late() -> None:
 
 
 def test_output_is_h264_aac_faststart_bounded_by_t() -> None:
-    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
+    args = _args(_edit())
     joined = " ".join(args)
     for part in ("-c:v libx264", "-preset ultrafast", "-pix_fmt yuv420p", "-c:a aac",
                  "-ar 48000", "-ac 2", "-movflags +faststart", "-t 9.5"):
@@ -133,8 +140,7 @@ def test_output_is_h264_aac_faststart_bounded_by_t() -> None:
 
 
 def test_poster_is_one_frame_of_the_teaser_at_poster_time() -> None:
-    args = graph.build_render_args(_edit(poster_at=1.5), ASSETS, Path("/o.mp4"),
-                                   Path("/p.jpg"))
+    args = _args(_edit(poster_at=1.5), poster=Path("/p.jpg"))
     assert "[pv]trim=start_frame=45:end_frame=46," in _graph(args)
     tail = args[args.index("/o.mp4") + 1:]
     assert tail[:2] == ["-map", "[poster]"] and tail[-1] == "/p.jpg"
@@ -146,24 +152,11 @@ def test_poster_frame_stays_inside_the_teaser() -> None:
     assert graph.poster_frame(_edit(poster_at=-1.0)) == 0
 
 
-def test_bare_floor_has_no_overlays_music_or_loudness() -> None:
+def test_bare_floor_has_no_overlays_or_mix() -> None:
     args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"), bare=True)
     fc = _graph(args)
-    assert "overlay" not in fc and "amix" not in fc and "alimiter" not in fc
+    assert "overlay" not in fc and "[0:a]" in fc  # the segments' own sound
     assert "/tmp/s.png" not in args and "/cache/upbeat-0123.s16" not in args
-
-
-def test_loudnorm_mode_swaps_the_limiter() -> None:
-    fc = _graph(graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"),
-                                        levels=Levels(loudnorm=True)))
-    assert "loudnorm=I=-14" in fc and "alimiter" not in fc
-
-
-def test_measure_pass_decodes_no_picture(tmp_path: Path) -> None:
-    args = graph.build_measure_args(_edit(), tmp_path / "m.txt")
-    assert args.count("-vn") == 2 and "ebur128" in _graph(args)
-    with pytest.raises(ValueError):
-        graph.build_measure_args(_edit(), Path("/tmp/evil'name:x.txt"))
 
 
 def test_segment_durations_snap_to_whole_frames() -> None:
@@ -172,47 +165,16 @@ def test_segment_durations_snap_to_whole_frames() -> None:
     assert graph.frame_duration(4.52, 30) == pytest.approx(136 / 30)
 
 
-def test_integrated_loudness_gates_like_bs1770() -> None:
-    assert integrated([-20.0] * 50) == pytest.approx(-20.0)
-    assert integrated([-20.0] * 50 + [-80.0] * 50) == pytest.approx(-20.0)  # abs gate
-    assert integrated([-20.0] * 50 + [-35.0] * 50) == pytest.approx(-20.0)  # rel gate
-    assert integrated([-90.0] * 10) is None
-
-
-def test_levels_bring_voice_to_target_and_music_under_it() -> None:
-    blocks = [-30.0] * 100
-    lv = plan_levels(blocks, music=False, duration=10.0)
-    assert lv.voice_db == pytest.approx(16.0) and lv.final_db == 0.0
-    lv = plan_levels(blocks, music=True, duration=10.0)
-    assert lv.voice_db == pytest.approx(16.0) and lv.duck
-    assert lv.music_db == pytest.approx(-10.0)  # bed at -16 LUFS -> -26, 12 LU under
-    assert -1.0 < lv.final_db <= 0.0  # ducked music adds a little
-
-
-def test_silent_source_gets_music_at_full_level_without_ducking() -> None:
-    lv = plan_levels([-120.0] * 100, music=True, duration=40.0)
-    assert not lv.duck and lv.voice_db == 0.0
-    assert lv.music_db == pytest.approx(2.0)  # -16 LUFS bed to -14
-    assert 0.0 <= lv.final_db < 0.5
-
-
 def test_audio_is_vbr_unless_an_older_edit_list_fixed_a_bit_rate() -> None:
-    args = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"))
+    args = _args(_edit())
     assert args[args.index("-q:a") + 1] == "2" and "-b:a" not in args
     old = EditList.from_json({**_edit().to_json(),
                               "output": {"width": 720, "height": 1280, "audio_bitrate": "128k"}})
-    args = graph.build_render_args(old, ASSETS, Path("/o.mp4"))
+    args = _args(old)
     assert args[args.index("-b:a") + 1] == "128k" and "-q:a" not in args
 
 
-def test_partial_blocks_are_left_out_of_the_loudness() -> None:
-    nan = float("nan")
-    assert integrated([nan] * 3 + [-20.0] * 50 + [nan] * 3 + [-20.0] * 50) == pytest.approx(-20.0)
-    lv = plan_levels([nan] * 3 + [-30.0] * 97, music=False, duration=10.0)
-    assert lv.voice_db == pytest.approx(16.0)
-
-
-def test_voice_is_measured_in_two_halves_of_about_equal_length() -> None:
+def test_voice_is_decoded_in_two_halves_of_about_equal_length() -> None:
     from worker.render import _halfway
 
     segs = [Segment(0.0, d, 1.0, "x") for d in (6.0, 6.0, 20.0, 8.0)]

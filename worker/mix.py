@@ -1,0 +1,184 @@
+"""The teaser's sound, mixed from the cut voice and a music bed.
+
+The voice is faded over ``VOICE_FADE_S`` at every join and at both ends (no click, no
+word chopped hard); the bed sits ``BED_UNDER_VOICE_LU`` under the voice and dips a
+further ``DUCK_DB`` while someone speaks, so under speech it is about 15 dB below the
+voice and still heard. The dip is drawn from where the voice is, not by a compressor:
+it starts ``LOOKAHEAD_S`` before a word (the first syllable is never masked), stays down
+for ``HOLD_S`` after speech (no pumping between words) and comes back up over
+``RELEASE_S`` in a real pause. The bed fades in at the start and out with the last
+word. ``worker.loudness.master`` then sets -14 LUFS under the peak ceiling. Pure NumPy
+on 48 kHz stereo float arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from worker.loudness import (
+    RATE,
+    SUB,
+    TARGET_LUFS,
+    Master,
+    block_loudness,
+    gated,
+    master,
+    ramps,
+    sub_powers,
+)
+from worker.music import BED_LUFS
+
+VOICE_FADE_S = 0.03
+BED_UNDER_VOICE_LU = 6.0  # the bed in pauses, under the voice's loudness
+DUCK_DB = 7.0  # the further dip while someone speaks: ~15 dB under the voice
+LOOKAHEAD_S = 0.15  # the dip is complete this long before a word starts
+HOLD_S = 0.35  # the music stays down this long after speech: no swell between words
+RELEASE_S = 0.5  # back up over this in a real pause (a 1.2 s pause breathes fully)
+MIN_WORD_S = 0.05  # shorter bursts (a click, a knock) do not duck the music
+ACTIVE_UNDER_LU = 20.0  # a 10 ms step is speech when within this of the voice's loudness
+MUSIC_FADE_IN_S = 0.5
+MUSIC_FADE_OUT_S = 1.5
+MUSIC_TAIL_S = 0.25  # the bed is gone this long after the last word
+SILENT_LUFS = -45.0  # a quieter "voice" is silence or hiss: not boosted, nothing ducked
+MAX_VOICE_GAIN_DB = 30.0
+HOP = RATE // 100  # the dip is decided every 10 ms
+
+
+@dataclass(frozen=True)
+class Mix:
+    """How the sound was mixed: the voice's loudness as cut (None: no voice), the gains
+    (dB) given to voice and bed, whether the bed was ducked, where the bed's fade-out
+    ends (s) and what mastering did."""
+
+    voice_lufs: float | None
+    voice_db: float
+    music_db: float
+    ducked: bool
+    music_ends: float
+    master: Master
+
+
+def segment_bounds(lengths: Sequence[int]) -> list[tuple[int, int]]:
+    """(start, end) sample of each segment of the concatenated voice."""
+    ends = np.cumsum(lengths).tolist()
+    return list(zip([0, *ends[:-1]], ends, strict=True))
+
+
+def fade_joins(voice: np.ndarray, bounds: Sequence[tuple[int, int]],
+               seconds: float = VOICE_FADE_S) -> None:
+    """Fade the voice in and out over ``seconds`` (raised cosine) at both ends of every
+    segment, in place."""
+    n = int(round(seconds * RATE))
+    for start, end in bounds:
+        k = min(n, (end - start) // 2)
+        if k > 0:
+            ramp = (0.5 - 0.5 * np.cos(np.pi * (np.arange(k) + 0.5) / k)).astype(voice.dtype)
+            voice[start:start + k] *= ramp[:, None]
+            voice[end - k:end] *= ramp[::-1, None]
+
+
+def speech_steps(voice: np.ndarray, voice_lufs: float) -> np.ndarray:
+    """Per 10 ms: True where someone speaks (30 ms energy within ``ACTIVE_UNDER_LU`` of
+    the voice's loudness, bursts shorter than ``MIN_WORD_S`` left out)."""
+    m = len(voice) // HOP
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    part = voice[: m * HOP].astype(np.float64)
+    energy = (part[:, 0] ** 2 + part[:, 1] ** 2).reshape(m, HOP).mean(axis=1)
+    smooth = np.convolve(energy, np.ones(3) / 3, mode="same")
+    level = 10 * np.log10(smooth + 1e-20) - 0.691
+    active = level > max(voice_lufs - ACTIVE_UNDER_LU, -65.0)
+    return _drop_short(active, int(round(MIN_WORD_S * 100)))
+
+
+def duck_db(active: np.ndarray) -> np.ndarray:
+    """Per 10 ms, the bed's dip (dB, <= 0) for the speech steps ``active``: fully down
+    (``DUCK_DB``) from ``LOOKAHEAD_S`` before speech until ``HOLD_S`` after it (a pause
+    between words never lets it up), ramping down over the ``LOOKAHEAD_S`` before that
+    and back up over ``RELEASE_S`` after the hold."""
+    ahead, hold = int(round(LOOKAHEAD_S * 100)), int(round(HOLD_S * 100))
+    release = int(round(RELEASE_S * 100))
+    down = active.astype(np.float64)
+    for k in range(1, max(hold, ahead) + 1):
+        if k <= hold:
+            down[k:] = np.maximum(down[k:], active[:-k])
+        if k <= ahead:
+            down[:-k] = np.maximum(down[:-k], active[k:])
+    # Ramps as the upper envelope of shifted copies: rising linearly over ``ahead`` steps
+    # into speech, falling linearly over ``release`` steps after the hold.
+    depth = down.copy()
+    for k in range(1, ahead + 1):
+        depth[:-k] = np.maximum(depth[:-k], down[k:] * (1 - k / ahead))
+    for k in range(1, release + 1):
+        depth[k:] = np.maximum(depth[k:], down[:-k] * (1 - k / release))
+    return -DUCK_DB * depth
+
+
+def _drop_short(mask: np.ndarray, min_len: int) -> np.ndarray:
+    """``mask`` without True runs shorter than ``min_len``."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    out = mask.copy()
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if b - a < min_len:
+            out[a:b] = False
+    return out
+
+
+def _bed_fades_db(steps: int, fade_out_end: float) -> np.ndarray:
+    """Per 10 ms, the bed's fade in from the start and out to ``fade_out_end`` (dB)."""
+    t = np.arange(steps) * HOP / RATE
+    fin = np.clip(t / MUSIC_FADE_IN_S, 0.0, 1.0)
+    fout = np.clip((fade_out_end - t) / MUSIC_FADE_OUT_S, 0.0, 1.0)
+    return 20 * np.log10(np.maximum(fin * fout, 1e-5))
+
+
+def mix(voice: np.ndarray | None, lengths: Sequence[int], music: np.ndarray | None, *,
+        music_subs: np.ndarray | None = None) -> tuple[np.ndarray, Mix]:
+    """The teaser's sound ((n, 2) float32, 48 kHz, mastered) from the concatenated voice
+    (``lengths``: samples of each segment; None when the source has no sound) and the
+    bed (at least n samples, or None; ``music_subs``: its ``sub_powers`` when known)."""
+    n = int(sum(lengths))
+    total = n / RATE
+    if voice is None:
+        voice = np.zeros((n, 2), dtype=np.float32)
+    voice = np.array(voice[:n], dtype=np.float32)
+    if len(voice) < n:
+        voice = np.concatenate((voice, np.zeros((n - len(voice), 2), np.float32)))
+    fade_joins(voice, segment_bounds(lengths))
+    voice_subs = sub_powers(voice)
+    lufs = gated(block_loudness(voice_subs))
+    speaks = lufs is not None and lufs > SILENT_LUFS
+    voice_db = (max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, TARGET_LUFS - lufs))
+                if speaks and lufs is not None else 0.0)
+    out = voice * np.float32(10 ** (voice_db / 20)) if speaks else voice
+    # The mix's 100 ms powers, voice and bed added (they do not correlate): the bed's
+    # are its own times its gain, which changes slowly against 100 ms.
+    subs = voice_subs * 10 ** (voice_db / 10)
+    music_db, ends = 0.0, total
+    if music is not None and len(music) >= n:
+        steps = -(-n // HOP)
+        dip = np.zeros(steps)
+        if speaks and lufs is not None:
+            active = speech_steps(voice, lufs)
+            dip[: len(active)] = duck_db(active)
+            last = np.flatnonzero(active)
+            if len(last):
+                ends = min(total, max(total - 3.0, (last[-1] + 1) * HOP / RATE + MUSIC_TAIL_S))
+            music_db = TARGET_LUFS - BED_UNDER_VOICE_LU - BED_LUFS
+        else:
+            music_db = TARGET_LUFS - BED_LUFS
+        gain_db = dip + _bed_fades_db(steps, ends) + music_db
+        bed_gain = ramps(np.power(10.0, gain_db / 20), HOP, n)
+        out = out + music[:n] * bed_gain[:, None]
+        bed_subs = sub_powers(music[:n]) if music_subs is None else music_subs
+        m = min(len(subs), len(bed_subs))
+        per_sub = np.power(10.0, gain_db / 10)[: m * (SUB // HOP)].reshape(m, -1).mean(axis=1)
+        subs = subs[:m] + bed_subs[:m] * per_sub
+    result, done = master(out, subs=subs)
+    return result, Mix(voice_lufs=None if lufs is None else round(lufs, 2),
+                       voice_db=round(voice_db, 2), music_db=round(music_db, 2),
+                       ducked=bool(speaks and music is not None), music_ends=round(ends, 3),
+                       master=done)
