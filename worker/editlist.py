@@ -41,7 +41,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Source:
-    """The probed source the segments are cut from."""
+    """The probed source the segments are cut from. ``width``/``height`` are its display
+    size; ``sar`` the aspect of its coded pixels (scaled to square ones first)."""
 
     path: str
     width: int
@@ -50,6 +51,7 @@ class Source:
     has_audio: bool
     fps: float = 30.0
     interlaced: bool = False
+    sar: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class Sticker:
 
 @dataclass(frozen=True)
 class Output:
-    """Output settings: 9:16, H.264 yuv420p + AAC 48 kHz stereo, fast start.
+    """Output settings: 9:16, H.264 yuv420p + AAC 48 kHz stereo, fast start; ``fps`` the
+    source's own rate when it is 24, 25 or 30 (``worker.graph.output_fps``).
     ``audio_quality`` is the AAC encoder's VBR quality (2: ~130 kbit/s on voice over
     music); ``audio_bitrate`` (constant bit rate) is set only in edit lists written
     before VBR, so they re-render as they were."""

@@ -21,6 +21,8 @@ from worker.ffmpeg import user_input
 
 RATE = 48_000
 HD_WIDTH = 1080
+KEPT_RATES = (24, 25, 30)
+BLUR_FILL_LUMA = 0.55  # the blurred fill's brightness: the picture stands out of it
 _STEREO = f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts=stereo"
 
 
@@ -58,6 +60,17 @@ def output_size(crop_w: int, crop_h: int) -> tuple[int, int]:
     return (1080, 1920) if crop_w >= HD_WIDTH else (720, 1280)
 
 
+def output_fps(source_fps: float) -> int:
+    """The teaser's frame rate: the source's own when it is 24, 25 or 30 (23.976 and
+    29.97 count as 24 and 30) or twice one of them, else 30. A 25 fps source made 30 fps
+    repeats every fifth frame: the picture judders. (The spec says 30 fps; issue 12
+    changed it so.)"""
+    for rate in KEPT_RATES:
+        if any(abs(source_fps - k * rate) < 0.1 * k for k in (1, 2)):
+            return rate
+    return 30
+
+
 def centre_crop(width: int, height: int) -> Crop:
     """The largest centred 9:16 crop of a ``width`` x ``height`` frame (even sizes)."""
     if width * 16 > height * 9:  # wider than 9:16: keep the full height
@@ -92,7 +105,8 @@ def _num(v: float) -> str:
 
 def segment_video(edit: EditList, seg: Segment, index: int) -> str:
     """The filter chain taking input ``index``'s picture to ``[v{index}]``: deinterlace,
-    30 fps, crop (or blur-fill), scale to the output, square pixels, yuv420p."""
+    square pixels, the output's frame rate, crop (or blur-fill), scale to the output,
+    yuv420p."""
     out, src = edit.output, edit.source
     crop = seg.crop or centre_crop(src.width, src.height)
     crop = _clamped(crop, src.width, src.height)
@@ -100,20 +114,23 @@ def segment_video(edit: EditList, seg: Segment, index: int) -> str:
     head = [f"[{index}:v]setpts=PTS-STARTPTS"]
     if src.interlaced:
         head.append("bwdif=mode=send_frame")
+    if src.sar != 1.0:  # crops are in display pixels: make the coded pixels square first
+        head.append(f"scale={_even(src.width)}:{_even(src.height)},setsar=1")
     head += [f"fps={out.fps}", f"trim=duration={_num(d)}",
              f"crop={crop.w}:{crop.h}:{crop.x}:{crop.y}"]
     if crop.fill != "blur":
         return ",".join([*head, f"scale={out.width}:{out.height}:flags=bicubic", "setsar=1",
                          f"format=yuv420p[v{index}]"])
-    # Letterbox the whole crop over a blurred, cropped-to-fill copy of itself; the blur
-    # is done at 1/8 size where it is cheap and looks the same once scaled up.
+    # Letterbox the whole crop over a blurred, darkened, cropped-to-fill copy of itself;
+    # the blur is done at 1/8 size where it is cheap and looks the same once scaled up.
     scale = min(out.width / crop.w, out.height / crop.h)
     fw, fh = min(out.width, _even(crop.w * scale)), min(out.height, _even(crop.h * scale))
     bw, bh = _even(out.width / 8), _even(out.height / 8)
     return ";".join([
         ",".join([*head, f"split=2[fg{index}][bg{index}]"]),
         f"[bg{index}]scale={bw}:{bh}:force_original_aspect_ratio=increase,crop={bw}:{bh},"
-        f"boxblur=6:2,scale={out.width}:{out.height}[bb{index}]",
+        f"boxblur=6:2,lutyuv=y=val*{_num(BLUR_FILL_LUMA)},scale={out.width}:{out.height}"
+        f"[bb{index}]",
         f"[fg{index}]scale={fw}:{fh}:flags=bicubic[ff{index}]",
         f"[bb{index}][ff{index}]overlay=x={(out.width - fw) // 2}:y={(out.height - fh) // 2},"
         f"setsar=1,format=yuv420p[v{index}]",

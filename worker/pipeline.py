@@ -70,7 +70,7 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     has enough others. Without a timeline every variant is the same cut."""
     from worker import footage_ranking, reframe, timeline
     from worker import music as music_beds
-    from worker.graph import output_size
+    from worker.graph import output_fps, output_size
 
     timings: dict[str, float] = {}
     stage = on_progress or (lambda _s: (lambda _f: None))
@@ -108,14 +108,14 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     edit = EditList(
         source=Source(path=info.path, width=info.width, height=info.height,
                       duration=info.duration, has_audio=info.has_audio, fps=info.fps,
-                      interlaced=info.interlaced),
+                      interlaced=info.interlaced, sar=info.sar),
         segments=tuple(segments),
-        output=Output(width=width, height=height),
+        output=Output(width=width, height=height, fps=output_fps(info.fps)),
         sticker=Sticker(sticker_text) if sticker_text else None,
         music=bed,
         poster_at=min(1.0, max(0.0, segments[0].duration / 2)),
         short_source=selection.short_source,
-        notes=tuple([*notes, *selection.notes]),
+        notes=tuple([*notes, *selection.notes, *_resolution_notes(info, width)]),
     )
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
@@ -191,6 +191,20 @@ class _Looks:
             else:
                 spans.append((lo, hi))
         return spans
+
+
+LOW_RES_SIDE = 360  # a short side under half of 720 is "far below": say so
+
+
+def _resolution_notes(info: MediaInfo, out_width: int) -> list[str]:
+    """A note when the source is far below 720 across: the teaser is still made, but it
+    is scaled up and will look soft."""
+    side = min(info.width, info.height)
+    if side >= LOW_RES_SIDE:
+        return []
+    return [f"the footage is low resolution ({info.width}x{info.height}); the teaser is "
+            f"scaled up to {out_width} pixels across and will look soft: record at 720p "
+            "or more"]
 
 
 def _centre_crop_width(info: MediaInfo) -> int:

@@ -18,7 +18,8 @@ MIN_SECONDS = 3.0
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """A probed source. ``width``/``height`` are the *display* size (rotation applied)."""
+    """A probed source. ``width``/``height`` are the *display* size (rotation and pixel
+    aspect ratio applied); ``sar`` is the coded pixels' aspect ratio (1: square)."""
 
     path: str
     duration: float
@@ -31,6 +32,7 @@ class MediaInfo:
     audio_channels: int
     size_bytes: int
     container: str
+    sar: float = 1.0
 
     @property
     def is_portrait(self) -> bool:
@@ -69,7 +71,13 @@ def probe(path: str | os.PathLike[str], *, min_seconds: float = MIN_SECONDS) -> 
         except av.error.FFmpegError as exc:
             raise InputError(f"{p.name}: the video stream cannot be decoded ({exc}); "
                              "re-export the recording and upload it again") from exc
+        ratio = vstream.sample_aspect_ratio or cc.sample_aspect_ratio
+        sar = float(ratio) if ratio and 0.1 <= float(ratio) <= 10 else 1.0
         width, height = cc.width, cc.height
+        if abs(sar - 1.0) > 0.01:  # non-square pixels: the picture is shown wider/narrower
+            width = max(2, int(round(width * sar / 2)) * 2)
+        else:
+            sar = 1.0
         if rotation in (90, 270):
             width, height = height, width
         duration = _duration(container, vstream)
@@ -86,7 +94,7 @@ def probe(path: str | os.PathLike[str], *, min_seconds: float = MIN_SECONDS) -> 
     return MediaInfo(path=str(p), duration=round(duration, 3), width=width, height=height,
                      fps=round(fps, 3), rotation=rotation, interlaced=interlaced,
                      has_audio=bool(audio), audio_channels=channels,
-                     size_bytes=p.stat().st_size, container=fmt)
+                     size_bytes=p.stat().st_size, container=fmt, sar=round(sar, 4))
 
 
 def _duration(container: object, vstream: object) -> float:

@@ -181,3 +181,20 @@ def test_voice_is_decoded_in_two_halves_of_about_equal_length() -> None:
     assert _halfway(segs) == 2  # 12 s | 28 s beats 32 s | 8 s
     assert _halfway(segs[:1]) == 1  # one segment: one pass
     assert _halfway([Segment(0.0, 10.0, 1.0, "x")] * 4) == 2
+
+
+def test_the_source_frame_rate_is_kept_when_it_is_24_25_or_30() -> None:
+    kept = {23.976: 24, 24: 24, 25: 25, 29.97: 30, 30: 30, 50: 25, 59.94: 30, 48: 24}
+    for source, out in kept.items():
+        assert graph.output_fps(source) == out, source
+    for other in (15, 20, 12.5, 27, 90):
+        assert graph.output_fps(other) == 30, other
+
+
+def test_non_square_pixels_are_made_square_before_the_crop() -> None:
+    edit = _edit(source=Source("/data/rec.mp4", 192, 144, 60.0, True, sar=12 / 11),
+                 segments=(Segment(0, 5, 1, "x", Crop(0, 0, 192, 144, fill="blur")),))
+    fc = _graph(_args(edit))
+    assert "fps=30,trim" in fc and "scale=192:144,setsar=1,fps=30" in fc
+    assert "lutyuv=y=val*0.55" in fc  # the blur fill is darkened
+    assert "scale=192" not in _graph(_args(_edit()))  # square pixels: nothing added
