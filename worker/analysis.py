@@ -15,7 +15,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from domain.recording import RecordingQuality
 from worker import features as fx
 from worker.frames import AudioBlock, VideoFrame, read_media
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: pauses
 FULL_FPS = 4.0  # frames a second decoded for short footage
 # Past this length only keyframes are decoded: every frame of 2 h of 720p costs minutes.
 KEYFRAMES_AFTER_S = 900.0
@@ -48,7 +48,8 @@ class Analysis:
     faces (shares of the width, NaN without a face); ``action_x``/``action_spread`` where
     the movement is; ``speech`` 0..1; ``loudness`` LUFS (approx., -70 when silent);
     ``silence`` share of the second with nothing audible. ``shot_changes`` and
-    ``quiet_times`` are source seconds.
+    ``quiet_times`` are source seconds; ``pauses`` the (start, end) source seconds of
+    each pause between words and phrases, shape (k, 2).
     """
 
     start: float
@@ -79,6 +80,7 @@ class Analysis:
     source_size: int = 0
     source_mtime: float = 0.0
     version: int = ANALYSIS_VERSION
+    pauses: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
     @property
     def seconds(self) -> int:
@@ -318,7 +320,8 @@ class _Accumulator:
 
     def _audio_seconds(self, n: int) -> dict[str, np.ndarray]:
         silent = {"speech": np.zeros(n), "loudness": np.full(n, -70.0),
-                  "silence": np.ones(n), "quiet_times": np.zeros(0)}
+                  "silence": np.ones(n), "quiet_times": np.zeros(0),
+                  "pauses": np.zeros((0, 2))}
         if not self.audio_parts or self.audio_t0 is None:
             return silent
         a = fx.AudioFrames(*(np.concatenate([getattr(p, k) for p in self.audio_parts])
@@ -356,8 +359,11 @@ class _Accumulator:
         audible = a.energy_db[a.energy_db > fx.SILENCE_DB]
         ref = float(np.percentile(audible, 90)) if len(audible) else fx.SILENCE_DB
         t0 = self.start + first / per_s
-        quiet = fx.quiet_times(a.energy_db, t0, below=max(fx.SILENCE_DB, ref - 25.0))
-        return {"speech": speech, "loudness": loud, "silence": silence, "quiet_times": quiet}
+        below = max(fx.SILENCE_DB, ref - 25.0)
+        quiet = fx.quiet_times(a.energy_db, t0, below=below)
+        pauses = fx.pause_spans(a.energy_db, t0, below=below)
+        return {"speech": speech, "loudness": loud, "silence": silence, "quiet_times": quiet,
+                "pauses": pauses}
 
 
 def _per_second(sec: np.ndarray, values: np.ndarray, n: int, *, fill: bool = True

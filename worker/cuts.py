@@ -140,3 +140,98 @@ def _snap_ok(new: tuple[float, float], i: int, out: list[tuple[float, float]], c
         if ctx.veto[a:b].any():
             return False
     return True
+
+
+# --- cuts nobody hears ------------------------------------------------------------------
+
+PAUSE_REACH = 1.0  # s a chosen cut may move to land in a pause between phrases
+PHRASE_PAUSE = 0.25  # s: a shorter pause is a gap between words
+LEAD_IN = 0.12  # s of a pause kept before a segment's first word
+TAIL = 0.25  # s of a pause kept after a segment's last word (the fades live there)
+DEAD_AIR = 1.5  # s with nobody speaking and nothing shown: taken out of a segment
+DEAD_AIR_KEEP = 0.3  # s of such a pause left each side of the skip
+
+
+def at_pauses(bounds: Sequence[tuple[float, float]], pauses: np.ndarray, duration: float,
+              heard: Sequence[tuple[float, float]] | None = None
+              ) -> tuple[list[tuple[float, float]], list[float]]:
+    """Each segment's start moved to just before speech resumes after a pause, its end
+    to just after the last word before one, with the nearest pause within
+    ``PAUSE_REACH`` s (a cut already in a pause is tightened the same way).
+    ``pauses``: (k, 2) source seconds; ``heard``: the spans whose sound was analysed
+    (None: all of it). Returns the new bounds and the cut times (s) that found no pause
+    within reach although there is sound there (the caller says so in the report). A
+    cut never moves past the neighbouring segments nor past its segment's middle."""
+    spans = np.asarray(pauses, dtype=float).reshape(-1, 2)
+    out = [tuple(b) for b in bounds]
+    missed: list[float] = []
+    for i, (s, e) in enumerate(bounds):
+        lo = max(0.0, max((b for a, b in out[:i] if b <= s), default=0.0))
+        hi = min(duration, min((a for a, b in out[i + 1:] if a >= e), default=duration))
+        new_s = _cut_in_pause(s, spans, start=True, lo=lo, hi=e - (e - s) / 2)
+        new_e = _cut_in_pause(e, spans, start=False, lo=s + (e - s) / 2, hi=hi)
+        for t, new in ((s, new_s), (e, new_e)):
+            if new is None and _was_heard(t, heard):
+                missed.append(round(t, 2))
+        out[i] = (new_s if new_s is not None else s, new_e if new_e is not None else e)
+    return [(float(a), float(b)) for a, b in out], missed
+
+
+def _cut_in_pause(t: float, spans: np.ndarray, *, start: bool, lo: float, hi: float
+                  ) -> float | None:
+    """Where a cut near ``t`` goes in the nearest pause within reach: a start just
+    before the pause ends (speech resumes), an end just after the pause begins. A pause
+    between phrases (``PHRASE_PAUSE`` s or longer) is taken before a gap between words."""
+    phrases = spans[spans[:, 1] - spans[:, 0] >= PHRASE_PAUSE]
+    if len(phrases) < len(spans):
+        found = _cut_in_pause(t, phrases, start=start, lo=lo, hi=hi)
+        if found is not None:
+            return found
+    best: tuple[float, float] | None = None
+    for a, b in spans:
+        if b < t - PAUSE_REACH or a > t + PAUSE_REACH:
+            continue
+        cut = max(a, b - LEAD_IN) if start else min(b, a + TAIL)
+        if a <= t <= b and not (lo <= cut <= hi and abs(cut - t) <= PAUSE_REACH):
+            cut = t  # in a long pause already: it stays where it is
+        if not lo <= cut <= hi or abs(cut - t) > PAUSE_REACH:
+            continue
+        if best is None or abs(cut - t) < best[0]:
+            best = (abs(cut - t), float(cut))
+    return None if best is None else best[1]
+
+
+def _was_heard(t: float, heard: Sequence[tuple[float, float]] | None) -> bool:
+    return heard is None or any(a <= t <= b for a, b in heard)
+
+
+def without_dead_air(bounds: Sequence[tuple[float, float]], pauses: np.ndarray,
+                     still: np.ndarray | None, start: float = 0.0
+                     ) -> list[list[tuple[float, float]]]:
+    """Each segment as the pieces left once dead air inside it is taken out: a pause
+    longer than ``DEAD_AIR`` s during which nothing is shown either (``still``: per
+    second from ``start``, True where the picture does not move; None: unknown, so
+    nothing is taken out), keeping ``DEAD_AIR_KEEP`` s of it each side."""
+    spans = np.asarray(pauses, dtype=float).reshape(-1, 2)
+    out: list[list[tuple[float, float]]] = []
+    for s, e in bounds:
+        pieces: list[tuple[float, float]] = []
+        at = s
+        for a, b in spans:
+            if b - a <= DEAD_AIR or a < s + DEAD_AIR_KEEP or b > e - DEAD_AIR_KEEP:
+                continue
+            if still is None or not _still(still, start, a, b):
+                continue
+            pieces.append((at, a + DEAD_AIR_KEEP))
+            at = b - DEAD_AIR_KEEP
+        pieces.append((at, e))
+        out.append([(round(x, 3), round(y, 3)) for x, y in pieces if y - x > 0.5])
+    return out
+
+
+def _still(still: np.ndarray, start: float, a: float, b: float) -> bool:
+    i, j = int(math.ceil(a - start)), int(math.floor(b - start))
+    if j <= i:
+        return False
+    part = still[max(0, i):min(len(still), j)]
+    return bool(len(part)) and bool(part.all())

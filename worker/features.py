@@ -282,3 +282,16 @@ def quiet_times(energy_db: np.ndarray, t0: float, *, below: float,
     keep = (ends - starts) >= min_frames
     mids = (starts[keep] + ends[keep]) / 2.0
     return t0 + mids * AUDIO_FRAME / AUDIO_RATE
+
+
+def pause_spans(energy_db: np.ndarray, t0: float, *, below: float,
+                min_frames: int = 4) -> np.ndarray:
+    """(start, end) s of the runs of at least ``min_frames`` 25 ms frames under ``below``
+    dBFS (the pauses between words and phrases), shape (k, 2). ``t0``: the first frame's
+    time."""
+    quiet = np.concatenate([[False], energy_db < below, [False]])
+    edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
+    starts, ends = edges[::2], edges[1::2]
+    keep = (ends - starts) >= min_frames
+    step = AUDIO_FRAME / AUDIO_RATE
+    return np.stack([t0 + starts[keep] * step, t0 + ends[keep] * step], axis=1)

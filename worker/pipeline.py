@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +94,9 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
         t0 = time.perf_counter()
         selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds)
         notes = []
-    segments: list[Segment] = list(selection.segments)
+    seen = [analysis] if analysis is not None else (looks.windows if looks else [])
+    segments, cut_notes = _cuts_nobody_hears(list(selection.segments), seen, info,
+                                             whole=analysis is not None)
     if analysis is not None:
         segments = list(reframe.reframe_segments(analysis, segments, info.width, info.height))
     elif looks is not None:
@@ -103,6 +105,9 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     crop_w = min((s.crop.w for s in segments if s.crop), default=_centre_crop_width(info))
     crop_h = min((s.crop.h for s in segments if s.crop), default=info.height)
     width, height = output_size(crop_w, crop_h)
+    # After the output size: a punch-in must not pull the teaser down to 720 across.
+    shots = sorted({float(t) for a in seen for t in a.shot_changes})
+    segments = list(reframe.punch_in(segments, shots, info.width, info.height))
     bed = None if music == "none" else (
         music_beds.pick(info.path) if music == "auto" else music_beds.check(music))
     edit = EditList(
@@ -115,7 +120,7 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
         music=bed,
         poster_at=min(1.0, max(0.0, segments[0].duration / 2)),
         short_source=selection.short_source,
-        notes=tuple([*notes, *selection.notes, *_resolution_notes(info, width)]),
+        notes=tuple([*notes, *selection.notes, *cut_notes, *_resolution_notes(info, width)]),
     )
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
@@ -191,6 +196,44 @@ class _Looks:
             else:
                 spans.append((lo, hi))
         return spans
+
+
+STILL_MOTION = 0.003  # local motion under this: nothing is being shown
+
+
+def _cuts_nobody_hears(segments: list[Segment], seen: Sequence[Any], info: MediaInfo, *,
+                       whole: bool) -> tuple[list[Segment], list[str]]:
+    """The chosen segments with their cuts moved into pauses between phrases and dead
+    air taken out (``worker.cuts``), from the analyses ``seen`` (``whole``: one analysis
+    of all the recording, else windows of it); with the notes that say where no pause
+    was within reach and how much dead air went."""
+    from worker import cuts
+
+    if not info.has_audio or not seen:
+        return segments, []
+    pauses = np.concatenate([np.asarray(a.pauses, dtype=float).reshape(-1, 2) for a in seen])
+    heard = None if whole else [(a.start, a.start + a.duration) for a in seen]
+    bounds, missed = cuts.at_pauses([(s.start, s.end) for s in segments], pauses,
+                                    info.duration, heard)
+    n = max(1, math.ceil(info.duration))
+    still = np.zeros(n, dtype=bool)
+    for a in seen:
+        i = max(0, int(a.start))
+        part = (a.local_motion < STILL_MOTION)[: max(0, n - i)]
+        still[i:i + len(part)] = part
+    pieces = cuts.without_dead_air(bounds, pauses, still)
+    out = [replace(seg, start=s, end=e)
+           for seg, parts in zip(segments, pieces, strict=True) for s, e in parts]
+    notes: list[str] = []
+    if missed:
+        where = ", ".join(f"{t:.1f} s" for t in missed)
+        notes.append(f"no pause between phrases within {cuts.PAUSE_REACH:g} s of the "
+                     f"cut{'s' if len(missed) > 1 else ''} at {where}: a word may be "
+                     "clipped there")
+    dead = sum(e - s for s, e in bounds) - sum(s.duration for s in out)
+    if dead > 0.5:
+        notes.append(f"took out {dead:.1f} s with nobody speaking and nothing shown")
+    return out, notes
 
 
 LOW_RES_SIDE = 360  # a short side under half of 720 is "far below": say so

@@ -125,3 +125,34 @@ def reframe_by_windows(path: str, segments: tuple[Segment, ...] | list[Segment],
                              mode="full")
         out.extend(reframe_segments(window, [seg], src_w, src_h))
     return tuple(out)
+
+
+PUNCH_IN = 1.2  # a punch-in shows the crop's middle 1/1.2: a visible change of framing
+
+
+def punch_in(segments: Sequence[Segment], shot_changes: Sequence[float], src_w: int,
+             src_h: int) -> tuple[Segment, ...]:
+    """Where two segments in a row are cuts of the same shot (no shot change between
+    them, the same framing), the join would jump: every second such segment is framed
+    tighter instead (a punch-in, as an editor cuts a one-camera talk), on the same centre
+    and a little towards the top, where the face is. A letterboxed (blur) segment is left
+    as it is."""
+    from worker.graph import centre_crop
+
+    out: list[Segment] = []
+    prev: Segment | None = None
+    tight = False
+    for seg in segments:
+        same = (prev is not None and prev.crop == seg.crop
+                and not any(min(prev.end, seg.start) <= t <= max(prev.end, seg.start)
+                            for t in shot_changes))
+        crop = seg.crop or centre_crop(src_w, src_h)
+        tight = same and not tight and crop.fill != "blur"
+        if tight:
+            w, h = _even(crop.w / PUNCH_IN), _even(crop.h / PUNCH_IN)
+            x, y = crop.x + (crop.w - w) // 2, crop.y + int((crop.h - h) * 0.35)
+            out.append(replace(seg, crop=Crop(x=_even(x), y=_even(y), w=w, h=h)))
+        else:
+            out.append(seg)
+        prev = seg
+    return tuple(out)
