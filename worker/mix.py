@@ -32,11 +32,11 @@ from worker.loudness import (
 from worker.music import BED_LUFS
 
 VOICE_FADE_S = 0.03
-BED_UNDER_VOICE_LU = 6.0  # the bed in pauses, under the voice's loudness
+BED_UNDER_VOICE_LU = 8.0  # the bed in pauses, under the voice's loudness
 DUCK_DB = 7.0  # the further dip while someone speaks: ~15 dB under the voice
-LOOKAHEAD_S = 0.15  # the dip is complete this long before a word starts
-HOLD_S = 0.35  # the music stays down this long after speech: no swell between words
-RELEASE_S = 0.5  # back up over this in a real pause (a 1.2 s pause breathes fully)
+LOOKAHEAD_S = 0.1  # the dip is complete this long before a word starts
+HOLD_S = 0.3  # the music stays down this long after speech: no swell between words
+RELEASE_S = 0.4  # back up over this in a real pause (a 1.2 s pause breathes fully)
 MIN_WORD_S = 0.05  # shorter bursts (a click, a knock) do not duck the music
 ACTIVE_UNDER_LU = 20.0  # a 10 ms step is speech when within this of the voice's loudness
 MUSIC_FADE_IN_S = 0.5

@@ -10,6 +10,7 @@ import pytest
 from tests.footage import say
 from worker import loudness, mix
 from worker.loudness import CEILING, RATE, integrated, limiter_gain, master
+from worker.music import BED_LUFS
 
 PHRASES = ["Halo kak, selamat datang di LIVE kami.", "Nah kak, ini dia yang ditunggu!",
            "Diskon tiga puluh persen hanya hari ini."]
@@ -75,13 +76,13 @@ def test_music_dips_before_a_word_and_holds_through_short_gaps() -> None:
     for start in (100, 135, 170, 205):  # words of 0.3 s with 0.05 s gaps
         steps[start:start + 30] = True
     steps[275:305] = True  # after a 0.4 s pause
-    steps[306:360] = True
+    steps[306:360] = True  # and a 10 ms one
     dip = mix.duck_db(steps)
     assert dip[:80].max() == 0.0  # before the dip: the bed at its level
     assert dip[100] == pytest.approx(-mix.DUCK_DB)  # fully down when the word starts
     assert dip[100:235].max() == pytest.approx(-mix.DUCK_DB)  # no pumping between words
     assert dip[235:275].max() == pytest.approx(-mix.DUCK_DB)  # nor in a 0.4 s pause
-    assert dip[360 + 35 + 50:].max() == 0.0  # after the last word: back up in full
+    assert dip[360 + 30 + 40:].max() == 0.0  # after the last word: back up in full
 
 
 def test_music_breathes_back_in_a_real_pause() -> None:
@@ -109,6 +110,7 @@ def test_music_is_under_speech_by_about_15_db_and_ends_with_the_last_word() -> N
     voice = np.concatenate([voice, np.zeros((RATE, 2), np.float32)])
     rng = np.random.default_rng(3)
     bed = (rng.standard_normal((n, 2)) * 0.05).astype(np.float32)
+    bed *= np.float32(10 ** ((BED_LUFS - float(integrated(bed))) / 20))  # as loud as a bed
     out, done = mix.mix(voice, [n], bed)
     assert done.ducked and integrated(out) == pytest.approx(-14.0, abs=0.2)
     assert done.music_ends == pytest.approx(spans[-1][1] + mix.MUSIC_TAIL_S, abs=0.05)
