@@ -26,7 +26,7 @@ from domain.recording import RecordingQuality
 from worker import features as fx
 from worker.frames import AudioBlock, VideoFrame, read_media
 
-ANALYSIS_VERSION = 2  # 2: pauses
+ANALYSIS_VERSION = 2  # 2: pauses, the product region
 FULL_FPS = 4.0  # frames a second decoded for short footage
 # Past this length only keyframes are decoded: every frame of 2 h of 720p costs minutes.
 KEYFRAMES_AFTER_S = 900.0
@@ -49,7 +49,10 @@ class Analysis:
     the movement is; ``speech`` 0..1; ``loudness`` LUFS (approx., -70 when silent);
     ``silence`` share of the second with nothing audible. ``shot_changes`` and
     ``quiet_times`` are source seconds; ``pauses`` the (start, end) source seconds of
-    each pause between words and phrases, shape (k, 2).
+    each pause between words and phrases, shape (k, 2). ``product_left``/
+    ``product_right``: per second, where something moves beside the seller (a product
+    shown, the hands holding it) as shares of the width, NaN when nothing does (full
+    mode only; empty for analyses that predate it).
     """
 
     start: float
@@ -81,6 +84,8 @@ class Analysis:
     source_mtime: float = 0.0
     version: int = ANALYSIS_VERSION
     pauses: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    product_left: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    product_right: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def seconds(self) -> int:
@@ -242,6 +247,8 @@ class _Accumulator:
         self.face_every = 0.5 if mode == "full" else KEYFRAME_FACE_EVERY
         self.rows: list[tuple[float, ...]] = []
         self.face_rows: list[tuple[float, float, float, float, float, float]] = []
+        self.product_rows: list[tuple[float, float, float]] = []
+        self.faces_at: tuple[float, float, float] | None = None  # (t, left, right)
         self.prev: np.ndarray | None = None
         self.prev_hist: np.ndarray | None = None
         self.last_face_t = -1e9
@@ -276,8 +283,15 @@ class _Accumulator:
                 left = min(b[0] for b in boxes)
                 right = max(b[0] + b[2] for b in boxes)
                 self.face_rows.append((f.t, 1.0, x + w / 2, w, left, right))
+                self.faces_at = (f.t, left, right)
             else:
                 self.face_rows.append((f.t, 0.0, math.nan, math.nan, math.nan, math.nan))
+        if (self.mode == "full" and self.prev is not None and self.prev.shape == g.shape
+                and self.faces_at is not None and f.t - self.faces_at[0] <= 1.0):
+            cols = cv2.absdiff(self.prev, g).sum(axis=0, dtype=np.float64)
+            region = fx.region_beside(cols / g.shape[0], self.faces_at[1:])
+            if region is not None:
+                self.product_rows.append((f.t, *region))
         self.prev, self.prev_hist = g, hist
 
     def _audio(self, b: AudioBlock) -> None:
@@ -311,12 +325,17 @@ class _Accumulator:
             per[name] = _per_second(fsec, faces[:, col], n, fill=False)
         per["face_left"] = _reduce(fsec, faces[:, 4], n, np.fmin)
         per["face_right"] = _reduce(fsec, faces[:, 5], n, np.fmax)
+        products = np.asarray(self.product_rows, dtype=np.float64).reshape(-1, 3)
+        psec = np.clip(np.floor(products[:, 0] - self.start).astype(int), 0, n - 1)
+        product = {"product_left": _per_second(psec, products[:, 1], n, fill=False),
+                   "product_right": _per_second(psec, products[:, 2], n, fill=False)}
         audio = self._audio_seconds(n)
         shots = fx.shot_changes(rows[:, 0], rows[:, 11]) if len(rows) else np.zeros(0)
         return Analysis(start=self.start, duration=float(dur), frame_width=self.size[0],
                         frame_height=self.size[1], mode=self.mode,
                         has_audio=bool(self.audio_parts), shot_changes=shots,
-                        source_size=source_size, source_mtime=source_mtime, **per, **audio)
+                        source_size=source_size, source_mtime=source_mtime, **per, **audio,
+                        **product)
 
     def _audio_seconds(self, n: int) -> dict[str, np.ndarray]:
         silent = {"speech": np.zeros(n), "loudness": np.full(n, -70.0),

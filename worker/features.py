@@ -166,6 +166,34 @@ def shot_changes(times: np.ndarray, distances: np.ndarray, *, threshold: float =
     return np.asarray(out)
 
 
+def region_beside(cols: np.ndarray, face: tuple[float, float], *,
+                  min_share: float = 0.35, max_width: float = 0.3
+                  ) -> tuple[float, float] | None:
+    """Where something moves beside the seller: ``cols`` is a frame difference summed
+    per column, ``face`` the faces' (left, right) as shares of the width. The movement
+    left once the faces (widened by their width each side: head and shoulders move as
+    one talks) are taken out, if it is at least ``min_share`` of all movement; its
+    (left, right) extent as shares of the width (10th to 90th percentile of it), when
+    that is compact (at most ``max_width``: a whole moving scene is not a product). A
+    product shown to the camera moves there, and so do the hands holding it."""
+    n = len(cols)
+    moving = np.clip(cols - np.median(cols), 0.0, None)  # the static picture's noise out
+    total = float(moving.sum())
+    if n == 0 or total <= 0:
+        return None
+    width = face[1] - face[0]
+    a = int(max(0.0, face[0] - width) * n)
+    b = int(min(1.0, face[1] + width) * n + 0.999)
+    outside = moving.copy()
+    outside[a:b] = 0.0
+    rest = float(outside.sum())
+    if rest < min_share * total or rest < 0.25 * n:  # too little to be more than noise
+        return None
+    c = np.cumsum(outside) / rest
+    left, right = float(np.searchsorted(c, 0.1)) / n, float(np.searchsorted(c, 0.9) + 1) / n
+    return (left, right) if right - left <= max_width else None
+
+
 @lru_cache(maxsize=1)
 def _face_cascade() -> cv2.CascadeClassifier:
     return cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")

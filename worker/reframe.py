@@ -23,6 +23,7 @@ TARGET_ASPECT = 9 / 16
 MIN_KEEP = 0.27  # a crop keeping less of the width than this loses too much (2.35:1 keeps 0.24)
 MIN_FACE_SHARE = 0.3  # seconds of the shot with a face, to follow the face
 MIN_PART = 2.0  # shorter pieces of a segment across a shot change keep their neighbour's crop
+MIN_PRODUCT_SHARE = 0.6  # of the shot with something shown beside the seller: most of it
 
 
 def _even(v: float) -> int:
@@ -53,7 +54,9 @@ def crop_for_segment(analysis: Analysis, segment: Segment, src_w: int, src_h: in
 def subject_centre(analysis: Analysis, start: float, end: float, keep: float) -> float | None:
     """Horizontal centre (share of the width) a crop keeping ``keep`` of the width should
     sit on over ``start``..``end``, or None when no crop holds the subject: the faces'
-    median centre, or the centre of the movement when nobody is seen."""
+    median centre, moved to keep what is shown beside them (the product region) in the
+    crop too; the centre of the movement when nobody is seen. When the seller and the
+    product do not fit in one 9:16 crop, None: the whole picture shows both."""
     a = analysis
     i = a.index(start)
     j = max(i + 1, min(a.seconds, int(math.ceil(end - a.start - 1e-6))))
@@ -64,8 +67,12 @@ def subject_centre(analysis: Analysis, start: float, end: float, keep: float) ->
     if seen.sum() >= max(1, MIN_FACE_SHARE * checks):
         left = float(np.nanpercentile(a.face_left[i:j], 10))
         right = float(np.nanpercentile(a.face_right[i:j], 90))
+        shown = a.product_left[i:j] if len(a.product_left) >= j else np.zeros(0)
+        if (~np.isnan(shown)).sum() >= max(1, MIN_PRODUCT_SHARE * checks):
+            left = min(left, float(np.nanpercentile(shown, 20)))
+            right = max(right, float(np.nanpercentile(a.product_right[i:j], 80)))
         if right - left > keep * 0.95:
-            return None  # several people, or one walking about: no 9:16 crop holds them
+            return None  # several people, one walking about, seller and product apart
         centre = float(np.median(fx[seen]))
         # Shift just enough to keep the whole span of faces inside the crop.
         centre = min(max(centre, right - keep / 2), left + keep / 2)

@@ -64,3 +64,25 @@ def test_moving_patterns_alone_show_nobody(tmp_path: Path) -> None:
                     "testsrc2=s=1280x720:r=30:d=20", "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", str(out)], check=True)
     assert analyse(out).face.max() == 0.0
+
+
+def test_a_product_shown_beside_the_seller_is_not_cropped_out(tmp_path: Path) -> None:
+    # The seller (a real face) on the left of a still room, the product being shown on
+    # the right: a crop around the face alone would leave the product out (as it did in
+    # every frame), and no 9:16 crop holds both, so the whole picture is shown.
+    out = tmp_path / "seller-and-product.mp4"
+    subprocess.run([
+        binary(), "-nostdin", "-v", "error", "-y",
+        "-f", "lavfi", "-i", "color=c=0x606060:s=1280x720:r=30:d=10",
+        "-loop", "1", "-framerate", "30", "-i", str(portrait()),
+        "-f", "lavfi", "-i", "testsrc2=s=200x200:r=30:d=10",
+        "-filter_complex", "[0:v][1:v]overlay=x='100+10*sin(t)':y=60:shortest=1[s];"
+                           "[s][2:v]overlay=x='950+20*sin(3*t)':y=300:shortest=1[v]",
+        "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-t", "10", str(out)], check=True)
+    a = analyse(out)
+    shown = np.nanmedian(a.product_left), np.nanmedian(a.product_right)
+    assert 930 / 1280 - 0.05 < shown[0] < shown[1] < 1190 / 1280 + 0.05, shown
+    edit, _ = plan_teaser(probe(out), target_seconds=8, music="none")
+    for seg in edit.segments:
+        assert seg.crop is not None and seg.crop.fill == "blur", seg.crop  # both in view

@@ -168,3 +168,15 @@ def test_analysis_survives_a_save_and_load(tmp_path) -> None:  # type: ignore[no
     assert b.seconds == 12 and list(b.shot_changes) == [4.5]
     assert np.array_equal(np.isnan(b.face_x), np.isnan(a.face_x))
     assert b.mode == "full" and b.has_audio
+
+
+def test_movement_beside_the_face_is_found_as_the_product_region() -> None:
+    cols = np.full(256, 1.0)  # a still picture's noise
+    cols[40:80] += 20.0  # the seller talking (face at 0.15-0.3)
+    cols[190:230] += 15.0  # a product turned in the hands
+    left, right = fx.region_beside(cols, (40 / 256, 80 / 256))  # type: ignore[misc]
+    assert 185 / 256 < left < right < 235 / 256
+    assert fx.region_beside(np.full(256, 1.0), (0.2, 0.3)) is None  # nothing moves
+    everywhere = np.full(256, 1.0)
+    everywhere[::2] += 10.0  # the whole scene moves (a crowd, a pan): not a product
+    assert fx.region_beside(everywhere, (0.4, 0.5)) is None

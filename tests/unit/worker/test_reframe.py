@@ -93,3 +93,23 @@ def test_sparse_face_checks_of_a_long_session_still_frame_the_face() -> None:
     crop = crop_for_segment(a, seg(8, 20), 1280, 720)
     assert crop is not None and crop.fill == "crop"
     assert abs((crop.x + crop.w / 2) / 1280 - 0.3) < 0.02
+
+
+def test_the_crop_keeps_a_product_shown_beside_the_seller() -> None:
+    n = 10
+    # the face at 0.35, a product shown just right of it: one 9:16 crop holds both
+    a = synthetic_analysis(n, **_face_at(n, 0.35), product_left=np.full(n, 0.43),
+                           product_right=np.full(n, 0.56))
+    crop = crop_for_segment(a, seg(0, n), 1280, 720)
+    assert crop is not None and crop.fill == "crop"
+    assert crop.x <= (0.35 - 0.06) * 1280 and crop.x + crop.w >= 0.56 * 1280 - 2
+    # the product on the table far to the right: no crop holds both, the whole picture
+    far = synthetic_analysis(n, **_face_at(n, 0.25), product_left=np.full(n, 0.75),
+                             product_right=np.full(n, 0.9))
+    assert crop_for_segment(far, seg(0, n), 1280, 720).fill == "blur"  # type: ignore[union-attr]
+    # seen in a moment only (a hand passing by): the face alone decides
+    brief = np.full(n, np.nan)
+    brief[3] = 0.75
+    once = synthetic_analysis(n, **_face_at(n, 0.25), product_left=brief,
+                              product_right=brief + 0.15)
+    assert crop_for_segment(once, seg(0, n), 1280, 720).fill == "crop"  # type: ignore[union-attr]
