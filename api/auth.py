@@ -29,6 +29,9 @@ from store.repos import owned
 T = TypeVar("T")
 
 KEY_PREFIX = "cpk_"
+# The studio's in-process calls carry the signed-in key's hash here (api/studio/client.py);
+# it is a WSGI environ key, so no HTTP client can set it.
+STUDIO_KEY_HASH = "cuplik.studio.key_hash"
 # Verified keys are remembered this long per process, so a read costs no key lookup; a
 # revoked key stops working within this time.
 CACHE_SECONDS = 30.0
@@ -80,8 +83,14 @@ def _unauthorized(detail: str) -> Problem:
     return Problem(401, "Unauthorized", detail, code="unauthorized")
 
 
-def authenticate(session: Session) -> Caller:
-    """The caller of the current request, or a 401 problem saying what is wrong."""
+def _request_key_hash() -> str:
+    """The hash of the key the request presents: its Bearer header, or the studio
+    session's key for the studio's in-process calls."""
+    if STUDIO_KEY_HASH in request.environ:
+        digest = str(request.environ[STUDIO_KEY_HASH])
+        if not digest:
+            raise _unauthorized("Sign in to the studio with your API key.")
+        return digest
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
@@ -91,7 +100,12 @@ def authenticate(session: Session) -> Caller:
         )
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("Use the form 'Authorization: Bearer <key>'.")
-    digest = hash_key(token.strip())
+    return hash_key(token.strip())
+
+
+def authenticate(session: Session) -> Caller:
+    """The caller of the current request, or a 401 problem saying what is wrong."""
+    digest = _request_key_hash()
     with _cache_lock:
         hit = _cache.get(digest)
     if hit is not None and hit[0] > time.monotonic():

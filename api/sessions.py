@@ -230,6 +230,23 @@ def get_session(session_id: str) -> ResponseReturnValue:
         return session_out(row, ready)
 
 
+class TimelineOut(Model):
+    """A session's stored timeline rows (``t`` in seconds from the recording's start and
+    the counters it was sent with), for charts of its signals over time."""
+
+    id: str
+    rows: list[dict[str, Any]]
+
+
+@bp.get("/<session_id>/timeline")
+@spec.validate(resp=Resp(HTTP_200=TimelineOut), tags=["sessions"])
+def get_timeline(session_id: str) -> ResponseReturnValue:
+    """The session's timeline rows, as stored."""
+    with db().session() as s:
+        row = owned_or_404(s, LiveSession, session_id, "LIVE session")
+        return TimelineOut(id=row.id, rows=list(row.timeline or []))
+
+
 def ensure_covers(footage: Footage, timeline_end: float) -> None:
     """Refuse a ready recording far shorter than the session's timeline (an upload still
     being checked is accepted; teasers and auto teasers check it again once it is ready)."""
