@@ -92,4 +92,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for name in RESOURCES:
         v1.register_blueprint(importlib.import_module(name).bp)
     app.register_blueprint(v1)
+
+    from api import studio
+
+    studio.install(app)
     return app
