@@ -87,13 +87,18 @@ def run_through_service(recording: Path, timeline: Path, work: Path) -> int:
     try:
         with local_service(log, env=env) as service:
             _say(f"cuplik serve answers on {service.base}")
+            key = service.create_key(SELLER)
             try:
-                api = Client(service.base + "/v1", service.create_key(SELLER))
-                return _seller_flow(api, recording, timeline, work)
+                code = _seller_flow(Client(service.base + "/v1", key), recording, timeline,
+                                    work)
             finally:
                 _say("stopping the service")
     except ServiceDidNotStart as exc:
         raise SystemExit(f"cuplik demo: {exc}") from None
+    # The demo's plan, session and teasers stay in ./var: the studio shows them.
+    print(f"studio: run `{Path(sys.executable).parent / 'cuplik'} serve` and open "
+          f"http://127.0.0.1:8000/studio (sign in with the key {key})")
+    return code
 
 
 def _seller_flow(api: Client, recording: Path, timeline: Path, work: Path) -> int:
