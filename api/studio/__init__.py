@@ -44,9 +44,7 @@ def _secret(app: Flask) -> str:
 
 
 def install(app: Flask) -> None:
-    """Mount the studio on ``app``."""
-    if not app.secret_key:
-        app.secret_key = _secret(app)
+    """Mount the studio on ``app`` (its signing secret is fetched on first use)."""
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_NAME"] = "cuplik_studio"
@@ -67,6 +65,8 @@ def t(key: str) -> str:
 
 @bp.before_request
 def _gate() -> ResponseReturnValue | None:
+    if not current_app.secret_key:
+        current_app.secret_key = _secret(current_app)
     chosen = request.args.get("lang")
     if chosen in LANGS:
         session["lang"] = chosen

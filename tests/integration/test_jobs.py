@@ -3,7 +3,6 @@ idempotent enqueues, fail-fast on bad input, retries, progress on the job and th
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -52,13 +51,11 @@ def test_enqueue_render_sets_lifetimes_and_is_idempotent(stack: Stack) -> None:
 
 
 def test_bulk_enqueue_queues_each_revision_once(stack: Stack) -> None:
+    # How fast (goal <= 2 s) is bench/service.py's to measure, not a timed test's.
     items = [(f"{i:032x}", 2) for i in range(1000)]
-    started = time.perf_counter()
     assert stack.gateway.enqueue_renders(items) == 1000
-    elapsed = time.perf_counter() - started
     assert stack.gateway.enqueue_renders(items) == 0
     assert stack.gateway.queue_counts()["batch"] == 1000
-    assert elapsed < 2.0, f"enqueueing 1,000 renders took {elapsed:.2f} s"
 
 
 def test_ingest_marks_a_good_upload_ready_with_its_probe(stack: Stack, clip: Path) -> None:
