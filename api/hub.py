@@ -19,6 +19,7 @@ from api.convert import MoneyOut, iso, money_out, pct, totals_of
 from api.deps import db, now
 from api.openapi import Model, spec
 from api.problems import not_found
+from domain.categories import CATEGORIES, parse_category
 from domain.errors import DomainError
 from domain.highlights import SessionFacts
 from domain.hub import (
@@ -51,6 +52,22 @@ class HubListQuery(Model):
     from_: datetime | None = Field(None, alias="from")
     to: datetime | None = None
     limit: int = Field(50, ge=1, le=200)
+
+
+class CategoryOut(Model):
+    """A level-1 category: ``code`` is what sessions store and filters take (a name in
+    either language works too, any case); ``product_details`` is what check 10 asks."""
+
+    code: str
+    name_id: str
+    name_en: str
+    product_details: Literal["every_kind", "at_least_two"]
+
+
+class CategoryList(Model):
+    """The known level-1 categories."""
+
+    items: list[CategoryOut]
 
 
 class ProductOut(Model):
@@ -149,17 +166,29 @@ def list_hub() -> ResponseReturnValue:
     at = now()
     privacy, viewer = _privacy()
     period = custom_period(q.from_, q.to) if q.from_ and q.to else None
+    category = parse_category(q.category) if q.category else None
     with db().session() as s:
         query = select(LiveSession).where(
             LiveSession.views >= 300, LiveSession.violations == 0,
             (LiveSession.ended_at.is_(None)) | (LiveSession.ended_at <= at - DATA_DELAY))
-        if q.category:
-            query = query.where(LiveSession.category == q.category)
+        if category is not None:
+            query = query.where(LiveSession.category == category.code)
         rows = s.scalars(query).all()
         sessions = [_hub_session(r) for r in rows if r.currency == caller().currency]
-    entries = hub_list(sessions, HubQuery(HubSort(q.sort), q.category, q.q, period), now=at,
+    entries = hub_list(sessions, HubQuery(HubSort(q.sort), category.code if category else None, q.q,
+                                period), now=at,
                        privacy=privacy, viewer=viewer)
     return HubListOut(items=[_entry(e) for e in entries[: q.limit]])
+
+
+@bp.get("/categories")
+@spec.validate(resp=Resp(HTTP_200=CategoryList), tags=["hub"])
+def list_categories() -> ResponseReturnValue:
+    """The level-1 categories the hub filters by, in Indonesian and English."""
+    return CategoryList(items=[CategoryOut(
+        code=c.code, name_id=c.name_id, name_en=c.name_en,
+        product_details="every_kind" if c.every_detail else "at_least_two")
+        for c in CATEGORIES])
 
 
 def clips_from_timeline(row: LiveSession) -> list[Clip]:

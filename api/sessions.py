@@ -26,6 +26,7 @@ from api.deps import db
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
 from domain.accounts import AccountType
+from domain.categories import parse_category
 from domain.metrics import (
     conversion_rate,
     impossible,
@@ -60,7 +61,9 @@ class SessionIn(Model):
 
     title: str = Field(min_length=1, max_length=255)
     account_type: Literal["official", "affiliate", "marketing"] = "official"
-    category: str | None = Field(None, max_length=64, description="level-1 product category")
+    category: str | None = Field(None, max_length=64, description=(
+        "level-1 product category: a code or name from GET /v1/hub/categories, any case; "
+        "stored as its code"))
     username: str | None = Field(None, max_length=120)
     started_at: datetime
     ended_at: datetime | None = None
@@ -159,6 +162,7 @@ def create_session() -> ResponseReturnValue:
         end, warnings, known = timeline_end(rows), list(rows.warnings), set(rows.columns)
     known |= {name for name in ("viewers", "customers", "interacting_viewers")
               if getattr(body, name) is not None}
+    category = parse_category(body.category).code if body.category else None
     totals = with_session_counts(totals_from_timeline(body.timeline), viewers=body.viewers,
                                  customers=body.customers,
                                  interacting_viewers=body.interacting_viewers)
@@ -180,7 +184,7 @@ def create_session() -> ResponseReturnValue:
             ensure_covers(footage, end)
         row = LiveSession(
             seller_id=who.seller_id, title=body.title.strip(),
-            account_type=AccountType(body.account_type).value, category=body.category,
+            account_type=AccountType(body.account_type).value, category=category,
             started_at=to_utc(body.started_at), currency=body.currency,
             ended_at=to_utc(body.ended_at) if body.ended_at else None,
             timeline=body.timeline, footage_id=body.footage_id, totals=totals_json(totals),

@@ -33,6 +33,12 @@ class UnknownTimeZone(InvalidValue):
     code = "unknown_time_zone"
 
 
+class UnknownCategory(InvalidValue):
+    """A level-1 product category that is not on the known list."""
+
+    code = "unknown_category"
+
+
 class UnsupportedLanguage(InvalidValue):
     """The wording language is not one the service writes."""
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
+from domain.categories import same_category
 from domain.errors import CurrencyMismatch, HubAccessDenied
 from domain.highlights import CheckResult, SessionFacts, evaluate_highlights, key_highlights
 from domain.money import Money
@@ -167,7 +168,7 @@ def _sort_key(sort: HubSort, session: HubSession) -> tuple[bool, Fraction]:
 
 
 def _matches(session: HubSession, query: HubQuery) -> bool:
-    if query.l1_category and session.l1_category.casefold() != query.l1_category.casefold():
+    if query.l1_category and not same_category(session.l1_category, query.l1_category):
         return False
     if query.username:
         needle = query.username.strip().lstrip("@").casefold()
