@@ -38,8 +38,8 @@ from domain.metrics import (
 from domain.money import Money
 from domain.teasers import recording_shortfall
 from domain.timeline import InvalidTimeline, rows_from_objects
-from domain.timezones import to_utc
-from store.models import Footage, FootageStatus, LiveSession
+from domain.timezones import resolve_zone, to_utc
+from store.models import Footage, FootageStatus, LiveSession, Plan
 from store.repos import footage_ready, owned
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -70,6 +70,10 @@ class SessionIn(Model):
     currency: str = Field("IDR", pattern=r"^[A-Z]{3}$")
     timeline: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ROWS)
     footage_id: str | None = None
+    plan_id: str | None = Field(None, max_length=32,
+                                description="the caller's LIVE plan this session was broadcast for")
+    time_zone: str | None = Field(None, max_length=64, description=(
+        "IANA zone the session took place in; default: the plan's, else the seller's now"))
     viewers: int | None = Field(None, ge=0, description="session-level distinct viewers")
     customers: int | None = Field(None, ge=0)
     interacting_viewers: int | None = Field(None, ge=0)
@@ -182,10 +186,18 @@ def create_session() -> ResponseReturnValue:
                 raise not_found("footage", body.footage_id)
             ready = footage.status is FootageStatus.READY
             ensure_covers(footage, end)
+        plan = None
+        if body.plan_id is not None:
+            plan = owned(s, Plan, body.plan_id, who.seller_id)
+            if plan is None:
+                raise not_found("LIVE plan", body.plan_id)
+        zone = body.time_zone or (plan.time_zone if plan else who.time_zone)
+        resolve_zone(zone)
         row = LiveSession(
             seller_id=who.seller_id, title=body.title.strip(),
             account_type=AccountType(body.account_type).value, category=category,
-            started_at=to_utc(body.started_at), currency=body.currency,
+            started_at=to_utc(body.started_at), currency=body.currency, time_zone=zone,
+            plan_id=plan.id if plan else None,
             ended_at=to_utc(body.ended_at) if body.ended_at else None,
             timeline=body.timeline, footage_id=body.footage_id, totals=totals_json(totals),
             gmv_minor=totals.gmv, views=totals.views, viewers=totals.viewers,

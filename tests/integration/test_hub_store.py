@@ -42,3 +42,29 @@ def test_stored_category_names_become_codes_and_unknown_text_is_kept(tmp_path: P
         stored = {r.id: r.category for r in s.query(LiveSession)}
     db.dispose()
     assert stored == {"a": "beauty", "b": "bags", "c": "Gadget stuff", "d": None}
+
+
+def test_sessions_recorded_before_keep_their_sellers_zone_and_their_teasers(
+    tmp_path: Path,
+) -> None:
+    db = _old_database(tmp_path, "0009")
+    with db.engine.begin() as conn:
+        conn.execute(text(_SELLER), {"id": "s1", "tz": "Asia/Makassar", "at": AT})
+        conn.execute(text(_SESSION), {"id": "a", "seller": "s1", "category": "beauty", "at": AT})
+        conn.execute(text(
+            "INSERT INTO teasers (id, seller_id, status, progress, source_kind, session_id,"
+            " params, template_version, revision, attempts, created_at, updated_at) VALUES"
+            " ('t1', 's1', 'ready', 1.0, 'session', 'a', '{}', '1', 1, 0, :at, :at)"),
+            {"at": AT})
+    db.upgrade()
+    with db.session() as s:
+        session = s.get(LiveSession, "a")
+        assert session is not None
+        zone, plan = session.time_zone, session.plan_id
+        teaser_source = s.execute(text("SELECT session_id FROM teasers")).scalar_one()
+        s.execute(text("UPDATE sellers SET time_zone = 'Europe/Berlin'"))
+    with db.session() as s:
+        moved = s.get(LiveSession, "a")
+        assert moved is not None and moved.time_zone == "Asia/Makassar"
+    db.dispose()
+    assert (zone, plan, teaser_source) == ("Asia/Makassar", None, "a")
