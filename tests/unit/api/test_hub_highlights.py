@@ -124,3 +124,33 @@ def test_teaser_in_advance_is_decided_by_this_services_teaser_records(
     assert passed["decided_by"] == ["teaser_records", "session_start_and_end"]
     failed = _check(client, bob, not_teased, 29)
     assert failed["outcome"] == "failed" and failed["evidence"].startswith("0 teaser(s)")
+
+
+def test_peak_hours_use_the_zone_the_session_took_place_in(
+    client: FlaskClient, alice: dict[str, str], bob: dict[str, str], clock: Clock
+) -> None:
+    evening = _session(client, alice, started_at="2024-11-19T20:30:00+07:00",
+                       ended_at="2024-11-19T22:00:00+07:00")  # 20.30 WIB: peak (17-21)
+    moved = client.patch("/v1/me", json={"time_zone": "Asia/Jayapura"}, headers=alice)
+    assert moved.status_code == 200, moved.get_json()  # 20.30 WIB is 22.30 WIT
+    clock.at += timedelta(days=2)
+    peak = _check(client, bob, evening, 18)
+    assert peak["outcome"] == "passed"
+    assert peak["evidence"] == "started 20:30 Asia/Jakarta; peak 17:00-21:00"
+    assert peak["decided_by"] == ["session_start_and_end", "session_time_zone"]
+
+
+def test_a_session_takes_its_zone_from_the_body_or_its_plan(
+    client: FlaskClient, alice: dict[str, str], bob: dict[str, str], clock: Clock
+) -> None:
+    makassar = _session(client, alice, time_zone="Asia/Makassar")  # 19.00 WIB = 20.00 WITA
+    catalogue(client, alice)
+    plan = client.post("/v1/plans", json=plan_body(time_zone="Asia/Jayapura"), headers=alice)
+    planned = _session(client, alice, plan_id=plan.get_json()["id"], **PLAN_SESSION)
+    clock.at = datetime.fromisoformat(START) + timedelta(days=3)
+    assert "started 20:00 Asia/Makassar" in _check(client, bob, makassar, 18)["evidence"]
+    assert "started 21:00 Asia/Jayapura" in _check(client, bob, planned, 18)["evidence"]
+    bad = client.post("/v1/sessions", json=session_body(time_zone="Mars/Olympus"), headers=alice)
+    assert bad.status_code == 422 and bad.get_json()["code"] == "unknown_time_zone"
+    strange = client.post("/v1/sessions", json=session_body(plan_id="nope"), headers=alice)
+    assert strange.status_code == 404
