@@ -4,6 +4,7 @@ with its 3 key highlights, products and clips."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any, Literal
@@ -117,7 +118,16 @@ class HubDetailOut(Model):
     data_only: bool
 
 
-def _hub_session(row: LiveSession) -> HubSession:
+def _plan_ends(s: Session, rows: Sequence[LiveSession]) -> dict[str, datetime]:
+    """The scheduled end of each plan these sessions were broadcast for."""
+    ids = {r.plan_id for r in rows if r.plan_id}
+    if not ids:
+        return {}
+    plans = s.scalars(select(Plan).where(Plan.id.in_(ids))).all()
+    return {p.id: p.start_at + timedelta(seconds=p.duration_s) for p in plans}
+
+
+def _hub_session(row: LiveSession, plan_end: datetime | None = None) -> HubSession:
     totals = totals_of(row)
     products = tuple(ProductSales(str(p.get("product_id")), Money(int(p.get("gmv", 0)),
                                   row.currency), int(p.get("units", 0)))
@@ -128,7 +138,7 @@ def _hub_session(row: LiveSession) -> HubSession:
         started_at=row.started_at, ended_at=row.ended_at, views=totals.views,
         viewers=totals.viewers, gmv=Money(totals.gmv, row.currency), orders=totals.orders,
         conversion_rate=conversion_rate(totals), interaction_rate=interaction_rate(totals),
-        violations=row.violations, products=products,
+        violations=row.violations, products=products, plan_end=plan_end,
     )
 
 
@@ -177,7 +187,9 @@ def list_hub() -> ResponseReturnValue:
         if category is not None:
             query = query.where(LiveSession.category == category.code)
         rows = s.scalars(query).all()
-        sessions = [_hub_session(r) for r in rows if r.currency == caller().currency]
+        ends = _plan_ends(s, rows)
+        sessions = [_hub_session(r, ends.get(r.plan_id or "")) for r in rows
+                    if r.currency == caller().currency]
     entries = hub_list(sessions, HubQuery(HubSort(q.sort), category.code if category else None, q.q,
                                 period), now=at,
                        privacy=privacy, viewer=viewer)
@@ -311,7 +323,7 @@ def get_hub_session(session_id: str) -> ResponseReturnValue:
         if row is None:
             raise not_found("hub session", session_id)
         facts = _session_facts(s, row, s.get(Seller, row.seller_id), at)
-        hub = _hub_session(row)
+        hub = _hub_session(row, _plan_ends(s, [row]).get(row.plan_id or ""))
         clips = clips_from_timeline(row)
     detail = session_detail(hub, facts, clips, now=at, privacy=privacy, viewer=viewer)
     if detail is None:

@@ -4,7 +4,7 @@ the teaser source picker, sorted by GMV or interaction rate, highest first."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
@@ -28,6 +28,7 @@ from api.problems import Problem, not_found
 from domain.accounts import AccountType
 from domain.categories import parse_category
 from domain.metrics import (
+    SessionTotals,
     conversion_rate,
     impossible,
     interaction_rate,
@@ -151,30 +152,9 @@ def create_session() -> ResponseReturnValue:
     """Record a past session; its totals and rates are computed from the timeline."""
     body: SessionIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
-    end = 0.0
-    warnings: list[str] = []
-    known: set[str] = set()
-    if body.timeline:
-        # The rules the teaser job reads the rows by: a row it would refuse is refused
-        # now, while the seller is here to fix it, not when a teaser fails later.
-        try:
-            rows = rows_from_objects(body.timeline)
-        except InvalidTimeline as exc:
-            raise Problem(422, "Invalid request", f"{exc}. Fix it and send the session "
-                          "again; nothing was saved.", code=exc.code,
-                          field="timeline") from None
-        end, warnings, known = timeline_end(rows), list(rows.warnings), set(rows.columns)
-    known |= {name for name in ("viewers", "customers", "interacting_viewers")
-              if getattr(body, name) is not None}
+    figures = _checked_figures(body, "session")
+    Money(figures.totals.gmv, body.currency)  # refuses a malformed currency
     category = parse_category(body.category).code if body.category else None
-    totals = with_session_counts(totals_from_timeline(body.timeline), viewers=body.viewers,
-                                 customers=body.customers,
-                                 interacting_viewers=body.interacting_viewers)
-    why = impossible(totals, frozenset(known))
-    if why is not None:
-        raise Problem(422, "Invalid request", f"The figures are impossible: {why} Nothing "
-                      "was saved.", code="impossible_data", field="timeline")
-    Money(totals.gmv, body.currency)  # refuses a malformed currency
     if body.ended_at is not None and body.ended_at <= body.started_at:
         raise Problem(422, "Invalid request", "ended_at must come after started_at.",
                       code="invalid_request", field="ended_at")
@@ -185,7 +165,7 @@ def create_session() -> ResponseReturnValue:
             if footage is None:
                 raise not_found("footage", body.footage_id)
             ready = footage.status is FootageStatus.READY
-            ensure_covers(footage, end)
+            ensure_covers(footage, figures.end)
         plan = None
         if body.plan_id is not None:
             plan = owned(s, Plan, body.plan_id, who.seller_id)
@@ -199,23 +179,107 @@ def create_session() -> ResponseReturnValue:
             started_at=to_utc(body.started_at), currency=body.currency, time_zone=zone,
             plan_id=plan.id if plan else None,
             ended_at=to_utc(body.ended_at) if body.ended_at else None,
-            timeline=body.timeline, footage_id=body.footage_id, totals=totals_json(totals),
-            gmv_minor=totals.gmv, views=totals.views, viewers=totals.viewers,
-            interaction_rate=float_rate(interaction_rate(totals)),
-            conversion_rate=float_rate(conversion_rate(totals)),
-            violations=body.violations, products=[p.model_dump() for p in body.products],
-            events=body.events,
-            transcript=body.transcript,
-            extra={"username": body.username or who.seller_name,
-                   "timeline_rows": len(body.timeline), "timeline_end_s": end,
-                   "warnings": warnings, "columns": sorted(known),
-                   "metrics": metrics_out(session_metrics(
-                       totals, body.currency, frozenset(known))).model_dump()},
+            footage_id=body.footage_id, violations=body.violations, events=body.events,
+            transcript=body.transcript, extra={"username": body.username or who.seller_name},
         )
+        _set_figures(row, body, figures)
         s.add(row)
         s.flush()
         out = session_out(row, ready)
     return out, 201, {"Location": out.links["self"]}
+
+
+class _Figures(NamedTuple):
+    """A timeline's totals, where it ends (s), its warnings and the columns it has."""
+
+    totals: SessionTotals
+    end: float
+    warnings: list[str]
+    known: frozenset[str]
+
+
+def _checked_figures(body: SessionIn | FiguresIn, what: str) -> _Figures:
+    """The figures of the body's timeline and session counts. A row the teaser job
+    would refuse, or impossible figures, are refused now, while the seller is here to
+    fix them, not when a teaser fails later."""
+    end = 0.0
+    warnings: list[str] = []
+    known: set[str] = set()
+    if body.timeline:
+        try:
+            rows = rows_from_objects(body.timeline)
+        except InvalidTimeline as exc:
+            raise Problem(422, "Invalid request", f"{exc}. Fix it and send the {what} "
+                          "again; nothing was saved.", code=exc.code,
+                          field="timeline") from None
+        end, warnings, known = timeline_end(rows), list(rows.warnings), set(rows.columns)
+    known |= {name for name in ("viewers", "customers", "interacting_viewers")
+              if getattr(body, name) is not None}
+    totals = with_session_counts(totals_from_timeline(body.timeline), viewers=body.viewers,
+                                 customers=body.customers,
+                                 interacting_viewers=body.interacting_viewers)
+    why = impossible(totals, frozenset(known))
+    if why is not None:
+        raise Problem(422, "Invalid request", f"The figures are impossible: {why} Nothing "
+                      "was saved.", code="impossible_data", field="timeline")
+    return _Figures(totals, end, warnings, frozenset(known))
+
+
+def _set_figures(row: LiveSession, body: SessionIn | FiguresIn, figures: _Figures) -> None:
+    """Store the timeline, the totals, the sortable figures and the metrics shown."""
+    totals = figures.totals
+    row.timeline = body.timeline
+    row.totals = totals_json(totals)
+    row.gmv_minor, row.views, row.viewers = totals.gmv, totals.views, totals.viewers
+    row.interaction_rate = float_rate(interaction_rate(totals))
+    row.conversion_rate = float_rate(conversion_rate(totals))
+    if body.products is not None:
+        row.products = [p.model_dump() for p in body.products]
+    metrics = metrics_out(session_metrics(totals, row.currency, figures.known)).model_dump()
+    row.extra = {**(row.extra or {}), "timeline_rows": len(body.timeline),
+                 "timeline_end_s": figures.end, "warnings": figures.warnings,
+                 "columns": sorted(figures.known), "metrics": metrics}
+
+
+class FiguresIn(Model):
+    """A session's final figures, recorded once it has ended: its end and the platform's
+    full export (they replace the estimates recorded while it was live)."""
+
+    ended_at: datetime
+    timeline: list[dict[str, Any]] = Field(max_length=MAX_ROWS)
+    viewers: int | None = Field(None, ge=0, description="session-level distinct viewers")
+    customers: int | None = Field(None, ge=0)
+    interacting_viewers: int | None = Field(None, ge=0)
+    products: list[ProductSaleIn] | None = Field(None, max_length=500, description=(
+        "best-selling products; left as they were when absent"))
+
+    @field_validator("ended_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("include a time zone, e.g. 2024-11-23T21:00:00+07:00")
+        return value
+
+
+@bp.put("/<session_id>/figures")
+@spec.validate(json=FiguresIn, resp=Resp(HTTP_200=SessionOut), tags=["sessions"])
+def put_figures(session_id: str) -> ResponseReturnValue:
+    """Record the final figures of a session that has ended: its end time and full
+    timeline replace what was recorded while it was live (the hub's estimates)."""
+    body: FiguresIn = request.context.json  # type: ignore[attr-defined]
+    figures = _checked_figures(body, "figures")
+    with db().session() as s:
+        row = owned_or_404(s, LiveSession, session_id, "LIVE session")
+        if to_utc(body.ended_at) <= row.started_at:
+            raise Problem(422, "Invalid request", "ended_at must come after the session's "
+                          f"start ({iso(row.started_at)}).", code="invalid_request")
+        footage = s.get(Footage, row.footage_id) if row.footage_id else None
+        if footage is not None:
+            ensure_covers(footage, figures.end)
+        row.ended_at = to_utc(body.ended_at)
+        _set_figures(row, body, figures)
+        return session_out(row, footage is not None
+                           and footage.status is FootageStatus.READY)
 
 
 @bp.get("")

@@ -9,6 +9,7 @@ import pytest
 from domain.errors import CurrencyMismatch, HubAccessDenied
 from domain.highlights import Highlight, SessionFacts
 from domain.hub import (
+    LIVE_BOUND,
     Clip,
     CreatorPrivacy,
     HubQuery,
@@ -17,6 +18,7 @@ from domain.hub import (
     ProductSales,
     hub_list,
     is_listed,
+    is_live,
     meets_quality_bar,
     privacy_removal_overdue,
     session_detail,
@@ -77,6 +79,37 @@ def test_live_session_appears_with_estimates_marked() -> None:
     assert entry.live and entry.estimated
     [ended] = hub_list([_s("done")], HubQuery(), now=NOW, privacy={})
     assert not ended.live and not ended.estimated
+
+
+def _running(since_start: timedelta, plan_end_after: timedelta | None = None) -> HubSession:
+    started = NOW - since_start
+    plan_end = started + plan_end_after if plan_end_after is not None else None
+    return replace(_s("r", ended_ago=None), started_at=started, plan_end=plan_end)
+
+
+@pytest.mark.parametrize(
+    ("since_start", "plan_end_after", "live"),
+    [(timedelta(hours=11, minutes=59), None, True), (timedelta(hours=12), None, False),
+     (timedelta(hours=1), timedelta(minutes=30), False),
+     (timedelta(minutes=29), timedelta(minutes=30), True),
+     (timedelta(hours=13), timedelta(hours=14), True)],
+)  # fmt: skip
+def test_a_session_without_an_end_is_live_until_its_plans_end_or_12_hours(
+    since_start: timedelta, plan_end_after: timedelta | None, live: bool
+) -> None:
+    assert is_live(_running(since_start, plan_end_after), NOW) is live
+
+
+def test_a_session_past_its_bound_is_ended_and_its_estimates_stay_marked() -> None:
+    three_days = _running(timedelta(days=3))  # no end time, no plan
+    [entry] = hub_list([three_days], HubQuery(), now=NOW, privacy={})
+    assert not entry.live and entry.estimated  # ended, its figures still the live estimates
+    bound = three_days.started_at + LIVE_BOUND
+    assert not is_listed(three_days, bound + timedelta(days=2, minutes=-1), {})  # T-2
+    assert is_listed(three_days, bound + timedelta(days=2), {})
+    final = replace(three_days, ended_at=three_days.started_at + timedelta(hours=3))
+    [recorded] = hub_list([final], HubQuery(), now=NOW, privacy={})
+    assert not recorded.live and not recorded.estimated  # the figures replaced them
 
 
 @pytest.mark.parametrize(
