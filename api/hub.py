@@ -20,7 +20,7 @@ from api.auth import caller
 from api.convert import MoneyOut, iso, money_out, pct, totals_of
 from api.deps import db, now
 from api.openapi import Model, spec
-from api.problems import not_found
+from api.problems import Problem, not_found
 from domain.categories import CATEGORIES, find_category, parse_category
 from domain.errors import DomainError
 from domain.highlights import TEASER_WINDOW, SessionFacts, pinned_share
@@ -34,10 +34,11 @@ from domain.hub import (
     HubSort,
     ProductSales,
     hub_list,
+    other_currencies,
     session_detail,
 )
 from domain.metrics import conversion_rate, interaction_rate
-from domain.money import Money
+from domain.money import Money, parse_currency
 from domain.performance import custom_period
 from domain.plans import PromotionToolKind
 from domain.recording import RecordingQuality
@@ -55,6 +56,7 @@ class HubListQuery(Model):
     q: str | None = Field(None, max_length=120)
     from_: datetime | None = Field(None, alias="from")
     to: datetime | None = None
+    currency: str | None = Field(None, description="ISO 4217; default: the caller's")
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -102,8 +104,11 @@ class HubEntryOut(Model):
 
 
 class HubListOut(Model):
-    """The hub's LIVE list (data is two days old; live sessions are estimates)."""
+    """The hub's LIVE list in one currency (data is two days old; live sessions are
+    estimates); ``other_currencies`` have sessions too: ask with ``currency=``."""
 
+    currency: str
+    other_currencies: list[str]
     items: list[HubEntryOut]
 
 
@@ -178,8 +183,13 @@ def list_hub() -> ResponseReturnValue:
     q: HubListQuery = request.context.query  # type: ignore[attr-defined]
     at = now()
     privacy, viewer = _privacy()
+    if (q.from_ is None) != (q.to is None):
+        raise Problem(422, "Invalid request", "A range of start times needs both 'from' and "
+                      "'to' (ISO 8601 with a time zone); leave both out for every date.",
+                      code="period_invalid")
     period = custom_period(q.from_, q.to) if q.from_ and q.to else None
     category = parse_category(q.category) if q.category else None
+    currency = parse_currency(q.currency or caller().currency)
     with db().session() as s:
         query = select(LiveSession).where(
             LiveSession.views >= 300, LiveSession.violations == 0,
@@ -188,12 +198,13 @@ def list_hub() -> ResponseReturnValue:
             query = query.where(LiveSession.category == category.code)
         rows = s.scalars(query).all()
         ends = _plan_ends(s, rows)
-        sessions = [_hub_session(r, ends.get(r.plan_id or "")) for r in rows
-                    if r.currency == caller().currency]
-    entries = hub_list(sessions, HubQuery(HubSort(q.sort), category.code if category else None, q.q,
-                                period), now=at,
-                       privacy=privacy, viewer=viewer)
-    return HubListOut(items=[_entry(e) for e in entries[: q.limit]])
+        sessions = [_hub_session(r, ends.get(r.plan_id or "")) for r in rows]
+    wanted = HubQuery(HubSort(q.sort), category.code if category else None, q.q, period,
+                      currency)
+    entries = hub_list(sessions, wanted, now=at, privacy=privacy, viewer=viewer)
+    return HubListOut(currency=currency, items=[_entry(e) for e in entries[: q.limit]],
+                      other_currencies=other_currencies(sessions, wanted, now=at,
+                                                        privacy=privacy))
 
 
 @bp.get("/categories")

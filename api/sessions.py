@@ -10,7 +10,7 @@ from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator
 from spectree import Response as Resp
-from sqlalchemy import nulls_last, select
+from sqlalchemy import case, nulls_last, select
 
 from api.auth import caller, owned_or_404
 from api.convert import (
@@ -285,10 +285,13 @@ def put_figures(session_id: str) -> ResponseReturnValue:
 @bp.get("")
 @spec.validate(query=ListQuery, resp=Resp(HTTP_200=SessionList), tags=["sessions"])
 def list_sessions() -> ResponseReturnValue:
-    """The caller's sessions by GMV or interaction rate, highest first (the teaser
-    source picker)."""
+    """The caller's sessions by GMV (within each currency, the shop's first) or by
+    interaction rate, highest first (the teaser source picker)."""
     q: ListQuery = request.context.query  # type: ignore[attr-defined]
-    order = ([LiveSession.gmv_minor.desc(), nulls_last(LiveSession.interaction_rate.desc())]
+    # GMV is compared within one currency: the shop's own first, then each other one
+    own_first = case((LiveSession.currency == caller().currency, 0), else_=1)
+    order = ([own_first, LiveSession.currency, LiveSession.gmv_minor.desc(),
+              nulls_last(LiveSession.interaction_rate.desc())]
              if q.sort == "gmv" else
              [nulls_last(LiveSession.interaction_rate.desc()), LiveSession.gmv_minor.desc()])
     with db().session() as s:

@@ -45,6 +45,12 @@ class UnsupportedLanguage(InvalidValue):
     code = "unsupported_language"
 
 
+class UnknownCurrency(InvalidValue):
+    """A currency code that is not on the ISO 4217 list."""
+
+    code = "unknown_currency"
+
+
 class CurrencyMismatch(DomainError):
     """Two amounts in different currencies were combined."""
 

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -103,12 +103,14 @@ class HubEntry:
 
 @dataclass(frozen=True)
 class HubQuery:
-    """Sort, level-1 category filter, username search and period (on the start time)."""
+    """Sort, level-1 category filter, username search, period (on the start time) and
+    the currency (market) listed: GMV is compared within one currency only."""
 
     sort: HubSort = HubSort.GMV
     l1_category: str | None = None
     username: str | None = None
     period: Period | None = None
+    currency: str | None = None
 
 
 def meets_quality_bar(session: HubSession) -> bool:
@@ -197,7 +199,24 @@ def _matches(session: HubSession, query: HubQuery) -> bool:
         needle = query.username.strip().lstrip("@").casefold()
         if needle not in session.username.casefold():
             return False
+    if query.currency is not None and session.gmv.currency != query.currency:
+        return False
     return query.period is None or query.period.contains(session.started_at)
+
+
+def other_currencies(
+    sessions: Iterable[HubSession],
+    query: HubQuery,
+    *,
+    now: datetime,
+    privacy: Mapping[str, CreatorPrivacy],
+) -> list[str]:
+    """The currencies, other than the query's, of sessions the query would list in them:
+    what a one-currency list leaves out, so it can say so."""
+    anywhere = replace(query, currency=None)
+    found = {s.gmv.currency for s in sessions
+             if is_listed(s, now, privacy) and _matches(s, anywhere)}
+    return sorted(found - {query.currency} if query.currency else found)
 
 
 def hub_list(

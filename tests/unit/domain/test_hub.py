@@ -20,6 +20,7 @@ from domain.hub import (
     is_listed,
     is_live,
     meets_quality_bar,
+    other_currencies,
     privacy_removal_overdue,
     session_detail,
     top_products,
@@ -142,6 +143,15 @@ def test_hub_filters_by_l1_category_username_and_period() -> None:
     assert by(HubQuery(l1_category="beauty")) == ["a"]
     assert by(HubQuery(username="@hijab")) == ["b"]
     assert by(HubQuery(period=custom_period(NOW - timedelta(days=7), NOW))) == ["a", "b"]
+
+
+def test_hub_lists_one_currency_and_names_the_others() -> None:
+    sessions = [_s("a"), replace(_s("u"), gmv=Money(5, "USD")),
+                replace(_s("m", violations=1), gmv=Money(5, "MYR"))]  # MYR one unlisted
+    idr = HubQuery(currency="IDR")
+    assert [e.session.session_id for e in hub_list(sessions, idr, now=NOW, privacy={})] == ["a"]
+    assert other_currencies(sessions, idr, now=NOW, privacy={}) == ["USD"]
+    assert other_currencies(sessions, HubQuery(currency="USD"), now=NOW, privacy={}) == ["IDR"]
 
 
 def test_hub_refuses_sorting_gmv_across_currencies() -> None:
