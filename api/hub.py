@@ -23,7 +23,7 @@ from api.openapi import Model, spec
 from api.problems import Problem, not_found
 from domain.categories import CATEGORIES, find_category, parse_category
 from domain.errors import DomainError
-from domain.highlights import TEASER_WINDOW, SessionFacts, pinned_share
+from domain.highlights import TEASER_WINDOW
 from domain.hub import (
     DATA_DELAY,
     Clip,
@@ -42,6 +42,7 @@ from domain.money import Money, parse_currency
 from domain.performance import custom_period
 from domain.plans import PromotionToolKind
 from domain.recording import RecordingQuality
+from domain.session_facts import SessionFacts, pinned_share
 from domain.timeline import InvalidTimeline, rows_from_objects
 from store.models import Footage, LiveSession, Plan, Product, PromotionToolRow, Seller, Teaser
 

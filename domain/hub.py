@@ -23,9 +23,10 @@ from fractions import Fraction
 
 from domain.categories import same_category
 from domain.errors import CurrencyMismatch, HubAccessDenied
-from domain.highlights import CheckResult, SessionFacts, evaluate_highlights, key_highlights
+from domain.highlights import CheckResult, evaluate_highlights, key_highlights
 from domain.money import Money
 from domain.performance import Period
+from domain.session_facts import SessionFacts
 from domain.timezones import to_utc
 
 QUALITY_MIN_VIEWS = 300

@@ -11,11 +11,8 @@ from domain.highlights import (
     NO_SIGNAL,
     STRENGTH_ORDER,
     CheckResult,
-    Fact,
     Highlight,
     Outcome,
-    PriceComparison,
-    SessionFacts,
     evaluate_highlights,
     in_peak_hours,
     key_highlights,
@@ -23,6 +20,7 @@ from domain.highlights import (
 from domain.money import Money
 from domain.plans import PromotionToolKind
 from domain.recording import RecordingQuality
+from domain.session_facts import Fact, PriceComparison, SessionFacts
 
 START = datetime(2024, 11, 23, 12, 0, tzinfo=UTC)  # 19:00 WIB
 GOOD = RecordingQuality(

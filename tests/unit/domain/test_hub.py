@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from domain.errors import CurrencyMismatch, HubAccessDenied
-from domain.highlights import Highlight, SessionFacts
+from domain.highlights import Highlight
 from domain.hub import (
     LIVE_BOUND,
     Clip,
@@ -27,6 +27,7 @@ from domain.hub import (
 )
 from domain.money import Money
 from domain.performance import custom_period
+from domain.session_facts import SessionFacts
 
 NOW = datetime(2024, 11, 30, 12, 0, tzinfo=UTC)
 
