@@ -101,6 +101,8 @@ class SessionOut(Model):
     category: str | None
     started_at: str
     ended_at: str | None
+    time_zone: str | None
+    plan_id: str | None
     footage_id: str | None
     recording_ready: bool
     violations: int
@@ -139,7 +141,8 @@ def session_out(row: LiveSession, ready: bool) -> SessionOut:
     return SessionOut(
         id=row.id, title=row.title, account_type=row.account_type, category=row.category,
         started_at=iso(row.started_at) or "", ended_at=iso(row.ended_at),
-        footage_id=row.footage_id, recording_ready=ready, violations=row.violations,
+        time_zone=row.time_zone, plan_id=row.plan_id, footage_id=row.footage_id,
+        recording_ready=ready, violations=row.violations,
         metrics=metrics, timeline_rows=int(row.extra.get("timeline_rows", 0)),
         warnings=list(row.extra.get("warnings") or []),
         links={"self": url_for("v1.sessions.get_session", session_id=row.id)},

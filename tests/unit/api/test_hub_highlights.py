@@ -147,6 +147,10 @@ def test_a_session_takes_its_zone_from_the_body_or_its_plan(
     catalogue(client, alice)
     plan = client.post("/v1/plans", json=plan_body(time_zone="Asia/Jayapura"), headers=alice)
     planned = _session(client, alice, plan_id=plan.get_json()["id"], **PLAN_SESSION)
+    stored = client.get(f"/v1/sessions/{planned}", headers=alice).get_json()
+    assert (stored["time_zone"], stored["plan_id"]) == ("Asia/Jayapura", plan.get_json()["id"])
+    unzoned = client.get(f"/v1/sessions/{_session(client, alice)}", headers=alice).get_json()
+    assert unzoned["time_zone"] == "Asia/Jakarta"  # the seller's zone when it was recorded
     clock.at = datetime.fromisoformat(START) + timedelta(days=3)
     assert "started 20:00 Asia/Makassar" in _check(client, bob, makassar, 18)["evidence"]
     assert "started 21:00 Asia/Jayapura" in _check(client, bob, planned, 18)["evidence"]
