@@ -4,6 +4,7 @@ with its 3 key highlights, products and clips."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any, Literal
@@ -12,15 +13,17 @@ from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.auth import caller
 from api.convert import MoneyOut, iso, money_out, pct, totals_of
 from api.deps import db, now
 from api.openapi import Model, spec
-from api.problems import not_found
+from api.problems import Problem, not_found
+from domain.categories import CATEGORIES, find_category, parse_category
 from domain.errors import DomainError
-from domain.highlights import SessionFacts
+from domain.highlights import TEASER_WINDOW
 from domain.hub import (
     DATA_DELAY,
     Clip,
@@ -31,13 +34,17 @@ from domain.hub import (
     HubSort,
     ProductSales,
     hub_list,
+    other_currencies,
     session_detail,
 )
 from domain.metrics import conversion_rate, interaction_rate
-from domain.money import Money
+from domain.money import Money, parse_currency
 from domain.performance import custom_period
+from domain.plans import PromotionToolKind
 from domain.recording import RecordingQuality
-from store.models import Footage, LiveSession, Seller
+from domain.session_facts import SessionFacts, pinned_share
+from domain.timeline import InvalidTimeline, rows_from_objects
+from store.models import Footage, LiveSession, Plan, Product, PromotionToolRow, Seller, Teaser
 
 bp = Blueprint("hub", __name__, url_prefix="/hub")
 
@@ -50,7 +57,24 @@ class HubListQuery(Model):
     q: str | None = Field(None, max_length=120)
     from_: datetime | None = Field(None, alias="from")
     to: datetime | None = None
+    currency: str | None = Field(None, description="ISO 4217; default: the caller's")
     limit: int = Field(50, ge=1, le=200)
+
+
+class CategoryOut(Model):
+    """A level-1 category: ``code`` is what sessions store and filters take (a name in
+    either language works too, any case); ``product_details`` is what check 10 asks."""
+
+    code: str
+    name_id: str
+    name_en: str
+    product_details: Literal["every_kind", "at_least_two"]
+
+
+class CategoryList(Model):
+    """The known level-1 categories."""
+
+    items: list[CategoryOut]
 
 
 class ProductOut(Model):
@@ -81,8 +105,11 @@ class HubEntryOut(Model):
 
 
 class HubListOut(Model):
-    """The hub's LIVE list (data is two days old; live sessions are estimates)."""
+    """The hub's LIVE list in one currency (data is two days old; live sessions are
+    estimates); ``other_currencies`` have sessions too: ask with ``currency=``."""
 
+    currency: str
+    other_currencies: list[str]
     items: list[HubEntryOut]
 
 
@@ -97,7 +124,16 @@ class HubDetailOut(Model):
     data_only: bool
 
 
-def _hub_session(row: LiveSession) -> HubSession:
+def _plan_ends(s: Session, rows: Sequence[LiveSession]) -> dict[str, datetime]:
+    """The scheduled end of each plan these sessions were broadcast for."""
+    ids = {r.plan_id for r in rows if r.plan_id}
+    if not ids:
+        return {}
+    plans = s.scalars(select(Plan).where(Plan.id.in_(ids))).all()
+    return {p.id: p.start_at + timedelta(seconds=p.duration_s) for p in plans}
+
+
+def _hub_session(row: LiveSession, plan_end: datetime | None = None) -> HubSession:
     totals = totals_of(row)
     products = tuple(ProductSales(str(p.get("product_id")), Money(int(p.get("gmv", 0)),
                                   row.currency), int(p.get("units", 0)))
@@ -108,7 +144,7 @@ def _hub_session(row: LiveSession) -> HubSession:
         started_at=row.started_at, ended_at=row.ended_at, views=totals.views,
         viewers=totals.viewers, gmv=Money(totals.gmv, row.currency), orders=totals.orders,
         conversion_rate=conversion_rate(totals), interaction_rate=interaction_rate(totals),
-        violations=row.violations, products=products,
+        violations=row.violations, products=products, plan_end=plan_end,
     )
 
 
@@ -148,18 +184,38 @@ def list_hub() -> ResponseReturnValue:
     q: HubListQuery = request.context.query  # type: ignore[attr-defined]
     at = now()
     privacy, viewer = _privacy()
+    if (q.from_ is None) != (q.to is None):
+        raise Problem(422, "Invalid request", "A range of start times needs both 'from' and "
+                      "'to' (ISO 8601 with a time zone); leave both out for every date.",
+                      code="period_invalid")
     period = custom_period(q.from_, q.to) if q.from_ and q.to else None
+    category = parse_category(q.category) if q.category else None
+    currency = parse_currency(q.currency or caller().currency)
     with db().session() as s:
         query = select(LiveSession).where(
             LiveSession.views >= 300, LiveSession.violations == 0,
             (LiveSession.ended_at.is_(None)) | (LiveSession.ended_at <= at - DATA_DELAY))
-        if q.category:
-            query = query.where(LiveSession.category == q.category)
+        if category is not None:
+            query = query.where(LiveSession.category == category.code)
         rows = s.scalars(query).all()
-        sessions = [_hub_session(r) for r in rows if r.currency == caller().currency]
-    entries = hub_list(sessions, HubQuery(HubSort(q.sort), q.category, q.q, period), now=at,
-                       privacy=privacy, viewer=viewer)
-    return HubListOut(items=[_entry(e) for e in entries[: q.limit]])
+        ends = _plan_ends(s, rows)
+        sessions = [_hub_session(r, ends.get(r.plan_id or "")) for r in rows]
+    wanted = HubQuery(HubSort(q.sort), category.code if category else None, q.q, period,
+                      currency)
+    entries = hub_list(sessions, wanted, now=at, privacy=privacy, viewer=viewer)
+    return HubListOut(currency=currency, items=[_entry(e) for e in entries[: q.limit]],
+                      other_currencies=other_currencies(sessions, wanted, now=at,
+                                                        privacy=privacy))
+
+
+@bp.get("/categories")
+@spec.validate(resp=Resp(HTTP_200=CategoryList), tags=["hub"])
+def list_categories() -> ResponseReturnValue:
+    """The level-1 categories the hub filters by, in Indonesian and English."""
+    return CategoryList(items=[CategoryOut(
+        code=c.code, name_id=c.name_id, name_en=c.name_en,
+        product_details="every_kind" if c.every_detail else "at_least_two")
+        for c in CATEGORIES])
 
 
 def clips_from_timeline(row: LiveSession) -> list[Clip]:
@@ -195,33 +251,91 @@ def _recording_quality(footage: Footage | None) -> RecordingQuality | None:
         return None  # figures from an older analysis: unknown rather than wrong
 
 
+def _tool_kinds(rows: list[PromotionToolRow]) -> tuple[PromotionToolKind, ...]:
+    return tuple(PromotionToolKind(t.kind) for t in rows)
+
+
+def _promotion_facts(s: Session, row: LiveSession) -> tuple[
+        tuple[PromotionToolKind, ...] | None, tuple[PromotionToolKind, ...] | None]:
+    """The tools on the session's plan (``None``: no plan) and the shop's catalogue
+    tools bound to a product the session sold (``None``: no catalogue here)."""
+    tools = {t.id: t for t in s.scalars(select(PromotionToolRow).where(
+        PromotionToolRow.seller_id == row.seller_id))}
+    plan = s.get(Plan, row.plan_id) if row.plan_id else None
+    on_plan = None
+    if plan is not None and plan.seller_id == row.seller_id:
+        ids = dict.fromkeys([*plan.chosen_tool_ids, *plan.bound_tool_ids])
+        on_plan = _tool_kinds([tools[i] for i in ids if i in tools])
+    has_catalogue = bool(tools) or s.scalar(select(Product.id).where(
+        Product.seller_id == row.seller_id).limit(1)) is not None
+    sold = {str(p.get("product_id")) for p in row.products}
+    bound = _tool_kinds([t for t in tools.values() if sold & set(t.product_ids)])
+    return on_plan, bound if has_catalogue else None
+
+
+def _teasers_posted(s: Session, row: LiveSession, at: datetime) -> tuple[datetime, ...]:
+    """When the shop's teasers that could advertise this session were posted (not those
+    linked to another plan: they advertised another LIVE), as this service recorded."""
+    posted = func.coalesce(Teaser.posted_at, Teaser.post_at)
+    start = row.started_at
+    times = s.scalars(select(posted).where(
+        Teaser.seller_id == row.seller_id, posted.is_not(None), posted <= at,
+        posted >= start - TEASER_WINDOW, posted < start,
+        Teaser.plan_id.is_(None) | (Teaser.plan_id == row.plan_id))).all()
+    return tuple(times)
+
+
+def _session_facts(s: Session, row: LiveSession, owner: Seller | None,
+                   at: datetime) -> SessionFacts:
+    """Every fact the service holds about a session, for its highlight checks."""
+    events = [e for e in row.events if isinstance(e, dict)]
+
+    def count(kind: str) -> int:
+        return sum(1 for e in events if e.get("type") == kind)
+
+    on_plan, bound = _promotion_facts(s, row)
+    known_tools = None if on_plan is None and bound is None else (*(on_plan or ()),
+                                                                  *(bound or ()))
+    footage = s.get(Footage, row.footage_id) if row.footage_id else None
+    return SessionFacts(
+        started_at=row.started_at, ended_at=row.ended_at,
+        recording=_recording_quality(footage),
+        time_zone=row.time_zone or (owner.time_zone if owner else None),
+        transcript=row.transcript, violations=row.violations,
+        host_reply_events=count("reply") + count("poll") if events else None,
+        live_board_uses=count("live_board") if events else None,
+        giveaway_uses=count("giveaway") if events else None,
+        category=find_category(row.category),
+        plan_promotion_tools=on_plan, catalogue_promotion_tools=bound,
+        urgency_promotions=None if known_tools is None
+        else known_tools.count(PromotionToolKind.FLASH_SALE),
+        pinned_share=_pinned_share(row.timeline),
+        teaser_posted_at=_teasers_posted(s, row, at),
+    )
+
+
+def _pinned_share(rows: list[dict[str, Any]]) -> float | None:
+    if not rows:
+        return None
+    try:
+        return pinned_share(rows_from_objects(rows))
+    except InvalidTimeline:
+        return None  # rows stored before the timeline rules: unknown rather than wrong
+
+
 @bp.get("/sessions/<session_id>")
 @spec.validate(resp=Resp(HTTP_200=HubDetailOut), tags=["hub"])
 def get_hub_session(session_id: str) -> ResponseReturnValue:
-    """A listed session's key highlights, products and clips."""
+    """A listed session's key highlights (each check says which facts decided it),
+    products and clips."""
     at = now()
     privacy, viewer = _privacy()
     with db().session() as s:
         row = s.get(LiveSession, session_id)
         if row is None:
             raise not_found("hub session", session_id)
-        owner = s.get(Seller, row.seller_id)
-        events = [e for e in row.events if isinstance(e, dict)]
-
-        def count(kind: str) -> int:
-            return sum(1 for e in events if e.get("type") == kind)
-
-        footage = s.get(Footage, row.footage_id) if row.footage_id else None
-        facts = SessionFacts(
-            started_at=row.started_at, ended_at=row.ended_at,
-            recording=_recording_quality(footage),
-            time_zone=owner.time_zone if owner else None,
-            transcript=row.transcript, violations=row.violations,
-            host_reply_events=count("reply") + count("poll") if events else None,
-            live_board_uses=count("live_board") if events else None,
-            giveaway_uses=count("giveaway") if events else None,
-        )
-        hub = _hub_session(row)
+        facts = _session_facts(s, row, s.get(Seller, row.seller_id), at)
+        hub = _hub_session(row, _plan_ends(s, [row]).get(row.plan_id or ""))
         clips = clips_from_timeline(row)
     detail = session_detail(hub, facts, clips, now=at, privacy=privacy, viewer=viewer)
     if detail is None:
@@ -229,7 +343,8 @@ def get_hub_session(session_id: str) -> ResponseReturnValue:
 
     def check(r: Any) -> dict[str, Any]:
         return {"number": r.number, "highlight": r.highlight.value,
-                "outcome": r.outcome.value, "evidence": r.evidence}
+                "outcome": r.outcome.value, "evidence": r.evidence,
+                "decided_by": [f.value for f in r.decided_by]}
 
     return HubDetailOut(
         session=_entry(detail.entry), key_highlights=[check(r) for r in detail.key_highlights],

@@ -14,6 +14,7 @@ from api.convert import iso
 from api.deps import db, now
 from api.openapi import Model, spec
 from domain.accounts import AccountType, ensure_linkable
+from domain.money import parse_currency
 from domain.timezones import resolve_zone
 from domain.wording import parse_language
 from store.models import Seller
@@ -85,6 +86,8 @@ def patch_me() -> ResponseReturnValue:
     body: MeIn = request.context.json  # type: ignore[attr-defined]
     if body.time_zone is not None:
         resolve_zone(body.time_zone)
+    if body.currency is not None:
+        parse_currency(body.currency)
     lang = parse_language(body.lang).value if body.lang is not None else None
     if body.account_type is not None:
         ensure_linkable(AccountType(body.account_type), body.has_unresolved_sanction)

@@ -23,10 +23,12 @@ from api.problems import Problem
 from domain.actions import PlanTeaser, recommended_actions
 from domain.performance import (
     PRESET_LENGTH,
+    Overview,
     PostedTeaser,
     ViewSnapshot,
     custom_period,
-    performance_overview,
+    last_7_days,
+    overview_by_currency,
     teaser_performance,
 )
 from domain.schedule import TeaserSource
@@ -44,14 +46,36 @@ class OverviewQuery(Model):
     to: datetime | None = None
 
 
+class CurrencyFiguresOut(Model):
+    """The period's figures of the sessions sold in one currency."""
+
+    currency: str
+    sessions: int
+    current: MetricsOut
+    previous: MetricsOut | None
+    changes_pct: dict[str, str | None] | None
+
+
 class OverviewOut(Model):
-    """Figures of the period; ``previous`` and ``changes_pct`` only for last 7 days."""
+    """Figures of the period; ``previous`` and ``changes_pct`` only for last 7 days.
+    The top-level figures are those in the shop's currency; ``by_currency`` has them
+    for every currency the period's sessions were sold in, the shop's first (amounts in
+    different currencies are never added up)."""
 
     period: dict[str, str]
     sessions: int
     current: MetricsOut
     previous: MetricsOut | None
     changes_pct: dict[str, str | None] | None
+    by_currency: list[CurrencyFiguresOut]
+
+
+def _figures_out(o: Overview) -> CurrencyFiguresOut:
+    return CurrencyFiguresOut(
+        currency=o.currency, sessions=o.sessions, current=metrics_out(o.current),
+        previous=metrics_out(o.previous) if o.previous else None,
+        changes_pct=None if o.changes is None else {k: pct(v) for k, v in o.changes.items()},
+    )
 
 
 class TeaserPerformanceOut(Model):
@@ -88,6 +112,10 @@ def overview() -> ResponseReturnValue:
     who = caller()
     at = now()
     period = None
+    if q.period != "custom" and (q.from_ is not None or q.to is not None):
+        raise Problem(422, "Invalid request", "'from' and 'to' choose a custom period: add "
+                      "period=custom to use them, or leave them out for the last 7 days "
+                      "(the only period compared with the one before).", code="period_invalid")
     if q.period == "custom":
         if q.from_ is None or q.to is None:
             raise Problem(422, "Invalid request", "A custom period needs both 'from' and 'to' "
@@ -100,17 +128,17 @@ def overview() -> ResponseReturnValue:
         rows = s.scalars(select(LiveSession).options(load_only(
             LiveSession.id, LiveSession.account_type, LiveSession.started_at,
             LiveSession.totals, LiveSession.currency)).where(
-            LiveSession.seller_id == who.seller_id, LiveSession.started_at >= earliest,
-            LiveSession.currency == who.currency)).all()
+            LiveSession.seller_id == who.seller_id, LiveSession.started_at >= earliest)).all()
         records = [session_record(r) for r in rows]
-    result = performance_overview(records, now=at, currency=who.currency, period=period)
+    by_currency = [_figures_out(o) for o in overview_by_currency(
+        records, now=at, currency=who.currency, period=period)]
+    main = by_currency[0]
+    chosen = period or last_7_days(at)
     return OverviewOut(
-        period={"preset": result.period.preset.value, "from": iso(result.period.start) or "",
-                "to": iso(result.period.end) or ""},
-        sessions=result.sessions, current=metrics_out(result.current),
-        previous=metrics_out(result.previous) if result.previous else None,
-        changes_pct=None if result.changes is None
-        else {k: pct(v) for k, v in result.changes.items()},
+        period={"preset": chosen.preset.value, "from": iso(chosen.start) or "",
+                "to": iso(chosen.end) or ""},
+        sessions=main.sessions, current=main.current, previous=main.previous,
+        changes_pct=main.changes_pct, by_currency=by_currency,
     )
 
 

@@ -4,13 +4,13 @@ the teaser source picker, sorted by GMV or interaction rate, highest first."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator
 from spectree import Response as Resp
-from sqlalchemy import nulls_last, select
+from sqlalchemy import case, nulls_last, select
 
 from api.auth import caller, owned_or_404
 from api.convert import (
@@ -26,7 +26,9 @@ from api.deps import db
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
 from domain.accounts import AccountType
+from domain.categories import parse_category
 from domain.metrics import (
+    SessionTotals,
     conversion_rate,
     impossible,
     interaction_rate,
@@ -37,8 +39,8 @@ from domain.metrics import (
 from domain.money import Money
 from domain.teasers import recording_shortfall
 from domain.timeline import InvalidTimeline, rows_from_objects
-from domain.timezones import to_utc
-from store.models import Footage, FootageStatus, LiveSession
+from domain.timezones import resolve_zone, to_utc
+from store.models import Footage, FootageStatus, LiveSession, Plan
 from store.repos import footage_ready, owned
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -60,13 +62,19 @@ class SessionIn(Model):
 
     title: str = Field(min_length=1, max_length=255)
     account_type: Literal["official", "affiliate", "marketing"] = "official"
-    category: str | None = Field(None, max_length=64, description="level-1 product category")
+    category: str | None = Field(None, max_length=64, description=(
+        "level-1 product category: a code or name from GET /v1/hub/categories, any case; "
+        "stored as its code"))
     username: str | None = Field(None, max_length=120)
     started_at: datetime
     ended_at: datetime | None = None
     currency: str = Field("IDR", pattern=r"^[A-Z]{3}$")
     timeline: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ROWS)
     footage_id: str | None = None
+    plan_id: str | None = Field(None, max_length=32,
+                                description="the caller's LIVE plan this session was broadcast for")
+    time_zone: str | None = Field(None, max_length=64, description=(
+        "IANA zone the session took place in; default: the plan's, else the seller's now"))
     viewers: int | None = Field(None, ge=0, description="session-level distinct viewers")
     customers: int | None = Field(None, ge=0)
     interacting_viewers: int | None = Field(None, ge=0)
@@ -93,6 +101,8 @@ class SessionOut(Model):
     category: str | None
     started_at: str
     ended_at: str | None
+    time_zone: str | None
+    plan_id: str | None
     footage_id: str | None
     recording_ready: bool
     violations: int
@@ -131,7 +141,8 @@ def session_out(row: LiveSession, ready: bool) -> SessionOut:
     return SessionOut(
         id=row.id, title=row.title, account_type=row.account_type, category=row.category,
         started_at=iso(row.started_at) or "", ended_at=iso(row.ended_at),
-        footage_id=row.footage_id, recording_ready=ready, violations=row.violations,
+        time_zone=row.time_zone, plan_id=row.plan_id, footage_id=row.footage_id,
+        recording_ready=ready, violations=row.violations,
         metrics=metrics, timeline_rows=int(row.extra.get("timeline_rows", 0)),
         warnings=list(row.extra.get("warnings") or []),
         links={"self": url_for("v1.sessions.get_session", session_id=row.id)},
@@ -144,16 +155,64 @@ def create_session() -> ResponseReturnValue:
     """Record a past session; its totals and rates are computed from the timeline."""
     body: SessionIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
+    figures = _checked_figures(body, "session")
+    Money(figures.totals.gmv, body.currency)  # refuses a malformed currency
+    category = parse_category(body.category).code if body.category else None
+    if body.ended_at is not None and body.ended_at <= body.started_at:
+        raise Problem(422, "Invalid request", "ended_at must come after started_at.",
+                      code="invalid_request", field="ended_at")
+    with db().session() as s:
+        ready = False
+        if body.footage_id is not None:
+            footage = owned(s, Footage, body.footage_id, who.seller_id)
+            if footage is None:
+                raise not_found("footage", body.footage_id)
+            ready = footage.status is FootageStatus.READY
+            ensure_covers(footage, figures.end)
+        plan = None
+        if body.plan_id is not None:
+            plan = owned(s, Plan, body.plan_id, who.seller_id)
+            if plan is None:
+                raise not_found("LIVE plan", body.plan_id)
+        zone = body.time_zone or (plan.time_zone if plan else who.time_zone)
+        resolve_zone(zone)
+        row = LiveSession(
+            seller_id=who.seller_id, title=body.title.strip(),
+            account_type=AccountType(body.account_type).value, category=category,
+            started_at=to_utc(body.started_at), currency=body.currency, time_zone=zone,
+            plan_id=plan.id if plan else None,
+            ended_at=to_utc(body.ended_at) if body.ended_at else None,
+            footage_id=body.footage_id, violations=body.violations, events=body.events,
+            transcript=body.transcript, extra={"username": body.username or who.seller_name},
+        )
+        _set_figures(row, body, figures)
+        s.add(row)
+        s.flush()
+        out = session_out(row, ready)
+    return out, 201, {"Location": out.links["self"]}
+
+
+class _Figures(NamedTuple):
+    """A timeline's totals, where it ends (s), its warnings and the columns it has."""
+
+    totals: SessionTotals
+    end: float
+    warnings: list[str]
+    known: frozenset[str]
+
+
+def _checked_figures(body: SessionIn | FiguresIn, what: str) -> _Figures:
+    """The figures of the body's timeline and session counts. A row the teaser job
+    would refuse, or impossible figures, are refused now, while the seller is here to
+    fix them, not when a teaser fails later."""
     end = 0.0
     warnings: list[str] = []
     known: set[str] = set()
     if body.timeline:
-        # The rules the teaser job reads the rows by: a row it would refuse is refused
-        # now, while the seller is here to fix it, not when a teaser fails later.
         try:
             rows = rows_from_objects(body.timeline)
         except InvalidTimeline as exc:
-            raise Problem(422, "Invalid request", f"{exc}. Fix it and send the session "
+            raise Problem(422, "Invalid request", f"{exc}. Fix it and send the {what} "
                           "again; nothing was saved.", code=exc.code,
                           field="timeline") from None
         end, warnings, known = timeline_end(rows), list(rows.warnings), set(rows.columns)
@@ -166,49 +225,76 @@ def create_session() -> ResponseReturnValue:
     if why is not None:
         raise Problem(422, "Invalid request", f"The figures are impossible: {why} Nothing "
                       "was saved.", code="impossible_data", field="timeline")
-    Money(totals.gmv, body.currency)  # refuses a malformed currency
-    if body.ended_at is not None and body.ended_at <= body.started_at:
-        raise Problem(422, "Invalid request", "ended_at must come after started_at.",
-                      code="invalid_request", field="ended_at")
+    return _Figures(totals, end, warnings, frozenset(known))
+
+
+def _set_figures(row: LiveSession, body: SessionIn | FiguresIn, figures: _Figures) -> None:
+    """Store the timeline, the totals, the sortable figures and the metrics shown."""
+    totals = figures.totals
+    row.timeline = body.timeline
+    row.totals = totals_json(totals)
+    row.gmv_minor, row.views, row.viewers = totals.gmv, totals.views, totals.viewers
+    row.interaction_rate = float_rate(interaction_rate(totals))
+    row.conversion_rate = float_rate(conversion_rate(totals))
+    if body.products is not None:
+        row.products = [p.model_dump() for p in body.products]
+    metrics = metrics_out(session_metrics(totals, row.currency, figures.known)).model_dump()
+    row.extra = {**(row.extra or {}), "timeline_rows": len(body.timeline),
+                 "timeline_end_s": figures.end, "warnings": figures.warnings,
+                 "columns": sorted(figures.known), "metrics": metrics}
+
+
+class FiguresIn(Model):
+    """A session's final figures, recorded once it has ended: its end and the platform's
+    full export (they replace the estimates recorded while it was live)."""
+
+    ended_at: datetime
+    timeline: list[dict[str, Any]] = Field(max_length=MAX_ROWS)
+    viewers: int | None = Field(None, ge=0, description="session-level distinct viewers")
+    customers: int | None = Field(None, ge=0)
+    interacting_viewers: int | None = Field(None, ge=0)
+    products: list[ProductSaleIn] | None = Field(None, max_length=500, description=(
+        "best-selling products; left as they were when absent"))
+
+    @field_validator("ended_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("include a time zone, e.g. 2024-11-23T21:00:00+07:00")
+        return value
+
+
+@bp.put("/<session_id>/figures")
+@spec.validate(json=FiguresIn, resp=Resp(HTTP_200=SessionOut), tags=["sessions"])
+def put_figures(session_id: str) -> ResponseReturnValue:
+    """Record the final figures of a session that has ended: its end time and full
+    timeline replace what was recorded while it was live (the hub's estimates)."""
+    body: FiguresIn = request.context.json  # type: ignore[attr-defined]
+    figures = _checked_figures(body, "figures")
     with db().session() as s:
-        ready = False
-        if body.footage_id is not None:
-            footage = owned(s, Footage, body.footage_id, who.seller_id)
-            if footage is None:
-                raise not_found("footage", body.footage_id)
-            ready = footage.status is FootageStatus.READY
-            ensure_covers(footage, end)
-        row = LiveSession(
-            seller_id=who.seller_id, title=body.title.strip(),
-            account_type=AccountType(body.account_type).value, category=body.category,
-            started_at=to_utc(body.started_at), currency=body.currency,
-            ended_at=to_utc(body.ended_at) if body.ended_at else None,
-            timeline=body.timeline, footage_id=body.footage_id, totals=totals_json(totals),
-            gmv_minor=totals.gmv, views=totals.views, viewers=totals.viewers,
-            interaction_rate=float_rate(interaction_rate(totals)),
-            conversion_rate=float_rate(conversion_rate(totals)),
-            violations=body.violations, products=[p.model_dump() for p in body.products],
-            events=body.events,
-            transcript=body.transcript,
-            extra={"username": body.username or who.seller_name,
-                   "timeline_rows": len(body.timeline), "timeline_end_s": end,
-                   "warnings": warnings, "columns": sorted(known),
-                   "metrics": metrics_out(session_metrics(
-                       totals, body.currency, frozenset(known))).model_dump()},
-        )
-        s.add(row)
-        s.flush()
-        out = session_out(row, ready)
-    return out, 201, {"Location": out.links["self"]}
+        row = owned_or_404(s, LiveSession, session_id, "LIVE session")
+        if to_utc(body.ended_at) <= row.started_at:
+            raise Problem(422, "Invalid request", "ended_at must come after the session's "
+                          f"start ({iso(row.started_at)}).", code="invalid_request")
+        footage = s.get(Footage, row.footage_id) if row.footage_id else None
+        if footage is not None:
+            ensure_covers(footage, figures.end)
+        row.ended_at = to_utc(body.ended_at)
+        _set_figures(row, body, figures)
+        return session_out(row, footage is not None
+                           and footage.status is FootageStatus.READY)
 
 
 @bp.get("")
 @spec.validate(query=ListQuery, resp=Resp(HTTP_200=SessionList), tags=["sessions"])
 def list_sessions() -> ResponseReturnValue:
-    """The caller's sessions by GMV or interaction rate, highest first (the teaser
-    source picker)."""
+    """The caller's sessions by GMV (within each currency, the shop's first) or by
+    interaction rate, highest first (the teaser source picker)."""
     q: ListQuery = request.context.query  # type: ignore[attr-defined]
-    order = ([LiveSession.gmv_minor.desc(), nulls_last(LiveSession.interaction_rate.desc())]
+    # GMV is compared within one currency: the shop's own first, then each other one
+    own_first = case((LiveSession.currency == caller().currency, 0), else_=1)
+    order = ([own_first, LiveSession.currency, LiveSession.gmv_minor.desc(),
+              nulls_last(LiveSession.interaction_rate.desc())]
              if q.sort == "gmv" else
              [nulls_last(LiveSession.interaction_rate.desc()), LiveSession.gmv_minor.desc()])
     with db().session() as s:

@@ -33,10 +33,22 @@ class UnknownTimeZone(InvalidValue):
     code = "unknown_time_zone"
 
 
+class UnknownCategory(InvalidValue):
+    """A level-1 product category that is not on the known list."""
+
+    code = "unknown_category"
+
+
 class UnsupportedLanguage(InvalidValue):
     """The wording language is not one the service writes."""
 
     code = "unsupported_language"
+
+
+class UnknownCurrency(InvalidValue):
+    """A currency code that is not on the ISO 4217 list."""
+
+    code = "unknown_currency"
 
 
 class CurrencyMismatch(DomainError):

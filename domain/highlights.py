@@ -21,9 +21,9 @@ from enum import StrEnum
 
 from domain import recording as rec
 from domain import transcript as words
-from domain.money import Money
 from domain.plans import PromotionToolKind
 from domain.recording import RecordingQuality
+from domain.session_facts import Fact, SessionFacts
 from domain.timezones import INDONESIAN_ZONES, local_time, to_utc
 
 LOCAL_LANGUAGE_MIN_SHARE = 0.8
@@ -129,53 +129,14 @@ STRENGTH_ORDER: tuple[Highlight, ...] = (
 
 
 @dataclass(frozen=True)
-class PriceComparison:
-    """A best-seller's price here and its lowest price elsewhere (``None``: not listed
-    on any other platform)."""
-
-    product_id: str
-    price: Money
-    lowest_elsewhere: Money | None
-
-
-@dataclass(frozen=True)
-class SessionFacts:
-    """What is known about a session; every field is optional (``None`` = unknown).
-
-    ``local_language_share`` 0..1 from transcript language tags; ``market`` is an ISO
-    country code ("ID"); ``host_reply_events`` counts replies to viewers and polls;
-    ``urgency_promotions`` counts time-limited offers run; ``fashion_or_beauty`` says
-    whether the main category is bags, fashion or beauty.
-    """
-
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    time_zone: str | None = None
-    market: str | None = None
-    local_language_share: float | None = None
-    recording: RecordingQuality | None = None
-    host_reply_events: int | None = None
-    transcript: str | None = None
-    urgency_promotions: int | None = None
-    live_board_uses: int | None = None
-    giveaway_uses: int | None = None
-    fashion_or_beauty: bool | None = None
-    promotion_tools: tuple[PromotionToolKind, ...] | None = None
-    violations: int | None = None
-    branded_units_sold: int | None = None
-    branded_product_pinned: bool | None = None
-    best_seller_prices: tuple[PriceComparison, ...] | None = None
-    product_on_screen_share: float | None = None
-    teaser_posted_at: tuple[datetime, ...] | None = None
-
-
-@dataclass(frozen=True)
 class CheckResult:
-    """One check's outcome with the evidence a reader can verify."""
+    """One check's outcome with the evidence a reader can verify and the facts that
+    decided it (none when unknown)."""
 
     highlight: Highlight
     outcome: Outcome
     evidence: str
+    decided_by: tuple[Fact, ...] = ()
 
     @property
     def number(self) -> int:
@@ -183,16 +144,16 @@ class CheckResult:
         return self.highlight.number
 
 
-_Verdict = tuple[Outcome, str]
-_UNKNOWN_NO_SIGNAL: _Verdict = (Outcome.UNKNOWN, "no reliable signal to decide this")
+_Verdict = tuple[Outcome, str, tuple[Fact, ...]]
+_UNKNOWN_NO_SIGNAL: _Verdict = (Outcome.UNKNOWN, "no reliable signal to decide this", ())
 
 
-def _decide(passed: bool, evidence: str) -> _Verdict:
-    return (Outcome.PASSED if passed else Outcome.FAILED), evidence
+def _decide(passed: bool, evidence: str, *facts: Fact) -> _Verdict:
+    return (Outcome.PASSED if passed else Outcome.FAILED), evidence, facts
 
 
 def _unknown(missing: str) -> _Verdict:
-    return Outcome.UNKNOWN, f"not decided: {missing} not available"
+    return Outcome.UNKNOWN, f"not decided: {missing} not available", ()
 
 
 def _pct(share: float) -> str:
@@ -203,55 +164,73 @@ def _local_language(f: SessionFacts) -> _Verdict:
     if f.local_language_share is None:
         return _unknown("transcript language tags")
     share = f.local_language_share
-    return _decide(
-        share >= LOCAL_LANGUAGE_MIN_SHARE, f"local language {_pct(share)} of the duration"
-    )
+    return _decide(share >= LOCAL_LANGUAGE_MIN_SHARE,
+                   f"local language {_pct(share)} of the duration", Fact.LANGUAGE_TAGS)
 
 
 def _host_visible(f: SessionFacts) -> _Verdict:
     if f.recording is None:
         return _unknown("recording analysis")
     share = f.recording.face_on_screen_share
-    return _decide(rec.host_visible(f.recording), f"a face on {_pct(share)} of sampled frames")
+    return _decide(rec.host_visible(f.recording), f"a face on {_pct(share)} of sampled frames",
+                   Fact.RECORDING)
 
 
 def _host_interacts(f: SessionFacts) -> _Verdict:
     if f.host_reply_events is None:
         return _unknown("comment and reply events")
     n = f.host_reply_events
-    return _decide(n >= HOST_INTERACTION_MIN_EVENTS, f"{n} replies to viewers or polls")
+    return _decide(n >= HOST_INTERACTION_MIN_EVENTS, f"{n} replies to viewers or polls",
+                   Fact.EVENTS)
+
+
+def _promotion_facts(f: SessionFacts) -> tuple[Fact, ...]:
+    return tuple(fact for fact, tools in ((Fact.PLAN_PROMOTION_TOOLS, f.plan_promotion_tools),
+                                         (Fact.CATALOGUE_PROMOTION_TOOLS,
+                                          f.catalogue_promotion_tools)) if tools is not None)
 
 
 def _call_to_action(f: SessionFacts) -> _Verdict:
     found = words.mentions(f.transcript, words.CALL_TO_ACTION) if f.transcript else ()
     urgency = f.urgency_promotions or 0
+    facts = ((Fact.TRANSCRIPT,) if f.transcript is not None else ()) + (
+        _promotion_facts(f) if f.urgency_promotions is not None else ())
     if found or urgency:
         parts = [f"said {', '.join(repr(p) for p in found[:3])}"] if found else []
         parts += [f"{urgency} time-limited offer(s)"] if urgency else []
-        return Outcome.PASSED, "; ".join(parts)
+        return _decide(True, "; ".join(parts), *facts)
     if f.transcript is None and f.urgency_promotions is None:
         return _unknown("transcript and promotion events")
-    return Outcome.FAILED, "no call to action heard and no time-limited offer run"
+    return _decide(False, "no call to action heard and no time-limited offer run", *facts)
 
 
 def _uses(count: int | None, feature: str) -> _Verdict:
     if count is None:
         return _unknown(f"{feature} events")
-    return _decide(count >= 1, f"{feature} used {count} time(s)")
+    return _decide(count >= 1, f"{feature} used {count} time(s)", Fact.EVENTS)
 
 
 def _product_specs(f: SessionFacts) -> _Verdict:
     if f.transcript is None:
         return _unknown("transcript")
     groups = words.spec_groups_mentioned(f.transcript)
-    all_fashion = set(words.FASHION_BEAUTY_GROUPS) <= set(groups)
+    all_kinds = set(words.FASHION_BEAUTY_GROUPS) <= set(groups)
     enough_other = len(groups) >= OTHER_CATEGORY_MIN_DETAILS
-    evidence = f"details mentioned: {', '.join(groups) or 'none'}"
-    if f.fashion_or_beauty is None:
-        if all_fashion or not enough_other:
-            return _decide(all_fashion, evidence)
-        return _unknown("product category (fashion/beauty needs all four detail kinds)")
-    return _decide(all_fashion if f.fashion_or_beauty else enough_other, evidence)
+    said = f"details mentioned: {', '.join(groups) or 'none'}"
+    if f.category is None:
+        if all_kinds or not enough_other:
+            return _decide(all_kinds, said, Fact.TRANSCRIPT)
+        return _unknown("product category (bags, fashion and beauty need every detail kind)")
+    c = f.category
+    if c.every_detail:
+        missing = [g for g in words.FASHION_BEAUTY_GROUPS if g not in groups]
+        rule = f"{c.name_id} / {c.name_en} needs every detail kind"
+        if missing:
+            rule += f", missing {', '.join(missing)}"
+    else:
+        rule = f"{c.name_id} / {c.name_en} needs at least {OTHER_CATEGORY_MIN_DETAILS} details"
+    return _decide(all_kinds if c.every_detail else enough_other, f"{rule}; {said}",
+                   Fact.CATEGORY, Fact.TRANSCRIPT)
 
 
 def _transcript_phrases(f: SessionFacts, phrases: tuple[str, ...], what: str) -> _Verdict:
@@ -259,21 +238,30 @@ def _transcript_phrases(f: SessionFacts, phrases: tuple[str, ...], what: str) ->
         return _unknown("transcript")
     found = words.mentions(f.transcript, phrases)
     if found:
-        return Outcome.PASSED, f"{what}: said {', '.join(repr(p) for p in found[:3])}"
-    return Outcome.FAILED, f"no {what} heard"
+        return _decide(True, f"{what}: said {', '.join(repr(p) for p in found[:3])}",
+                       Fact.TRANSCRIPT)
+    return _decide(False, f"no {what} heard", Fact.TRANSCRIPT)
+
+
+def _kinds(tools: tuple[PromotionToolKind, ...] | None) -> str:
+    return ", ".join(sorted({k.value for k in tools or ()})) or "none"
 
 
 def _promotions(f: SessionFacts) -> _Verdict:
-    if f.promotion_tools is None:
-        return _unknown("promotion tools data")
-    kinds = sorted({k.value for k in f.promotion_tools})
-    return _decide(bool(kinds), f"promotion tools: {', '.join(kinds) or 'none'}")
+    plan, catalogue = f.plan_promotion_tools, f.catalogue_promotion_tools
+    if plan is None and catalogue is None:
+        return _unknown("promotion tools of the session's plan or the shop's catalogue")
+    parts = [f"on the session's plan: {_kinds(plan)}"] if plan is not None else []
+    if catalogue is not None:
+        parts.append(f"bound to products it sold: {_kinds(catalogue)}")
+    return _decide(bool(plan or catalogue), "promotion tools " + "; ".join(parts),
+                   *_promotion_facts(f))
 
 
 def _no_violations(f: SessionFacts) -> _Verdict:
     if f.violations is None:
         return _unknown("violations data")
-    return _decide(f.violations == 0, f"{f.violations} policy violation(s)")
+    return _decide(f.violations == 0, f"{f.violations} policy violation(s)", Fact.VIOLATIONS)
 
 
 def _content_quality(f: SessionFacts) -> _Verdict:
@@ -285,7 +273,8 @@ def _content_quality(f: SessionFacts) -> _Verdict:
         "audio": rec.clear_audio(f.recording),
     }
     poor = [name for name, ok in checks.items() if not ok]
-    return _decide(not poor, f"poor: {', '.join(poor)}" if poor else "image, stability, audio ok")
+    return _decide(not poor, f"poor: {', '.join(poor)}" if poor else "image, stability, audio ok",
+                   Fact.RECORDING)
 
 
 def _duration(f: SessionFacts) -> _Verdict:
@@ -293,7 +282,8 @@ def _duration(f: SessionFacts) -> _Verdict:
         return _unknown("session start and end")
     length = to_utc(f.ended_at) - to_utc(f.started_at)
     minutes = length.total_seconds() / 60
-    return _decide(length >= EFFECTIVE_DURATION, f"lasted {minutes:.0f} minutes")
+    return _decide(length >= EFFECTIVE_DURATION, f"lasted {minutes:.0f} minutes",
+                   Fact.SESSION_TIMES)
 
 
 def is_indonesia(market: str | None, time_zone: str | None) -> bool:
@@ -314,22 +304,25 @@ def in_peak_hours(start: datetime, time_zone: str, market: str | None) -> bool:
 
 def _peak_hours(f: SessionFacts) -> _Verdict:
     if f.started_at is None or f.time_zone is None:
-        return _unknown("session start and market time zone")
+        return _unknown("session start and the zone it took place in")
     low, high = PEAK_HOURS_INDONESIA if is_indonesia(f.market, f.time_zone) else PEAK_HOURS
     local = local_time(f.started_at, f.time_zone)
     return _decide(
         in_peak_hours(f.started_at, f.time_zone, f.market),
-        f"started {local:%H:%M} local; peak {low:%H:%M}-{high:%H:%M}",
+        f"started {local:%H:%M} {f.time_zone}; peak {low:%H:%M}-{high:%H:%M}",
+        Fact.SESSION_TIMES, Fact.SESSION_TIME_ZONE,
     )
 
 
 def _branded(f: SessionFacts) -> _Verdict:
     sold, pinned = f.branded_units_sold, f.branded_product_pinned
     if sold == 0 or pinned is False:
-        return Outcome.FAILED, f"branded units sold: {sold}; pinned: {pinned}"
+        return _decide(False, f"branded units sold: {sold}; pinned: {pinned}",
+                       Fact.BRANDED_ORDERS)
     if sold is None or pinned is None:
         return _unknown("branded orders and pin events")
-    return Outcome.PASSED, f"{sold} branded unit(s) sold, branded product pinned"
+    return _decide(True, f"{sold} branded unit(s) sold, branded product pinned",
+                   Fact.BRANDED_ORDERS)
 
 
 def _competitive_price(f: SessionFacts) -> _Verdict:
@@ -341,15 +334,16 @@ def _competitive_price(f: SessionFacts) -> _Verdict:
         if c.lowest_elsewhere is not None and not c.price < c.lowest_elsewhere
     ]
     if dearer:
-        return Outcome.FAILED, f"not cheaper than elsewhere: {', '.join(dearer)}"
-    return Outcome.PASSED, "best-sellers cheaper here or sold only here"
+        return _decide(False, f"not cheaper than elsewhere: {', '.join(dearer)}", Fact.PRICES)
+    return _decide(True, "best-sellers cheaper here or sold only here", Fact.PRICES)
 
 
 def _product_shown(f: SessionFacts) -> _Verdict:
-    if f.product_on_screen_share is None:
-        return _unknown("pin events or vision")
-    share = f.product_on_screen_share
-    return _decide(share > 0, f"a product on screen {_pct(share)} of the session (ideal: 50%)")
+    if f.pinned_share is None:
+        return _unknown("product pins in the timeline")
+    share = f.pinned_share
+    return _decide(share > 0, f"a product pinned {_pct(share)} of the timeline (ideal: half "
+                   "the session)", Fact.TIMELINE_PINS)
 
 
 def _quality(f: SessionFacts, judge: Callable[[RecordingQuality], bool], what: str) -> _Verdict:
@@ -361,7 +355,7 @@ def _quality(f: SessionFacts, judge: Callable[[RecordingQuality], bool], what: s
         "picture": f"shake {q.shake:.2f}",
         "audio": f"loudness {q.loudness_lufs:.1f} LUFS, silence {_pct(q.silence_share)}",
     }[what]
-    return _decide(judge(q), detail)
+    return _decide(judge(q), detail, Fact.RECORDING)
 
 
 def _teaser(f: SessionFacts) -> _Verdict:
@@ -369,7 +363,8 @@ def _teaser(f: SessionFacts) -> _Verdict:
         return _unknown("teaser records")
     start = to_utc(f.started_at)
     ahead = [t for t in f.teaser_posted_at if start - TEASER_WINDOW <= to_utc(t) < start]
-    return _decide(bool(ahead), f"{len(ahead)} teaser(s) posted within 7 days before the start")
+    return _decide(bool(ahead), f"{len(ahead)} teaser(s) posted within 7 days before the start",
+                   Fact.TEASER_RECORDS, Fact.SESSION_TIMES)
 
 
 _CHECKS: dict[Highlight, Callable[[SessionFacts], _Verdict]] = {
@@ -399,12 +394,13 @@ _CHECKS: dict[Highlight, Callable[[SessionFacts], _Verdict]] = {
 
 
 def evaluate_highlights(facts: SessionFacts) -> tuple[CheckResult, ...]:
-    """All 29 checks in catalogue order, each passed / failed / unknown with evidence."""
+    """All 29 checks in catalogue order, each passed / failed / unknown with evidence and
+    the facts that decided it."""
     results = []
     for highlight in Highlight:
         check = _CHECKS.get(highlight)
-        outcome, evidence = _UNKNOWN_NO_SIGNAL if check is None else check(facts)
-        results.append(CheckResult(highlight, outcome, evidence))
+        outcome, evidence, decided_by = _UNKNOWN_NO_SIGNAL if check is None else check(facts)
+        results.append(CheckResult(highlight, outcome, evidence, decided_by))
     return tuple(results)
 
 

@@ -3,6 +3,10 @@
 - Quality bar: at least 300 views and no policy violation.
 - T-2: an ended session appears two days after it ended, to the minute. A session that
   is live now appears with its GMV and orders marked as estimates.
+- Live is bounded: a session with no recorded end is live until its plan's end, or 12 h
+  after its start without a plan (``LIVE_BOUND``); after that it is ended there (and
+  listed two days later), its figures still marked as estimates until the final figures
+  are recorded with its end.
 - Privacy: a creator who turns off "show my LIVE metrics and recordings" is gone from
   the list at once here (the platform promises within 24 h; ``privacy_removal_overdue``
   flags copies still around after that), and cannot browse the LIVE list while it is
@@ -12,19 +16,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
+from domain.categories import same_category
 from domain.errors import CurrencyMismatch, HubAccessDenied
-from domain.highlights import CheckResult, SessionFacts, evaluate_highlights, key_highlights
+from domain.highlights import CheckResult, evaluate_highlights, key_highlights
 from domain.money import Money
 from domain.performance import Period
+from domain.session_facts import SessionFacts
 from domain.timezones import to_utc
 
 QUALITY_MIN_VIEWS = 300
 DATA_DELAY = timedelta(days=2)
+LIVE_BOUND = timedelta(hours=12)
 PRIVACY_REMOVAL_WITHIN = timedelta(hours=24)
 TOP_PRODUCTS = 3
 
@@ -55,7 +62,8 @@ class ProductSales:
 
 @dataclass(frozen=True)
 class HubSession:
-    """A session as the hub knows it; ``ended_at`` is ``None`` while live."""
+    """A session as the hub knows it. ``ended_at`` is ``None`` until its final figures
+    are recorded; ``plan_end`` is the scheduled end of the plan it was broadcast for."""
 
     session_id: str
     creator_id: str
@@ -71,6 +79,7 @@ class HubSession:
     interaction_rate: Fraction | None
     violations: int
     products: tuple[ProductSales, ...] = ()
+    plan_end: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,8 @@ class CreatorPrivacy:
 
 @dataclass(frozen=True)
 class HubEntry:
-    """A listed session: ``estimated`` marks GMV and orders of a session still live."""
+    """A listed session: ``estimated`` marks GMV and orders that are not the final
+    figures (a session live now, or one past its live bound whose end was not recorded)."""
 
     session: HubSession
     live: bool
@@ -94,12 +104,14 @@ class HubEntry:
 
 @dataclass(frozen=True)
 class HubQuery:
-    """Sort, level-1 category filter, username search and period (on the start time)."""
+    """Sort, level-1 category filter, username search, period (on the start time) and
+    the currency (market) listed: GMV is compared within one currency only."""
 
     sort: HubSort = HubSort.GMV
     l1_category: str | None = None
     username: str | None = None
     period: Period | None = None
+    currency: str | None = None
 
 
 def meets_quality_bar(session: HubSession) -> bool:
@@ -107,16 +119,31 @@ def meets_quality_bar(session: HubSession) -> bool:
     return session.views >= QUALITY_MIN_VIEWS and session.violations == 0
 
 
+def live_until(session: HubSession) -> datetime:
+    """When a session with no recorded end stops being live: its plan's end (when that
+    comes after its start), else ``LIVE_BOUND`` after its start."""
+    start = to_utc(session.started_at)
+    if session.plan_end is not None and to_utc(session.plan_end) > start:
+        return to_utc(session.plan_end)
+    return start + LIVE_BOUND
+
+
+def ended_at(session: HubSession) -> datetime:
+    """The recorded end, or where live stopped for a session with none."""
+    return to_utc(session.ended_at) if session.ended_at is not None else live_until(session)
+
+
 def is_live(session: HubSession, now: datetime) -> bool:
-    """Started and not ended."""
-    return session.ended_at is None and to_utc(session.started_at) <= to_utc(now)
+    """Started, no end recorded, and before its plan's end (or the 12 h bound)."""
+    at = to_utc(now)
+    return session.ended_at is None and to_utc(session.started_at) <= at < live_until(session)
 
 
-def visible_from(session: HubSession) -> datetime:
+def visible_from(session: HubSession, now: datetime) -> datetime:
     """When the session may appear: its start while live, else two days after its end."""
-    if session.ended_at is None:
+    if is_live(session, now):
         return to_utc(session.started_at)
-    return to_utc(session.ended_at) + DATA_DELAY
+    return ended_at(session) + DATA_DELAY
 
 
 def creator_shown(privacy: CreatorPrivacy | None) -> bool:
@@ -143,7 +170,7 @@ def is_listed(session: HubSession, now: datetime, privacy: Mapping[str, CreatorP
     """Quality bar met, T-2 passed (or live now), and the creator's switch on."""
     return (
         meets_quality_bar(session)
-        and to_utc(now) >= visible_from(session)
+        and to_utc(now) >= visible_from(session, now)
         and creator_shown(privacy.get(session.creator_id))
     )
 
@@ -167,13 +194,30 @@ def _sort_key(sort: HubSort, session: HubSession) -> tuple[bool, Fraction]:
 
 
 def _matches(session: HubSession, query: HubQuery) -> bool:
-    if query.l1_category and session.l1_category.casefold() != query.l1_category.casefold():
+    if query.l1_category and not same_category(session.l1_category, query.l1_category):
         return False
     if query.username:
         needle = query.username.strip().lstrip("@").casefold()
         if needle not in session.username.casefold():
             return False
+    if query.currency is not None and session.gmv.currency != query.currency:
+        return False
     return query.period is None or query.period.contains(session.started_at)
+
+
+def other_currencies(
+    sessions: Iterable[HubSession],
+    query: HubQuery,
+    *,
+    now: datetime,
+    privacy: Mapping[str, CreatorPrivacy],
+) -> list[str]:
+    """The currencies, other than the query's, of sessions the query would list in them:
+    what a one-currency list leaves out, so it can say so."""
+    anywhere = replace(query, currency=None)
+    found = {s.gmv.currency for s in sessions
+             if is_listed(s, now, privacy) and _matches(s, anywhere)}
+    return sorted(found - {query.currency} if query.currency else found)
 
 
 def hub_list(
@@ -194,7 +238,12 @@ def hub_list(
         # comparing amounts of different currencies would be meaningless
         raise CurrencyMismatch("The hub sorts one market at a time; filter to one currency.")
     chosen.sort(key=lambda s: (*_sort_key(query.sort, s), s.session_id))
-    return [HubEntry(s, is_live(s, now), is_live(s, now), top_products(s.products)) for s in chosen]
+    return [_entry(s, now) for s in chosen]
+
+
+def _entry(session: HubSession, now: datetime) -> HubEntry:
+    estimated = session.ended_at is None  # no final figures recorded yet
+    return HubEntry(session, is_live(session, now), estimated, top_products(session.products))
 
 
 @dataclass(frozen=True)
@@ -237,9 +286,8 @@ def session_detail(
     if not is_listed(session, now, privacy):
         return None
     results = evaluate_highlights(facts)
-    live = is_live(session, now)
     return SessionDetail(
-        entry=HubEntry(session, live, live, top_products(session.products)),
+        entry=_entry(session, now),
         highlights=results,
         key_highlights=key_highlights(results),
         potential_products=top_products(session.products),

@@ -7,30 +7,44 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from domain.errors import CurrencyMismatch, InvalidValue
+from domain.errors import CurrencyMismatch, InvalidValue, UnknownCurrency
 
-# ISO 4217 minor-unit exponents for the currencies of the markets we serve; any other
-# well-formed code defaults to 2. (IDR is 2 in ISO 4217 even though prices are shown
-# without cents; the platform export carries IDR in whole rupiah, which the caller
-# converts with ``Money.of``.)
-_EXPONENTS: dict[str, int] = {
-    "IDR": 2,
-    "USD": 2,
-    "GBP": 2,
-    "EUR": 2,
-    "MYR": 2,
-    "THB": 2,
-    "PHP": 2,
-    "SGD": 2,
-    "VND": 0,
-    "JPY": 0,
-    "KRW": 0,
+# ISO 4217 (list one, current currency and funds codes; precious metals, SDR, testing
+# and "no currency" codes are left out: no shop sells in them), by minor-unit exponent.
+# IDR is 2 in ISO 4217 even though prices are shown without cents; the platform export
+# carries IDR in whole rupiah, which the caller converts with ``Money.of``.
+_BY_EXPONENT: dict[int, str] = {
+    0: "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF",
+    2: "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN "
+       "BWP BYN BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB "
+       "EUR FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS "
+       "KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN "
+       "MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD "
+       "SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS "
+       "UAH USD USN UZS VED VES WST XCD XCG YER ZAR ZMW ZWG",
+    3: "BHD IQD JOD KWD LYD OMR TND",
+    4: "CLF UYW",
 }
+_EXPONENTS: dict[str, int] = {
+    code: exponent for exponent, codes in _BY_EXPONENT.items() for code in codes.split()
+}
+CURRENCIES: frozenset[str] = frozenset(_EXPONENTS)
 
 
 def minor_unit_exponent(currency: str) -> int:
     """Number of decimal places of ``currency``'s minor unit (ISO 4217)."""
-    return _EXPONENTS.get(currency, 2)
+    return _EXPONENTS[parse_currency(currency)]
+
+
+def parse_currency(code: str) -> str:
+    """``code`` when it is an ISO 4217 currency code (upper case, as the standard writes
+    it); raises ``UnknownCurrency`` otherwise."""
+    if not (isinstance(code, str) and code in CURRENCIES):
+        raise UnknownCurrency(
+            f"Unknown currency {code!r}: give an ISO 4217 code in capitals, such as IDR, "
+            "MYR, THB, PHP, VND, SGD or USD."
+        )
+    return code
 
 
 @dataclass(frozen=True, order=False)
@@ -46,11 +60,7 @@ class Money:
             raise InvalidValue(
                 f"Money amount must be an integer number of minor units, got {self.amount!r}."
             )
-        code = self.currency
-        if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
-            raise InvalidValue(
-                f"Currency must be a three-letter ISO 4217 code such as IDR, got {code!r}."
-            )
+        parse_currency(self.currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:

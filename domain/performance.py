@@ -94,6 +94,11 @@ class Overview:
     previous: SessionMetrics | None
     changes: dict[str, Fraction | None] | None
 
+    @property
+    def currency(self) -> str:
+        """The currency of every amount in these figures."""
+        return self.current.gmv.currency
+
 
 def _figures(
     sessions: Iterable[SessionRecord], period: Period, currency: str
@@ -167,6 +172,29 @@ def performance_overview(
         for name in METRIC_NAMES
     }
     return Overview(chosen, count, current, previous, changes)
+
+
+def overview_by_currency(
+    sessions: Iterable[SessionRecord],
+    *,
+    now: datetime,
+    currency: str,
+    period: Period | None = None,
+) -> tuple[Overview, ...]:
+    """One overview per currency the seller's sessions of the period (or of the period
+    compared with) were sold in, ``currency`` (the shop's) first and always there, then
+    the others by code: amounts in different currencies are never added up."""
+    chosen = period or last_7_days(now)
+    spans = [chosen] + ([previous_period(chosen)] if chosen.preset is PeriodPreset.LAST_7_DAYS
+                        else [])
+    records = [s for s in sessions if s.account_type is AccountType.OFFICIAL]
+    seen = {s.currency for s in records if any(p.contains(s.started_at) for p in spans)}
+    others = sorted(seen - {currency})
+    return tuple(
+        performance_overview([s for s in records if s.currency == code], now=now,
+                             currency=code, period=chosen)
+        for code in [currency, *others]
+    )
 
 
 @dataclass(frozen=True)

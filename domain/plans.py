@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from domain.errors import InvalidValue, PlanDetailsLocked, PlanInvalid
-from domain.timezones import resolve_zone, to_utc
+from domain.timezones import local_time, resolve_zone, to_utc
 
 MIN_PRODUCTS = 1
 MAX_PRODUCTS = 150
@@ -21,6 +21,10 @@ READY_MIN_PRODUCTS = 2
 READY_MIN_PROMOTION_TOOLS = 1
 READY_MIN_TEASERS = 1
 TIP_MIN_DURATION = timedelta(minutes=60)  # "should last more than 60 minutes"
+# Seed 000 gives that tip for sessions "di luar jam sibuk di siang hari": outside the busy
+# daytime hours, when viewers are at work. The seed names no hours; these are the working
+# day in the plan's own zone, start included, end excluded.
+BUSY_DAYTIME_HOURS = (time(9, 0), time(17, 0))
 
 LOCKED_MESSAGE = (
     "A LIVE plan's title, description, start and duration cannot be changed after it is "
@@ -249,7 +253,10 @@ GAP_MESSAGES: dict[ReadinessGap, str] = {
     ReadinessGap.ADD_TEASERS: "Add at least 1 teaser video.",
 }
 TIP_MESSAGES: dict[Tip, str] = {
-    Tip.LONGER_SESSION: "Plan a session longer than 60 minutes for a better shopping experience.",
+    Tip.LONGER_SESSION: (
+        "Outside the busy daytime hours, plan a session longer than 60 minutes for a better "
+        "shopping experience, and avoid clashing with direct competitors' LIVE sessions."
+    ),
     Tip.START_ON_TIME: (
         "Start on time: starting late has no platform penalty, but viewers may not wait."
     ),
@@ -269,9 +276,16 @@ class Readiness:
         return not self.missing
 
 
+def in_busy_daytime_hours(start: datetime, time_zone: str) -> bool:
+    """Whether ``start`` falls in the busy daytime hours (09:00-17:00 local, 17:00 not)."""
+    low, high = BUSY_DAYTIME_HOURS
+    return low <= local_time(start, time_zone).time() < high
+
+
 def readiness(plan: LivePlan, teaser_count: int) -> Readiness:
     """What ``plan`` still misses (at least 2 products, 1 promotion tool, 1 teaser) and
-    which tips apply (a session over 60 minutes; start on time)."""
+    which tips apply (outside the busy daytime hours, a session over 60 minutes and no
+    clash with direct competitors; always: start on time)."""
     if teaser_count < 0:
         raise InvalidValue("The teaser count cannot be negative.")
     missing: list[ReadinessGap] = []
@@ -282,7 +296,9 @@ def readiness(plan: LivePlan, teaser_count: int) -> Readiness:
     if teaser_count < READY_MIN_TEASERS:
         missing.append(ReadinessGap.ADD_TEASERS)
     tips = [Tip.START_ON_TIME]
-    if plan.duration <= TIP_MIN_DURATION:
+    if plan.duration <= TIP_MIN_DURATION and not in_busy_daytime_hours(
+        plan.start, plan.time_zone
+    ):
         tips.insert(0, Tip.LONGER_SESSION)
     return Readiness(missing=tuple(missing), tips=tuple(tips))
 

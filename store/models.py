@@ -206,6 +206,13 @@ class LiveSession(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
+    # The IANA zone the session took place in, fixed when it is recorded: a seller who
+    # moves later does not move their past sessions' local start (peak-hours check).
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The LIVE plan the session was broadcast for: its end bounds "live", its promotion
+    # tools and teasers feed the hub's highlights. No foreign key (migration 0010 says
+    # why): an id whose plan was deleted reads as no plan.
+    plan_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Deferred: loaded only when read (the render job, the hub's clips), so lists and
     # metric reads do not pull hours of per-minute rows.
     timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, deferred=True)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.categories import parse_category
 from domain.errors import InvalidValue
 from domain.highlights import (
     NO_SIGNAL,
@@ -12,8 +13,6 @@ from domain.highlights import (
     CheckResult,
     Highlight,
     Outcome,
-    PriceComparison,
-    SessionFacts,
     evaluate_highlights,
     in_peak_hours,
     key_highlights,
@@ -21,6 +20,7 @@ from domain.highlights import (
 from domain.money import Money
 from domain.plans import PromotionToolKind
 from domain.recording import RecordingQuality
+from domain.session_facts import Fact, PriceComparison, SessionFacts
 
 START = datetime(2024, 11, 23, 12, 0, tzinfo=UTC)  # 19:00 WIB
 GOOD = RecordingQuality(
@@ -36,10 +36,11 @@ FULL = SessionFacts(
     started_at=START, ended_at=START + timedelta(minutes=90), time_zone="Asia/Jakarta",
     market="ID", local_language_share=0.95, recording=GOOD, host_reply_events=12,
     transcript=TRANSCRIPT, urgency_promotions=1, live_board_uses=2, giveaway_uses=1,
-    fashion_or_beauty=True, promotion_tools=(PromotionToolKind.VOUCHER,), violations=0,
+    category=parse_category("Tas"), plan_promotion_tools=(PromotionToolKind.VOUCHER,),
+    catalogue_promotion_tools=(), violations=0,
     branded_units_sold=3, branded_product_pinned=True,
     best_seller_prices=(PriceComparison("p1", Money(90, "IDR"), Money(100, "IDR")),),
-    product_on_screen_share=0.6, teaser_posted_at=(START - timedelta(days=1),),
+    pinned_share=0.6, teaser_posted_at=(START - timedelta(days=1),),
 )  # fmt: skip
 
 
@@ -93,12 +94,14 @@ def test_recording_checks_are_unknown_without_recording_quality(
         ("host_reply_events", 2, Highlight.HOST_INTERACTS, Outcome.FAILED),
         ("live_board_uses", 0, Highlight.LIVE_BOARD, Outcome.FAILED),
         ("giveaway_uses", 0, Highlight.LIVE_GIVEAWAY, Outcome.FAILED),
-        ("promotion_tools", (), Highlight.PROMOTIONS_EXPLAINED, Outcome.FAILED),
+        ("plan_promotion_tools", (), Highlight.PROMOTIONS_EXPLAINED, Outcome.FAILED),
+        ("plan_promotion_tools", None, Highlight.PROMOTIONS_EXPLAINED, Outcome.FAILED),
         ("violations", 1, Highlight.NO_VIOLATIONS, Outcome.FAILED),
         ("branded_units_sold", 0, Highlight.BRANDED_PRODUCT, Outcome.FAILED),
         ("branded_product_pinned", False, Highlight.BRANDED_PRODUCT, Outcome.FAILED),
         ("branded_product_pinned", None, Highlight.BRANDED_PRODUCT, Outcome.UNKNOWN),
-        ("product_on_screen_share", 0.0, Highlight.PRODUCT_SHOWN, Outcome.FAILED),
+        ("pinned_share", 0.0, Highlight.PRODUCT_SHOWN, Outcome.FAILED),
+        ("pinned_share", None, Highlight.PRODUCT_SHOWN, Outcome.UNKNOWN),
         ("teaser_posted_at", (START - timedelta(days=7),), Highlight.TEASER_IN_ADVANCE,
          Outcome.PASSED),
         ("teaser_posted_at", (START - timedelta(days=7, minutes=1),), Highlight.TEASER_IN_ADVANCE,
@@ -161,21 +164,26 @@ def test_peak_hours_use_local_time_across_dst() -> None:
 
 
 @pytest.mark.parametrize(
-    ("transcript", "fashion", "outcome"),
+    ("transcript", "category", "outcome"),
     [
-        ("bahan katun, buatan Solo, warna merah, varian polos", True, Outcome.PASSED),
-        ("bahan katun, warna merah", True, Outcome.FAILED),
-        ("bahan katun, warna merah", False, Outcome.PASSED),
-        ("baterai 5000 mAh", False, Outcome.FAILED),
+        ("bahan katun, buatan Solo, warna merah, varian polos", "Tas", Outcome.PASSED),
+        ("bahan katun, warna merah", "Tas", Outcome.FAILED),
+        ("bahan katun, warna merah", "beauty", Outcome.FAILED),
+        ("bahan katun, warna merah", "Furnitur", Outcome.PASSED),
+        ("baterai 5000 mAh", "phones_electronics", Outcome.FAILED),
         ("bahan katun, warna merah", None, Outcome.UNKNOWN),
         ("halo semua", None, Outcome.FAILED),
     ],
 )
-def test_product_specs_all_details_for_fashion_two_for_others(
-    transcript: str, fashion: bool | None, outcome: Outcome
+def test_product_specs_every_detail_for_bags_fashion_beauty_two_for_others(
+    transcript: str, category: str | None, outcome: Outcome
 ) -> None:
-    facts = SessionFacts(transcript=transcript, fashion_or_beauty=fashion)
-    assert _outcome(facts, Highlight.PRODUCT_SPECS).outcome is outcome
+    facts = SessionFacts(transcript=transcript,
+                         category=parse_category(category) if category else None)
+    result = _outcome(facts, Highlight.PRODUCT_SPECS)
+    assert result.outcome is outcome
+    if category is not None:
+        assert result.decided_by == (Fact.CATEGORY, Fact.TRANSCRIPT)
 
 
 @pytest.mark.parametrize(
@@ -246,3 +254,11 @@ def test_key_highlights_skip_failed_and_unknown_checks() -> None:
         Highlight.LIVE_GIVEAWAY, Highlight.PEAK_HOURS, Highlight.PROMOTIONS_EXPLAINED,
     ]  # fmt: skip
     assert key_highlights(evaluate_highlights(SessionFacts())) == ()
+
+
+def test_every_decided_check_names_the_facts_that_decided_it() -> None:
+    decided = [r for r in evaluate_highlights(FULL) if r.outcome is not Outcome.UNKNOWN]
+    assert decided and all(r.decided_by for r in decided)
+    assert all(r.decided_by == () for r in evaluate_highlights(SessionFacts()))
+    promotions = _outcome(FULL, Highlight.PROMOTIONS_EXPLAINED)
+    assert promotions.decided_by == (Fact.PLAN_PROMOTION_TOOLS, Fact.CATALOGUE_PROMOTION_TOOLS)

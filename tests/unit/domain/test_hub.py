@@ -7,8 +7,9 @@ from fractions import Fraction
 import pytest
 
 from domain.errors import CurrencyMismatch, HubAccessDenied
-from domain.highlights import Highlight, SessionFacts
+from domain.highlights import Highlight
 from domain.hub import (
+    LIVE_BOUND,
     Clip,
     CreatorPrivacy,
     HubQuery,
@@ -17,13 +18,16 @@ from domain.hub import (
     ProductSales,
     hub_list,
     is_listed,
+    is_live,
     meets_quality_bar,
+    other_currencies,
     privacy_removal_overdue,
     session_detail,
     top_products,
 )
 from domain.money import Money
 from domain.performance import custom_period
+from domain.session_facts import SessionFacts
 
 NOW = datetime(2024, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -79,6 +83,37 @@ def test_live_session_appears_with_estimates_marked() -> None:
     assert not ended.live and not ended.estimated
 
 
+def _running(since_start: timedelta, plan_end_after: timedelta | None = None) -> HubSession:
+    started = NOW - since_start
+    plan_end = started + plan_end_after if plan_end_after is not None else None
+    return replace(_s("r", ended_ago=None), started_at=started, plan_end=plan_end)
+
+
+@pytest.mark.parametrize(
+    ("since_start", "plan_end_after", "live"),
+    [(timedelta(hours=11, minutes=59), None, True), (timedelta(hours=12), None, False),
+     (timedelta(hours=1), timedelta(minutes=30), False),
+     (timedelta(minutes=29), timedelta(minutes=30), True),
+     (timedelta(hours=13), timedelta(hours=14), True)],
+)  # fmt: skip
+def test_a_session_without_an_end_is_live_until_its_plans_end_or_12_hours(
+    since_start: timedelta, plan_end_after: timedelta | None, live: bool
+) -> None:
+    assert is_live(_running(since_start, plan_end_after), NOW) is live
+
+
+def test_a_session_past_its_bound_is_ended_and_its_estimates_stay_marked() -> None:
+    three_days = _running(timedelta(days=3))  # no end time, no plan
+    [entry] = hub_list([three_days], HubQuery(), now=NOW, privacy={})
+    assert not entry.live and entry.estimated  # ended, its figures still the live estimates
+    bound = three_days.started_at + LIVE_BOUND
+    assert not is_listed(three_days, bound + timedelta(days=2, minutes=-1), {})  # T-2
+    assert is_listed(three_days, bound + timedelta(days=2), {})
+    final = replace(three_days, ended_at=three_days.started_at + timedelta(hours=3))
+    [recorded] = hub_list([final], HubQuery(), now=NOW, privacy={})
+    assert not recorded.live and not recorded.estimated  # the figures replaced them
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
@@ -109,6 +144,15 @@ def test_hub_filters_by_l1_category_username_and_period() -> None:
     assert by(HubQuery(l1_category="beauty")) == ["a"]
     assert by(HubQuery(username="@hijab")) == ["b"]
     assert by(HubQuery(period=custom_period(NOW - timedelta(days=7), NOW))) == ["a", "b"]
+
+
+def test_hub_lists_one_currency_and_names_the_others() -> None:
+    sessions = [_s("a"), replace(_s("u"), gmv=Money(5, "USD")),
+                replace(_s("m", violations=1), gmv=Money(5, "MYR"))]  # MYR one unlisted
+    idr = HubQuery(currency="IDR")
+    assert [e.session.session_id for e in hub_list(sessions, idr, now=NOW, privacy={})] == ["a"]
+    assert other_currencies(sessions, idr, now=NOW, privacy={}) == ["USD"]
+    assert other_currencies(sessions, HubQuery(currency="USD"), now=NOW, privacy={}) == ["IDR"]
 
 
 def test_hub_refuses_sorting_gmv_across_currencies() -> None:

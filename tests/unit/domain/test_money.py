@@ -6,7 +6,7 @@ from fractions import Fraction
 import pytest
 
 from domain.errors import CurrencyMismatch, DomainError, InvalidValue
-from domain.money import Money, round_half_even, total
+from domain.money import CURRENCIES, Money, minor_unit_exponent, round_half_even, total
 
 
 def test_money_adds_in_one_currency_exactly() -> None:
@@ -28,10 +28,17 @@ def test_money_refuses_non_integer_minor_units(amount: object) -> None:
         Money(amount, "IDR")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("currency", ["idr", "RUPIAH", "", "I1R"])
+@pytest.mark.parametrize("currency", ["idr", "RUPIAH", "", "I1R", "ABC", "RPH", "XAU", "XXX"])
 def test_money_needs_an_iso_currency_code(currency: str) -> None:
     with pytest.raises(DomainError, match="ISO 4217"):
         Money(1, currency)
+
+
+@pytest.mark.parametrize(("currency", "exponent"),
+                         [("IDR", 2), ("MYR", 2), ("VND", 0), ("JPY", 0), ("KWD", 3), ("CLF", 4)])
+def test_minor_units_come_from_the_iso_4217_list(currency: str, exponent: int) -> None:
+    assert minor_unit_exponent(currency) == exponent
+    assert currency in CURRENCIES
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from domain.performance import (
     custom_period,
     last_7_days,
     next_views_update,
+    overview_by_currency,
     performance_overview,
     previous_period,
     teaser_figures,
@@ -104,6 +105,26 @@ def test_overview_refuses_sessions_in_another_currency() -> None:
     )
     with pytest.raises(CurrencyMismatch):
         performance_overview([other], now=NOW, currency="IDR")
+
+
+def test_overview_by_currency_keeps_every_currency_apart_the_shops_first() -> None:
+    def sold(sid: str, days_ago: float, gmv: int, currency: str) -> SessionRecord:
+        return SessionRecord(sid, AccountType.OFFICIAL, NOW - timedelta(days=days_ago),
+                             SessionTotals(gmv=gmv, orders=1, views=100), currency)
+
+    records = [sold("idr", 1, 3_000, "IDR"), sold("usd", 2, 250, "USD"),
+               sold("myr-before", 9, 700, "MYR"), sold("thb-old", 30, 10, "THB")]
+    idr, myr, usd = overview_by_currency(records, now=NOW, currency="IDR")
+    assert (idr.currency, idr.sessions, idr.current.gmv) == ("IDR", 1, Money(3_000, "IDR"))
+    assert (usd.currency, usd.sessions, usd.current.gmv) == ("USD", 1, Money(250, "USD"))
+    # only in the week compared with: still listed, so the drop to zero shows
+    assert myr.sessions == 0 and myr.previous is not None
+    assert myr.previous.gmv == Money(700, "MYR")
+    only_shop = overview_by_currency([], now=NOW, currency="IDR")
+    assert [o.currency for o in only_shop] == ["IDR"]
+    custom = overview_by_currency(records, now=NOW, currency="IDR",
+                                  period=custom_period(NOW - timedelta(days=3), NOW))
+    assert [o.currency for o in custom] == ["IDR", "USD"]
 
 
 def _teaser(

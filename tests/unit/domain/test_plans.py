@@ -8,6 +8,7 @@ import pytest
 from domain.errors import InvalidValue, PlanDetailsLocked, PlanInvalid, UnknownTimeZone
 from domain.plans import (
     MAX_PRODUCTS,
+    TIP_MESSAGES,
     PlanStatus,
     ReadinessGap,
     Tip,
@@ -148,6 +149,31 @@ def test_tip_for_sessions_not_longer_than_60_minutes(minutes: int, tip: bool) ->
     tips = readiness(make_plan(duration=timedelta(minutes=minutes)), 1).tips
     assert (Tip.LONGER_SESSION in tips) is tip
     assert Tip.START_ON_TIME in tips
+
+
+@pytest.mark.parametrize(
+    ("local_start", "tip"),
+    [("08:59", True), ("09:00", False), ("13:00", False), ("16:59", False), ("17:00", True),
+     ("19:00", True)],
+)  # fmt: skip
+def test_short_session_tip_is_for_starts_outside_busy_daytime_hours(
+    local_start: str, tip: bool
+) -> None:
+    # seed 000, Tips Jitu: "durasi minimum sesi LIVE harus lebih dari 60 menit di luar jam
+    # sibuk di siang hari. Seller juga dapat menghindari berselisih dengan pesaing langsung."
+    hour, minute = map(int, local_start.split(":"))
+    start = datetime(2024, 11, 23, hour, minute, tzinfo=ZoneInfo("Asia/Jakarta"))
+    tips = readiness(make_plan(start=start, duration=timedelta(minutes=45)), 1).tips
+    assert (Tip.LONGER_SESSION in tips) is tip
+    assert Tip.START_ON_TIME in tips  # the late-start tip stays whatever the hour
+
+
+def test_short_session_tip_also_advises_against_clashing_with_competitors() -> None:
+    message = TIP_MESSAGES[Tip.LONGER_SESSION]
+    assert "60 minutes" in message and "busy daytime hours" in message
+    assert "direct competitors" in message
+    assert TIP_MESSAGES[Tip.START_ON_TIME] == (
+        "Start on time: starting late has no platform penalty, but viewers may not wait.")
 
 
 @pytest.mark.parametrize(
