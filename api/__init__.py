@@ -72,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from api import health, idempotency, openapi, problems, request_id
     from api.auth import authenticate
+    from api.bodies import check_body
     from api.deps import db
 
     request_id.install(app)
@@ -86,6 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         with db().session() as session:
             g.caller = authenticate(session)
 
+    v1.before_request(check_body)  # before idempotency: it reads the body
     v1.before_request(idempotency.begin)
     v1.after_request(idempotency.finish)
 

@@ -20,6 +20,7 @@ from spectree import Response as Resp
 from sqlalchemy import func, select
 
 from api.auth import caller, owned_or_404, scope
+from api.bodies import streamed_body
 from api.convert import iso, page_links
 from api.deps import db, jobs, media
 from api.openapi import Model, spec
@@ -83,6 +84,7 @@ def _chunks() -> tuple[Iterator[bytes], str | None]:
 
 
 @bp.post("")
+@streamed_body
 @spec.validate(resp=Resp(HTTP_202=FootageOut), tags=["footage"])
 def upload_footage() -> ResponseReturnValue:
     """Store an upload and queue its ingest; 202 with the footage id (poll it)."""
