@@ -63,7 +63,11 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
 
     gateway = JobGateway(redis_url)
     db = Database(database_url)
-    jobs.configure(db, MediaStore(media_root))
+    media = MediaStore(media_root)
+    swept = media.sweep_partials()  # what killed uploads and renders left behind
+    if swept:
+        log.warning("removed %d stale temporary files under %s", len(swept), media.root)
+    jobs.configure(db, media)
     worker = ReconcilingWorker([gateway.queue(q) for q in QUEUES], connection=gateway.connection,
                                serializer=JSONSerializer, name=name,
                                maintenance_interval=reconcile_every,

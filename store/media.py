@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 CHUNK_BYTES = 1024 * 1024
+# A temporary file (dot-named: an upload's ``.part``, a render's ``.r<n>.*``) untouched for
+# this long has no writer left: uploads stall out in a minute, renders time out in 15.
+STALE_PARTIAL_S = 30 * 60
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -70,6 +74,28 @@ class MediaStore:
         finally:
             tmp.unlink(missing_ok=True)
         return written
+
+    def sweep_partials(self, older_than_s: float = STALE_PARTIAL_S) -> list[Path]:
+        """Delete the temporary files a killed upload or render left under ``uploads/``
+        and ``teasers/*/`` (dot-named, not modified for ``older_than_s``); returns them."""
+        cutoff = time.time() - older_than_s
+        gone = []
+        for pattern in ("uploads/.*", "teasers/*/.*"):
+            for path in self.root.glob(pattern):
+                try:
+                    if path.is_file() and path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        gone.append(path)
+                except FileNotFoundError:
+                    continue  # finished (renamed) or swept by another worker meanwhile
+        return gone
+
+    def remove_partials_of(self, relative: str) -> None:
+        """Delete the temporary files of one output (``.r3.*`` beside ``r3.mp4``): a run
+        of the same revision that was killed left them; only one run of it is live."""
+        target = self.absolute(relative)
+        for path in target.parent.glob(f".{target.stem}.*"):
+            path.unlink(missing_ok=True)
 
     def remove(self, relative: str | None) -> None:
         """Delete a stored file if present."""
