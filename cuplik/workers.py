@@ -59,7 +59,7 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
     from store.db import Database
     from store.media import MediaStore
     from worker import jobs
-    from worker.reconciler import Reconciler
+    from worker.reconciler import HEARTBEAT_S, Reconciler
 
     gateway = JobGateway(redis_url)
     db = Database(database_url)
@@ -71,6 +71,8 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
     worker = ReconcilingWorker([gateway.queue(q) for q in QUEUES], connection=gateway.connection,
                                serializer=JSONSerializer, name=name,
                                maintenance_interval=reconcile_every,
+                               # the heartbeat the reconciler tells live workers by
+                               job_monitoring_interval=HEARTBEAT_S,
                                # The idle loop wakes every worker_ttl - 15 s to run maintenance.
                                worker_ttl=max(reconcile_every + 15, 35))
     worker.reconciler = Reconciler(db, gateway)
