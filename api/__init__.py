@@ -34,7 +34,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """The app: defaults, then the environment (cuplik.settings), then ``test_config``.
 
     Config keys: DATABASE_URL, DATABASE_SCHEMA (PostgreSQL schema, for tests), REDIS_URL,
-    MEDIA_ROOT, MAX_UPLOAD_BYTES (also Flask's MAX_CONTENT_LENGTH), TEMPLATE_VERSION,
+    MEDIA_ROOT, MAX_UPLOAD_BYTES (also Flask's MAX_CONTENT_LENGTH), MIN_FREE_DISK_BYTES
+    (uploads are refused with 507 under it), JSON_BODY_LIMIT, TEMPLATE_VERSION,
     AUTO_MIGRATE (default True), JOBS (a gateway object; default: api.gateway.JobGateway
     on REDIS_URL, created on first use), NOW (a callable returning aware UTC now).
     """
@@ -50,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         REDIS_URL=settings.redis_url,
         MEDIA_ROOT=str(settings.media_root),
         MAX_UPLOAD_BYTES=settings.max_upload_bytes,
+        MIN_FREE_DISK_BYTES=settings.min_free_disk_bytes,
         TEMPLATE_VERSION=settings.template_version,
         AUTO_MIGRATE=True,
         JOBS=None,

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from typing import Literal
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
@@ -25,7 +25,7 @@ from api.convert import iso, page_links
 from api.deps import db, jobs, media
 from api.openapi import Model, spec
 from api.problems import Problem
-from store.media import CHUNK_BYTES, UploadTooLarge
+from store.media import CHUNK_BYTES, DiskFull, MediaStore, UploadIncomplete, UploadTooLarge
 from store.models import Footage, FootageStatus
 
 bp = Blueprint("footage", __name__, url_prefix="/footage")
@@ -90,15 +90,27 @@ def upload_footage() -> ResponseReturnValue:
     """Store an upload and queue its ingest; 202 with the footage id (poll it)."""
     who = caller()
     store = media()
+    check_free_space(store, request.content_length or 0)
     relative = store.new_upload_path()
     limit = int(request.max_content_length or 0) or 1 << 62
     chunks, filename = _chunks()
+    # A raw body must arrive whole: a client cut off before its Content-Length (the
+    # server sees the end of the stream, not an error) is not a complete upload.
+    expected = None if request.mimetype == "multipart/form-data" else request.content_length
     try:
-        size = store.write_stream(relative, chunks, limit)
+        size = store.write_stream(relative, chunks, limit, expected=expected)
     except UploadTooLarge:
         raise Problem(413, "Payload too large", f"The upload is larger than the limit of "
                       f"{limit:,} bytes. Trim or compress the recording, then upload it "
                       "again.", code="upload_too_large") from None
+    except UploadIncomplete as exc:
+        raise Problem(400, "Upload incomplete", f"The upload ended after {exc.received:,} of "
+                      f"its {exc.expected:,} bytes (the connection was cut); nothing was "
+                      "stored. Upload it again, or use a resumable upload "
+                      "(POST /v1/footage/uploads) on a weak network.",
+                      code="upload_incomplete") from None
+    except DiskFull as exc:
+        raise disk_full(exc) from None
     if size == 0:
         store.remove(relative)
         raise Problem(422, "Invalid request", "The upload is empty; send the video file as "
@@ -110,6 +122,27 @@ def upload_footage() -> ResponseReturnValue:
     _enqueue_ingest(row)
     location = url_for("v1.footage.get_footage", footage_id=row.id)
     return footage_out(row), 202, {"Location": location}
+
+
+def check_free_space(store: MediaStore, incoming: int) -> None:
+    """507 while the media store's free space, less what is coming, is under the
+    ``MIN_FREE_DISK_BYTES`` threshold: renders and ingests need room too."""
+    threshold = int(current_app.config.get("MIN_FREE_DISK_BYTES") or 0)
+    free = store.free_bytes()
+    if free - incoming < threshold:
+        log.error("refusing an upload: %s has %d bytes free, under the threshold of %d "
+                  "(MIN_FREE_DISK_BYTES)", store.root, free, threshold)
+        raise Problem(507, "Insufficient storage", "The service is short of storage right "
+                      "now, so it cannot take new uploads; nothing was stored. Try again "
+                      "later.", code="insufficient_storage")
+
+
+def disk_full(exc: DiskFull) -> Problem:
+    """507 for a write the disk had no room for; ops get the path in the log."""
+    log.error("disk full while storing an upload: %s", exc)
+    return Problem(507, "Insufficient storage", "The service ran out of storage while "
+                   "storing the upload; nothing was stored. Try again later.",
+                   code="insufficient_storage")
 
 
 def _enqueue_ingest(row: Footage) -> None:

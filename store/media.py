@@ -7,8 +7,10 @@ database are relative to the root, so the media store can move between machines.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 import time
 import uuid
 from collections.abc import Iterable
@@ -27,6 +29,27 @@ class UploadTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"upload exceeds {limit} bytes")
         self.limit = limit
+
+
+class UploadIncomplete(Exception):
+    """The body ended before its declared length (the client was cut off); the partial
+    file has been removed."""
+
+    def __init__(self, received: int, expected: int) -> None:
+        super().__init__(f"upload ended after {received} of {expected} bytes")
+        self.received, self.expected = received, expected
+
+
+class DiskFull(OSError):
+    """The media store's disk has no room left (ENOSPC/EDQUOT), naming the path."""
+
+    def __init__(self, path: Path, free: int) -> None:
+        super().__init__(errno.ENOSPC, f"the disk holding {path} is full ({free:,} bytes free)")
+        self.path, self.free = path, free
+
+
+def _is_disk_full(error: OSError) -> bool:
+    return error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class MediaStore:
@@ -53,10 +76,12 @@ class MediaStore:
         base = f"teasers/{teaser_id}/r{revision}"
         return f"{base}.mp4", f"{base}.jpg"
 
-    def write_stream(self, relative: str, chunks: Iterable[bytes], limit: int) -> int:
+    def write_stream(self, relative: str, chunks: Iterable[bytes], limit: int, *,
+                     expected: int | None = None) -> int:
         """Write ``chunks`` to ``relative`` through a temporary file, never holding the
-        whole upload in memory; returns the byte count. Past ``limit`` bytes the partial
-        file is removed and ``UploadTooLarge`` raised."""
+        whole upload in memory; returns the byte count. The partial file is removed and
+        nothing stored when the stream goes past ``limit`` bytes (``UploadTooLarge``),
+        ends short of ``expected`` (``UploadIncomplete``) or the disk fills (``DiskFull``)."""
         target = self.absolute(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.part")
@@ -70,10 +95,21 @@ class MediaStore:
                     if written > limit:
                         raise UploadTooLarge(limit)
                     out.write(chunk)
+            if expected is not None and written != expected:
+                raise UploadIncomplete(written, expected)
             os.replace(tmp, target)
+        except OSError as exc:
+            if _is_disk_full(exc):
+                raise DiskFull(target.parent, self.free_bytes()) from exc
+            raise
         finally:
             tmp.unlink(missing_ok=True)
         return written
+
+    def free_bytes(self) -> int:
+        """Free space on the media store's disk, in bytes."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return shutil.disk_usage(self.root).free
 
     def sweep_partials(self, older_than_s: float = STALE_PARTIAL_S) -> list[Path]:
         """Delete the temporary files a killed upload or render left under ``uploads/``

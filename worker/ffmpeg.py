@@ -14,6 +14,7 @@ import contextlib
 import ctypes
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -98,9 +99,32 @@ def _human_bytes(n: float) -> str:
     return f"{n / 1024**3:.1f} GiB" if n >= 1024**3 else f"{n / 1024**2:.0f} MiB"
 
 
-def failure(what: str, returncode: int, tail: str) -> FfmpegError:
-    """The error of an ffmpeg child that exited ``returncode``; a crash or a memory-limit
-    death is named as such, with the limit."""
+class DiskFullError(FfmpegError):
+    """ffmpeg could not write its output: the disk is full. Transient (ops free space),
+    so retried; the message names the directory and its free space for ops."""
+
+
+def _output_dir(argv: list[str]) -> Path | None:
+    """The directory of the last output path in an ffmpeg argv (inputs follow ``-i``)."""
+    for prev, arg in zip(reversed(argv[:-1]), reversed(argv), strict=False):
+        if arg.startswith("/") and prev != "-i":
+            return Path(arg).parent
+    return None
+
+
+def failure(what: str, returncode: int, tail: str,
+            argv: list[str] | None = None) -> FfmpegError:
+    """The error of an ffmpeg child that exited ``returncode``: a full disk (with the
+    path), a crash or a memory-limit death (with the limit) are named as such."""
+    if "No space left on device" in tail or "Disk quota exceeded" in tail:
+        where = _output_dir(argv or [])
+        free = ""
+        if where is not None:
+            with contextlib.suppress(OSError):
+                free = f", {shutil.disk_usage(where).free / 1024**2:.0f} MiB free"
+        return DiskFullError(f"{what} failed: the disk is full (no space left on device "
+                             f"writing under {where or 'the output directory'}{free}); "
+                             "free space there, then retry", tail)
     starved = any(sign in tail for sign in ("Cannot allocate memory", "pthread_create() failed",
                                             "Out of memory", "out of memory"))
     if starved or returncode in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
@@ -178,7 +202,7 @@ def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
     if timed_out.is_set():
         raise FfmpegError(f"ffmpeg took longer than {timeout:.0f} s and was stopped", text)
     if proc.returncode != 0:
-        raise failure("ffmpeg", proc.returncode, text)
+        raise failure("ffmpeg", proc.returncode, text, argv)
     return text
 
 
