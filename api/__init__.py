@@ -62,6 +62,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"])
+    from api.slow_bodies import guard_slow_bodies
+
+    app.wsgi_app = guard_slow_bodies(app.wsgi_app)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     database = Database(app.config["DATABASE_URL"], schema=app.config["DATABASE_SCHEMA"])

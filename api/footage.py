@@ -75,9 +75,18 @@ def _chunks() -> tuple[Iterator[bytes], str | None]:
     else:
         stream = request.stream
         name = request.headers.get("X-Filename") or request.args.get("filename")
+    # A raw body is read to its Content-Length, not to the end of the stream: reading
+    # past an upload exactly at the size limit counted as going over it.
+    declared = None if request.mimetype == "multipart/form-data" else request.content_length
 
     def read() -> Iterator[bytes]:
-        while chunk := stream.read(CHUNK_BYTES):
+        left = declared
+        while left is None or left > 0:
+            chunk = stream.read(CHUNK_BYTES if left is None else min(CHUNK_BYTES, left))
+            if not chunk:
+                return
+            if left is not None:
+                left -= len(chunk)
             yield chunk
 
     return read(), (name or None) and str(name)[:FILENAME_MAX]

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import importlib
 import logging
+import os
 import sys
 from typing import Any
 
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from cuplik.settings import load_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    os.umask(0o077)  # renders, analyses: owner-only, as cuplik serve's files
     settings = load_settings()
     if not settings.redis_url:
         print("cuplik worker: set REDIS_URL to the Redis the API enqueues on "
