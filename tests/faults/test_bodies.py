@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from flask.testing import FlaskClient
 
 from store.db import Database
@@ -28,17 +27,17 @@ def _ready_teasers(client: FlaskClient, db: Database, headers: dict[str, str]) -
     return ids
 
 
-@pytest.mark.parametrize("body", ["oops", "[]", '"all"', "null", ""])
 def test_a_regeneration_body_that_is_not_an_object_regenerates_nothing(
     client: FlaskClient, db: Database, alice: dict[str, str], ops: dict[str, str],
-    gateway: FakeGateway, body: str,
+    gateway: FakeGateway,
 ) -> None:
     ids = _ready_teasers(client, db, alice)
     gateway.renders.clear()
-    response = client.post("/v1/ops/regenerations", data=body, headers={**ops, **JSON})
-    assert response.status_code == 400, response.get_json()
-    assert response.mimetype == "application/problem+json"
-    assert "JSON object" in response.get_json()["detail"]
+    for body in ["oops", "[]", '"all"', "null", ""]:
+        response = client.post("/v1/ops/regenerations", data=body, headers={**ops, **JSON})
+        assert response.status_code == 400, (body, response.get_json())
+        assert response.mimetype == "application/problem+json"
+        assert "JSON object" in response.get_json()["detail"]
     assert gateway.renders == []
     with db.session() as s:
         assert all(s.get(Teaser, t).revision == 1 for t in ids)  # type: ignore[union-attr]
@@ -88,13 +87,13 @@ def test_totals_too_large_for_the_database_are_422_and_nothing_is_saved(
     assert client.get("/v1/sessions", headers=alice).get_json()["items"] == []
 
 
-@pytest.mark.parametrize("body", ['{"title": NaN}', '{"title": Infinity}', '{"x": 1e999}',
-                                  b'{"title": "\xff"}', '{"title": "x"'])
-def test_json_that_is_not_strict_json_is_400(client: FlaskClient, alice: dict[str, str],
-                                             body: str | bytes) -> None:
-    response = client.post("/v1/plans", data=body, headers={**alice, **JSON})
-    assert response.status_code == 400, response.get_json()
-    assert response.mimetype == "application/problem+json"
+def test_json_that_is_not_strict_json_is_400(client: FlaskClient,
+                                             alice: dict[str, str]) -> None:
+    for body in ['{"title": NaN}', '{"title": Infinity}', '{"x": 1e999}',
+                 b'{"title": "\xff"}', '{"title": "x"']:
+        response = client.post("/v1/plans", data=body, headers={**alice, **JSON})
+        assert response.status_code == 400, (body, response.get_json())
+        assert response.mimetype == "application/problem+json"
 
 
 def test_a_json_body_over_its_limit_is_413_far_below_the_upload_limit(
