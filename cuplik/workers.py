@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import logging
 import os
+import signal
 import sys
 from typing import Any
 
@@ -30,6 +31,18 @@ class ReconcilingWorker(Worker):
     """An RQ ``Worker`` whose periodic maintenance also runs our reconciler."""
 
     reconciler: Any = None
+
+    def main_work_horse(self, job: Any, queue: Any) -> None:
+        # RQ puts the horse in its own process group: a SIGKILLed worker (a machine lost,
+        # OOM) left it rendering beside the reconciler's re-queue. Tie it to the worker;
+        # its ffmpeg children are tied to it the same way (worker/ffmpeg.py).
+        from cuplik.embedded_redis import die_with_parent
+
+        parent = os.getppid()
+        die_with_parent(signal.SIGKILL)
+        if os.getppid() != parent:  # the worker died before we asked
+            os._exit(1)
+        super().main_work_horse(job, queue)
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
