@@ -15,6 +15,7 @@ from store.models import utcnow
 # One blueprint per resource, all under /v1 and all behind the API key.
 RESOURCES = (
     "api.footage",
+    "api.resumable",
     "api.sessions",
     "api.plans",
     "api.teasers",

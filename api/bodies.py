@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from flask import current_app, request
@@ -38,6 +38,20 @@ def streamed_body(view: F) -> F:
     limit instead of the JSON limit."""
     view.streamed_body = True  # type: ignore[attr-defined]
     return view
+
+
+def declared_chunks(stream: Any, declared: int | None, size: int) -> Iterator[bytes]:
+    """A streamed body as chunks of ``size``, read to its Content-Length (``declared``)
+    when it has one, not to the end of the stream: reading past a body exactly at the
+    size limit counts as going over it."""
+    left = declared
+    while left is None or left > 0:
+        chunk = stream.read(size if left is None else min(size, left))
+        if not chunk:
+            return
+        if left is not None:
+            left -= len(chunk)
+        yield chunk
 
 
 def json_body_limit() -> int:

@@ -20,7 +20,7 @@ from spectree import Response as Resp
 from sqlalchemy import func, select
 
 from api.auth import caller, owned_or_404, scope
-from api.bodies import streamed_body
+from api.bodies import declared_chunks, streamed_body
 from api.convert import iso, page_links
 from api.deps import db, jobs, media
 from api.openapi import Model, spec
@@ -75,21 +75,9 @@ def _chunks() -> tuple[Iterator[bytes], str | None]:
     else:
         stream = request.stream
         name = request.headers.get("X-Filename") or request.args.get("filename")
-    # A raw body is read to its Content-Length, not to the end of the stream: reading
-    # past an upload exactly at the size limit counted as going over it.
     declared = None if request.mimetype == "multipart/form-data" else request.content_length
-
-    def read() -> Iterator[bytes]:
-        left = declared
-        while left is None or left > 0:
-            chunk = stream.read(CHUNK_BYTES if left is None else min(CHUNK_BYTES, left))
-            if not chunk:
-                return
-            if left is not None:
-                left -= len(chunk)
-            yield chunk
-
-    return read(), (name or None) and str(name)[:FILENAME_MAX]
+    return (declared_chunks(stream, declared, CHUNK_BYTES),
+            (name or None) and str(name)[:FILENAME_MAX])
 
 
 @bp.post("")
@@ -124,13 +112,19 @@ def upload_footage() -> ResponseReturnValue:
         store.remove(relative)
         raise Problem(422, "Invalid request", "The upload is empty; send the video file as "
                       "the request body.", code="empty_upload")
+    row = accept_upload(who.seller_id, relative, filename, size)
+    location = url_for("v1.footage.get_footage", footage_id=row.id)
+    return footage_out(row), 202, {"Location": location}
+
+
+def accept_upload(seller_id: str, relative: str, filename: str | None, size: int) -> Footage:
+    """Record a stored upload as ``uploaded`` and queue its ingest."""
     with db().session() as s:
-        row = Footage(seller_id=who.seller_id, path=relative, original_filename=filename,
+        row = Footage(seller_id=seller_id, path=relative, original_filename=filename,
                       size_bytes=size)
         s.add(row)
     _enqueue_ingest(row)
-    location = url_for("v1.footage.get_footage", footage_id=row.id)
-    return footage_out(row), 202, {"Location": location}
+    return row
 
 
 def check_free_space(store: MediaStore, incoming: int) -> None:

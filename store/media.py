@@ -8,6 +8,8 @@ database are relative to the root, so the media store can move between machines.
 from __future__ import annotations
 
 import errno
+import fcntl
+import json
 import os
 import re
 import shutil
@@ -20,6 +22,8 @@ CHUNK_BYTES = 1024 * 1024
 # A temporary file (dot-named: an upload's ``.part``, a render's ``.r<n>.*``) untouched for
 # this long has no writer left: uploads stall out in a minute, renders time out in 15.
 STALE_PARTIAL_S = 30 * 60
+# A resumable upload a phone has not touched for this long is given up.
+RESUMABLE_TTL_S = 24 * 3600
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -38,6 +42,14 @@ class UploadIncomplete(Exception):
     def __init__(self, received: int, expected: int) -> None:
         super().__init__(f"upload ended after {received} of {expected} bytes")
         self.received, self.expected = received, expected
+
+
+class ResumeConflict(Exception):
+    """A resumable upload's chunk was sent for another offset than where it stands."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(f"the upload stands at byte {offset}")
+        self.offset = offset
 
 
 class DiskFull(OSError):
@@ -116,15 +128,79 @@ class MediaStore:
         and ``teasers/*/`` (dot-named, not modified for ``older_than_s``); returns them."""
         cutoff = time.time() - older_than_s
         gone = []
-        for pattern in ("uploads/.*", "teasers/*/.*"):
+        resumable_cutoff = time.time() - max(older_than_s, RESUMABLE_TTL_S)
+        for pattern in ("uploads/.*", "teasers/*/.*", "uploads/resumable/*"):
             for path in self.root.glob(pattern):
+                limit = resumable_cutoff if "/resumable/" in path.as_posix() else cutoff
                 try:
-                    if path.is_file() and path.stat().st_mtime < cutoff:
+                    if path.is_file() and path.stat().st_mtime < limit:
                         path.unlink()
                         gone.append(path)
                 except FileNotFoundError:
                     continue  # finished (renamed) or swept by another worker meanwhile
         return gone
+
+    # --- resumable uploads: uploads/resumable/<id>.part (the bytes so far; its size is the
+    # offset) beside <id>.json (who, how large, the client's name) -----------------------
+
+    def create_resumable(self, meta: dict[str, object]) -> str:
+        """A new resumable upload holding ``meta``; returns its id."""
+        upload_id = uuid.uuid4().hex
+        part, info = self._resumable(upload_id)
+        part.parent.mkdir(parents=True, exist_ok=True)
+        info.write_text(json.dumps(meta))
+        part.touch()
+        return upload_id
+
+    def resumable(self, upload_id: str) -> tuple[dict[str, object], int] | None:
+        """(meta, bytes received so far) of a resumable upload, or None."""
+        if not _ID.match(upload_id):
+            return None
+        part, info = self._resumable(upload_id)
+        try:
+            return json.loads(info.read_text()), part.stat().st_size
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def append_resumable(self, upload_id: str, offset: int, chunks: Iterable[bytes],
+                         size: int) -> int:
+        """Append ``chunks`` at ``offset`` (which must be where the upload stands, or
+        ``ResumeConflict``); the bytes that arrived are kept even when the stream is cut
+        (that is the point), none past ``size`` (``UploadTooLarge``). Returns the new
+        offset. One writer at a time (a lock on the file)."""
+        part, _info = self._resumable(upload_id)
+        with open(part, "ab") as out:
+            fcntl.flock(out, fcntl.LOCK_EX)
+            current = os.fstat(out.fileno()).st_size
+            if current != offset:
+                raise ResumeConflict(current)
+            try:
+                for chunk in chunks:
+                    if current + len(chunk) > size:
+                        raise UploadTooLarge(size)
+                    out.write(chunk)
+                    current += len(chunk)
+            except OSError as exc:
+                if _is_disk_full(exc):
+                    out.truncate(offset)
+                    raise DiskFull(part.parent, self.free_bytes()) from exc
+                raise
+            finally:
+                out.flush()
+                os.fsync(out.fileno())
+        return current
+
+    def finish_resumable(self, upload_id: str) -> str:
+        """Move a complete resumable upload to a fresh upload path; returns that path."""
+        part, info = self._resumable(upload_id)
+        relative = self.new_upload_path()
+        os.replace(part, self.absolute(relative))
+        info.unlink(missing_ok=True)
+        return relative
+
+    def _resumable(self, upload_id: str) -> tuple[Path, Path]:
+        base = self.root / "uploads" / "resumable" / upload_id
+        return base.with_suffix(".part"), base.with_suffix(".json")
 
     def remove_partials_of(self, relative: str) -> None:
         """Delete the temporary files of one output (``.r3.*`` beside ``r3.mp4``): a run

@@ -8,6 +8,7 @@ import pytest
 from tests.unit.api.conftest import (  # noqa: F401  (fixtures)
     alice,
     app,
+    bob,
     client,
     clock,
     db,

@@ -22,6 +22,7 @@ import pytest
 
 from cuplik.local_service import LocalService, local_service
 from tests.faults.hostile import truncated_faststart_mp4
+from tests.footage import make_clip
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,3 +171,33 @@ def test_the_database_uploads_and_redis_data_are_private_to_the_service(
     assert "cuplik.db" in checked
     assert any(p.startswith("media/uploads/") for p in checked)
     assert any(p.startswith("redis/") for p in checked)
+
+
+def test_a_resumable_upload_cut_mid_chunk_resumes_and_is_ingested(
+        service: Service, tmp_path: Path) -> None:
+    data = make_clip(tmp_path / "phone.mp4", seconds=4, size="320x180", fps=15).read_bytes()
+    status, upload = service.call("POST", "/v1/footage/uploads", data=json.dumps(
+        {"size": len(data), "filename": "phone.mp4"}).encode(),
+        headers={"Content-Type": "application/json"})
+    assert status == 201, upload
+    path = upload["links"]["self"]
+    sock = service.raw(f"PATCH {path} HTTP/1.1\r\nHost: {service.host}\r\n"
+                       f"Authorization: Bearer {service.key}\r\n"
+                       f"Content-Type: application/offset+octet-stream\r\n"
+                       f"Upload-Offset: 0\r\nContent-Length: {len(data)}\r\n\r\n")
+    half = len(data) // 2
+    sock.sendall(data[:half])
+    sock.shutdown(socket.SHUT_WR)  # the train went into a tunnel
+    _status_of(sock)
+    status, where = service.call("GET", path)
+    assert status == 200 and where["offset"] == half  # nothing that arrived was lost
+    status, footage = service.call("PATCH", path, data=data[half:],
+                                   headers={"Upload-Offset": str(half)})
+    assert status == 201, footage
+    deadline = time.monotonic() + 90
+    while footage["status"] == "uploaded":
+        assert time.monotonic() < deadline, footage
+        time.sleep(0.3)
+        status, footage = service.call("GET", f"/v1/footage/{footage['id']}")
+    assert footage["status"] == "ready", footage
+    assert footage["duration_s"] == pytest.approx(4.0, abs=0.2)
