@@ -40,9 +40,21 @@ ACCEPTED_DECODERS = (
     "alac,wmav2,amrnb,amrwb,pcm_s16le,pcm_s16be,pcm_s24le,pcm_s32le,pcm_f32le,pcm_u8,"
     "pcm_alaw,pcm_mulaw")
 
+# The same allow-list by codec (as a file's stream header names it), checked on the header
+# so a refused file gets a clear reason before any decoder is asked.
+ACCEPTED_VIDEO_CODECS = frozenset({
+    "h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "msmpeg4v3", "mpeg2video", "mpeg1video",
+    "mjpeg", "h263", "flv1", "theora", "wmv1", "wmv2", "wmv3", "vc1", "prores", "dvvideo"})
+ACCEPTED_AUDIO_CODECS = frozenset({
+    "aac", "mp3", "mp2", "ac3", "eac3", "opus", "vorbis", "flac", "alac", "wmav2", "amr_nb",
+    "amr_wb", "pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s32le", "pcm_f32le", "pcm_u8",
+    "pcm_alaw", "pcm_mulaw"})
+
 STDERR_TAIL_LINES = 30
 DEFAULT_MEMORY_LIMIT_BYTES = 3 * 1024**3  # address space: a 1080x1920 render peaks near 1 GiB
 _PR_SET_PDEATHSIG = 1
+_PR_SET_NO_NEW_PRIVS = 38
+OUTPUT_LIMIT_BYTES = 4 * 1024**3  # a teaser is tens of MB; nothing we write comes near
 
 
 class FfmpegError(RuntimeError):
@@ -82,6 +94,13 @@ def child_setup(memory_limit: int | None = None) -> Callable[[], None]:
     def setup() -> None:
         if _PRCTL is not None:
             _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)  # type: ignore[operator]
+            # Lowered privileges, as far as an unprivileged process can: exec can never
+            # gain any (setuid, file capabilities), no core dump of a crash on hostile
+            # data, no output file past OUTPUT_LIMIT_BYTES.
+            _PRCTL(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # type: ignore[operator]
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_BYTES))
         if limit > 0:
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

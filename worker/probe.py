@@ -15,7 +15,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from worker.errors import InputError
-from worker.ffmpeg import FfmpegError, run, user_input
+from worker.ffmpeg import (
+    ACCEPTED_AUDIO_CODECS,
+    ACCEPTED_VIDEO_CODECS,
+    FfmpegError,
+    run,
+    user_input,
+)
 
 MIN_SECONDS = 3.0
 HEADER_TIMEOUT_S = 60.0
@@ -187,6 +193,12 @@ def media_info(p: Path, head: Header, *, min_seconds: float = MIN_SECONDS) -> Me
     p = Path(p).resolve()
     if head.video_codec is None:
         raise InputError(f"{p.name}: has no video stream; upload a video, not audio only")
+    if head.video_codec not in ACCEPTED_VIDEO_CODECS:
+        raise InputError(f"{p.name}: its video is coded as {head.video_codec}, which is not "
+                         "accepted; export it as H.264 or HEVC (MP4), VP9 or AV1 (WebM)")
+    if head.audio_codec is not None and head.audio_codec not in ACCEPTED_AUDIO_CODECS:
+        raise InputError(f"{p.name}: its sound is coded as {head.audio_codec}, which is not "
+                         "accepted; export it with AAC, MP3 or Opus sound")
     width, height, sar = head.width, head.height, head.sar
     if abs(sar - 1.0) > 0.01:  # non-square pixels: the picture is shown wider/narrower
         width = max(2, int(round(width * sar / 2)) * 2)
