@@ -78,7 +78,7 @@ class _Body:
 
 
 class _Watchdog:
-    """One thread per process, started on first use, cutting slow bodies off."""
+    """One thread per process while bodies are being read, cutting slow ones off."""
 
     def __init__(self, min_rate: float, grace_s: float, stall_s: float) -> None:
         self.min_rate, self.grace_s, self.stall_s = min_rate, grace_s, stall_s
@@ -104,6 +104,9 @@ class _Watchdog:
             now = time.monotonic()
             with self.lock:
                 bodies = list(self.bodies)
+                if not bodies:
+                    self.thread = None  # nothing to watch: the next body starts another
+                    return
             for body in bodies:
                 reason = body.too_slow(now, self.min_rate, self.grace_s, self.stall_s)
                 if reason is not None and body.cut_reason is None:
