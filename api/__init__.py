@@ -15,6 +15,7 @@ from store.models import utcnow
 # One blueprint per resource, all under /v1 and all behind the API key.
 RESOURCES = (
     "api.footage",
+    "api.resumable",
     "api.sessions",
     "api.plans",
     "api.teasers",
@@ -34,7 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """The app: defaults, then the environment (cuplik.settings), then ``test_config``.
 
     Config keys: DATABASE_URL, DATABASE_SCHEMA (PostgreSQL schema, for tests), REDIS_URL,
-    MEDIA_ROOT, MAX_UPLOAD_BYTES (also Flask's MAX_CONTENT_LENGTH), TEMPLATE_VERSION,
+    MEDIA_ROOT, MAX_UPLOAD_BYTES (also Flask's MAX_CONTENT_LENGTH), MIN_FREE_DISK_BYTES
+    (uploads are refused with 507 under it), JSON_BODY_LIMIT, TEMPLATE_VERSION,
     AUTO_MIGRATE (default True), JOBS (a gateway object; default: api.gateway.JobGateway
     on REDIS_URL, created on first use), NOW (a callable returning aware UTC now).
     """
@@ -50,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         REDIS_URL=settings.redis_url,
         MEDIA_ROOT=str(settings.media_root),
         MAX_UPLOAD_BYTES=settings.max_upload_bytes,
+        MIN_FREE_DISK_BYTES=settings.min_free_disk_bytes,
         TEMPLATE_VERSION=settings.template_version,
         AUTO_MIGRATE=True,
         JOBS=None,
@@ -60,6 +63,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"])
+    from api.slow_bodies import guard_slow_bodies
+
+    app.wsgi_app = guard_slow_bodies(app.wsgi_app)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     database = Database(app.config["DATABASE_URL"], schema=app.config["DATABASE_SCHEMA"])
@@ -72,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from api import health, idempotency, openapi, problems, request_id
     from api.auth import authenticate
+    from api.bodies import check_body
     from api.deps import db
 
     request_id.install(app)
@@ -86,6 +93,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         with db().session() as session:
             g.caller = authenticate(session)
 
+    v1.before_request(check_body)  # before idempotency: it reads the body
     v1.before_request(idempotency.begin)
     v1.after_request(idempotency.finish)
 

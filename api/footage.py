@@ -13,18 +13,19 @@ import logging
 from collections.abc import Iterator
 from typing import Literal
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 from sqlalchemy import func, select
 
 from api.auth import caller, owned_or_404, scope
+from api.bodies import declared_chunks, streamed_body
 from api.convert import iso, page_links
 from api.deps import db, jobs, media
 from api.openapi import Model, spec
 from api.problems import Problem
-from store.media import CHUNK_BYTES, UploadTooLarge
+from store.media import CHUNK_BYTES, DiskFull, MediaStore, UploadIncomplete, UploadTooLarge
 from store.models import Footage, FootageStatus
 
 bp = Blueprint("footage", __name__, url_prefix="/footage")
@@ -74,40 +75,77 @@ def _chunks() -> tuple[Iterator[bytes], str | None]:
     else:
         stream = request.stream
         name = request.headers.get("X-Filename") or request.args.get("filename")
-
-    def read() -> Iterator[bytes]:
-        while chunk := stream.read(CHUNK_BYTES):
-            yield chunk
-
-    return read(), (name or None) and str(name)[:FILENAME_MAX]
+    declared = None if request.mimetype == "multipart/form-data" else request.content_length
+    return (declared_chunks(stream, declared, CHUNK_BYTES),
+            (name or None) and str(name)[:FILENAME_MAX])
 
 
 @bp.post("")
+@streamed_body
 @spec.validate(resp=Resp(HTTP_202=FootageOut), tags=["footage"])
 def upload_footage() -> ResponseReturnValue:
     """Store an upload and queue its ingest; 202 with the footage id (poll it)."""
     who = caller()
     store = media()
+    check_free_space(store, request.content_length or 0)
     relative = store.new_upload_path()
     limit = int(request.max_content_length or 0) or 1 << 62
     chunks, filename = _chunks()
+    # A raw body must arrive whole: a client cut off before its Content-Length (the
+    # server sees the end of the stream, not an error) is not a complete upload.
+    expected = None if request.mimetype == "multipart/form-data" else request.content_length
     try:
-        size = store.write_stream(relative, chunks, limit)
+        size = store.write_stream(relative, chunks, limit, expected=expected)
     except UploadTooLarge:
         raise Problem(413, "Payload too large", f"The upload is larger than the limit of "
                       f"{limit:,} bytes. Trim or compress the recording, then upload it "
                       "again.", code="upload_too_large") from None
+    except UploadIncomplete as exc:
+        raise Problem(400, "Upload incomplete", f"The upload ended after {exc.received:,} of "
+                      f"its {exc.expected:,} bytes (the connection was cut); nothing was "
+                      "stored. Upload it again, or use a resumable upload "
+                      "(POST /v1/footage/uploads) on a weak network.",
+                      code="upload_incomplete") from None
+    except DiskFull as exc:
+        raise disk_full(exc) from None
     if size == 0:
         store.remove(relative)
         raise Problem(422, "Invalid request", "The upload is empty; send the video file as "
                       "the request body.", code="empty_upload")
+    row = accept_upload(who.seller_id, relative, filename, size)
+    location = url_for("v1.footage.get_footage", footage_id=row.id)
+    return footage_out(row), 202, {"Location": location}
+
+
+def accept_upload(seller_id: str, relative: str, filename: str | None, size: int) -> Footage:
+    """Record a stored upload as ``uploaded`` and queue its ingest."""
     with db().session() as s:
-        row = Footage(seller_id=who.seller_id, path=relative, original_filename=filename,
+        row = Footage(seller_id=seller_id, path=relative, original_filename=filename,
                       size_bytes=size)
         s.add(row)
     _enqueue_ingest(row)
-    location = url_for("v1.footage.get_footage", footage_id=row.id)
-    return footage_out(row), 202, {"Location": location}
+    return row
+
+
+def check_free_space(store: MediaStore, incoming: int) -> None:
+    """507 while the media store's free space, less what is coming, is under the
+    ``MIN_FREE_DISK_BYTES`` threshold: renders and ingests need room too."""
+    threshold = int(current_app.config.get("MIN_FREE_DISK_BYTES") or 0)
+    free = store.free_bytes()
+    if free - incoming < threshold:
+        log.error("refusing an upload: %s has %d bytes free, under the threshold of %d "
+                  "(MIN_FREE_DISK_BYTES)", store.root, free, threshold)
+        raise Problem(507, "Insufficient storage", "The service is short of storage right "
+                      "now, so it cannot take new uploads; nothing was stored. Try again "
+                      "later.", code="insufficient_storage")
+
+
+def disk_full(exc: DiskFull) -> Problem:
+    """507 for a write the disk had no room for; ops get the path in the log."""
+    log.error("disk full while storing an upload: %s", exc)
+    return Problem(507, "Insufficient storage", "The service ran out of storage while "
+                   "storing the upload; nothing was stored. Try again later.",
+                   code="insufficient_storage")
 
 
 def _enqueue_ingest(row: Footage) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError
@@ -76,6 +76,21 @@ def domain_problem(error: DomainError) -> Problem:
     return Problem(422, "Unprocessable content", error.message, code=error.code)
 
 
+def number_too_large() -> Problem:
+    """422 for numbers that fit the JSON limits one by one but not a column together
+    (totals of a long timeline)."""
+    return Problem(422, "Number too large", "A number in the request, or a total computed "
+                   "from it, is too large to store; check the figures (money is in minor "
+                   "units) and send them again. Nothing was saved.", code="number_too_large")
+
+
+def _is_overflow(error: BaseException) -> bool:
+    """An integer too large for its column, as SQLite (OverflowError) or PostgreSQL
+    (numeric_value_out_of_range, SQLSTATE 22003) reports it through SQLAlchemy."""
+    orig = getattr(error, "orig", None)
+    return isinstance(orig, OverflowError) or getattr(orig, "sqlstate", None) == "22003"
+
+
 def register_error_handlers(app: Flask) -> None:
     """Route every error through problem+json."""
 
@@ -96,7 +111,11 @@ def register_error_handlers(app: Flask) -> None:
             detail = "No such route. See /openapi.json for the API's routes."
             code = "no_such_route"
         elif status == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH")
+            limit = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH") or 0
+            if limit < int(app.config.get("MAX_CONTENT_LENGTH") or 0):
+                from api.bodies import body_too_large
+
+                return problem_response(body_too_large(limit))
             detail = (
                 f"The upload is larger than the limit of {limit:,} bytes. Trim or compress "
                 "the recording, then upload it again."
@@ -107,8 +126,14 @@ def register_error_handlers(app: Flask) -> None:
         headers.pop("Content-Type", None)
         return problem_response(Problem(status, error.name, detail, code=code), headers)
 
+    @app.errorhandler(OverflowError)
+    def _overflow(error: OverflowError) -> Response:
+        return problem_response(number_too_large())
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
+        if _is_overflow(error):
+            return problem_response(number_too_large())
         log.exception("unhandled error: %s", error.__class__.__name__)
         from api.request_id import current
 

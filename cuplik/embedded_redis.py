@@ -40,13 +40,13 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def die_with_parent() -> None:
-    """``preexec_fn`` for children that must not outlive us (Linux; a no-op elsewhere)."""
-    # Runs in the child between fork and exec: ask Linux to SIGTERM redis when the
-    # process that started it dies, even by SIGKILL, so no orphan keeps the port.
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """``preexec_fn`` (or first call after a fork) for children that must not outlive us
+    (Linux; a no-op elsewhere): Linux sends ``sig`` when the parent dies, even by SIGKILL,
+    so no orphan keeps redis' port or a work horse's job."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc.prctl(_PR_SET_PDEATHSIG, sig)
 
 
 class EmbeddedRedis:

@@ -122,9 +122,13 @@ def run(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     _stop_on_signals()
+    # Everything the service and its children create (database, uploads, renders, Redis'
+    # files) is its own: 0600 files, 0700 directories, not readable by other local users.
+    os.umask(0o077)
     settings = load_settings()
     var_dir = Path(settings.var_dir).resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.chmod(0o700)  # also a VAR_DIR made before, by an older version
     redis_server = None
     worker: WorkerProcess | None = None
     try:

@@ -10,6 +10,7 @@ from pathlib import Path
 from domain.teasers import TEMPLATE_VERSION
 
 DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024**3  # a LIVE recording of a few hours at phone bitrate
+DEFAULT_MIN_FREE_DISK_BYTES = 1024**3  # room kept for renders and ingests: no uploads under it
 # The render template new teasers are made with; one definition, shared by API and worker.
 DEFAULT_TEMPLATE_VERSION = TEMPLATE_VERSION
 
@@ -26,6 +27,7 @@ class Settings:
     media_root: Path
     var_dir: Path
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    min_free_disk_bytes: int = DEFAULT_MIN_FREE_DISK_BYTES
     template_version: str = DEFAULT_TEMPLATE_VERSION
 
 
@@ -45,6 +47,7 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     """Settings from ``env``: DATABASE_URL (default sqlite under VAR_DIR), REDIS_URL
     (default None: embedded), MEDIA_ROOT (default VAR_DIR/media), MAX_UPLOAD_BYTES,
+    MIN_FREE_DISK_BYTES,
     VAR_DIR (default ./var), TEMPLATE_VERSION."""
     var_dir = Path(env.get("VAR_DIR") or "var")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'cuplik.db'}"
@@ -55,5 +58,6 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         media_root=media_root,
         var_dir=var_dir,
         max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
+        min_free_disk_bytes=_int(env, "MIN_FREE_DISK_BYTES", DEFAULT_MIN_FREE_DISK_BYTES),
         template_version=env.get("TEMPLATE_VERSION") or DEFAULT_TEMPLATE_VERSION,
     )

@@ -11,6 +11,8 @@ import argparse
 import contextlib
 import importlib
 import logging
+import os
+import signal
 import sys
 from typing import Any
 
@@ -29,6 +31,18 @@ class ReconcilingWorker(Worker):
     """An RQ ``Worker`` whose periodic maintenance also runs our reconciler."""
 
     reconciler: Any = None
+
+    def main_work_horse(self, job: Any, queue: Any) -> None:
+        # RQ puts the horse in its own process group: a SIGKILLed worker (a machine lost,
+        # OOM) left it rendering beside the reconciler's re-queue. Tie it to the worker;
+        # its ffmpeg children are tied to it the same way (worker/ffmpeg.py).
+        from cuplik.embedded_redis import die_with_parent
+
+        parent = os.getppid()
+        die_with_parent(signal.SIGKILL)
+        if os.getppid() != parent:  # the worker died before we asked
+            os._exit(1)
+        super().main_work_horse(job, queue)
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
@@ -59,14 +73,20 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
     from store.db import Database
     from store.media import MediaStore
     from worker import jobs
-    from worker.reconciler import Reconciler
+    from worker.reconciler import HEARTBEAT_S, Reconciler
 
     gateway = JobGateway(redis_url)
     db = Database(database_url)
-    jobs.configure(db, MediaStore(media_root))
+    media = MediaStore(media_root)
+    swept = media.sweep_partials()  # what killed uploads and renders left behind
+    if swept:
+        log.warning("removed %d stale temporary files under %s", len(swept), media.root)
+    jobs.configure(db, media)
     worker = ReconcilingWorker([gateway.queue(q) for q in QUEUES], connection=gateway.connection,
                                serializer=JSONSerializer, name=name,
                                maintenance_interval=reconcile_every,
+                               # the heartbeat the reconciler tells live workers by
+                               job_monitoring_interval=HEARTBEAT_S,
                                # The idle loop wakes every worker_ttl - 15 s to run maintenance.
                                worker_ttl=max(reconcile_every + 15, 35))
     worker.reconciler = Reconciler(db, gateway)
@@ -78,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     from cuplik.settings import load_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    os.umask(0o077)  # renders, analyses: owner-only, as cuplik serve's files
     settings = load_settings()
     if not settings.redis_url:
         print("cuplik worker: set REDIS_URL to the Redis the API enqueues on "

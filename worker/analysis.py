@@ -24,6 +24,7 @@ import numpy as np
 
 from domain.recording import RecordingQuality
 from worker import features as fx
+from worker.errors import InputError
 from worker.frames import AudioBlock, VideoFrame, read_media
 
 ANALYSIS_VERSION = 2  # 2: pauses, the product region
@@ -205,7 +206,7 @@ def analyse(path: str | os.PathLike[str], *, window: tuple[float, float] | None 
     by default long recordings (over ``KEYFRAMES_AFTER_S``, unwindowed) use keyframes.
     Raises ``FfmpegError`` when the file cannot be decoded or the timeout passes.
     """
-    from worker.limits import header_duration
+    from worker.limits import header_duration, max_duration_s
 
     p = Path(path).resolve()
     total = header_duration(p) or 0.0
@@ -217,13 +218,16 @@ def analyse(path: str | os.PathLike[str], *, window: tuple[float, float] | None 
         mode = "keyframes" if (window is None and total > KEYFRAMES_AFTER_S) else "full"
     acc = _Accumulator(start=start, mode=mode)
     limit = timeout if timeout is not None else max(120.0, 0.6 * max(span, 1.0))
+    # Decoding stops where the header says the recording ends (a file whose header says
+    # 10 s can hold 20 minutes): never more than the stated span, or the duration limit.
+    bounded = window or (0.0, (total or max_duration_s()) + DECODE_SLACK_S)
     last_report = 0.0
     # Our own ffmpeg decodes on the other core: OpenCV's thread pool would only fight it.
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)
     try:
         for item in read_media(str(p), fps=FULL_FPS if mode == "full" else None,
-                               window=window, timeout=limit):
+                               window=bounded, timeout=limit):
             acc.add(item)
             if on_progress and span > 0 and isinstance(item, VideoFrame):
                 now = time.monotonic()
@@ -232,11 +236,29 @@ def analyse(path: str | os.PathLike[str], *, window: tuple[float, float] | None 
                     on_progress(min(1.0, (item.t - start) / span))
     finally:
         cv2.setNumThreads(threads)
+    if window is None and total:
+        _check_complete(p, acc, total, mode)
     st = p.stat()
     result = acc.finish(span or None, source_size=st.st_size, source_mtime=st.st_mtime)
     if on_progress:
         on_progress(1.0)
     return result
+
+
+DECODE_SLACK_S = 1.0
+# How far before the stated end the last decoded picture may be: one frame interval when
+# every frame is decoded; a keyframe interval (phones and LIVE encoders: 1-10 s) otherwise.
+COMPLETE_WITHIN_S = {"full": 2.0, "keyframes": 12.0}
+
+
+def _check_complete(path: Path, acc: _Accumulator, stated: float, mode: str) -> None:
+    """Refuse a recording whose streams end well before its header says (an upload cut
+    off mid-transfer, a truncated fast-start MP4): every teaser from it would fail."""
+    held = (acc.rows[-1][0] - acc.start) if acc.rows else 0.0
+    if held < stated - COMPLETE_WITHIN_S[mode]:
+        raise InputError(f"{path.name}: holds only {held:.1f} s of picture of the "
+                         f"{stated:.1f} s its header states; the file is cut off or damaged. "
+                         "Upload the complete recording again.")
 
 
 class _Accumulator:

@@ -14,6 +14,7 @@ keyframes cost seconds.
 from __future__ import annotations
 
 import contextlib
+import math
 import subprocess
 import threading
 from collections import deque
@@ -22,7 +23,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from worker.ffmpeg import STDERR_TAIL_LINES, FfmpegError, _killpg, binary, user_input
+from worker.ffmpeg import (
+    STDERR_TAIL_LINES,
+    FfmpegError,
+    _killpg,
+    binary,
+    failure,
+    popen,
+    user_input,
+)
 
 AUDIO_RATE = 16000
 DEFAULT_WIDTH = 256
@@ -61,6 +70,9 @@ def reader_argv(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.
             "-map", "0:v:0", "-vf", ",".join(chain), "-c:v", "rawvideo"]
     if fps is None:
         args += ["-fps_mode", "passthrough"]
+    elif duration is not None:
+        # A frame count too, so timestamps that never reach -t cannot keep it decoding.
+        args += ["-frames:v", str(math.ceil(duration * fps) + 2)]
     if audio:
         # -ac 1 uses the resampler's downmix matrix: 5.1 centre and fronts are mixed
         # in, not dropped; an absent audio track is fine ("?").
@@ -84,8 +96,7 @@ def read_media(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.0
     offset = window[0] if window else 0.0
     argv = [binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error",
             *reader_argv(path, width=width, fps=fps, window=window, audio=audio)]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
     err_reader = threading.Thread(
         target=lambda: tail.extend(line.decode("utf-8", "replace") for line in proc.stderr or ()),
@@ -125,7 +136,7 @@ def read_media(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.0
         raise FfmpegError(f"reading the footage took longer than {timeout:.0f} s and was "
                           "stopped", text)
     if proc.returncode != 0:
-        raise FfmpegError(f"ffmpeg could not decode the footage (exit {proc.returncode})", text)
+        raise failure("decoding the footage", proc.returncode, text)
 
 
 def _demux(container: object, offset: float) -> Iterator[VideoFrame | AudioBlock]:

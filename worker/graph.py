@@ -20,6 +20,10 @@ from worker.editlist import Crop, EditList, Output, Segment
 from worker.ffmpeg import user_input
 
 RATE = 48_000
+# Every segment leaves its chain as limited-range 4:2:0: a full-range source (MJPEG,
+# yuvj420p phone or webcam files) is converted by the scaler here, so the teaser is the
+# yuv420p H.264 every player expects instead of failing verification.
+LIMITED_YUV420 = "format=pix_fmts=yuv420p:color_ranges=tv"
 HD_WIDTH = 1080
 KEPT_RATES = (24, 25, 30)
 BLUR_FILL_LUMA = 0.55  # the blurred fill's brightness: the picture stands out of it
@@ -120,7 +124,7 @@ def segment_video(edit: EditList, seg: Segment, index: int) -> str:
              f"crop={crop.w}:{crop.h}:{crop.x}:{crop.y}"]
     if crop.fill != "blur":
         return ",".join([*head, f"scale={out.width}:{out.height}:flags=bicubic", "setsar=1",
-                         f"format=yuv420p[v{index}]"])
+                         f"{LIMITED_YUV420}[v{index}]"])
     # Letterbox the whole crop over a blurred, darkened, cropped-to-fill copy of itself;
     # the blur is done at 1/8 size where it is cheap and looks the same once scaled up.
     scale = min(out.width / crop.w, out.height / crop.h)
@@ -133,7 +137,7 @@ def segment_video(edit: EditList, seg: Segment, index: int) -> str:
         f"[bb{index}]",
         f"[fg{index}]scale={fw}:{fh}:flags=bicubic[ff{index}]",
         f"[bb{index}][ff{index}]overlay=x={(out.width - fw) // 2}:y={(out.height - fh) // 2},"
-        f"setsar=1,format=yuv420p[v{index}]",
+        f"setsar=1,{LIMITED_YUV420}[v{index}]",
     ])
 
 

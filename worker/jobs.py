@@ -114,6 +114,7 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
 
     progress = Progress(teaser_row_writer(ctx.db, teaser_id, revision), job)
     video, poster = ctx.media.absolute(video_rel), ctx.media.absolute(poster_rel)
+    ctx.media.remove_partials_of(video_rel)  # a killed earlier run of this revision's
     try:
         from worker.pipeline import make_teaser
 
@@ -261,10 +262,10 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
     path = ctx.media.absolute(rel)
     try:
         from worker.limits import check_limits
-        from worker.probe import probe
+        from worker.probe import media_info
 
-        check_limits(path)  # size and duration, before any decoding work
-        info = probe(path)
+        # size, duration, picture size and rate from the headers, before any decoding
+        info = media_info(path, check_limits(path))
         analysis_rel, quality = _analyse(path, ctx.media, job)
     except InputError as exc:
         if job is not None:

@@ -1,9 +1,12 @@
-"""Size and duration limits of a recording, checked before any decoding work.
+"""Size, duration, picture-size and frame-rate limits of a recording, checked before
+any decoding work.
 
 One place for the numbers: ``MAX_UPLOAD_BYTES`` (the same variable and default the API's
-upload cap reads, see cuplik/settings.py) and ``MAX_DURATION_S`` override them. The
-duration comes from the container header alone (no frame decoded), so an oversized or
-overlong file is refused in milliseconds.
+upload cap reads, see cuplik/settings.py), ``MAX_DURATION_S``, ``MAX_PIXELS`` (per frame,
+Mastodon's 8.3 Mpx: 3840x2160) and ``MAX_FPS`` override them. They come from the headers
+alone (no frame decoded, read by the hardened ffmpeg child), so an oversized file is
+refused in milliseconds. A header can lie: decoding is bounded separately (``-t`` at the
+stated duration, a frame count, a memory limit per ffmpeg child).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import os
 from pathlib import Path
 
 from worker.errors import InputError
-from worker.ffmpeg import ACCEPTED_FORMATS
+from worker.probe import Header, read_header
 
 DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024**3  # as cuplik.settings: hours of phone-bitrate LIVE
 DEFAULT_MAX_DURATION_S = 4 * 3600.0
+DEFAULT_MAX_PIXELS = 3840 * 2160  # 8.3 Mpx a frame, as Mastodon: 4K UHD, either way up
+DEFAULT_MAX_FPS = 120.0
 
 
 def max_upload_bytes() -> int:
@@ -26,6 +31,16 @@ def max_upload_bytes() -> int:
 def max_duration_s() -> float:
     """The longest accepted recording, in seconds (``MAX_DURATION_S`` overrides)."""
     return float(os.environ.get("MAX_DURATION_S") or DEFAULT_MAX_DURATION_S)
+
+
+def max_pixels() -> int:
+    """The largest accepted picture, in pixels per frame (``MAX_PIXELS`` overrides)."""
+    return int(os.environ.get("MAX_PIXELS") or DEFAULT_MAX_PIXELS)
+
+
+def max_fps() -> float:
+    """The highest accepted frame rate (``MAX_FPS`` overrides)."""
+    return float(os.environ.get("MAX_FPS") or DEFAULT_MAX_FPS)
 
 
 def _human_bytes(n: float) -> str:
@@ -42,10 +57,10 @@ def _human_duration(seconds: float) -> str:
     return f"{h} h {m:02d} min" if h else f"{m} min {s:02d} s"
 
 
-def check_limits(path: str | os.PathLike[str]) -> None:
-    """Raise ``InputError`` when ``path`` is over the size or duration limit, naming the
-    limit. Reads the file size and the container header only; an unreadable header is
-    left to the probe, which explains it properly."""
+def check_limits(path: str | os.PathLike[str]) -> Header:
+    """Raise ``InputError`` when ``path`` is over a limit (size, duration, pixels per
+    frame, frame rate), naming the limit; return the header it read. Reads the file size
+    and the headers only; an unreadable header is an ``InputError`` too."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p.name}: no such file; give the path of a video recording")
@@ -54,22 +69,28 @@ def check_limits(path: str | os.PathLike[str]) -> None:
         raise InputError(f"{p.name}: is {_human_bytes(size)}, over the limit of "
                          f"{_human_bytes(limit)}; upload a shorter or more compressed "
                          "recording")
-    duration = header_duration(p)
+    head = read_header(p)
     longest = max_duration_s()
-    if duration is not None and duration > longest:
-        raise InputError(f"{p.name}: lasts {_human_duration(duration)}, over the limit of "
-                         f"{_human_duration(longest)}; upload a shorter part of the recording")
+    if head.duration is not None and head.duration > longest:
+        raise InputError(f"{p.name}: lasts {_human_duration(head.duration)}, over the limit "
+                         f"of {_human_duration(longest)}; upload a shorter part of the "
+                         "recording")
+    pixels, most = head.width * head.height, max_pixels()
+    if pixels > most:
+        raise InputError(f"{p.name}: its pictures are {head.width}x{head.height} "
+                         f"({pixels / 1e6:.1f} Mpx), over the limit of {most / 1e6:.1f} Mpx "
+                         "per frame (3840x2160); export the recording at 4K or less")
+    fastest = max_fps()
+    if head.fps > fastest:
+        raise InputError(f"{p.name}: runs at {head.fps:g} frames per second, over the limit "
+                         f"of {fastest:g}; export it at 60 fps or less")
+    return head
 
 
 def header_duration(path: Path) -> float | None:
-    """The duration the container header states, or None when it states none."""
-    import av
-
-    options = {"protocol_whitelist": "file", "format_whitelist": ACCEPTED_FORMATS}
+    """The duration the container header states, or None when it states none (or the
+    file cannot be read)."""
     try:
-        with av.open("file:" + str(path.resolve()), options=options) as container:
-            if container.duration:
-                return float(container.duration) / av.time_base
-            return None
-    except (av.error.FFmpegError, UnicodeDecodeError):
+        return read_header(path).duration
+    except InputError:
         return None

@@ -17,7 +17,7 @@ import numpy as np
 
 from worker.editlist import EditList, Output, Segment, Source, Sticker
 from worker.limits import check_limits
-from worker.probe import MediaInfo, probe
+from worker.probe import MediaInfo, media_info
 
 Progress = Callable[[str, float], None]
 
@@ -313,8 +313,8 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
     stage = _staged(on_progress)
     started = time.perf_counter()
     t0 = time.perf_counter()
-    check_limits(recording)  # size and duration, before any decoding work
-    info = probe(recording)
+    # size, duration, picture size and rate from the headers, before any decoding
+    info = media_info(recording, check_limits(recording))
     timings = {"probe": round(time.perf_counter() - t0, 3)}
     stage("probe")(1.0)
     edit, plan_timings = plan_teaser(

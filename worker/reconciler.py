@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rq.job import Job
@@ -37,6 +37,13 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4  # runs of one revision (RQ's own retries included) before we give up
 GRACE = timedelta(seconds=30)  # the API writes the row, then enqueues: leave it that long
 STUCK_MARGIN = timedelta(seconds=60)  # past the job timeout, a started job is stuck
+# A worker running a job writes its heartbeat (RQ's ``last_heartbeat``) every
+# HEARTBEAT_S (cuplik.workers sets RQ's job_monitoring_interval to it); three missed
+# beats and it is dead. RQ's own worker key outlives a killed worker by the job
+# monitoring interval + 60 s, which hid a dead worker's job for about two minutes.
+HEARTBEAT_S = 5
+DEAD_WORKER = "the worker running it"  # the one trouble that needs no grace period
+DEAD_AFTER = timedelta(seconds=3 * HEARTBEAT_S)
 
 
 @dataclass
@@ -90,11 +97,28 @@ class Reconciler:
         return report
 
     def _live_workers(self) -> set[str]:
+        """Names of the workers whose heartbeat is recent, by Redis' clock (the workers'
+        own clocks may differ from ours)."""
         from rq import Worker
+        from rq.utils import utcparse
 
+        conn = self.gateway.connection
         prefix = Worker.redis_worker_namespace_prefix
-        return {key.removeprefix(prefix)
-                for key in Worker.all_keys(connection=self.gateway.connection)}
+        keys = list(Worker.all_keys(connection=conn))
+        seconds, micros = conn.time()
+        redis_now = datetime.fromtimestamp(seconds + micros / 1e6, tz=UTC)
+        with conn.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.hget(key, "last_heartbeat")
+            beats = pipe.execute()
+        live = set()
+        for key, beat in zip(keys, beats, strict=True):
+            if not beat:
+                continue  # the key outlived its worker
+            last = utcparse(beat.decode()).replace(tzinfo=UTC)
+            if redis_now - last <= DEAD_AFTER:
+                live.add(key.removeprefix(prefix))
+        return live
 
     def _job_trouble(self, job_id: str, status: str | None, started_at: datetime | None,
                      timeout: int, live_workers: set[str]) -> str | None:
@@ -105,7 +129,7 @@ class Reconciler:
             worker = self.gateway.connection.hget(Job.key_for(job_id), "worker_name")
             name = worker.decode() if worker else ""
             if name and name not in live_workers:
-                return f"the worker running it ({name}) stopped"
+                return f"{DEAD_WORKER} ({name}) stopped"
             limit = timedelta(seconds=timeout) + self.stuck_margin
             if started_at is not None and self.now() - started_at > limit:
                 return f"it ran longer than {int(limit.total_seconds())} s"
@@ -123,10 +147,14 @@ class Reconciler:
 
         cutoff = self.now() - self.grace
         with self.db.session() as session:
+            # Running rows are looked at at once: their progress keeps updated_at fresh,
+            # and a dead worker's job must not wait out a grace period.
             rows = session.execute(
-                select(Teaser.id, Teaser.revision, Teaser.attempts, Teaser.started_at)
+                select(Teaser.id, Teaser.revision, Teaser.attempts, Teaser.started_at,
+                       Teaser.updated_at)
                 .where(Teaser.status.in_([TeaserStatus.QUEUED, TeaserStatus.RUNNING]),
-                       Teaser.updated_at < cutoff)).all()
+                       (Teaser.updated_at < cutoff) | (Teaser.status == TeaserStatus.RUNNING)
+                       )).all()
         report.checked += len(rows)
         if not rows:
             return
@@ -137,7 +165,8 @@ class Reconciler:
         for row, job_id in zip(rows, ids, strict=True):
             trouble = self._job_trouble(job_id, statuses[job_id], row.started_at,
                                         RENDER_POLICY.timeout, live_workers)
-            if trouble is None:
+            if trouble is None or (not _aware(row.updated_at) < cutoff
+                                   and not trouble.startswith(DEAD_WORKER)):
                 continue
             if row.attempts >= self.max_attempts:
                 failures[row.id] = (row.revision, (
@@ -178,8 +207,7 @@ class Reconciler:
         with self.db.session() as session:
             rows = session.execute(
                 select(Footage.id, Footage.updated_at, Footage.attempts)
-                .where(Footage.status == FootageStatus.UPLOADED,
-                       Footage.updated_at < cutoff)).all()
+                .where(Footage.status == FootageStatus.UPLOADED)).all()
         report.checked += len(rows)
         if not rows:
             return
@@ -191,7 +219,8 @@ class Reconciler:
             trouble = self._job_trouble(job_id, status, None if status != "started" else
                                         self._job_started_at(job_id),
                                         INGEST_POLICY.timeout, live_workers)
-            if trouble is None:
+            if trouble is None or (not _aware(row.updated_at) < cutoff
+                                   and not trouble.startswith(DEAD_WORKER)):
                 continue
             if (status is None or status == "started") and row.attempts >= self.max_attempts:
                 # Started again and again and never finished (a worker killed each time,
@@ -236,6 +265,11 @@ class Reconciler:
         with contextlib.suppress(NoSuchJobError):  # it may have expired meanwhile
             Job.fetch(job_id, connection=self.gateway.connection,
                       serializer=JSONSerializer).delete()
+
+
+def _aware(value: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite hands back naive datetimes)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def reconcile_once(db: Any, gateway: JobGateway) -> ReconcileReport:

@@ -1,0 +1,127 @@
+"""``/v1/footage/uploads``: resumable uploads, so a phone on a weak network does not start
+a long recording over when its connection drops (the tus protocol's core, over our API).
+
+1. ``POST /v1/footage/uploads`` ``{"size": bytes, "filename": ...}`` -> 201 with the
+   upload's id and ``offset`` 0.
+2. ``PATCH /v1/footage/uploads/{id}`` with ``Upload-Offset: <offset>`` and the next bytes
+   as the body (any length) -> 204 with the new ``Upload-Offset``. Whatever arrived
+   before a connection was cut is kept; a chunk sent for another offset is 409 naming
+   where the upload stands.
+3. ``GET /v1/footage/uploads/{id}`` -> where it stands (after a cut: resume from there).
+4. The chunk that completes it answers 201 with the footage (``uploaded``, ingest queued,
+   as ``POST /v1/footage``).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request, url_for
+from flask.typing import ResponseReturnValue
+from pydantic import Field
+from spectree import Response as Resp
+
+from api.auth import caller
+from api.bodies import declared_chunks, streamed_body
+from api.deps import media
+from api.footage import (
+    FILENAME_MAX,
+    FootageOut,
+    accept_upload,
+    check_free_space,
+    disk_full,
+    footage_out,
+)
+from api.openapi import Model, spec
+from api.problems import Problem, not_found
+from store.media import CHUNK_BYTES, DiskFull, ResumeConflict, UploadTooLarge
+
+bp = Blueprint("resumable", __name__, url_prefix="/footage/uploads")
+
+
+class UploadIn(Model):
+    """A resumable upload to open: the whole file's size in bytes, its name (metadata)."""
+
+    size: int = Field(gt=0)
+    filename: str | None = Field(None, max_length=FILENAME_MAX)
+
+
+class UploadOut(Model):
+    """Where a resumable upload stands: ``offset`` bytes of ``size`` received."""
+
+    id: str
+    size: int
+    offset: int
+    links: dict[str, str]
+
+
+def _out(upload_id: str, size: int, offset: int) -> UploadOut:
+    return UploadOut(id=upload_id, size=size, offset=offset,
+                     links={"self": url_for("v1.resumable.get_upload", upload_id=upload_id)})
+
+
+def _owned(upload_id: str) -> tuple[dict[str, object], int]:
+    found = media().resumable(upload_id)
+    if found is None or found[0].get("seller_id") != caller().seller_id:
+        raise not_found("upload", upload_id)
+    return found
+
+
+@bp.post("")
+@spec.validate(json=UploadIn, resp=Resp(HTTP_201=UploadOut), tags=["footage"])
+def create_upload() -> ResponseReturnValue:
+    """Open a resumable upload of ``size`` bytes; send the bytes with PATCH."""
+    body: UploadIn = request.context.json  # type: ignore[attr-defined]
+    limit = int(current_app.config["MAX_UPLOAD_BYTES"])
+    if body.size > limit:
+        raise Problem(413, "Payload too large", f"The upload is larger than the limit of "
+                      f"{limit:,} bytes. Trim or compress the recording, then upload it "
+                      "again.", code="upload_too_large")
+    store = media()
+    check_free_space(store, body.size)
+    upload_id = store.create_resumable({"seller_id": caller().seller_id, "size": body.size,
+                                        "filename": body.filename})
+    out = _out(upload_id, body.size, 0)
+    return out, 201, {"Location": out.links["self"], "Upload-Offset": "0"}
+
+
+@bp.get("/<upload_id>")
+@spec.validate(resp=Resp(HTTP_200=UploadOut), tags=["footage"])
+def get_upload(upload_id: str) -> ResponseReturnValue:
+    """How many bytes of the upload have arrived: resume from ``offset``."""
+    meta, offset = _owned(upload_id)
+    return _out(upload_id, int(str(meta["size"])), offset), 200, {"Upload-Offset": str(offset)}
+
+
+@bp.patch("/<upload_id>")
+@streamed_body
+@spec.validate(resp=Resp(HTTP_201=FootageOut), tags=["footage"])
+def append_upload(upload_id: str) -> ResponseReturnValue:
+    """Append the body at ``Upload-Offset``; 204 while incomplete, 201 with the footage
+    once the last byte is in."""
+    meta, current = _owned(upload_id)
+    size = int(str(meta["size"]))
+    raw = request.headers.get("Upload-Offset", "")
+    if not raw.isdigit():
+        raise Problem(400, "Invalid request", "Send the Upload-Offset header: the byte the "
+                      f"body starts at (this upload stands at {current}).",
+                      code="missing_upload_offset", offset=current)
+    store = media()
+    chunks = declared_chunks(request.stream, request.content_length, CHUNK_BYTES)
+    try:
+        offset = store.append_resumable(upload_id, int(raw), chunks, size)
+    except ResumeConflict as exc:
+        raise Problem(409, "Conflict", f"This upload stands at byte {exc.offset}, not "
+                      f"{raw}; send the bytes from {exc.offset} on.", code="offset_mismatch",
+                      offset=exc.offset, headers={"Upload-Offset": str(exc.offset)}) from None
+    except UploadTooLarge:
+        raise Problem(413, "Payload too large", f"The body goes past the upload's size of "
+                      f"{size:,} bytes.", code="upload_too_large") from None
+    except DiskFull as exc:
+        raise disk_full(exc) from None
+    if offset < size:
+        return "", 204, {"Upload-Offset": str(offset)}
+    relative = store.finish_resumable(upload_id)
+    filename = meta.get("filename")
+    row = accept_upload(caller().seller_id, relative, str(filename) if filename else None, size)
+    return footage_out(row), 201, {"Upload-Offset": str(offset),
+                                   "Location": url_for("v1.footage.get_footage",
+                                                       footage_id=row.id)}
