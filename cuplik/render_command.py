@@ -26,6 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default="id", choices=["id", "en"], help="sticker language")
     p.add_argument("--target-seconds", type=float, default=40.0)
     p.add_argument("--music", default="auto", help="auto, none, or a bed name")
+    p.add_argument("--product-image", type=Path,
+                   help="the pinned product's catalogue picture: the crop keeps it in view")
     p.add_argument("-o", "--output", type=Path, required=True, help="output MP4 path")
     p.add_argument("--json", action="store_true", help="print one JSON report on stdout")
 
@@ -57,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
                 args.recording, out, poster, timeline_path=args.timeline,
                 sticker_text=_sticker(args), target_seconds=args.target_seconds,
                 music=args.music, edit_list_path=out.with_suffix(".editlist.json"),
+                product_image=args.product_image,
                 on_progress=progress.update).to_json()
     except InputError as exc:
         return _fail(str(exc), 2)

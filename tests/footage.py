@@ -126,3 +126,26 @@ def speech_wav(path: Path, phrases: Sequence[str], *, pause: float = 1.0, lead: 
         w.setframerate(rate)
         w.writeframes(audio.tobytes())
     return spans
+
+
+def product_label(path: Path) -> Path:
+    """A product's catalogue picture: a serum's printed label (brand band, text, a logo,
+    a barcode), drawn with Pillow in Roboto: detailed enough to be recognised."""
+    import font_roboto
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = Path(font_roboto.__file__).parent
+    bold = ImageFont.truetype(str(next(fonts.rglob("Roboto-Bold.ttf"))), 44)
+    text = ImageFont.truetype(str(next(fonts.rglob("Roboto-Regular.ttf"))), 22)
+    label = Image.new("RGB", (300, 400), (240, 230, 200))
+    d = ImageDraw.Draw(label)
+    d.rectangle((0, 0, 300, 90), fill=(180, 30, 60))
+    d.text((20, 20), "GLOWA", font=bold, fill="white")
+    d.text((20, 110), "Serum Vitamin C", font=text, fill="black")
+    d.text((20, 140), "30 ml  ·  BPOM NA18", font=text, fill="black")
+    d.ellipse((90, 190, 210, 310), outline=(180, 30, 60), width=8)
+    d.text((122, 232), "C+", font=bold, fill=(180, 30, 60))
+    for i in range(30):
+        d.rectangle((20 + i * 8, 330, 20 + i * 8 + (i % 3 + 1), 380), fill="black")
+    label.save(path)
+    return path

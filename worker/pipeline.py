@@ -62,12 +62,15 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
                 timeline_path: Path | None = None, analysis_path: Path | None = None,
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", on_progress: Callable[[str], Callable[[float], None]]
-                | None = None, variant: int = 0) -> tuple[EditList, dict[str, float]]:
+                | None = None, variant: int = 0, product_image: Path | None = None
+                ) -> tuple[EditList, dict[str, float]]:
     """Choose the teaser's moments and describe it as an edit list (no rendering).
 
     ``variant`` n >= 1 is the n+1-th teaser of the same session (a plan's "hour before"
     one): with a timeline it avoids the moments variants 0..n-1 show, where the session
-    has enough others. Without a timeline every variant is the same cut."""
+    has enough others. Without a timeline every variant is the same cut.
+    ``product_image``: the pinned product's catalogue picture; the crop keeps where it
+    is seen in the chosen moments."""
     from worker import footage_ranking, reframe, timeline
     from worker import music as music_beds
     from worker.graph import output_fps, output_size
@@ -97,6 +100,15 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     segments, cut_notes = _cuts_nobody_hears(list(selection.segments), seen, info,
                                              whole=analysis is not None)
+    if product_image is not None:
+        from worker import product
+
+        picture = product.load_image(product_image)
+        if analysis is not None:
+            analysis = product.mark(analysis, info.path, segments, picture)
+        elif looks is not None:
+            looks.windows = [product.mark(w, info.path, segments, picture)
+                             for w in looks.windows]
     if analysis is not None:
         segments = list(reframe.reframe_segments(analysis, segments, info.width, info.height))
     elif looks is not None:
@@ -301,7 +313,8 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
                 timeline_path: Path | None = None, analysis_path: Path | None = None,
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", edit_list_path: Path | None = None,
-                on_progress: Progress | None = None, variant: int = 0) -> TeaserReport:
+                on_progress: Progress | None = None, variant: int = 0,
+                product_image: Path | None = None) -> TeaserReport:
     """Cut and render one teaser from ``recording``; with a timeline the moments are
     ranked by GMV and interaction, without one from picture and sound alone.
     ``variant`` >= 1: a further teaser of the same session, showing other moments
@@ -320,7 +333,8 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
     edit, plan_timings = plan_teaser(
         info, timeline_rows=timeline_rows, timeline_path=timeline_path,
         analysis_path=analysis_path, sticker_text=sticker_text,
-        target_seconds=target_seconds, music=music, on_progress=stage, variant=variant)
+        target_seconds=target_seconds, music=music, on_progress=stage, variant=variant,
+        product_image=product_image)
     timings.update(plan_timings)
     t0 = time.perf_counter()
     result = render_edit_list(edit, out_video, out_poster, on_progress=stage("render"))

@@ -112,3 +112,14 @@ def test_a_recording_over_the_duration_limit_is_refused_before_decoding(
     assert r.returncode == 2
     assert "over the limit of 1 min" in r.stderr, r.stderr
     assert not out.exists()
+
+
+def test_a_product_image_that_is_no_picture_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    rec = make_clip(tmp_path / "short.mp4", seconds=6, size="320x180")
+    bad = tmp_path / "product.png"
+    bad.write_bytes(b"<html>not a picture</html>")
+    out = tmp_path / "t.mp4"
+    r = cuplik("render", rec, "--product-image", bad, "-o", out)
+    assert r.returncode == 2, r.stderr
+    assert "product image cannot be read" in r.stderr and "JPEG or PNG" in r.stderr
+    assert not out.exists()

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.footage import product_label
 from worker.analysis import analyse
 from worker.ffmpeg import binary
 from worker.pipeline import plan_teaser
@@ -85,4 +86,26 @@ def test_a_product_shown_beside_the_seller_is_not_cropped_out(tmp_path: Path) ->
     assert 930 / 1280 - 0.05 < shown[0] < shown[1] < 1190 / 1280 + 0.05, shown
     edit, _ = plan_teaser(probe(out), target_seconds=8, music="none")
     for seg in edit.segments:
+        assert seg.crop is not None and seg.crop.fill == "blur", seg.crop  # both in view
+
+
+def test_the_pinned_product_is_kept_in_view_by_its_catalogue_picture(tmp_path: Path) -> None:
+    # The seller on the left, the product standing still on the table on the right: no
+    # movement gives it away, its catalogue picture does.
+    label = product_label(tmp_path / "label.png")
+    out = tmp_path / "table.mp4"
+    subprocess.run([
+        binary(), "-nostdin", "-v", "error", "-y",
+        "-f", "lavfi", "-i", "color=c=0x606060:s=1280x720:r=30:d=8",
+        "-loop", "1", "-framerate", "30", "-i", str(portrait()),
+        "-loop", "1", "-framerate", "30", "-i", str(label),
+        "-filter_complex", "[0:v][1:v]overlay=x='100+10*sin(t)':y=60:shortest=1[s];"
+                           "[2:v]scale=180:240[p];[s][p]overlay=x=980:y=420:shortest=1[v]",
+        "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-t", "8", str(out)], check=True)
+    blind, _ = plan_teaser(probe(out), target_seconds=6, music="none")
+    crop = blind.segments[0].crop
+    assert crop is not None and crop.fill == "crop" and crop.x + crop.w < 980  # cut out
+    seen, _ = plan_teaser(probe(out), target_seconds=6, music="none", product_image=label)
+    for seg in seen.segments:
         assert seg.crop is not None and seg.crop.fill == "blur", seg.crop  # both in view
