@@ -94,6 +94,8 @@ class EditList:
     short_source: bool = False
     notes: tuple[str, ...] = ()
     template_version: str = TEMPLATE_VERSION
+    #: Seconds each metric was taken to trail the moment behind it (a timeline teaser).
+    lags: dict[str, float] = field(default_factory=dict)
 
     @property
     def duration(self) -> float:
@@ -119,6 +121,7 @@ class EditList:
             short_source=bool(data.get("short_source", False)),
             notes=tuple(data.get("notes", ())),
             template_version=data.get("template_version", TEMPLATE_VERSION),
+            lags={str(k): float(v) for k, v in (data.get("lags") or {}).items()},
         )
 
     def save(self, path: str | Path) -> None:

@@ -40,6 +40,8 @@ class TeaserReport:
     short_source: bool = False
     notes: list[str] = field(default_factory=list)
     edit_list: str | None = None
+    #: Seconds orders, GMV and comments were taken to trail the moment behind them.
+    lags_s: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,12 +93,13 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
             avoid += [(s.start, s.end) for s in selection.segments]
             selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid)
         notes = list(tl.warnings)
+        lags = dict(selection.lags)
     else:
         analysis = analysis or _analyse(info, analysis_path, stage("analyse"))
         timings["analyse"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
         selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds)
-        notes = []
+        notes, lags = [], {}
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     segments, cut_notes = _cuts_nobody_hears(list(selection.segments), seen, info,
                                              whole=analysis is not None)
@@ -133,6 +136,7 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
         poster_at=min(1.0, max(0.0, segments[0].duration / 2)),
         short_source=selection.short_source,
         notes=tuple([*notes, *selection.notes, *cut_notes, *_resolution_notes(info, width)]),
+        lags=lags,
     )
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
@@ -147,9 +151,8 @@ def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, looks: _Looks | None,
 
     if analysis is not None:
         # The recording was analysed at upload: all of it is known.
-        return ranking.rank_session(
-            tl, info.duration, target=target, quality=analysis.quality_per_second(),
-            cut_candidates=_cut_candidates(analysis), avoid=avoid)
+        return ranking.rank_with_analysis(tl, info.duration, analysis, target=target,
+                                          avoid=avoid)
     assert looks is not None
 
     def rank() -> Any:
@@ -297,7 +300,9 @@ def _analyse(info: MediaInfo, analysis_path: Path | None,
 
 
 def _cut_candidates(analysis: Any) -> list[float]:
-    return sorted({*map(float, analysis.shot_changes), *map(float, analysis.quiet_times)})
+    from worker.ranking import cut_candidates
+
+    return cut_candidates(analysis)
 
 
 def render_edit_list(edit: EditList, out_video: Path, out_poster: Path, *,
@@ -354,4 +359,4 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
         segments=[{"start": round(s.start, 3), "end": round(s.end, 3),
                    "score": round(s.score, 3), "reason": s.reason} for s in edit.segments],
         timings_s=timings, short_source=edit.short_source, notes=list(edit.notes),
-        edit_list=str(edit_list_path) if edit_list_path else None)
+        edit_list=str(edit_list_path) if edit_list_path else None, lags_s=dict(edit.lags))

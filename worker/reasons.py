@@ -48,6 +48,16 @@ def partial_timeline_note(end: float, duration: float) -> str:
             "later moments could not be ranked")
 
 
+def lag_note(lag: float, found: str, lead: str | None) -> str:
+    """How long orders were taken to trail the moment that drew them, and how that was
+    known: ``found`` is "estimated" (from the session's ``lead`` series) or "default"."""
+    if found == "estimated":
+        return (f"orders in this session land about {secs(lag)} s after the product moment "
+                f"that drew them (measured against its {lead})")
+    return (f"this session's timeline cannot tell how long orders take to follow a product "
+            f"moment; {secs(lag)} s assumed")
+
+
 def pin_opening(product: str, at: float) -> str:
     """The teaser opens as ``product`` is pinned."""
     return f"opens as product {product} is pinned (at {clock(at)})"

@@ -135,7 +135,7 @@ def test_only_gmv_known_ranks_by_lagged_gmv() -> None:
                for s in sel.segments)
 
 
-def test_opens_on_the_pin_even_when_a_comment_burst_is_stronger() -> None:
+def test_opens_on_the_pin_and_leaves_out_a_chat_burst_with_no_product_on_screen() -> None:
     comments = steady(N, 6)
     comments[1000:1040] = 3  # a big chat burst with no product in sight
     clicks = steady(N, 60)
@@ -148,7 +148,8 @@ def test_opens_on_the_pin_even_when_a_comment_burst_is_stronger() -> None:
     assert 2499 <= first.start <= 2500
     assert "product pinned: SKU-RED" in first.reason
     assert sel.opening_reason.startswith("opens as product SKU-RED is pinned")
-    assert covers(sel, 1010)  # the burst still makes the cut, after the opening
+    # A giveaway-like flood of comments while nothing is pinned is not a moment to show.
+    assert not covers(sel, 1010)
 
 
 def test_per_minute_pins_open_the_teaser_on_the_pinned_minute() -> None:
@@ -201,7 +202,10 @@ def test_snapping_never_breaks_the_product_opening() -> None:
 
 
 def test_poor_picture_is_avoided_when_there_is_an_alternative() -> None:
-    tl = lagged_peak()
+    orders = steady(N, 120)
+    orders[1830:1840] = 3
+    orders[2630:2636] = 2  # a smaller rush: the alternative
+    tl = session(N, viewers=200, orders=orders, comments=steady(N, 7))
     quality = np.ones(N)
     quality[1790:1830] = 0.1  # the best moment is too dark to show
     sel = rank_session(tl, N, quality=quality)
