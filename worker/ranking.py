@@ -137,7 +137,7 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
                  cut_candidates: Sequence[float] = (),
                  quality: np.ndarray | None = None,
                  avoid: Sequence[tuple[float, float]] = (),
-                 motion: np.ndarray | None = None) -> Selection:
+                 motion: np.ndarray | None = None, lang: str = "en") -> Selection:
     """Choose the teaser's segments from a session of ``duration`` s. ``cut_candidates``
     are times of shot changes / quiet moments to snap cuts to (within 2 s);
     ``quality`` is a per-second 0..1 picture quality (0 = dark, blurred, frozen);
@@ -158,6 +158,7 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
     score = score_seconds(timeline, duration, lags=lags)
     ctx = _Context(timeline, duration, lags, score, target)
     ctx.found = found
+    ctx.lang = reasons.check_lang(lang)
     if duration <= target:
         return _whole_source(ctx, repeats=bool(avoid))
 
@@ -177,11 +178,12 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
         ctx.other_opening = _span_mask(avoid[:1], n)
     ctx.veto = ctx.poor | ctx.used
 
-    notes: tuple[str, ...] = () if ctx.signals else (reasons.NO_SIGNALS_NOTE,)
+    notes: tuple[str, ...] = () if ctx.signals else (reasons.say("no_signals", lang),)
     if "orders" in ctx.signals and "orders" not in given:
-        notes += (reasons.lag_note(ctx.lags["orders"], found.found["orders"], found.lead),)
+        notes += (reasons.lag_note(ctx.lags["orders"], found.found["orders"], found.lead,
+                                   lang),)
     if repeats:
-        notes += (reasons.REPEATS_NOTE,)
+        notes += (reasons.say("repeats", lang),)
     opening, moment, opening_reason, more = _choose_opening(ctx, PROBE, motion)
     notes += more
     a = opening[0]
@@ -199,17 +201,18 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
     segs = _story_order(ctx, segs)
     bounds = snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
 
-    windows = [_window(ctx, s, e) for s, e in bounds]
-    phrased = [reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP)
+    windows = [_window(ctx, s, e, here=seg is ctx.rush) for (s, e), seg in zip(bounds, segs,
+                                                                              strict=True)]
+    phrased = [reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP, lang=lang)
                for pin, stats in windows]
     steady = not any(notable for _, notable in phrased)
     if timeline.end < 0.9 * duration:
-        notes += (reasons.partial_timeline_note(timeline.end, duration),)
+        notes += (reasons.partial_timeline_note(timeline.end, duration, lang),)
     if steady and ctx.signals:
-        notes = (*notes, reasons.STEADY_NOTE)
+        notes = (*notes, reasons.say("steady", lang))
     segments = tuple(
         Segment(start=round(s, 3), end=round(e, 3), score=round(ctx.mean_score(s, e), 3),
-                reason=reasons.reason_text(parts, notable, steady, stats))
+                reason=reasons.reason_text(parts, notable, steady, stats, lang))
         for (s, e), (parts, notable), (_, stats) in zip(bounds, phrased, windows, strict=True)
     )
     return Selection(segments=segments, short_source=False, notes=notes,
@@ -226,16 +229,17 @@ def _opening_length(ctx: _Context, a: int) -> int:
     """How long the opening product moment stays lively: until the score (smoothed over
     5 s) falls back below half its rise over the session's usual, ``MIN_OPEN`` s at
     least and leaving room for two more moments."""
-    hi = max(MIN_OPEN, int(ctx.target - 2 * MIN_SEGMENT))
+    lo = min(MIN_OPEN, int(ctx.target))
+    hi = max(lo, int(ctx.target - 2 * MIN_SEGMENT))
     x = ctx.score[a:a + hi + 5]
-    if len(x) < MIN_OPEN:
+    if len(x) < lo:
         return len(x)
     smooth = np.convolve(x, np.ones(9) / 9, mode="same")
     peak = float(smooth[: PROBE].max())
     if not peak > 1.0:
-        return MIN_OPEN
-    below = np.flatnonzero(smooth[MIN_OPEN:hi] < 1.0 + FALLEN * (peak - 1.0))
-    return int(MIN_OPEN + below[0]) if len(below) else hi
+        return lo
+    below = np.flatnonzero(smooth[lo:hi] < 1.0 + FALLEN * (peak - 1.0))
+    return int(lo + below[0]) if len(below) else hi
 
 
 def _story_score(ctx: _Context, a: int, product: bool) -> np.ndarray:
@@ -277,7 +281,8 @@ def _order_rush(ctx: _Context, segs: list[list[int]]) -> None:
         return
     if start - e < MIN_GAP:
         start = e
-    segs.append([start, start + length])
+    ctx.rush = [start, start + length]
+    segs.append(ctx.rush)
 
 
 def _story_order(ctx: _Context, segs: list[list[int]]) -> list[list[int]]:
@@ -303,15 +308,15 @@ def _story_order(ctx: _Context, segs: list[list[int]]) -> list[list[int]]:
 
 
 def rank_with_analysis(timeline: Timeline, duration: float, analysis: Any, *,
-                       target: float = 40.0,
-                       avoid: Sequence[tuple[float, float]] = ()) -> Selection:
+                       target: float = 40.0, avoid: Sequence[tuple[float, float]] = (),
+                       lang: str = "en") -> Selection:
     """``rank_session`` with the recording's saved analysis (``worker.analysis.Analysis``):
     its picture quality vetoes dark, blurred or frozen moments, its shot changes and
     quiet moments are the cut points."""
     return rank_session(timeline, duration, target=target, avoid=avoid,
                         quality=analysis.quality_per_second(),
                         cut_candidates=cut_candidates(analysis),
-                        motion=analysis.local_motion)
+                        motion=analysis.local_motion, lang=lang)
 
 
 def cut_candidates(analysis: Any) -> list[float]:
@@ -330,6 +335,8 @@ class _Context:
                         if (x := _aligned(timeline, k, n, lags.get(k, 0))) is not None}
         self.lags = lags
         self.found: Lags | None = None
+        self.lang = "en"
+        self.rush: list[int] | None = None  # the order-rush segment: its figures unshifted
         # Seconds to avoid when there is an alternative, for two reasons kept apart so the
         # notes can say which: poor picture, and shown already in the session's other teaser.
         self.poor = np.zeros(n, dtype=bool)
@@ -368,18 +375,18 @@ def _span_mask(spans: Sequence[tuple[float, float]], n: int) -> np.ndarray:
 def _whole_source(ctx: _Context, *, repeats: bool = False) -> Selection:
     d, lo = ctx.duration, ctx.target - TOLERANCE
     pin, stats = _window(ctx, 0.0, d)
-    parts, notable = reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP)
-    reason = reasons.reason_text(parts, notable, not notable, stats)
+    parts, notable = reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP, lang=ctx.lang)
+    reason = reasons.reason_text(parts, notable, not notable, stats, ctx.lang)
     notes: tuple[str, ...] = ()
     short = d < lo
     if short:
-        notes = (reasons.short_recording_note(d, ctx.target),)
+        notes = (reasons.short_recording_note(d, ctx.target, ctx.lang),)
     if repeats:
-        notes += (reasons.REPEATS_NOTE,)
+        notes += (reasons.say("repeats", ctx.lang),)
     segment = Segment(start=0.0, end=round(d, 3), score=round(ctx.mean_score(0.0, d), 3),
                       reason=reason)
     return Selection(segments=(segment,), short_source=short, notes=notes,
-                     opening_reason=reasons.WHOLE_OPENING)
+                     opening_reason=reasons.say("whole", ctx.lang))
 
 
 def _segment_lengths(target: float, least: float = 1) -> list[int]:
@@ -395,7 +402,7 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
     """``(time, priority, reason)`` of every pin, plus the strongest few rises in product
     clicks and in (lagged) orders (several, so a rise in poor picture has alternatives).
     Pins first on a tie: a pin is a product on screen."""
-    out = [(t, 0.0, reasons.pin_opening(p, t))
+    out = [(t, 0.0, reasons.pin_opening(p, t, ctx.lang))
            for t, p in ctx.timeline.pin_changes() if t < len(ctx.score)]
     r = RISE_WINDOW
     for name in ("product_clicks", "orders"):
@@ -417,14 +424,16 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
                 break
             found += 1
             rise[max(0, i - 2 * r):i + 2 * r] = -np.inf  # one candidate per rise
-            out.append((at, 1.5, reasons.orders_rise_opening(ratio, at, ctx.lags.get("orders", 0)))
-                       if name == "orders" else (at, 1.0, reasons.clicks_rise_opening(ratio, at)))
+            lag = ctx.lags.get("orders", 0)
+            out.append((at, 1.5, reasons.orders_rise_opening(ratio, at, lag, ctx.lang))
+                       if name == "orders"
+                       else (at, 1.0, reasons.clicks_rise_opening(ratio, at, ctx.lang)))
         if found:
             continue
         # No real rise: open where the signal is highest, and say it is steady.
         means = np.round((cum[r:] - cum[:-r]) / r, 9)
         at = float(np.argmax(means))
-        out.append((at, 2.0, reasons.steady_opening(name, base, at)))
+        out.append((at, 2.0, reasons.steady_opening(name, base, at, ctx.lang)))
     return out
 
 
@@ -463,7 +472,7 @@ def _to_pins(ctx: _Context, moments: list[tuple[float, float, str]]
         if priority > 0 and ahead:
             pin = ahead[0]
         if priority > 0 and pin is not None and at - pin[0] <= PIN_REACH:
-            out.append((pin[0], 0.0, reasons.pin_opening(pin[1], pin[0])))
+            out.append((pin[0], 0.0, reasons.pin_opening(pin[1], pin[0], ctx.lang)))
         else:
             out.append((at, priority, text))
     return out
@@ -531,13 +540,14 @@ def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
         (a, end), at, text = choice
         dim: tuple[str, ...] = ()
         if ctx.poor[a:end].any():
-            dim += (reasons.poor_opening_note(at),)
+            dim += (reasons.poor_opening_note(at, ctx.lang),)
         if ctx.used[a:end].any():
             dim += (_reuse_note(ctx, moments, at, length),)
         return [a, end], at, text, dim
     sel = ctx.selection_scores(length)
     a = int(np.argmax(sel))
-    return [a, a + length], None, reasons.NO_PRODUCT_OPENING, (reasons.NO_PRODUCT_NOTE,)
+    return ([a, a + length], None, reasons.no_product_opening(ctx.lang),
+            (reasons.no_product_note(ctx.lang),))
 
 
 def _reuse_note(ctx: _Context, moments: list[tuple[float, float, str]], at: float,
@@ -547,17 +557,25 @@ def _reuse_note(ctx: _Context, moments: list[tuple[float, float, str]], at: floa
     only = len({int(t) for t, _, _ in moments}) == 1
     return reasons.reuse_note(at, only=only, every=not only and all(
         ctx.used[int(t):int(t) + length].any() for t, _, _ in moments
-        if n - int(t) >= MIN_SEGMENT))
+        if n - int(t) >= MIN_SEGMENT), lang=ctx.lang)
 
 
-def _window(ctx: _Context, start: float, end: float
+def _window(ctx: _Context, start: float, end: float, *, here: bool = False
             ) -> tuple[str | None, list[reasons.SignalStat]]:
-    """The segment's first pinned product (a second before it counts) and each signal's
-    mean per second in the segment and over the session, for its reason."""
+    """The segment's first pinned product (a second before it counts) and each signal
+    over the stretch the segment stands for: the segment and, for a signal that trails its
+    moment, the ``lag`` s after it (``here``: the segment alone, as for the order rush)."""
     a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
     pins = [p for p in ctx.timeline.pins[max(0, a - 1):b] if p]
-    return (pins[0] if pins else None,
-            [(k, _mean(x[a:b]), _mean(x)) for k, x in ctx.signals.items()])
+    stats: list[reasons.SignalStat] = []
+    for k in ctx.signals:
+        x = ctx.timeline.series(k)
+        assert x is not None
+        lag = 0 if here else max(0, int(round(ctx.lags.get(k, 0))))
+        part = x[a:min(len(x), b + lag)]
+        stats.append(reasons.SignalStat(k, _mean(part), _mean(x), float(lag),
+                                        float(len(part)), float(np.nansum(part))))
+    return (pins[0] if pins else None), stats
 
 
 def _aligned(timeline: Timeline, name: str, n: int, lag: float) -> np.ndarray | None:
