@@ -8,8 +8,8 @@ analysis beside it:
   at a low background rate;
 - the seller pins products in turn (2-5 of them, each held a few minutes, then unpinned)
   and pitches each one for 15-35 s; viewers tap the pinned product within 0-2 s, so clicks
-  rise with the pin, strongest for the product that sold (the "hero") and weaker for the
-  others;
+  rise with the pin, strongest for one product and weaker for the others; the moment
+  that sold (the "hero") is the pin whose viewers' orders and GMV were the most;
 - orders follow the clicks after a lag of the session's own (0-90 s: a flash sale or
   "checkout sekarang" is near 0, a long demo then "yuk checkout" far later), spread a few
   seconds; GMV is orders times the product's price; comments trail the pin by 2-20 s,
@@ -120,46 +120,53 @@ class _Session:
         conversion = rng.uniform(0.04, 0.12)
         price_of = {p.product: float(rng.choice([29, 49, 79, 99, 149, 249, 399])) * 1000
                     for p in pins}
-        order_value = np.zeros(n)  # mean GMV of an order placed in each second
         extra_clicks = np.zeros(n)
         comment_lag, like_lag = rng.uniform(2, 20), rng.uniform(0, 8)
+        drawn: dict[float, np.ndarray] = {}  # each pin's own extra clicks
         for p in pins:
             tap = p.start + rng.uniform(0, 2)
             shape = np.where(t < tap, 0.0, np.where(
                 t < p.start + p.pitch, 1.0, np.exp(-(t - p.start - p.pitch) / 30.0)))
             shape[t >= p.end] *= 0.2  # unpinned: the product is off screen
-            extra = k * p.pull * shape
-            extra_clicks += extra
+            drawn[p.start] = k * p.pull * shape
+            extra_clicks += drawn[p.start]
             burst = np.where((t >= p.start + comment_lag) & (t < p.start + comment_lag + 40),
                              1.0, 0.0)
             comments += k * 2.0 * math.sqrt(p.pull) * burst
             likes += k * 10 * math.sqrt(p.pull) * (
                 (t >= p.start + like_lag) & (t < p.start + like_lag + p.pitch))
-            order_value = np.where(shape > 0.05, price_of[p.product], order_value)
-        order_value = np.where(order_value > 0, order_value,
-                               float(np.mean(list(price_of.values()))))
-        clicks = clicks + extra_clicks
-        orders_rate = _delay(clicks * conversion, self.lag)
-        shift = int(round(self.lag))
-        gmv_value = np.concatenate((np.full(shift, order_value[0]), order_value[:n - shift]))
         if self.kind == "giveaway":
             self._giveaway(t, pins, comments, likes, k)
         counts = {
             "viewers": viewers,
-            "product_clicks": rng.poisson(clicks).astype(float),
+            "product_clicks": rng.poisson(clicks + extra_clicks).astype(float),
             "comments": rng.poisson(comments).astype(float),
             "likes": rng.poisson(likes).astype(float),
             "shares": rng.poisson(k * 0.3 + 0.02 * extra_clicks).astype(float),
         }
-        orders = rng.poisson(orders_rate).astype(float)
+        # Orders follow the clicks after the session's lag; those a pin drew are drawn apart
+        # (Poisson sums stay Poisson), so the truth knows what each product really sold.
+        usual_price = float(np.mean(list(price_of.values())))
+        orders = rng.poisson(_delay(clicks * conversion, self.lag)).astype(float)
         qty = orders + rng.poisson(orders * 0.3)
-        gmv = qty * gmv_value
+        gmv = qty * usual_price
+        sold: dict[float, tuple[float, float]] = {}  # orders and GMV each pin drew
+        for p in pins:
+            mine = rng.poisson(_delay(drawn[p.start] * conversion, self.lag)).astype(float)
+            items = mine + rng.poisson(mine * 0.3)
+            orders, qty = orders + mine, qty + items
+            gmv = gmv + items * price_of[p.product]
+            sold[p.start] = (float(mine.sum()), float(items.sum() * price_of[p.product]))
         if self.kind == "bulk order":
-            self._bulk_order(pins, orders, qty, gmv, order_value)
+            self._bulk_order(pins, orders, qty, gmv, usual_price)
         counts.update(orders=orders, items_sold=qty, gmv=gmv,
                       customers=np.minimum(orders, rng.poisson(orders * 0.9)))
         rows = self._export(counts, pins)
-        hero = max(pins, key=lambda p: (p.pull if not self.poor[int(p.start)] else -1.0))
+        # The moment that sold: the pin that drew the most orders and GMV (each as a share of
+        # what the pins drew together), of those a teaser can show.
+        total = [max(1e-9, sum(v[i] for v in sold.values())) for i in (0, 1)]
+        hero = max(pins, key=lambda p: -1.0 if self.poor[int(p.start)] else
+                   sold[p.start][0] / total[0] + sold[p.start][1] / total[1])
         flat = self.kind == "flat"
         moments = tuple(p.start for p in pins) if flat else (hero.start,)
         peak = None if flat else (hero.start, hero.start + hero.pitch)
@@ -224,13 +231,13 @@ class _Session:
         self.distractors.append((at, at + length))
 
     def _bulk_order(self, pins: list[Pin], orders: np.ndarray, qty: np.ndarray,
-                    gmv: np.ndarray, order_value: np.ndarray) -> None:
+                    gmv: np.ndarray, price: float) -> None:
         """One reseller's order of 40-200 items: one order, a big GMV, no moment behind it."""
         at = int(self._free_time(pins, 100))
         items = float(self.rng.integers(40, 200))
         orders[at] += 1
         qty[at] += items
-        gmv[at] += items * float(order_value[at])
+        gmv[at] += items * price
         self.distractors.append((max(0.0, at - 95.0), float(at + self.bucket)))
 
     def _free_time(self, pins: list[Pin], length: float) -> float:

@@ -50,6 +50,10 @@ MAX_SEGMENTS = 4
 # ``cuts.NEAR_DISCOUNT``: a teaser shows several moments.
 SPREAD = 30
 RISE_WINDOW = 10
+#: A rise counts as a product moment from this many times the signal's session average
+#: (and more than chance gives): which one drew the sales decides between them, and a
+#: small one in good picture is still there when the big one's picture is dark.
+RISE_RATIO = 1.25
 RISES_PER_SIGNAL = 5
 #: The opening runs while the product moment's stretch stays lively (clicks, and the
 #: orders and comments it drew): at least ``MIN_OPEN`` s, leaving room for two more moments.
@@ -66,6 +70,9 @@ STORY = 60  # s after the opening's orders land that still belong to its story
 #: A burst of movement at least this many times the usual is someone bringing something
 #: to the camera: within a coarse bucket's pin, that is when the product came on screen.
 CUE_RATIO = 3.0
+#: Product clicks count for this much of orders' and GMV's say in which product drew the
+#: sales: interest, not sales, but they break ties and speak when sales are unknown.
+CLICKS_SHARE = 0.25
 #: An order's GMV counts at most this many times the session's usual order value: one
 #: reseller's bulk order is not a moment.
 ORDER_VALUE_CAP = 3.0
@@ -226,19 +233,22 @@ def _used(ctx: _Context) -> dict[str, float]:
 
 
 def _opening_length(ctx: _Context, a: int) -> int:
-    """How long the opening product moment stays lively: until the score (smoothed over
-    5 s) falls back below half its rise over the session's usual, ``MIN_OPEN`` s at
-    least and leaving room for two more moments."""
+    """How long the opening product moment stays lively: while product clicks (or, without
+    them, the score), smoothed over 9 s, stay above ``FALLEN`` of their rise over the
+    session's usual level; ``MIN_OPEN`` s at least, leaving room for two more moments."""
     lo = min(MIN_OPEN, int(ctx.target))
     hi = max(lo, int(ctx.target - 2 * MIN_SEGMENT))
-    x = ctx.score[a:a + hi + 5]
+    clicks = ctx.signals.get("product_clicks")
+    lead = ctx.score if clicks is None else np.nan_to_num(clicks)
+    usual = float(np.median(lead)) if clicks is not None else 1.0
+    x = lead[a:a + hi + 9]
     if len(x) < lo:
         return len(x)
     smooth = np.convolve(x, np.ones(9) / 9, mode="same")
-    peak = float(smooth[: PROBE].max())
-    if not peak > 1.0:
+    peak = float(smooth[:PROBE].max())
+    if not peak > usual:
         return lo
-    below = np.flatnonzero(smooth[lo:hi] < 1.0 + FALLEN * (peak - 1.0))
+    below = np.flatnonzero(smooth[lo:hi] < usual + FALLEN * (peak - usual))
     return int(lo + below[0]) if len(below) else hi
 
 
@@ -415,15 +425,21 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
         # Rounded so float noise cannot pick a "rise" in a flat session; ties -> earliest.
         rise = np.round(after - (cum[t] - cum[t - r]) / r, 9)
         base = _mean(x)
+        # The usual rate chance is judged against: a session's peaks lift its mean.
+        usual = max(float(np.nanmedian(x)), 0.5 * base)
         found = 0
         for _ in range(RISES_PER_SIGNAL):
             i = int(np.argmax(rise))
             at, ratio = float(t[i]), float(after[i] / base)
-            if not (rise[i] > 0 and ratio >= reasons.NOTABLE
-                    and _beyond_chance(after[i] * r, base * r)):
+            if not (rise[i] > 0 and ratio >= RISE_RATIO
+                    and _beyond_chance(after[i] * r, usual * r)):
                 break
             found += 1
-            rise[max(0, i - 2 * r):i + 2 * r] = -np.inf  # one candidate per rise
+            # One candidate per rise: a pitch's clicks stay up for a while.
+            begin, end = _run(np.nan_to_num(x), at, base)
+            # (``rise[j]`` is the rise at second ``j + r``.)
+            rise[max(0, min(i, int(begin) - r) - 2 * r):max(i, int(end) - r) + 2 * r] = -np.inf
+            at = begin
             lag = ctx.lags.get("orders", 0)
             out.append((at, 1.5, reasons.orders_rise_opening(ratio, at, lag, ctx.lang))
                        if name == "orders"
@@ -437,6 +453,22 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
     return out
 
 
+def _run(x: np.ndarray, at: float, usual: float) -> tuple[float, float]:
+    """The stretch the rise at ``at`` is part of: where the series (over 3 s) stays above
+    half its rise, back to where it began (so a rise found mid-pitch opens where the
+    product came on screen) and on to where it fell back."""
+    smooth = np.convolve(x, np.ones(3) / 3, mode="same")
+    a = int(at)
+    level = float(smooth[a:a + PROBE].max()) if a < len(smooth) else usual
+    threshold = usual + 0.5 * (level - usual)
+    start, end = a, a
+    while start > max(0, a - PIN_REACH // 2) and smooth[start - 1] >= threshold:
+        start -= 1
+    while end < min(len(smooth), a + PIN_REACH) and smooth[end] >= threshold:
+        end += 1
+    return float(start), float(end)
+
+
 def _beyond_chance(count: float, expected: float) -> bool:
     """More events than the usual rate gives by chance (3 Poisson deviations and one
     more): four orders in ten seconds of a room that orders every few minutes are luck."""
@@ -444,9 +476,10 @@ def _beyond_chance(count: float, expected: float) -> bool:
 
 
 def _kind(priority: float) -> int:
-    """Which product moments come first, whatever they drew: pins and click rises (a
-    product on screen, viewers tapping it), then a rise in orders (its place depends on
-    the lag), then where a steady signal is highest."""
+    """Which product moments come first, whatever they drew: pins and click rises while a
+    product is pinned (or pins unknown): a product on screen, viewers tapping it; then
+    click rises with nothing pinned and rises in orders (whose place depends on the lag);
+    then where a steady signal is highest."""
     return 0 if priority <= 1.0 else 1 if priority <= 1.5 else 2
 
 
@@ -473,6 +506,10 @@ def _to_pins(ctx: _Context, moments: list[tuple[float, float, str]]
             pin = ahead[0]
         if priority > 0 and pin is not None and at - pin[0] <= PIN_REACH:
             out.append((pin[0], 0.0, reasons.pin_opening(pin[1], pin[0], ctx.lang)))
+        elif priority == 1.0 and ctx.timeline.has_pins and pin is None:
+            # Clicks rising while nothing is pinned: interest, but no product on screen
+            # that the timeline knows of; behind every pin, like a rise in orders.
+            out.append((at, 1.2, text))
         else:
             out.append((at, priority, text))
     return out
@@ -496,19 +533,29 @@ def _on_screen(ctx: _Context, at: float, motion: np.ndarray | None) -> float:
 
 
 def _drawn(ctx: _Context, times: list[float]) -> dict[int, float]:
-    """What each product moment drew: the best ``PROBE``-s stretch of the (lag-shifted)
-    score from ``PIN_LEAD`` s before it to ``PIN_REACH`` s after it or the next moment,
-    so a lag estimated a few seconds off still credits the right product."""
+    """What each product moment drew: its share of the session's (lag-shifted) orders and
+    of its GMV above their usual level, counted from ``PIN_LEAD`` s before it to
+    ``PIN_REACH`` s after it or the next moment (so a lag estimated a few seconds off
+    still credits the right product); product clicks break ties, and decide alone when
+    the timeline has no sales."""
     n = len(ctx.score)
-    cum = np.concatenate(([0.0], np.cumsum(ctx.score)))
-    width = min(PROBE, n)
-    means = np.round((cum[width:] - cum[:-width]) / width, 9)
+    shares: list[tuple[float, np.ndarray]] = []
+    for name, weight in (("orders", 1.0), ("gmv", 1.0), ("product_clicks", CLICKS_SHARE)):
+        x = ctx.signals.get(name)
+        if x is None:
+            continue
+        if name == "gmv":
+            x = _order_value_capped(ctx.timeline, x, n, ctx.lags.get("orders", 0))
+        x = np.nan_to_num(x)
+        excess = np.maximum(x - float(np.median(x)), 0.0)
+        if excess.sum() > 0:
+            shares.append((weight, np.concatenate(([0.0], np.cumsum(excess))) / excess.sum()))
     starts = sorted({int(math.floor(t)) for t in times})
     out: dict[int, float] = {}
     for i, a in enumerate(starts):
         nxt = starts[i + 1] if i + 1 < len(starts) else n
-        lo, hi = max(0, a - PIN_LEAD), min(a + PIN_REACH, nxt, len(means) - 1) + 1
-        out[a] = float(means[lo:hi].max()) if hi > lo else 0.0
+        lo, hi = max(0, a - PIN_LEAD), max(a + 1, min(a + PIN_REACH, nxt, n))
+        out[a] = round(sum(w * float(c[hi] - c[lo]) for w, c in shares), 9)
     return out
 
 

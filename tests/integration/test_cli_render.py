@@ -135,7 +135,7 @@ def test_plan_only_prints_the_report_and_writes_the_edit_list_without_rendering(
     report = json.loads(r.stdout)
     assert not out.exists() and not out.with_suffix(".jpg").exists()
     assert report["rendered"] is False and report["lang"] == "id"
-    assert "render" not in report["timings_s"] and report["timings_s"]["total"] < 10
+    assert "render" not in report["timings_s"]
     first = report["segments"][0]
     assert first["start"] <= 51 <= first["end"]
     assert first["reason"].startswith("produk di-pin: SKU-1")

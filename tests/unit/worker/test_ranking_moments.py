@@ -134,3 +134,15 @@ def test_a_coarse_bucket_pin_opens_when_the_product_comes_to_the_camera() -> Non
     assert 1233 <= sel.segments[0].start <= 1234
     plain = rank_session(tl, N)
     assert 1199 <= plain.segments[0].start <= 1200  # without the picture: the bucket's start
+
+
+def test_clicks_rising_with_nothing_pinned_rank_behind_a_pin() -> None:
+    rng = np.random.default_rng(4)
+    clicks = rng.poisson(0.3, N).astype(float)
+    clicks[2000:2010] += 2  # a burst of taps on the bag while nothing is pinned
+    clicks[900:910] += 1  # the pinned product, tapped less
+    tl = session(N, viewers=200, product_clicks=clicks, comments=steady(N, 9),
+                 pins={i: "SKU-7" for i in range(900, 1200)})
+    sel = rank_session(tl, N)
+    assert 899 <= sel.segments[0].start <= 901
+    assert sel.opening_reason.startswith("opens as product SKU-7 is pinned")
