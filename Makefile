@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/render.py
+
+# The scoreboard of issue 11: one table per stage (eval/__main__.py), non-zero on a missed goal.
+eval: $(STAMP)
+	$(BIN)/python -m eval --json bench/baselines/eval.json --markdown bench/baselines/eval.md
 
 clean:
 	rm -rf $(VENV) var

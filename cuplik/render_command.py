@@ -23,13 +23,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--edit-list", type=Path, help="re-render this saved edit list exactly")
     p.add_argument("--plan-start", help="LIVE start for the sticker, e.g. 2026-11-23T19:00")
     p.add_argument("--tz", default="Asia/Jakarta", help="time zone of --plan-start")
-    p.add_argument("--lang", default="id", choices=["id", "en"], help="sticker language")
+    p.add_argument("--lang", default="id", choices=["id", "en"],
+                   help="language of the sticker and of the report's reasons and notes")
     p.add_argument("--target-seconds", type=float, default=40.0)
     p.add_argument("--music", default="auto", help="auto, none, or a bed name")
     p.add_argument("--product-image", type=Path,
                    help="the pinned product's catalogue picture: the crop keeps it in view")
     p.add_argument("-o", "--output", type=Path, required=True, help="output MP4 path")
     p.add_argument("--json", action="store_true", help="print one JSON report on stdout")
+    p.add_argument("--plan-only", action="store_true",
+                   help="choose the moments, print the report and write OUT.editlist.json "
+                   "without rendering (render it later with --edit-list)")
 
 
 def _fail(message: str, code: int) -> int:
@@ -50,17 +54,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.edit_list is not None:
             report = _rerender(args.edit_list, out, poster, progress)
+        elif args.recording is None:
+            return _fail("give a RECORDING or --edit-list FILE", 2)
         else:
-            if args.recording is None:
-                return _fail("give a RECORDING or --edit-list FILE", 2)
-            from worker.pipeline import make_teaser
+            from worker.pipeline import make_teaser, plan_only
 
-            report = make_teaser(
-                args.recording, out, poster, timeline_path=args.timeline,
-                sticker_text=_sticker(args), target_seconds=args.target_seconds,
-                music=args.music, edit_list_path=out.with_suffix(".editlist.json"),
-                product_image=args.product_image,
-                on_progress=progress.update).to_json()
+            common: dict[str, Any] = dict(
+                timeline_path=args.timeline, sticker_text=_sticker(args),
+                target_seconds=args.target_seconds, music=args.music,
+                edit_list_path=out.with_suffix(".editlist.json"), lang=args.lang,
+                product_image=args.product_image)
+            report = (plan_only(args.recording, out, poster, **common) if args.plan_only
+                      else make_teaser(args.recording, out, poster,
+                                       on_progress=progress.update, **common)).to_json()
     except InputError as exc:
         return _fail(str(exc), 2)
     except (RenderError, FfmpegError) as exc:
@@ -114,13 +120,19 @@ def _rerender(edit_path: Path, out: Path, poster: Path, progress: _ProgressBar) 
 
 
 def _print_summary(report: dict[str, Any]) -> None:
-    print(f"teaser: {report['output']} ({report['duration_s']:.1f} s, "
-          f"{report['width']}x{report['height']})")
-    print(f"poster: {report['poster']}")
+    if report.get("rendered", True):
+        print(f"teaser: {report['output']} ({report['duration_s']:.1f} s, "
+              f"{report['width']}x{report['height']})")
+        print(f"poster: {report['poster']}")
+    else:
+        print(f"planned: {report['duration_s']:.1f} s, {report['width']}x{report['height']}; "
+              f"edit list {report['edit_list']} (render it with --edit-list)")
     for i, s in enumerate(report["segments"], 1):
         print(f"  {i}. {s['start']:8.1f}-{s['end']:8.1f} s  score {s['score']:.2f}  {s['reason']}")
     for note in report.get("notes", []):
         print(f"  note: {note}")
+    for name, lag in report.get("lags_s", {}).items():
+        print(f"  {name} counted {lag:.0f} s after the moment")
     print(f"took {report['timings_s']['total']:.1f} s")
 
 

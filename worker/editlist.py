@@ -94,6 +94,9 @@ class EditList:
     short_source: bool = False
     notes: tuple[str, ...] = ()
     template_version: str = TEMPLATE_VERSION
+    #: Seconds each metric was taken to trail the moment behind it (a timeline teaser).
+    lags: dict[str, float] = field(default_factory=dict)
+    lang: str = "en"  # of the reasons and notes (edit lists written before: English)
 
     @property
     def duration(self) -> float:
@@ -119,6 +122,8 @@ class EditList:
             short_source=bool(data.get("short_source", False)),
             notes=tuple(data.get("notes", ())),
             template_version=data.get("template_version", TEMPLATE_VERSION),
+            lags={str(k): float(v) for k, v in (data.get("lags") or {}).items()},
+            lang=str(data.get("lang", "en")),
         )
 
     def save(self, path: str | Path) -> None:

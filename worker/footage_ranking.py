@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from worker import reasons
 from worker.analysis import Analysis
 from worker.editlist import Segment
 from worker.errors import InputError
@@ -42,18 +43,21 @@ def scores(a: Analysis) -> tuple[np.ndarray, np.ndarray]:
     return moment, opening
 
 
-def rank_footage(analysis: Analysis, duration: float, *, target: float = 40.0) -> Selection:
+def rank_footage(analysis: Analysis, duration: float, *, target: float = 40.0,
+                 lang: str = "en") -> Selection:
     """Choose 1-4 non-overlapping segments (each >= 6 s) totalling ``target`` +-5 s from
     footage of ``duration`` s, opening on the best close-up. A source shorter than that
-    gives what is good in it (at least 5 s) with ``short_source`` set and a note."""
+    gives what is good in it (at least 5 s) with ``short_source`` set and a note. Reasons
+    and notes are worded in ``lang`` ("id" or "en")."""
+    reasons.check_lang(lang)
     if duration < MIN_TEASER:
         raise InputError(f"the footage is {duration:.1f} s long; a teaser needs at least "
                          f"{MIN_TEASER:.0f} s of footage")
     a = analysis
     moment, opening = scores(a)
-    notes = _notes(a)
+    notes = _notes(a, lang)
     if duration <= target + TOLERANCE:
-        return _short(a, duration, moment, target, notes)
+        return _short(a, duration, moment, target, notes, lang)
     n = min(a.seconds, int(math.floor(duration - a.start)))
     cuts = _shot_mask(a, n)
     windows: list[tuple[int, int]] = []
@@ -66,18 +70,18 @@ def rank_footage(analysis: Analysis, duration: float, *, target: float = 40.0) -
         if sum(e - s for s, e in windows) >= target - TOLERANCE:
             break
     if not windows:
-        return _short(a, duration, moment, target, notes)
+        return _short(a, duration, moment, target, notes, lang)
     # Play order: the opening first, then the rest as they happened.
     ordered = [windows[0], *sorted(windows[1:])]
     bounds = _snap([(a.start + s, a.start + e) for s, e in ordered], a, duration, target)
     segments = tuple(
         Segment(start=round(s, 3), end=round(e, 3),
                 score=round(_mean(moment, a, s, e), 3),
-                reason=reason(a, s, e, opening=i == 0))
+                reason=reason(a, s, e, opening=i == 0, lang=lang))
         for i, (s, e) in enumerate(bounds))
     return Selection(segments=segments, short_source=False, notes=tuple(notes),
-                     opening_reason="opens on the sharpest, steadiest close shot: "
-                                    + segments[0].reason)
+                     opening_reason=reasons.say("footage_opening", lang,
+                                                text=segments[0].reason))
 
 
 def _place(opening: np.ndarray, moment: np.ndarray, lens: list[int],
@@ -167,7 +171,7 @@ def _nearest(times: np.ndarray, t: float) -> float | None:
 
 
 def _short(a: Analysis, duration: float, moment: np.ndarray, target: float,
-           notes: list[str]) -> Selection:
+           notes: list[str], lang: str) -> Selection:
     """A source about as long as the teaser or shorter: its best stretch of good picture
     (the whole source when nothing is clearly bad), at least 5 s."""
     n = max(1, min(a.seconds, int(math.ceil(duration - a.start - 1e-6))))
@@ -175,19 +179,17 @@ def _short(a: Analysis, duration: float, moment: np.ndarray, target: float,
     start, end = _longest_run(good)
     if end - start < MIN_TEASER:
         start, end = 0, n
-        notes.append("the picture is poor throughout (dark, blurred or frozen); the "
-                     "teaser uses the whole footage")
+        notes.append(reasons.say("footage_poor", lang))
     s, e = a.start + start, min(duration, a.start + end)
     if e - s < MIN_TEASER:
         s, e = max(0.0, min(s, duration - MIN_TEASER)), min(duration, max(e, s + MIN_TEASER))
     short = (e - s) < target - TOLERANCE
     if short:
-        notes.insert(0, f"the footage gives only {e - s:.0f} s of usable video, so the "
-                        f"teaser is {e - s:.0f} s instead of about {target:.0f} s")
+        notes.insert(0, reasons.say("footage_short", lang, d=f"{e - s:.0f}", t=f"{target:.0f}"))
     seg = Segment(start=round(s, 3), end=round(e, 3), score=round(_mean(moment, a, s, e), 3),
-                  reason=reason(a, s, e, opening=True))
+                  reason=reason(a, s, e, opening=True, lang=lang))
     return Selection(segments=(seg,), short_source=short, notes=tuple(notes),
-                     opening_reason="the footage is used from its best stretch: " + seg.reason)
+                     opening_reason=reasons.say("footage_best", lang, text=seg.reason))
 
 
 def _longest_run(mask: np.ndarray) -> tuple[int, int]:
@@ -208,7 +210,8 @@ def _mean(x: np.ndarray, a: Analysis, s: float, e: float) -> float:
     return float(part.mean()) if len(part) else 0.0
 
 
-def reason(a: Analysis, start: float, end: float, *, opening: bool = False) -> str:
+def reason(a: Analysis, start: float, end: float, *, opening: bool = False,
+           lang: str = "en") -> str:
     """Why ``start``..``end`` was chosen, in a seller's words ("sharp close-up, you are
     speaking 8 of 10 s")."""
     i, j = a.index(start), max(a.index(start) + 1, int(math.ceil(end - a.start)))
@@ -220,33 +223,32 @@ def reason(a: Analysis, start: float, end: float, *, opening: bool = False) -> s
              and float(np.nanmean(face_w)) >= 0.18)
     parts: list[str] = []
     if sharp >= 0.6:
-        parts.append("sharp close-up" if close else "sharp picture")
+        parts.append(reasons.say("sharp_close" if close else "sharp", lang))
     elif close:
-        parts.append("close-up")
+        parts.append(reasons.say("close", lang))
     if float(np.mean(a.exposure()[i:j])) >= 0.8:
-        parts.append("well lit")
+        parts.append(reasons.say("lit", lang))
     if float(np.mean(a.shake[i:j])) < 0.15:
-        parts.append("steady")
+        parts.append(reasons.say("still", lang))
     if face >= 0.5:
-        parts.append("you are on screen")
+        parts.append(reasons.say("on_screen", lang))
     if a.has_audio:
         talking = int(np.sum(a.speech[i:j] >= 0.4))
         if talking >= max(1, length // 2):
-            parts.append("you are speaking" if talking == length
-                         else f"you are speaking {talking} of {length} s")
+            parts.append(reasons.say("speaking", lang) if talking == length
+                         else reasons.say("speaking_part", lang, talking=talking, length=length))
     if float(np.mean(a.local_motion[i:j])) >= 0.01:
-        parts.append("lively")
+        parts.append(reasons.say("lively", lang))
     if not parts:
-        parts.append("the clearest moment the footage has")
+        parts.append(reasons.say("clearest", lang))
     text = ", ".join(parts)
-    return f"opening: {text}" if opening else text
+    return reasons.say("opening", lang, text=text) if opening else text
 
 
-def _notes(a: Analysis) -> list[str]:
+def _notes(a: Analysis, lang: str) -> list[str]:
     notes: list[str] = []
     if not a.has_audio:
-        notes.append("the footage has no sound: moments were chosen from the picture alone")
+        notes.append(reasons.say("no_sound", lang))
     if a.seconds and float(np.mean(a.face)) < 0.05:
-        notes.append("no face was seen on screen: moments were chosen on sharpness, light "
-                     "and movement")
+        notes.append(reasons.say("no_face", lang))
     return notes

@@ -125,7 +125,8 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
                              analysis_path=inputs["analysis_path"],
                              sticker_text=inputs["sticker_text"],
                              target_seconds=inputs["target_seconds"], music=inputs["music"],
-                             variant=inputs["variant"], on_progress=progress)
+                             variant=inputs["variant"], lang=inputs["lang"],
+                             on_progress=progress)
     except InputError as exc:
         if job is not None:
             job.retries_left = 0  # a bad recording stays bad: no retry
@@ -182,6 +183,9 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
         "sticker_text": params.get("sticker_text"),
         "target_seconds": float(params.get("target_seconds") or 40.0),
         "music": str(params.get("music") or "auto"),
+        # Reasons and notes in the language the sticker is worded in (the API records it;
+        # rows written before it did were worded in English).
+        "lang": "id" if str(params.get("lang") or "en").lower().startswith("id") else "en",
         # A plan's two teasers come from the same session: the one posted an hour before
         # shows other moments than the one posted the day before.
         "variant": 1 if (getattr(teaser, "slot", None) or params.get("slot")) == "hour_before"

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,12 @@ class TeaserReport:
     short_source: bool = False
     notes: list[str] = field(default_factory=list)
     edit_list: str | None = None
+    #: Seconds orders, GMV and comments were taken to trail the moment behind them.
+    lags_s: dict[str, float] = field(default_factory=dict)
+    #: Language the segments' reasons and the notes are worded in ("id" or "en").
+    lang: str = "en"
+    #: False for ``plan_only``: the edit list is written, nothing is rendered.
+    rendered: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,7 +69,8 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
                 timeline_path: Path | None = None, analysis_path: Path | None = None,
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", on_progress: Callable[[str], Callable[[float], None]]
-                | None = None, variant: int = 0, product_image: Path | None = None
+                | None = None, variant: int = 0, product_image: Path | None = None,
+                lang: str = "en"
                 ) -> tuple[EditList, dict[str, float]]:
     """Choose the teaser's moments and describe it as an edit list (no rendering).
 
@@ -85,18 +93,20 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
         tl.check_within(info.duration)
         avoid: list[tuple[float, float]] = []
         looks = _Looks(info) if analysis is None else None
-        selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid)
+        selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
         for _ in range(max(0, variant)):
             # Same inputs, minus what the earlier teasers of this session show.
             avoid += [(s.start, s.end) for s in selection.segments]
-            selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid)
+            selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
         notes = list(tl.warnings)
+        lags = dict(selection.lags)
     else:
         analysis = analysis or _analyse(info, analysis_path, stage("analyse"))
         timings["analyse"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
-        selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds)
-        notes = []
+        selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds,
+                                                 lang=lang)
+        notes, lags = [], {}
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     segments, cut_notes = _cuts_nobody_hears(list(selection.segments), seen, info,
                                              whole=analysis is not None)
@@ -133,6 +143,8 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
         poster_at=min(1.0, max(0.0, segments[0].duration / 2)),
         short_source=selection.short_source,
         notes=tuple([*notes, *selection.notes, *cut_notes, *_resolution_notes(info, width)]),
+        lags=lags,
+        lang=lang,
     )
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
@@ -140,21 +152,21 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
 
 
 def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, looks: _Looks | None,
-                  target: float, avoid: Sequence[tuple[float, float]]) -> Any:
+                  target: float, avoid: Sequence[tuple[float, float]], lang: str) -> Any:
     """Rank a session by its timeline; the recording's picture vetoes dark, blurred or
     frozen moments and gives the cut points to snap to."""
     from worker import ranking
 
     if analysis is not None:
         # The recording was analysed at upload: all of it is known.
-        return ranking.rank_session(
-            tl, info.duration, target=target, quality=analysis.quality_per_second(),
-            cut_candidates=_cut_candidates(analysis), avoid=avoid)
+        return ranking.rank_with_analysis(tl, info.duration, analysis, target=target,
+                                          avoid=avoid, lang=lang)
     assert looks is not None
 
     def rank() -> Any:
         return ranking.rank_session(tl, info.duration, target=target, avoid=avoid,
-                                    quality=looks.quality, cut_candidates=looks.cuts())
+                                    quality=looks.quality, cut_candidates=looks.cuts(),
+                                    lang=lang)
 
     # No analysis yet: look only at what the ranking chooses, then rank again with what
     # was seen, until every chosen second has been looked at.
@@ -297,7 +309,9 @@ def _analyse(info: MediaInfo, analysis_path: Path | None,
 
 
 def _cut_candidates(analysis: Any) -> list[float]:
-    return sorted({*map(float, analysis.shot_changes), *map(float, analysis.quiet_times)})
+    from worker.ranking import cut_candidates
+
+    return cut_candidates(analysis)
 
 
 def render_edit_list(edit: EditList, out_video: Path, out_poster: Path, *,
@@ -314,7 +328,7 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", edit_list_path: Path | None = None,
                 on_progress: Progress | None = None, variant: int = 0,
-                product_image: Path | None = None) -> TeaserReport:
+                product_image: Path | None = None, lang: str = "en") -> TeaserReport:
     """Cut and render one teaser from ``recording``; with a timeline the moments are
     ranked by GMV and interaction, without one from picture and sound alone.
     ``variant`` >= 1: a further teaser of the same session, showing other moments
@@ -334,7 +348,7 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
         info, timeline_rows=timeline_rows, timeline_path=timeline_path,
         analysis_path=analysis_path, sticker_text=sticker_text,
         target_seconds=target_seconds, music=music, on_progress=stage, variant=variant,
-        product_image=product_image)
+        product_image=product_image, lang=lang)
     timings.update(plan_timings)
     t0 = time.perf_counter()
     result = render_edit_list(edit, out_video, out_poster, on_progress=stage("render"))
@@ -343,6 +357,31 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
     timings["render"] = round(time.perf_counter() - t0, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
     return report_for(edit, result, timings, edit_list_path)
+
+
+def plan_only(recording: Path, out_video: Path, out_poster: Path, *,
+              timeline_path: Path | None = None, sticker_text: str | None = None,
+              target_seconds: float = 40.0, music: str = "auto",
+              edit_list_path: Path, lang: str = "en",
+              product_image: Path | None = None) -> TeaserReport:
+    """Choose the teaser's moments and write the edit list, without rendering: the report
+    ``make_teaser`` would give (its ``output``/``poster`` the paths a render of
+    ``edit_list_path`` would write), in about a second."""
+    started = time.perf_counter()
+    check_limits(recording)
+    info = probe(recording)
+    timings = {"probe": round(time.perf_counter() - started, 3)}
+    edit, plan_timings = plan_teaser(
+        info, timeline_path=timeline_path, sticker_text=sticker_text,
+        target_seconds=target_seconds, music=music, lang=lang, product_image=product_image)
+    timings.update(plan_timings)
+    edit.save(edit_list_path)
+    timings["total"] = round(time.perf_counter() - started, 3)
+    planned = SimpleNamespace(video=out_video, poster=out_poster, duration=edit.duration,
+                              width=edit.output.width, height=edit.output.height)
+    report = report_for(edit, planned, timings, edit_list_path)
+    report.rendered = False
+    return report
 
 
 def report_for(edit: EditList, result: Any, timings: dict[str, float],
@@ -354,4 +393,5 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
         segments=[{"start": round(s.start, 3), "end": round(s.end, 3),
                    "score": round(s.score, 3), "reason": s.reason} for s in edit.segments],
         timings_s=timings, short_source=edit.short_source, notes=list(edit.notes),
-        edit_list=str(edit_list_path) if edit_list_path else None)
+        edit_list=str(edit_list_path) if edit_list_path else None, lags_s=dict(edit.lags),
+        lang=edit.lang)

@@ -20,21 +20,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from worker import reasons
-from worker.cuts import BIG, MIN_SEGMENT, TOLERANCE, grow, place_window, snap
+from worker.cuts import BIG, MIN_GAP, MIN_SEGMENT, TOLERANCE, grow, place_window, snap
 from worker.editlist import Segment
 from worker.errors import InputError
+from worker.lags import DEFAULT_LAGS, Lags, estimate_lags
 from worker.timeline import Timeline
 
-#: Seconds each signal trails the moment that caused it (shifted back before scoring).
-DEFAULT_LAGS: Mapping[str, float] = {
-    "gmv": 30, "orders": 30, "comments": 10,
-    "product_clicks": 0, "likes": 0, "shares": 0, "new_followers": 0,
-}
 #: Weights of the score: money first (what a teaser sells is a room where people buy),
 #: then intent to buy (product clicks), then conversation, then lighter interactions.
 WEIGHTS: Mapping[str, float] = {
@@ -53,7 +50,32 @@ MAX_SEGMENTS = 4
 # ``cuts.NEAR_DISCOUNT``: a teaser shows several moments.
 SPREAD = 30
 RISE_WINDOW = 10
+#: A rise counts as a product moment from this many times the signal's session average
+#: (and more than chance gives): which one drew the sales decides between them, and a
+#: small one in good picture is still there when the big one's picture is dark.
+RISE_RATIO = 1.25
 RISES_PER_SIGNAL = 5
+#: The opening runs while the product moment's stretch stays lively (clicks, and the
+#: orders and comments it drew): at least ``MIN_OPEN`` s, leaving room for two more moments.
+MIN_OPEN = 12
+PIN_REACH = 120  # s after a pin that a rise in clicks or orders is still the pin's doing
+PIN_LEAD = 10  # s before a pin that a rise is still the pin's (lags are estimates)
+FALLEN = 1 / 3  # the opening's stretch ends when its rise has fallen to this share
+PROBE = 20  # s after a product moment that decide which one drew the sales
+#: Seconds with nothing on screen to buy (no product pinned, outside the opening's story)
+#: count for this much when choosing the teaser's other moments: a giveaway's comment
+#: flood is not a moment a teaser for the next LIVE should show.
+OFF_PRODUCT = 0.3
+STORY = 60  # s after the opening's orders land that still belong to its story
+#: A burst of movement at least this many times the usual is someone bringing something
+#: to the camera: within a coarse bucket's pin, that is when the product came on screen.
+CUE_RATIO = 3.0
+#: Product clicks count for this much of orders' and GMV's say in which product drew the
+#: sales: interest, not sales, but they break ties and speak when sales are unknown.
+CLICKS_SHARE = 0.25
+#: An order's GMV counts at most this many times the session's usual order value: one
+#: reseller's bulk order is not a moment.
+ORDER_VALUE_CAP = 3.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,9 @@ class Selection:
     short_source: bool
     notes: tuple[str, ...]
     opening_reason: str
+    #: Seconds each signal was taken to trail the moment behind it (``DEFAULT_LAGS`` or
+    #: estimated from the session itself).
+    lags: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def duration(self) -> float:
@@ -88,6 +113,8 @@ def score_seconds(timeline: Timeline, duration: float, *,
         x = _aligned(timeline, name, n, lags.get(name, 0))
         if x is None:
             continue
+        if name == "gmv":
+            x = _order_value_capped(timeline, x, n, lags.get("orders", 0))
         rate = x / per_viewer if per_viewer is not None else x
         base = _mean(rate)
         if not base > 0:
@@ -98,23 +125,47 @@ def score_seconds(timeline: Timeline, duration: float, *,
     return np.divide(num, den, out=np.zeros(n), where=den > 0)
 
 
+def _order_value_capped(timeline: Timeline, gmv: np.ndarray, n: int, lag: float) -> np.ndarray:
+    """GMV with each bucket's order value capped at ``ORDER_VALUE_CAP`` times the session's
+    usual one (the median over buckets with orders), when orders are known."""
+    orders = _aligned(timeline, "orders", n, lag)
+    if orders is None:
+        return gmv
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = gmv / orders
+    usual = value[np.isfinite(value) & (orders > 0)]
+    if not len(usual):
+        return gmv
+    return np.minimum(gmv, orders * ORDER_VALUE_CAP * float(np.median(usual)))
+
+
 def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
                  lags: Mapping[str, float] | None = None,
                  cut_candidates: Sequence[float] = (),
                  quality: np.ndarray | None = None,
-                 avoid: Sequence[tuple[float, float]] = ()) -> Selection:
+                 avoid: Sequence[tuple[float, float]] = (),
+                 motion: np.ndarray | None = None, lang: str = "en") -> Selection:
     """Choose the teaser's segments from a session of ``duration`` s. ``cut_candidates``
     are times of shot changes / quiet moments to snap cuts to (within 2 s);
     ``quality`` is a per-second 0..1 picture quality (0 = dark, blurred, frozen);
     ``avoid`` are source spans ``(start, end)`` another teaser of this session already
     shows, in its play order (the first is where it opens): avoided like poor picture when
-    the rest of the session can fill the teaser."""
+    the rest of the session can fill the teaser. ``motion`` (per second, the picture's
+    local movement) places a product moment inside a coarse bucket: the burst of someone
+    holding the product up to the camera.
+
+    ``lags`` fixes signals' lags; the others are estimated from the session itself
+    (``worker.lags``) and the selection says which were used."""
     if not duration > 0:
         raise InputError("the recording has no duration; upload the session's recording")
     timeline.check_within(duration)
-    lags = {**DEFAULT_LAGS, **(lags or {})}
+    found = estimate_lags(timeline, max(0, int(math.floor(duration))))
+    given = dict(lags or {})
+    lags = {**found.values, **given}
     score = score_seconds(timeline, duration, lags=lags)
     ctx = _Context(timeline, duration, lags, score, target)
+    ctx.found = found
+    ctx.lang = reasons.check_lang(lang)
     if duration <= target:
         return _whole_source(ctx, repeats=bool(avoid))
 
@@ -134,36 +185,153 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
         ctx.other_opening = _span_mask(avoid[:1], n)
     ctx.veto = ctx.poor | ctx.used
 
-    notes: tuple[str, ...] = () if ctx.signals else (reasons.NO_SIGNALS_NOTE,)
+    notes: tuple[str, ...] = () if ctx.signals else (reasons.say("no_signals", lang),)
+    if "orders" in ctx.signals and "orders" not in given:
+        notes += (reasons.lag_note(ctx.lags["orders"], found.found["orders"], found.lead,
+                                   lang),)
     if repeats:
-        notes += (reasons.REPEATS_NOTE,)
-    lens = _segment_lengths(target)
-    opening, moment, opening_reason, more = _choose_opening(ctx, lens[0])
+        notes += (reasons.say("repeats", lang),)
+    opening, moment, opening_reason, more = _choose_opening(ctx, PROBE, motion)
     notes += more
-    segs: list[list[int]] = [opening]  # [start, end) in whole seconds, play order
+    a = opening[0]
+    length = _opening_length(ctx, a) if moment is not None else _segment_lengths(target)[0]
+    segs: list[list[int]] = [[a, min(a + length, n)]]  # [start, end) whole seconds, play order
+    ctx.score = _story_score(ctx, a, moment is not None)
+    _order_rush(ctx, segs)
     spread = max(SPREAD, int(math.ceil(timeline.bucket)))
     longest = max(MIN_SEGMENT, target / 2)
-    for length in lens[1:]:
-        if not place_window(ctx, segs, length, spread, longest):
+    for length in _segment_lengths(target - sum(e - s for s, e in segs), MIN_SEGMENT):
+        if len(segs) >= MAX_SEGMENTS or not place_window(ctx, segs, length, spread, longest):
             break
     grow(ctx, segs, int(round(target)) - sum(e - s for s, e in segs))
+    ctx.score = score
+    segs = _story_order(ctx, segs)
     bounds = snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
 
-    windows = [_window(ctx, s, e) for s, e in bounds]
-    phrased = [reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP)
+    windows = [_window(ctx, s, e, here=seg is ctx.rush) for (s, e), seg in zip(bounds, segs,
+                                                                              strict=True)]
+    phrased = [reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP, lang=lang)
                for pin, stats in windows]
     steady = not any(notable for _, notable in phrased)
     if timeline.end < 0.9 * duration:
-        notes += (reasons.partial_timeline_note(timeline.end, duration),)
+        notes += (reasons.partial_timeline_note(timeline.end, duration, lang),)
     if steady and ctx.signals:
-        notes = (*notes, reasons.STEADY_NOTE)
+        notes = (*notes, reasons.say("steady", lang))
     segments = tuple(
         Segment(start=round(s, 3), end=round(e, 3), score=round(ctx.mean_score(s, e), 3),
-                reason=reasons.reason_text(parts, notable, steady, stats))
+                reason=reasons.reason_text(parts, notable, steady, stats, lang))
         for (s, e), (parts, notable), (_, stats) in zip(bounds, phrased, windows, strict=True)
     )
     return Selection(segments=segments, short_source=False, notes=notes,
-                     opening_reason=opening_reason)
+                     opening_reason=opening_reason, lags=_used(ctx))
+
+
+def _used(ctx: _Context) -> dict[str, float]:
+    """The lags of the signals the session has (what the report says was used)."""
+    return {k: float(ctx.lags.get(k, 0)) for k in ("orders", "gmv", "comments")
+            if k in ctx.signals}
+
+
+def _opening_length(ctx: _Context, a: int) -> int:
+    """How long the opening product moment stays lively: while product clicks (or, without
+    them, the score), smoothed over 9 s, stay above ``FALLEN`` of their rise over the
+    session's usual level; ``MIN_OPEN`` s at least, leaving room for two more moments."""
+    lo = min(MIN_OPEN, int(ctx.target))
+    hi = max(lo, int(ctx.target - 2 * MIN_SEGMENT))
+    clicks = ctx.signals.get("product_clicks")
+    lead = ctx.score if clicks is None else np.nan_to_num(clicks)
+    usual = float(np.median(lead)) if clicks is not None else 1.0
+    x = lead[a:a + hi + 9]
+    if len(x) < lo:
+        return len(x)
+    smooth = np.convolve(x, np.ones(9) / 9, mode="same")
+    peak = float(smooth[:PROBE].max())
+    if not peak > usual:
+        return lo
+    below = np.flatnonzero(smooth[lo:hi] < usual + FALLEN * (peak - usual))
+    return int(lo + below[0]) if len(below) else hi
+
+
+def _story_score(ctx: _Context, a: int, product: bool) -> np.ndarray:
+    """The score the teaser's other moments are chosen by: seconds with nothing on screen
+    to buy (pins known, none pinned) count for ``OFF_PRODUCT``, except in the opening's
+    own story (until its orders have landed, plus ``STORY`` s)."""
+    if not ctx.timeline.has_pins:
+        return ctx.score
+    n = len(ctx.score)
+    pinned = np.array([p is not None for p in ctx.timeline.pins[:n]]
+                      + [False] * max(0, n - len(ctx.timeline.pins)))
+    story = np.zeros(n, dtype=bool)
+    if product:
+        story[a:a + int(ctx.lags.get("orders", 0)) + STORY] = True
+    return np.where(pinned | story, ctx.score, ctx.score * OFF_PRODUCT)
+
+
+def _order_rush(ctx: _Context, segs: list[list[int]]) -> None:
+    """The second moment when orders land well after the opening: the seconds where
+    they pour in (unshifted: the room as the buyers check out), if they stand out."""
+    orders = ctx.timeline.series("orders")
+    lag = int(round(ctx.lags.get("orders", 0)))
+    a, e = segs[0]
+    rest = int(ctx.target - (e - a))
+    length = rest if rest - 10 < MIN_SEGMENT else 10
+    n = len(ctx.score)
+    if orders is None or lag < e - a + MIN_GAP or length < MIN_SEGMENT:
+        return
+    lo, hi = a + lag, min(n, a + lag + STORY)
+    x = np.nan_to_num(orders[:n])
+    base = _mean(orders[:n])
+    if hi - lo < length or not base > 0:
+        return
+    cum = np.concatenate(([0.0], np.cumsum(x[lo:hi])))
+    means = (cum[length:] - cum[:-length]) / length
+    i = int(np.argmax(means))
+    start = lo + i
+    if means[i] < reasons.NOTABLE * base or ctx.veto[start:start + length].any():
+        return
+    if start - e < MIN_GAP:
+        start = e
+    ctx.rush = [start, start + length]
+    segs.append(ctx.rush)
+
+
+def _story_order(ctx: _Context, segs: list[list[int]]) -> list[list[int]]:
+    """Play order that tells one story: the opening, then the rest of its product's
+    moments, then each other product's moments together (no A, B, A again), each group
+    in the order it happened."""
+    pins = ctx.timeline.pins
+
+    def product(seg: list[int]) -> str | None:
+        mid = (seg[0] + seg[1]) // 2
+        return pins[mid] if mid < len(pins) else None
+
+    first = product(segs[0])
+    rest = sorted(segs[1:])
+    groups: dict[str | None, list[list[int]]] = {}
+    for seg in rest:
+        p = product(seg)
+        groups.setdefault(first if p is None else p, []).append(seg)
+    ordered = groups.pop(first, [])
+    for group in groups.values():
+        ordered += group
+    return [segs[0], *ordered]
+
+
+def rank_with_analysis(timeline: Timeline, duration: float, analysis: Any, *,
+                       target: float = 40.0, avoid: Sequence[tuple[float, float]] = (),
+                       lang: str = "en") -> Selection:
+    """``rank_session`` with the recording's saved analysis (``worker.analysis.Analysis``):
+    its picture quality vetoes dark, blurred or frozen moments, its shot changes and
+    quiet moments are the cut points."""
+    return rank_session(timeline, duration, target=target, avoid=avoid,
+                        quality=analysis.quality_per_second(),
+                        cut_candidates=cut_candidates(analysis),
+                        motion=analysis.local_motion, lang=lang)
+
+
+def cut_candidates(analysis: Any) -> list[float]:
+    """Where an analysed recording can be cut: its shot changes and quiet moments."""
+    return sorted({*map(float, analysis.shot_changes), *map(float, analysis.quiet_times)})
 
 
 class _Context:
@@ -176,6 +344,9 @@ class _Context:
         self.signals = {k: x for k in WEIGHTS
                         if (x := _aligned(timeline, k, n, lags.get(k, 0))) is not None}
         self.lags = lags
+        self.found: Lags | None = None
+        self.lang = "en"
+        self.rush: list[int] | None = None  # the order-rush segment: its figures unshifted
         # Seconds to avoid when there is an alternative, for two reasons kept apart so the
         # notes can say which: poor picture, and shown already in the session's other teaser.
         self.poor = np.zeros(n, dtype=bool)
@@ -214,21 +385,24 @@ def _span_mask(spans: Sequence[tuple[float, float]], n: int) -> np.ndarray:
 def _whole_source(ctx: _Context, *, repeats: bool = False) -> Selection:
     d, lo = ctx.duration, ctx.target - TOLERANCE
     pin, stats = _window(ctx, 0.0, d)
-    parts, notable = reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP)
-    reason = reasons.reason_text(parts, notable, not notable, stats)
+    parts, notable = reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP, lang=ctx.lang)
+    reason = reasons.reason_text(parts, notable, not notable, stats, ctx.lang)
     notes: tuple[str, ...] = ()
     short = d < lo
     if short:
-        notes = (reasons.short_recording_note(d, ctx.target),)
+        notes = (reasons.short_recording_note(d, ctx.target, ctx.lang),)
     if repeats:
-        notes += (reasons.REPEATS_NOTE,)
+        notes += (reasons.say("repeats", ctx.lang),)
     segment = Segment(start=0.0, end=round(d, 3), score=round(ctx.mean_score(0.0, d), 3),
                       reason=reason)
     return Selection(segments=(segment,), short_source=short, notes=notes,
-                     opening_reason=reasons.WHOLE_OPENING)
+                     opening_reason=reasons.say("whole", ctx.lang))
 
 
-def _segment_lengths(target: float) -> list[int]:
+def _segment_lengths(target: float, least: float = 1) -> list[int]:
+    """``target`` s as up to ``MAX_SEGMENTS`` lengths of about 10 s (none under ``least``)."""
+    if target < least:
+        return []
     k = max(1, min(MAX_SEGMENTS, int(target // 10)))
     base, rem = int(target // k), int(round(target - (target // k) * k))
     return [base + (1 if i < rem else 0) for i in range(k)]
@@ -238,7 +412,7 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
     """``(time, priority, reason)`` of every pin, plus the strongest few rises in product
     clicks and in (lagged) orders (several, so a rise in poor picture has alternatives).
     Pins first on a tie: a pin is a product on screen."""
-    out = [(t, 0.0, reasons.pin_opening(p, t))
+    out = [(t, 0.0, reasons.pin_opening(p, t, ctx.lang))
            for t, p in ctx.timeline.pin_changes() if t < len(ctx.score)]
     r = RISE_WINDOW
     for name in ("product_clicks", "orders"):
@@ -251,33 +425,150 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
         # Rounded so float noise cannot pick a "rise" in a flat session; ties -> earliest.
         rise = np.round(after - (cum[t] - cum[t - r]) / r, 9)
         base = _mean(x)
+        # The usual rate chance is judged against: a session's peaks lift its mean.
+        usual = max(float(np.nanmedian(x)), 0.5 * base)
         found = 0
         for _ in range(RISES_PER_SIGNAL):
             i = int(np.argmax(rise))
             at, ratio = float(t[i]), float(after[i] / base)
-            if not (rise[i] > 0 and ratio >= reasons.NOTABLE):
+            if not (rise[i] > 0 and ratio >= RISE_RATIO
+                    and _beyond_chance(after[i] * r, usual * r)):
                 break
             found += 1
-            rise[max(0, i - 2 * r):i + 2 * r] = -np.inf  # one candidate per rise
-            out.append((at, 1.0, reasons.orders_rise_opening(ratio, at, ctx.lags.get("orders", 0))
-                        if name == "orders" else reasons.clicks_rise_opening(ratio, at)))
+            # One candidate per rise: a pitch's clicks stay up for a while.
+            begin, end = _run(np.nan_to_num(x), at, base)
+            # (``rise[j]`` is the rise at second ``j + r``.)
+            rise[max(0, min(i, int(begin) - r) - 2 * r):max(i, int(end) - r) + 2 * r] = -np.inf
+            at = begin
+            lag = ctx.lags.get("orders", 0)
+            out.append((at, 1.5, reasons.orders_rise_opening(ratio, at, lag, ctx.lang))
+                       if name == "orders"
+                       else (at, 1.0, reasons.clicks_rise_opening(ratio, at, ctx.lang)))
         if found:
             continue
         # No real rise: open where the signal is highest, and say it is steady.
         means = np.round((cum[r:] - cum[:-r]) / r, 9)
         at = float(np.argmax(means))
-        out.append((at, 2.0, reasons.steady_opening(name, base, at)))
+        out.append((at, 2.0, reasons.steady_opening(name, base, at, ctx.lang)))
     return out
 
 
-def _choose_opening(ctx: _Context, length: int
+def _run(x: np.ndarray, at: float, usual: float) -> tuple[float, float]:
+    """The stretch the rise at ``at`` is part of: where the series (over 3 s) stays above
+    half its rise, back to where it began (so a rise found mid-pitch opens where the
+    product came on screen) and on to where it fell back."""
+    smooth = np.convolve(x, np.ones(3) / 3, mode="same")
+    a = int(at)
+    level = float(smooth[a:a + PROBE].max()) if a < len(smooth) else usual
+    threshold = usual + 0.5 * (level - usual)
+    start, end = a, a
+    while start > max(0, a - PIN_REACH // 2) and smooth[start - 1] >= threshold:
+        start -= 1
+    while end < min(len(smooth), a + PIN_REACH) and smooth[end] >= threshold:
+        end += 1
+    return float(start), float(end)
+
+
+def _beyond_chance(count: float, expected: float) -> bool:
+    """More events than the usual rate gives by chance (3 Poisson deviations and one
+    more): four orders in ten seconds of a room that orders every few minutes are luck."""
+    return count >= expected + 3 * math.sqrt(expected) + 1
+
+
+def _kind(priority: float) -> int:
+    """Which product moments come first, whatever they drew: pins and click rises while a
+    product is pinned (or pins unknown): a product on screen, viewers tapping it; then
+    click rises with nothing pinned and rises in orders (whose place depends on the lag);
+    then where a steady signal is highest."""
+    return 0 if priority <= 1.0 else 1 if priority <= 1.5 else 2
+
+
+def _to_pins(ctx: _Context, moments: list[tuple[float, float, str]]
+             ) -> list[tuple[float, float, str]]:
+    """A rise while a product is pinned, within ``PIN_REACH`` s of its pin, is that pin's
+    doing: the product came on screen at the pin, so the moment opens there."""
+    starts: dict[int, tuple[float, str]] = {}
+    pin_at: tuple[float, str] | None = None
+    changes = dict(ctx.timeline.pin_changes())
+    for i, p in enumerate(ctx.timeline.pins):
+        if p is None:
+            pin_at = None
+            continue
+        if pin_at is None or pin_at[1] != p or float(i) in changes:
+            pin_at = (float(i), p)
+        starts[i] = pin_at
+    out = []
+    for at, priority, text in moments:
+        pin = starts.get(int(at))
+        # A rise just before a pin (lags are estimates) is the pin too: never open before it.
+        ahead = [(t, p) for t, p in changes.items() if at < t <= at + PIN_LEAD]
+        if priority > 0 and ahead:
+            pin = ahead[0]
+        if priority > 0 and pin is not None and at - pin[0] <= PIN_REACH:
+            out.append((pin[0], 0.0, reasons.pin_opening(pin[1], pin[0], ctx.lang)))
+        elif priority == 1.0 and ctx.timeline.has_pins and pin is None:
+            # Clicks rising while nothing is pinned: interest, but no product on screen
+            # that the timeline knows of; behind every pin, like a rise in orders.
+            out.append((at, 1.2, text))
+        else:
+            out.append((at, priority, text))
+    return out
+
+
+def _on_screen(ctx: _Context, at: float, motion: np.ndarray | None) -> float:
+    """When a product moment known to a coarse bucket's precision came on screen: the
+    first second of the bucket where the picture's movement bursts (someone holding the
+    product up to the camera), else the bucket's start."""
+    width = int(math.ceil(ctx.timeline.bucket))
+    if motion is None or width <= 3:
+        return at
+    m = np.asarray(motion, dtype=float)
+    usual = float(np.nanmedian(m)) if len(m) else math.nan
+    a = int(math.floor(at))
+    x = m[a:a + width]
+    if not (usual > 0 and len(x)):
+        return at
+    burst = np.flatnonzero(x >= CUE_RATIO * usual)
+    return float(a + burst[0]) if len(burst) else at
+
+
+def _drawn(ctx: _Context, times: list[float]) -> dict[int, float]:
+    """What each product moment drew: its share of the session's (lag-shifted) orders and
+    of its GMV above their usual level, counted from ``PIN_LEAD`` s before it to
+    ``PIN_REACH`` s after it or the next moment (so a lag estimated a few seconds off
+    still credits the right product); product clicks break ties, and decide alone when
+    the timeline has no sales."""
+    n = len(ctx.score)
+    shares: list[tuple[float, np.ndarray]] = []
+    for name, weight in (("orders", 1.0), ("gmv", 1.0), ("product_clicks", CLICKS_SHARE)):
+        x = ctx.signals.get(name)
+        if x is None:
+            continue
+        if name == "gmv":
+            x = _order_value_capped(ctx.timeline, x, n, ctx.lags.get("orders", 0))
+        x = np.nan_to_num(x)
+        excess = np.maximum(x - float(np.median(x)), 0.0)
+        if excess.sum() > 0:
+            shares.append((weight, np.concatenate(([0.0], np.cumsum(excess))) / excess.sum()))
+    starts = sorted({int(math.floor(t)) for t in times})
+    out: dict[int, float] = {}
+    for i, a in enumerate(starts):
+        nxt = starts[i + 1] if i + 1 < len(starts) else n
+        lo, hi = max(0, a - PIN_LEAD), max(a + 1, min(a + PIN_REACH, nxt, n))
+        out[a] = round(sum(w * float(c[hi] - c[lo]) for w, c in shares), 9)
+    return out
+
+
+def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
                     ) -> tuple[list[int], float | None, str, tuple[str, ...]]:
     n = len(ctx.score)
-    best: tuple[float, float, float] | None = None
+    best: tuple[float, ...] | None = None
     choice: tuple[list[int], float, str] | None = None
     pcum, ucum, ocum = (np.concatenate(([0], np.cumsum(m)))
                         for m in (ctx.poor, ctx.used, ctx.other_opening))
-    moments = _product_moments(ctx)
+    moments = [(_on_screen(ctx, at, motion), priority, text)
+               for at, priority, text in _to_pins(ctx, _product_moments(ctx))]
+    drawn = _drawn(ctx, [at for at, _, _ in moments])
     for at, priority, text in moments:
         a = int(math.floor(at))
         end = min(a + length, n)
@@ -287,22 +578,23 @@ def _choose_opening(ctx: _Context, length: int
         # free of it (one free of both beats one with either, either beats both). Reused,
         # a moment the other teaser shows later beats the one it opens on: the two
         # teasers then at least start differently.
-        value = (round(ctx.mean_score(a, end), 9) - BIG * (pcum[end] - pcum[a] > 0)
-                 - BIG * (ucum[end] - ucum[a] > 0) - BIG / 2 * (ocum[end] - ocum[a] > 0))
-        key = (value, -priority, -at)
+        vetoed = (-BIG * (pcum[end] - pcum[a] > 0) - BIG * (ucum[end] - ucum[a] > 0)
+                  - BIG / 2 * (ocum[end] - ocum[a] > 0))
+        key = (vetoed, -_kind(priority), drawn[a], -priority, -at)
         if best is None or key > best:
             best, choice = key, ([a, end], at, text)
     if choice is not None:
         (a, end), at, text = choice
         dim: tuple[str, ...] = ()
         if ctx.poor[a:end].any():
-            dim += (reasons.poor_opening_note(at),)
+            dim += (reasons.poor_opening_note(at, ctx.lang),)
         if ctx.used[a:end].any():
             dim += (_reuse_note(ctx, moments, at, length),)
         return [a, end], at, text, dim
     sel = ctx.selection_scores(length)
     a = int(np.argmax(sel))
-    return [a, a + length], None, reasons.NO_PRODUCT_OPENING, (reasons.NO_PRODUCT_NOTE,)
+    return ([a, a + length], None, reasons.no_product_opening(ctx.lang),
+            (reasons.no_product_note(ctx.lang),))
 
 
 def _reuse_note(ctx: _Context, moments: list[tuple[float, float, str]], at: float,
@@ -312,17 +604,25 @@ def _reuse_note(ctx: _Context, moments: list[tuple[float, float, str]], at: floa
     only = len({int(t) for t, _, _ in moments}) == 1
     return reasons.reuse_note(at, only=only, every=not only and all(
         ctx.used[int(t):int(t) + length].any() for t, _, _ in moments
-        if n - int(t) >= MIN_SEGMENT))
+        if n - int(t) >= MIN_SEGMENT), lang=ctx.lang)
 
 
-def _window(ctx: _Context, start: float, end: float
+def _window(ctx: _Context, start: float, end: float, *, here: bool = False
             ) -> tuple[str | None, list[reasons.SignalStat]]:
-    """The segment's first pinned product (a second before it counts) and each signal's
-    mean per second in the segment and over the session, for its reason."""
+    """The segment's first pinned product (a second before it counts) and each signal
+    over the stretch the segment stands for: the segment and, for a signal that trails its
+    moment, the ``lag`` s after it (``here``: the segment alone, as for the order rush)."""
     a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
     pins = [p for p in ctx.timeline.pins[max(0, a - 1):b] if p]
-    return (pins[0] if pins else None,
-            [(k, _mean(x[a:b]), _mean(x)) for k, x in ctx.signals.items()])
+    stats: list[reasons.SignalStat] = []
+    for k in ctx.signals:
+        x = ctx.timeline.series(k)
+        assert x is not None
+        lag = 0 if here else max(0, int(round(ctx.lags.get(k, 0))))
+        part = x[a:min(len(x), b + lag)]
+        stats.append(reasons.SignalStat(k, _mean(part), _mean(x), float(lag),
+                                        float(len(part)), float(np.nansum(part))))
+    return (pins[0] if pins else None), stats
 
 
 def _aligned(timeline: Timeline, name: str, n: int, lag: float) -> np.ndarray | None:

@@ -123,3 +123,26 @@ def test_a_product_image_that_is_no_picture_is_refused_with_what_to_do(tmp_path:
     assert r.returncode == 2, r.stderr
     assert "product image cannot be read" in r.stderr and "JPEG or PNG" in r.stderr
     assert not out.exists()
+
+
+def test_plan_only_prints_the_report_and_writes_the_edit_list_without_rendering(
+        session: tuple[Path, Path], tmp_path: Path) -> None:
+    rec, timeline = session
+    out = tmp_path / "teaser.mp4"
+    r = cuplik("render", rec, "--timeline", timeline, "--target-seconds", "20", "--lang", "id",
+               "-o", out, "--json", "--plan-only")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert not out.exists() and not out.with_suffix(".jpg").exists()
+    assert report["rendered"] is False and report["lang"] == "id"
+    assert "render" not in report["timings_s"]
+    first = report["segments"][0]
+    assert first["start"] <= 51 <= first["end"]
+    assert first["reason"].startswith("produk di-pin: SKU-1")
+    assert set(report["lags_s"]) >= {"comments"}
+    saved = json.loads(out.with_suffix(".editlist.json").read_text())
+    assert [(s["start"], s["end"]) for s in saved["segments"]] == [
+        (s["start"], s["end"]) for s in report["segments"]]
+    text = cuplik("render", rec, "--timeline", timeline, "--target-seconds", "20",
+                  "-o", out, "--plan-only")
+    assert text.returncode == 0 and "planned: " in text.stdout and not out.exists()

@@ -80,13 +80,14 @@ def test_a_session_teaser_is_rendered_and_marked_ready(stack: Stack, recording: 
     assert row.poster_path == f"teasers/{teaser_id}/r1.jpg"
     info = probe(stack.media.absolute(row.video_path))
     assert info.height > info.width and info.has_audio
-    assert info.duration == pytest.approx(TARGET, abs=0.5)
+    # Cuts snap to a quiet moment within 2 s: the teaser is about TARGET (35-45 s of 40).
+    assert info.duration == pytest.approx(TARGET, rel=0.125)
     assert stack.media.absolute(row.poster_path).stat().st_size > 1000
     # The seller sees why each moment was chosen.
     segments = row.report["segments"]
     assert segments and all(s["reason"] for s in segments)
     assert any("SKU-1" in s["reason"] for s in segments)
-    assert row.report["duration_s"] == pytest.approx(TARGET, abs=0.5)
+    assert row.report["duration_s"] == pytest.approx(TARGET, rel=0.125)
     assert row.started_at <= row.finished_at
     meta = Job.fetch(job_id, connection=stack.gateway.connection,
                      serializer=JSONSerializer).get_meta()
@@ -188,7 +189,9 @@ def test_a_session_teaser_uses_the_analysis_saved_at_upload(stack: Stack,
     assert row.status is TeaserStatus.READY, row.error
     opening, *rest = row.report["segments"]
     assert "SKU-1" in opening["reason"]
-    assert any("has poor picture, but no product moment has better" in note
+    # Worded in the seller's language (Indonesian by default), like the sticker.
+    assert row.report["lang"] == "id"
+    assert any("buruk, tetapi tidak ada momen produk yang lebih baik" in note
                for note in row.report["notes"]), row.report["notes"]
     for seg in rest:
         assert min(seg["end"], 17) - max(seg["start"], 10) <= 0.5, seg

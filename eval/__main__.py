@@ -1,0 +1,46 @@
+"""``make eval``: every stage's table, then exit 1 when a goal is missed.
+
+Stages run in order; each is a module with ``run() -> eval.table.Stage`` listed in
+``STAGES`` (the ranking scoreboard now; the per-class render table is the next stage).
+``--only NAME`` runs one stage, ``--json PATH`` also writes the tables as JSON
+(``bench/baselines/eval.json``), ``--markdown PATH`` as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from eval.table import dumps, render
+
+STAGES: dict[str, str] = {"ranking": "eval.ranking"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="make eval", description=__doc__)
+    p.add_argument("--only", choices=sorted(STAGES), action="append",
+                   help="run only this stage (repeatable)")
+    p.add_argument("--json", type=Path, help="write the tables as JSON here")
+    p.add_argument("--markdown", type=Path, help="write the tables as Markdown here")
+    args = p.parse_args(argv)
+    stages = []
+    for name in args.only or list(STAGES):
+        stage = importlib.import_module(STAGES[name]).run()
+        print(render(stage), flush=True)
+        print()
+        stages.append(stage)
+    if args.json:
+        args.json.write_text(dumps(stages) + "\n")
+    if args.markdown:
+        args.markdown.write_text("\n\n".join(render(s) for s in stages) + "\n")
+    missed = [g.name for s in stages for g in s.goals if not g.met]
+    if missed:
+        print(f"make eval: goals missed: {'; '.join(missed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""The evaluation corpus and the ranking scoreboard behind ``make eval``: deterministic,
+readable by the service's own timeline reader, and scored the way the issue defines."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eval import ranking as board
+from eval.__main__ import main
+from eval.corpus import CLASSES, corpus, make_case
+from eval.table import Goal, Stage, render
+from worker.timeline import timeline_from_rows
+
+
+def test_the_corpus_is_the_same_every_time_and_covers_every_class() -> None:
+    first, again = list(corpus(5, 18)), list(corpus(5, 18))
+    assert [c.rows for c in first] == [c.rows for c in again]
+    assert {c.kind for c in first} == set(CLASSES)
+    assert all(0 <= c.lag <= 90 for c in first)
+
+
+def test_every_session_reads_as_a_platform_export_with_its_truth_inside() -> None:
+    for case in corpus(5, 18):
+        tl = timeline_from_rows(case.rows)
+        assert tl.bucket == case.bucket and 1 <= case.bucket <= 60
+        assert tl.end <= case.duration
+        assert case.analysis.seconds == case.duration
+        for t in case.product_moments:
+            assert 0 <= t < tl.end
+        if case.sales_peak is not None:
+            a, b = case.sales_peak
+            assert 15 <= b - a <= 35
+
+
+def test_distractor_classes_carry_what_a_ranking_must_not_fall_for() -> None:
+    bulk = make_case(5, 1, "bulk order")
+    gmv = np.array([r["gmv"] for r in bulk.rows], dtype=float)
+    assert gmv.max() > 20 * np.median(gmv[gmv > 0])  # one order worth many
+    poor = make_case(5, 3, "poor picture")
+    (lo, hi), = poor.distractors
+    assert (poor.analysis.quality_per_second()[int(lo):int(hi)] < 0.35).all()
+    short = make_case(5, 8, "short timeline")
+    assert timeline_from_rows(short.rows).end < 0.8 * short.duration
+    missing = [make_case(5, i, "missing columns") for i in range(0, 45, 9)]
+    assert len({frozenset(c.rows[0]) for c in missing}) == 5
+
+
+def test_ping_pong_is_a_product_shown_again_after_another() -> None:
+    case = make_case(5, 4, "two products")
+    a, b, a2, _ = case.pins
+    assert board.ping_pong(case, [(a.start, a.start + 10), (b.start, b.start + 10),
+                                  (a2.start, a2.start + 10)])
+    assert not board.ping_pong(case, [(a.start, a.start + 10), (a2.start, a2.start + 10),
+                                      (b.start, b.start + 10)])
+
+
+def test_a_teaser_is_scored_on_where_it_opens_and_what_it_covers() -> None:
+    case = make_case(5, 0, "clean")
+    sel = board.rank_case(case)
+    s = board.score(case, sel)
+    assert s.in_length and s.moments >= 1
+    opened = sel.segments[0].start
+    assert s.opens == any(abs(opened - t) <= 3 for t in case.product_moments)
+
+
+def test_a_missed_goal_fails_the_run(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    stage = Stage("t", ["a"], [["1"]], [Goal("g", "1 %", "≥ 95 %", False)])
+    monkeypatch.setattr(board, "run", lambda: stage)
+    assert main(["--only", "ranking"]) == 1
+    assert "FAIL g: 1 % (goal ≥ 95 %)" in capsys.readouterr().out
+    passing = Stage("t", ["a"], [["1"]], [Goal("g", "99 %", "≥ 95 %", True)])
+    monkeypatch.setattr(board, "run", lambda: passing)
+    assert main(["--only", "ranking"]) == 0
+    assert render(passing).splitlines()[2] == "| a |"
