@@ -368,8 +368,7 @@ def plan_only(recording: Path, out_video: Path, out_poster: Path, *,
     ``make_teaser`` would give (its ``output``/``poster`` the paths a render of
     ``edit_list_path`` would write), in about a second."""
     started = time.perf_counter()
-    check_limits(recording)
-    info = probe(recording)
+    info = media_info(recording, check_limits(recording))
     timings = {"probe": round(time.perf_counter() - started, 3)}
     edit, plan_timings = plan_teaser(
         info, timeline_path=timeline_path, sticker_text=sticker_text,
