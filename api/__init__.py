@@ -27,6 +27,7 @@ RESOURCES = (
     "api.campaigns",
     "api.webhooks",
     "api.music",
+    "api.keys",
 )
 
 
@@ -56,6 +57,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         NOW=utcnow,
         # Webhook URLs on this machine or a private network are refused unless this is on.
         WEBHOOK_ALLOW_PRIVATE=os.environ.get("WEBHOOK_ALLOW_PRIVATE", "") == "1",
+        # Requests per API key per minute (0: no limit).
+        RATE_LIMIT_PER_MINUTE=int(os.environ.get("RATE_LIMIT_PER_MINUTE", "18000")),
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -70,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["jobs"] = app.config["JOBS"]
     app.extensions["clock"] = app.config["NOW"]
 
-    from api import health, idempotency, openapi, problems, request_id
+    from api import health, idempotency, openapi, problems, ratelimit, request_id
     from api.auth import authenticate
     from api.deps import db
 
@@ -86,8 +89,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         with db().session() as session:
             g.caller = authenticate(session)
 
+    v1.before_request(ratelimit.check)
     v1.before_request(idempotency.begin)
     v1.after_request(idempotency.finish)
+    v1.after_request(ratelimit.annotate)
 
     for name in RESOURCES:
         v1.register_blueprint(importlib.import_module(name).bp)

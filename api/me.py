@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 
-from api.auth import caller, forget_cached_keys
+from api.auth import caller
 from api.convert import iso
 from api.deps import db, now
 from api.openapi import Model, spec
@@ -98,7 +98,6 @@ def patch_me() -> ResponseReturnValue:
         row.lang = lang or row.lang
         row.currency = body.currency or row.currency
         row.account_type = body.account_type or row.account_type
-    forget_cached_keys()  # the cached caller carries the old zone, language and currency
     return _out(row, caller().is_ops)
 
 
