@@ -73,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["jobs"] = app.config["JOBS"]
     app.extensions["clock"] = app.config["NOW"]
 
-    from api import health, idempotency, openapi, problems, ratelimit, request_id
+    from api import downloads, health, idempotency, openapi, problems, ratelimit, request_id
     from api.auth import authenticate
     from api.deps import db
 
@@ -81,6 +81,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     problems.register_error_handlers(app)
     openapi.install(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(downloads.bp)  # signed URLs: no API key
 
     v1 = Blueprint("v1", __name__, url_prefix="/v1")
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller, owned_or_404, scope
 from api.convert import iso, live_plan, page_links, timeline_end_s
 from api.deps import db, jobs, media, now, template_version
+from api.downloads import signed_url
 from api.music import check_music
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
@@ -117,7 +118,10 @@ def teaser_out(row: Teaser, at: datetime) -> TeaserOut:
     links = {"self": url_for("v1.teasers.get_teaser", teaser_id=row.id)}
     if row.video_path:
         links["video"] = url_for("v1.teasers.get_video", teaser_id=row.id)
+        links["download"] = signed_url(row.id, "video", row.video_path)
+    if row.poster_path:
         links["poster"] = url_for("v1.teasers.get_poster", teaser_id=row.id)
+        links["poster_download"] = signed_url(row.id, "poster", row.poster_path)
     posting = None
     if row.caption is not None:
         posting = {"caption": row.caption, "preferences": row.preferences,
@@ -446,18 +450,26 @@ def get_teaser(teaser_id: str) -> ResponseReturnValue:
 def _file(teaser_id: str, attr: str, mimetype: str) -> ResponseReturnValue:
     with db().session() as s:
         row = owned_or_404(s, Teaser, teaser_id, "teaser")
-        relative = getattr(row, attr)
-        status = row.status
+    return serve_file(row, attr, mimetype)
+
+
+def serve_file(row: Teaser, attr: str, mimetype: str, max_age: int = 3600) -> ResponseReturnValue:
+    """The teaser's video or poster (Range requests, 416 with ``Content-Range: */len``),
+    cached only by the caller's own browser (``private``: it is one seller's media)."""
+    relative = getattr(row, attr)
     if not relative:
-        detail = (f"The teaser failed: {row.error}" if status is TeaserStatus.FAILED else
-                  f"The teaser is {status}; download it once its status is ready.")
+        detail = (f"The teaser failed: {row.error}" if row.status is TeaserStatus.FAILED else
+                  f"The teaser is {row.status}; download it once its status is ready.")
         raise Problem(409, "Conflict", detail, code="teaser_not_ready")
     path = media().absolute(relative)
     if not path.is_file():
         raise Problem(410, "Gone", "The teaser's file is missing from the media store; ask "
                       "ops to regenerate it.", code="file_missing")
-    return send_file(path, mimetype=mimetype, conditional=True, max_age=3600,
-                     download_name=f"teaser-{teaser_id}{path.suffix}")
+    response = send_file(path, mimetype=mimetype, conditional=True, max_age=max_age,
+                         download_name=f"teaser-{row.id}{path.suffix}")
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 # Not wrapped by spec.validate: it would read a streamed file body into memory. Still in
