@@ -18,6 +18,7 @@ RESOURCES = (
     "api.sessions",
     "api.plans",
     "api.teasers",
+    "api.teaser_lifecycle",
     "api.posting",
     "api.metrics",
     "api.hub",

@@ -243,8 +243,14 @@ def get_regeneration(batch_id: str) -> ResponseReturnValue:
         return batch_out(s, batch)
 
 
+class QueueOverview(Model):
+    """Teasers per status across sellers."""
+
+    teasers: dict[str, int]
+
+
 @bp.get("/queues")
-@spec.validate(tags=["ops"])
+@spec.validate(resp=Resp(HTTP_200=QueueOverview), tags=["ops"])
 def queue_overview() -> ResponseReturnValue:
     """Teasers per status across sellers (what the queues should be carrying)."""
     require_ops()
