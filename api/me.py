@@ -13,6 +13,7 @@ from api.auth import caller
 from api.convert import iso
 from api.deps import db, now
 from api.openapi import Model, spec
+from api.problems import Problem
 from domain.accounts import AccountType, ensure_linkable
 from domain.money import parse_currency
 from domain.timezones import resolve_zone
@@ -89,6 +90,10 @@ def patch_me() -> ResponseReturnValue:
     if body.currency is not None:
         parse_currency(body.currency)
     lang = parse_language(body.lang).value if body.lang is not None else None
+    if body.account_type is not None and not caller().is_ops:
+        raise Problem(403, "Forbidden", "The account type and sanctions come from the "
+                      "platform; ops set them (PUT /v1/ops/sellers/{id}/account).",
+                      code="platform_fact", field="account_type")
     if body.account_type is not None:
         ensure_linkable(AccountType(body.account_type), body.has_unresolved_sanction)
     with db().session() as s:
