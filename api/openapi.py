@@ -105,6 +105,8 @@ def complete(doc: dict[str, Any]) -> dict[str, Any]:
     """What the models alone do not say: every error is problem+json (replacing spectree's
     own validation-error shape), the upload body, the binary video/poster answers with
     Range (206/416), the Idempotency-Key header on POSTs."""
+    # The studio's HTML pages are the web app, not the API: not in its contract.
+    doc["paths"] = {p: item for p, item in doc["paths"].items() if not p.startswith("/studio")}
     schemas = doc["components"]["schemas"]
     doc["components"]["schemas"] = {
         k: v for k, v in schemas.items() if not k.startswith("ValidationError")}
