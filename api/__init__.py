@@ -19,6 +19,7 @@ RESOURCES = (
     "api.sessions",
     "api.plans",
     "api.teasers",
+    "api.teaser_lifecycle",
     "api.posting",
     "api.metrics",
     "api.hub",
@@ -28,6 +29,7 @@ RESOURCES = (
     "api.campaigns",
     "api.webhooks",
     "api.music",
+    "api.keys",
 )
 
 
@@ -59,6 +61,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         NOW=utcnow,
         # Webhook URLs on this machine or a private network are refused unless this is on.
         WEBHOOK_ALLOW_PRIVATE=os.environ.get("WEBHOOK_ALLOW_PRIVATE", "") == "1",
+        # Requests per API key per minute (0: no limit).
+        RATE_LIMIT_PER_MINUTE=int(os.environ.get("RATE_LIMIT_PER_MINUTE", "18000")),
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -76,7 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["jobs"] = app.config["JOBS"]
     app.extensions["clock"] = app.config["NOW"]
 
-    from api import health, idempotency, openapi, problems, request_id
+    from api import downloads, health, idempotency, openapi, problems, ratelimit, request_id
     from api.auth import authenticate
     from api.bodies import check_body
     from api.deps import db
@@ -85,6 +89,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     problems.register_error_handlers(app)
     openapi.install(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(downloads.bp)  # signed URLs: no API key
 
     v1 = Blueprint("v1", __name__, url_prefix="/v1")
 
@@ -93,9 +98,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         with db().session() as session:
             g.caller = authenticate(session)
 
+    v1.before_request(ratelimit.check)
     v1.before_request(check_body)  # before idempotency: it reads the body
     v1.before_request(idempotency.begin)
     v1.after_request(idempotency.finish)
+    v1.after_request(ratelimit.annotate)
 
     for name in RESOURCES:
         v1.register_blueprint(importlib.import_module(name).bp)

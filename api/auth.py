@@ -4,7 +4,8 @@
 A key of 32 random bytes has 256 bits of entropy, so a plain sha256 is as good as a
 slow hash here (nobody can brute-force the pre-image) and lets us look a key up by its
 hash. The lookup is by hash; ``hmac.compare_digest`` then confirms it so timing does not
-depend on how much of the key matched.
+depend on how much of the key matched. Keys are looked up on every request (one indexed
+read), so a revoked key stops working at once in every process.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -21,9 +20,10 @@ from flask import g, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.deps import now
 from api.problems import Problem, not_found
 from domain.accounts import Actor, Role
-from store.models import ApiKey, Seller, utcnow
+from store.models import ApiKey, Seller
 from store.repos import owned
 
 T = TypeVar("T")
@@ -32,11 +32,6 @@ KEY_PREFIX = "cpk_"
 # The studio's in-process calls carry the signed-in key's hash here (api/studio/client.py);
 # it is a WSGI environ key, so no HTTP client can set it.
 STUDIO_KEY_HASH = "cuplik.studio.key_hash"
-# Verified keys are remembered this long per process, so a read costs no key lookup; a
-# revoked key stops working within this time.
-CACHE_SECONDS = 30.0
-_cache: dict[str, tuple[float, Caller]] = {}
-_cache_lock = threading.Lock()
 
 
 def hash_key(key: str) -> str:
@@ -59,6 +54,7 @@ class Caller:
     time_zone: str
     lang: str
     currency: str
+    key_id: str = ""
 
     @property
     def actor(self) -> Actor:
@@ -74,13 +70,25 @@ def create_key(session: Session, seller_name: str, *, ops: bool = False) -> str:
         seller = Seller(name=seller_name)
         session.add(seller)
         session.flush()
+    return new_key(session, seller.id, ops=ops)[1]
+
+
+def new_key(session: Session, seller_id: str, *, ops: bool = False) -> tuple[ApiKey, str]:
+    """A new key row for ``seller_id`` (flushed) and the clear key, shown once."""
     key = generate_key()
-    session.add(ApiKey(seller_id=seller.id, key_hash=hash_key(key), prefix=key[:10], is_ops=ops))
-    return key
+    row = ApiKey(seller_id=seller_id, key_hash=hash_key(key), prefix=key[:10], is_ops=ops)
+    session.add(row)
+    session.flush()
+    return row, key
 
 
-def _unauthorized(detail: str) -> Problem:
-    return Problem(401, "Unauthorized", detail, code="unauthorized")
+def _unauthorized(detail: str, error: str = "invalid_token") -> Problem:
+    # RFC 6750: say which scheme to use, and why this attempt failed.
+    challenge = 'Bearer realm="cuplik"'
+    if error:
+        challenge += f', error="{error}"'
+    return Problem(401, "Unauthorized", detail, code="unauthorized",
+                   headers={"WWW-Authenticate": challenge})
 
 
 def _request_key_hash() -> str:
@@ -96,39 +104,24 @@ def _request_key_hash() -> str:
     if not header:
         raise _unauthorized(
             "Send your API key as 'Authorization: Bearer <key>'. Create one with "
-            "`cuplik keys create --seller NAME`."
+            "`cuplik keys create --seller NAME`.", error=""
         )
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("Use the form 'Authorization: Bearer <key>'.")
+        raise _unauthorized("Use the form 'Authorization: Bearer <key>'.", "invalid_request")
     return hash_key(token.strip())
 
 
 def authenticate(session: Session) -> Caller:
     """The caller of the current request, or a 401 problem saying what is wrong."""
     digest = _request_key_hash()
-    with _cache_lock:
-        hit = _cache.get(digest)
-    if hit is not None and hit[0] > time.monotonic():
-        return hit[1]
     row = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
     if row is None or not hmac.compare_digest(row.key_hash, digest):
         raise _unauthorized("This API key is not valid. Check it, or create a new one.")
-    if row.revoked_at is not None and row.revoked_at <= utcnow():
+    if row.revoked_at is not None and row.revoked_at <= now():
         raise _unauthorized("This API key was revoked. Create a new one.")
     seller = row.seller
-    who = Caller(seller.id, seller.name, row.is_ops, seller.time_zone, seller.lang,
-                 seller.currency)
-    with _cache_lock:
-        if len(_cache) > 10_000:
-            _cache.clear()
-        _cache[digest] = (time.monotonic() + CACHE_SECONDS, who)
-    return who
-
-
-def forget_cached_keys() -> None:
-    """Drop remembered keys (after a seller's settings change, and in tests)."""
-    with _cache_lock:
-        _cache.clear()
+    return Caller(seller.id, seller.name, row.is_ops, seller.time_zone, seller.lang,
+                  seller.currency, row.id)
 
 
 def caller() -> Caller:

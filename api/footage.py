@@ -177,7 +177,7 @@ class FootageQuery(Model):
 
     status: Literal["uploaded", "ready", "rejected"] | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class FootageList(Model):

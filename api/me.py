@@ -9,10 +9,11 @@ from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 
-from api.auth import caller, forget_cached_keys
+from api.auth import caller
 from api.convert import iso
 from api.deps import db, now
 from api.openapi import Model, spec
+from api.problems import Problem
 from domain.accounts import AccountType, ensure_linkable
 from domain.money import parse_currency
 from domain.timezones import resolve_zone
@@ -89,6 +90,10 @@ def patch_me() -> ResponseReturnValue:
     if body.currency is not None:
         parse_currency(body.currency)
     lang = parse_language(body.lang).value if body.lang is not None else None
+    if body.account_type is not None and not caller().is_ops:
+        raise Problem(403, "Forbidden", "The account type and sanctions come from the "
+                      "platform; ops set them (PUT /v1/ops/sellers/{id}/account).",
+                      code="platform_fact", field="account_type")
     if body.account_type is not None:
         ensure_linkable(AccountType(body.account_type), body.has_unresolved_sanction)
     with db().session() as s:
@@ -98,7 +103,6 @@ def patch_me() -> ResponseReturnValue:
         row.lang = lang or row.lang
         row.currency = body.currency or row.currency
         row.account_type = body.account_type or row.account_type
-    forget_cached_keys()  # the cached caller carries the old zone, language and currency
     return _out(row, caller().is_ops)
 
 

@@ -64,6 +64,104 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An error (RFC 9457): ``code`` is stable per kind of error, ``detail`` "
+                   "says what to do, ``field`` names the input at fault.",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "code": {"type": "string", "examples": ["invalid_request", "not_found"]},
+        "field": {"type": ["string", "null"]},
+        "request_id": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+    "additionalProperties": True,
+}
+PROBLEM_STATUSES = {
+    "400": "Bad request", "401": "No valid API key (see WWW-Authenticate)",
+    "403": "Not allowed for this key", "404": "No such resource in your account",
+    "409": "Conflicts with the resource's state (the detail says what to do)",
+    "413": "Body too large", "415": "Unsupported body type",
+    "422": "Invalid input (``field`` names it)", "429": "Rate limited (see Retry-After)",
+    "500": "Our fault; quote the request id",
+}
+BINARY = {"video": "video/mp4", "poster": "image/jpeg"}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _binary(media_type: str) -> dict[str, Any]:
+    return {media_type: {"schema": {"type": "string", "format": "binary"}}}
+
+
+def complete(doc: dict[str, Any]) -> dict[str, Any]:
+    """What the models alone do not say: every error is problem+json (replacing spectree's
+    own validation-error shape), the upload body, the binary video/poster answers with
+    Range (206/416), the Idempotency-Key header on POSTs."""
+    # The studio's HTML pages are the web app, not the API: not in its contract.
+    doc["paths"] = {p: item for p, item in doc["paths"].items() if not p.startswith("/studio")}
+    schemas = doc["components"]["schemas"]
+    doc["components"]["schemas"] = {
+        k: v for k, v in schemas.items() if not k.startswith("ValidationError")}
+    doc["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            responses = op.setdefault("responses", {})
+            responses.pop("422", None)
+            if path == "/healthz":
+                responses["500"] = _problem(PROBLEM_STATUSES["500"])
+                continue
+            for status, description in PROBLEM_STATUSES.items():
+                responses.setdefault(status, _problem(description))
+            if method == "post":
+                op.setdefault("parameters", []).append({
+                    "name": "Idempotency-Key", "in": "header", "required": False,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                    "description": "Same key and body within 24 h: the first answer again; "
+                                   "same key, other body: 409."})
+            kind = path.rsplit("/", 1)[-1]
+            if path.startswith("/v1/downloads/"):
+                op["security"] = []
+                for p in op.get("parameters", []):
+                    if p["name"] == "kind":
+                        p["schema"] = {"type": "string", "enum": list(BINARY)}
+                op["parameters"] += [
+                    {"name": n, "in": "query", "required": True, "schema": schema}
+                    for n, schema in (("expires", {"type": "integer"}),
+                                      ("signature", {"type": "string"}))]
+                responses.pop("401", None)
+                content = {**_binary("video/mp4"), **_binary("image/jpeg")}
+                kind = "download"
+            elif kind in BINARY and path.startswith("/v1/teasers/"):
+                content = _binary(BINARY[kind])
+            else:
+                continue
+            responses["200"] = {"description": "The file", "content": content}
+            responses["206"] = {"description": "The requested byte range", "content": content}
+            responses["410"] = _problem("The file is missing from the media store")
+            responses["416"] = _problem("Range outside the file (Content-Range: bytes */len)")
+    upload = doc["paths"].get("/v1/footage", {}).get("post")
+    if upload is not None:
+        upload["requestBody"] = {"required": True, "content": {
+            **_binary("video/mp4"), **_binary("video/quicktime"),
+            **_binary("application/octet-stream"),
+            "multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+        upload.setdefault("parameters", []).append({
+            "name": "X-Filename", "in": "header", "required": False,
+            "schema": {"type": "string", "maxLength": 255},
+            "description": "The file's name (metadata only)"})
+    return doc
+
+
 def install(app: Flask) -> None:
     """Serve ``/openapi.json`` for ``app`` (generated from the validated routes)."""
 
@@ -74,4 +172,9 @@ def install(app: Flask) -> None:
         if getattr(spec, "app", None) is not current_app._get_current_object():  # type: ignore[attr-defined]
             spec.app = current_app._get_current_object()  # type: ignore[attr-defined]
             spec.__dict__.pop("_spec", None)
-        return jsonify(spec.spec)
+            spec.__dict__.pop("_completed", None)
+        if "_completed" not in spec.__dict__:
+            import copy
+
+            spec.__dict__["_completed"] = complete(copy.deepcopy(spec.spec))
+        return jsonify(spec.__dict__["_completed"])

@@ -243,8 +243,14 @@ def get_regeneration(batch_id: str) -> ResponseReturnValue:
         return batch_out(s, batch)
 
 
+class QueueOverview(Model):
+    """Teasers per status across sellers."""
+
+    teasers: dict[str, int]
+
+
 @bp.get("/queues")
-@spec.validate(tags=["ops"])
+@spec.validate(resp=Resp(HTTP_200=QueueOverview), tags=["ops"])
 def queue_overview() -> ResponseReturnValue:
     """Teasers per status across sellers (what the queues should be carrying)."""
     require_ops()
@@ -301,3 +307,36 @@ def cancel_regeneration(batch_id: str) -> ResponseReturnValue:
         batch.cancelled_at = batch.cancelled_at or at
         s.flush()
         return batch_out(s, batch, cancelled=len(waiting))
+
+
+class AccountIn(Model):
+    """A shop's account as the platform knows it."""
+
+    account_type: Literal["official", "affiliate", "marketing"]
+    has_unresolved_sanction: bool = False
+
+
+class AccountOut(Model):
+    """The shop's account type as now linked."""
+
+    seller_id: str
+    account_type: str
+
+
+@bp.put("/sellers/<seller_id>/account")
+@spec.validate(json=AccountIn, resp=Resp(HTTP_200=AccountOut), tags=["ops"])
+def put_account(seller_id: str) -> ResponseReturnValue:
+    """Record the platform's account type for a shop; only an official account without
+    an unresolved sanction links for LIVE selling (refused with the reason)."""
+    from domain.accounts import AccountType, ensure_linkable
+    from store.models import Seller
+
+    require_ops()
+    body: AccountIn = request.context.json  # type: ignore[attr-defined]
+    ensure_linkable(AccountType(body.account_type), body.has_unresolved_sanction)
+    with db().session() as s:
+        row = s.get(Seller, seller_id)
+        if row is None:
+            raise not_found("seller", seller_id)
+        row.account_type = body.account_type
+        return AccountOut(seller_id=row.id, account_type=row.account_type)

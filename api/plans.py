@@ -22,7 +22,8 @@ from api.auth import caller, owned_or_404
 from api.convert import iso, live_plan, past_session
 from api.deps import db, media, now
 from api.openapi import Model, spec
-from api.teasers import create_teaser_row, enqueue_render, relink
+from api.teaser_lifecycle import relink
+from api.teasers import create_teaser_row, enqueue_render
 from domain.plans import (
     GAP_MESSAGES,
     TIP_MESSAGES,

@@ -122,8 +122,14 @@ def put_posting(teaser_id: str) -> ResponseReturnValue:
 @bp.post("/<teaser_id>/metrics")
 @spec.validate(json=MetricsIn, resp=Resp(HTTP_200=MetricsAck), tags=["teasers", "metrics"])
 def post_metrics(teaser_id: str) -> ResponseReturnValue:
-    """Store hourly figures of a posted teaser (from 48 h to 7 days after posting)."""
+    """Store hourly figures of a posted teaser (from 48 h to 7 days after posting). They
+    come from the platform: an ops key writes them, the seller reads them."""
     body: MetricsIn = request.context.json  # type: ignore[attr-defined]
+    if not caller().is_ops:
+        raise Problem(403, "Forbidden", "Teaser views, new viewers and new followers come "
+                      "from the platform; a seller key cannot write them (it reads them at "
+                      "GET /v1/metrics/teasers).", code="platform_fact")
+    at_now = now()
     with db().session() as s:
         row = owned_or_404(s, Teaser, teaser_id, "teaser")
         if row.post_at is None:
@@ -133,6 +139,10 @@ def post_metrics(teaser_id: str) -> ResponseReturnValue:
         for hour in body.hours:
             at = hour.at.astimezone(row.post_at.tzinfo).replace(minute=0, second=0,
                                                                microsecond=0)
+            if hour.at > at_now:
+                raise Problem(422, "Invalid request", f"Figures for {iso(hour.at)} are from "
+                              "the future; send each hour once it has passed.",
+                              code="metrics_in_future", field="hours")
             if at < row.post_at - timedelta(hours=1):
                 raise Problem(422, "Invalid request", f"Figures for {iso(at)} are from before "
                               "the teaser was posted; check the time zone of 'at'.",

@@ -122,7 +122,13 @@ def register_error_handlers(app: Flask) -> None:
             )
         elif status == 405:
             detail = "This route does not accept that method. See /openapi.json."
-        headers = dict(error.get_headers()) if status == 405 else {}
+        elif status == 416:
+            length = getattr(error, "length", None)
+            detail = (f"The requested byte range is outside the file ({length:,} bytes); ask "
+                      "for a range within it." if length else detail)
+            code = "range_not_satisfiable"
+        # Allow (405), Content-Range (416), WWW-Authenticate (401) and the like carry meaning.
+        headers = dict(error.get_headers())
         headers.pop("Content-Type", None)
         return problem_response(Problem(status, error.name, detail, code=code), headers)
 

@@ -124,7 +124,7 @@ class ListQuery(Model):
 
     sort: Literal["gmv", "interaction"] = "gmv"
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 def session_out(row: LiveSession, ready: bool) -> SessionOut:

@@ -12,12 +12,14 @@ from flask import Blueprint, send_file, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import Field, model_validator
 from spectree import Response as Resp
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.auth import caller, owned_or_404, scope
-from api.convert import iso, live_plan, page_links, timeline_end_s
+from api.convert import iso, live_plan, timeline_end_s
 from api.deps import db, jobs, media, now, template_version
+from api.downloads import signed_url
+from api.eta import eta_seconds
 from api.music import check_music
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
@@ -37,8 +39,6 @@ from store.repos import owned
 
 bp = Blueprint("teasers", __name__, url_prefix="/teasers")
 log = logging.getLogger(__name__)
-# Until a render reports progress, assume the measured request-to-ready of a 40 s teaser.
-TYPICAL_RENDER_S = 10.0
 
 
 class TeaserIn(Model):
@@ -100,24 +100,16 @@ class TeaserOut(Model):
     links: dict[str, str]
 
 
-def eta_seconds(row: Teaser, at: datetime) -> float | None:
-    """Seconds until ready: from the progress rate while running, a typical render when
-    queued, None when finished."""
-    if row.status in (TeaserStatus.READY, TeaserStatus.FAILED):
-        return None
-    if row.status is TeaserStatus.RUNNING and row.started_at and row.progress > 0.02:
-        elapsed = (at - row.started_at).total_seconds()
-        return round(max(0.0, elapsed / row.progress * (1 - row.progress)), 1)
-    return TYPICAL_RENDER_S
-
-
 def teaser_out(row: Teaser, at: datetime) -> TeaserOut:
     """JSON of a teaser row."""
     report = row.report or {}
     links = {"self": url_for("v1.teasers.get_teaser", teaser_id=row.id)}
     if row.video_path:
         links["video"] = url_for("v1.teasers.get_video", teaser_id=row.id)
+        links["download"] = signed_url(row.id, "video", row.video_path)
+    if row.poster_path:
         links["poster"] = url_for("v1.teasers.get_poster", teaser_id=row.id)
+        links["poster_download"] = signed_url(row.id, "poster", row.poster_path)
     posting = None
     if row.caption is not None:
         posting = {"caption": row.caption, "preferences": row.preferences,
@@ -210,7 +202,7 @@ def enqueue_render(row: Teaser, queue: str = "interactive") -> None:
     row.job_id = job_id
 
 
-def _plan_locked(s: Session, plan_id: str) -> None:
+def plan_locked(s: Session, plan_id: str) -> None:
     """Take the plan's row lock (PostgreSQL: the row; SQLite: the database's write lock)
     before anything is read, so two requests for one plan cannot both count its teasers
     and both add one past the cap. It must be the transaction's first statement."""
@@ -265,7 +257,7 @@ def create_teaser() -> ResponseReturnValue:
     lang = parse_language(body.lang or who.lang).value
     with db().session() as s:
         if body.plan_id is not None:
-            _plan_locked(s, body.plan_id)
+            plan_locked(s, body.plan_id)
         kind, session_id, footage_id, owner = _recording(s, body)
         plan = None
         sticker = None
@@ -286,155 +278,6 @@ def create_teaser() -> ResponseReturnValue:
     return teaser_out(row, now()), 202, {"Location": location}
 
 
-class TeaserQuery(Model):
-    """Filters (all optional, every given one must match) and the page."""
-
-    status: Literal["queued", "running", "ready", "failed"] | None = None
-    plan_id: str | None = Field(None, description="teasers linked to this plan")
-    unlinked: bool | None = Field(None, description="true: only teasers linked to no plan")
-    source: Literal["session", "footage"] | None = None
-    session_id: str | None = None
-    footage_id: str | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
-
-
-class TeaserList(Model):
-    """One page of teasers, newest first; ``links.next`` while there are more."""
-
-    items: list[TeaserOut]
-    total: int
-    limit: int
-    offset: int
-    links: dict[str, str]
-
-
-@bp.get("")
-@spec.validate(query=TeaserQuery, resp=Resp(HTTP_200=TeaserList), tags=["teasers"])
-def list_teasers() -> ResponseReturnValue:
-    """The caller's teasers, newest first, filtered by status, plan, source; paged."""
-    from flask import request
-
-    q: TeaserQuery = request.context.query  # type: ignore[attr-defined]
-    query = select(Teaser)
-    seller = scope()
-    if seller is not None:
-        query = query.where(Teaser.seller_id == seller)
-    if q.status is not None:
-        query = query.where(Teaser.status == TeaserStatus(q.status))
-    if q.plan_id is not None:
-        query = query.where(Teaser.plan_id == q.plan_id)
-    if q.unlinked is not None:
-        query = query.where(Teaser.plan_id.is_(None) if q.unlinked
-                            else Teaser.plan_id.is_not(None))
-    if q.source is not None:
-        query = query.where(Teaser.source_kind == q.source)
-    if q.session_id is not None:
-        query = query.where(Teaser.session_id == q.session_id)
-    if q.footage_id is not None:
-        query = query.where(Teaser.footage_id == q.footage_id)
-    at = now()
-    with db().session() as s:
-        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = s.scalars(query.order_by(Teaser.created_at.desc(), Teaser.id.desc())
-                         .limit(q.limit).offset(q.offset)).all()
-        items = [teaser_out(r, at) for r in rows]
-    return TeaserList(items=items, total=total, limit=q.limit, offset=q.offset,
-                      links=page_links("v1.teasers.list_teasers", q, total))
-
-
-@bp.delete("/<teaser_id>")
-@spec.validate(resp=Resp(HTTP_204=None), tags=["teasers"])
-def delete_teaser(teaser_id: str) -> ResponseReturnValue:
-    """Delete a teaser with its video, poster and figures. A render still queued or
-    running for it does nothing once it starts or finishes."""
-    with db().session() as s:
-        row = owned_or_404(s, Teaser, teaser_id, "teaser")
-        files = [row.video_path, row.poster_path]
-        s.delete(row)
-    for relative in files:
-        media().remove(relative)
-    return "", 204
-
-
-class TeaserPlanIn(Model):
-    """The plan to link the teaser to (``null``: no plan, no sticker), and optionally the
-    post it is worded for."""
-
-    plan_id: str | None
-    slot: Literal["day_before", "hour_before"] | None = None
-
-    @model_validator(mode="after")
-    def _slot_needs_plan(self) -> TeaserPlanIn:
-        if self.slot is not None and self.plan_id is None:
-            raise ValueError("slot needs a plan_id")
-        return self
-
-
-def requeue(row: Teaser, at: datetime) -> None:
-    """Make ``row`` render again as a new revision (the job of the old one, if any, then
-    does nothing)."""
-    row.revision += 1
-    row.status, row.stage, row.progress, row.error = TeaserStatus.QUEUED, None, 0.0, None
-    row.attempts, row.started_at, row.finished_at, row.job_id = 0, None, None, None
-    row.updated_at = at
-
-
-def relink(row: Teaser, plan: Plan | None, slot: str | None, at: datetime) -> list[str]:
-    """Link ``row`` to ``plan`` (or to none) and queue a re-render with the matching
-    sticker; the old render (with the old sticker) is no longer served and its post time
-    is cleared. Returns the media files to remove once committed."""
-    lang = str(row.params.get("lang") or "id")
-    stale = [row.video_path, row.poster_path]
-    row.plan_id, row.slot = (plan.id if plan else None), (slot if plan else None)
-    row.params = {**row.params, "sticker_text": plan_sticker(plan, slot, lang) if plan else None,
-                  "plan_start": iso(plan.start_at) if plan else None,
-                  "tz": plan.time_zone if plan else row.params.get("tz")}
-    row.video_path = row.poster_path = None
-    row.report, row.post_at = None, None
-    requeue(row, at)
-    return [p for p in stale if p]
-
-
-def ensure_not_posted(row: Teaser, at: datetime) -> None:
-    """Refuse changing the plan of a teaser already posted (its sticker is out there)."""
-    if row.post_at is not None and row.post_at <= at:
-        raise Problem(409, "Conflict", f"This teaser was posted at {iso(row.post_at)} with "
-                      "its sticker; a posted teaser keeps its plan. Make a new teaser for "
-                      "the new plan.", code="teaser_posted")
-
-
-@bp.put("/<teaser_id>/plan")
-@spec.validate(json=TeaserPlanIn, resp=Resp(HTTP_202=TeaserOut, HTTP_200=TeaserOut),
-               tags=["teasers"])
-def put_plan(teaser_id: str) -> ResponseReturnValue:
-    """Re-link a teaser to another plan (after rescheduling: the old plan was deleted and a
-    new one made) or unlink it (``plan_id: null``). It is rendered again with the new
-    plan's sticker (none when unlinked); 202 while that runs, 200 when nothing changed."""
-    from flask import request
-
-    body: TeaserPlanIn = request.context.json  # type: ignore[attr-defined]
-    at = now()
-    with db().session() as s:
-        if body.plan_id is not None:
-            _plan_locked(s, body.plan_id)
-        row = owned_or_404(s, Teaser, teaser_id, "teaser")
-        if row.plan_id == body.plan_id and row.slot == body.slot:
-            return teaser_out(row, at), 200
-        ensure_not_posted(row, at)
-        plan = None
-        if body.plan_id is not None:
-            plan = owned(s, Plan, body.plan_id, row.seller_id)
-            if plan is None:
-                raise not_found("plan", body.plan_id)
-            check_plan_takes(s, plan, body.slot, teaser_id=row.id)
-        stale = relink(row, plan, body.slot, at)
-    for relative in stale:
-        media().remove(relative)
-    enqueue_render(row)
-    return teaser_out(row, at), 202
-
-
 @bp.get("/<teaser_id>")
 @spec.validate(resp=Resp(HTTP_200=TeaserOut), tags=["teasers"])
 def get_teaser(teaser_id: str) -> ResponseReturnValue:
@@ -446,18 +289,26 @@ def get_teaser(teaser_id: str) -> ResponseReturnValue:
 def _file(teaser_id: str, attr: str, mimetype: str) -> ResponseReturnValue:
     with db().session() as s:
         row = owned_or_404(s, Teaser, teaser_id, "teaser")
-        relative = getattr(row, attr)
-        status = row.status
+    return serve_file(row, attr, mimetype)
+
+
+def serve_file(row: Teaser, attr: str, mimetype: str, max_age: int = 3600) -> ResponseReturnValue:
+    """The teaser's video or poster (Range requests, 416 with ``Content-Range: */len``),
+    cached only by the caller's own browser (``private``: it is one seller's media)."""
+    relative = getattr(row, attr)
     if not relative:
-        detail = (f"The teaser failed: {row.error}" if status is TeaserStatus.FAILED else
-                  f"The teaser is {status}; download it once its status is ready.")
+        detail = (f"The teaser failed: {row.error}" if row.status is TeaserStatus.FAILED else
+                  f"The teaser is {row.status}; download it once its status is ready.")
         raise Problem(409, "Conflict", detail, code="teaser_not_ready")
     path = media().absolute(relative)
     if not path.is_file():
         raise Problem(410, "Gone", "The teaser's file is missing from the media store; ask "
                       "ops to regenerate it.", code="file_missing")
-    return send_file(path, mimetype=mimetype, conditional=True, max_age=3600,
-                     download_name=f"teaser-{teaser_id}{path.suffix}")
+    response = send_file(path, mimetype=mimetype, conditional=True, max_age=max_age,
+                         download_name=f"teaser-{row.id}{path.suffix}")
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 # Not wrapped by spec.validate: it would read a streamed file body into memory. Still in

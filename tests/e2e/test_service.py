@@ -5,15 +5,20 @@ it is checked -> a past session with its metric timeline -> ask for a teaser -> 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +36,8 @@ TARGET = 10.0
 @dataclass
 class Service:
     local: LocalService
+    # Every exchange (method, path, status, headers, body), checked against /openapi.json.
+    log: list[tuple[str, str, int, dict[str, str], bytes]] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -53,9 +60,11 @@ class Service:
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
-                return resp.status, dict(resp.headers), resp.read()
+                answer = resp.status, dict(resp.headers), resp.read()
         except urllib.error.HTTPError as err:
-            return err.code, dict(err.headers), err.read()
+            answer = err.code, dict(err.headers), err.read()
+        self.log.append((method, path, *answer))
+        return answer
 
     def json(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
         status, _headers, raw = self.call(method, path, **kwargs)
@@ -70,7 +79,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     var = tmp_path_factory.mktemp("var")
     env = {k: v for k, v in os.environ.items()
            if k not in ("REDIS_URL", "DATABASE_URL", "MEDIA_ROOT")}
-    env.update(VAR_DIR=str(var), PYTHONPATH=str(ROOT))
+    env.update(VAR_DIR=str(var), PYTHONPATH=str(ROOT), WEBHOOK_ALLOW_PRIVATE="1")
     with local_service(var / "serve.log", env=env, cwd=ROOT) as local:
         yield Service(local)
 
@@ -163,6 +172,128 @@ def test_seller_gets_a_teaser_from_a_past_session_over_http(service: Service,
     assert service.call("GET", f"/v1/teasers/{teaser['id']}", key=other)[0] == 404
     assert service.call("GET", f"/v1/teasers/{teaser['id']}")[0] == 401
     print(f"request-to-ready for a {TARGET:.0f} s teaser: {request_to_ready:.1f} s")
+
+
+class Hooks:
+    """A webhook receiver on 127.0.0.1: keeps each delivery's headers and raw body."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        hooks = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                hooks.received.append((dict(self.headers.items()), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/cuplik"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_readme_integration_auto_teasers_idempotency_webhook_signed_download(
+        service: Service, tmp_path: Path) -> None:
+    """The README's integration, as a plan-creation flow would run it."""
+    key = service.create_key("toko-integrasi")
+    recording = make_clip(tmp_path / "live.mp4", seconds=30, size="640x360", fps=30)
+    status, _, raw = service.call("POST", "/v1/footage", key=key, data=recording.read_bytes(),
+                                  headers={"Content-Type": "video/mp4",
+                                           "Idempotency-Key": "upload-live-1"})
+    assert status == 202, raw
+    footage, _ = _poll(service, f"/v1/footage/{json.loads(raw)['id']}", key,
+                       {"ready", "rejected"}, 60)
+    assert footage["status"] == "ready", footage
+    status, live = service.json("POST", "/v1/sessions", key=key, body={
+        "title": "Serum flash sale", "started_at": "2026-11-20T19:00:00+07:00",
+        "ended_at": "2026-11-20T19:30:00+07:00", "timeline": _timeline(),
+        "footage_id": footage["id"]})
+    assert status == 201, live
+    assert service.json("PUT", "/v1/catalogue", key=key, body={
+        "products": [{"id": "SKU-SERUM", "name": "Serum"}, {"id": "SKU-TONER"}],
+        "promotion_tools": [{"id": "flash", "kind": "flash_sale"}]})[0] == 200
+
+    hooks = Hooks()
+    try:
+        status, hook = service.json("POST", "/v1/webhooks", key=key, body={
+            "url": hooks.url, "events": ["teaser.ready", "teaser.failed"]})
+        assert status == 201 and hook["secret"], hook
+        start = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0).isoformat()
+        plan_body = {"title": "Payday LIVE", "start": start, "time_zone": "Asia/Jakarta",
+                     "duration_minutes": 120, "product_ids": ["SKU-SERUM", "SKU-TONER"],
+                     "promotion_tool_ids": ["flash"], "auto_teasers": True}
+        idem = {"Idempotency-Key": "plan-payday-1"}
+        status, headers, raw = service.call("POST", "/v1/plans", key=key, body=plan_body,
+                                            headers=idem)
+        assert status == 201, raw
+        plan = json.loads(raw)
+        assert len(plan["teasers"]) == 2, plan["auto_teasers"]
+        retry = service.call("POST", "/v1/plans", key=key, body=plan_body, headers=idem)
+        assert retry[0] == 201 and json.loads(retry[2])["id"] == plan["id"]
+        assert retry[1]["Idempotent-Replayed"] == "true"
+
+        deadline = time.monotonic() + 240
+        while len(hooks.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        events = []
+        for headers, body in hooks.received:
+            expected = "sha256=" + hmac.new(hook["secret"].encode(), body,
+                                            hashlib.sha256).hexdigest()
+            assert hmac.compare_digest(headers["X-Cuplik-Signature"], expected)
+            events.append(json.loads(body))
+    finally:
+        hooks.close()
+    assert sorted((e["event"], e["data"]["teaser_id"]) for e in events) == sorted(
+        ("teaser.ready", t) for t in plan["teasers"])
+
+    status, teaser = service.json("GET", events[0]["data"]["links"]["self"], key=key)
+    assert status == 200 and teaser["started_at"] and teaser["finished_at"]
+    status, headers, video = service.call("GET", teaser["links"]["download"])  # no key
+    assert status == 200 and headers["Content-Type"] == "video/mp4"
+    assert "private" in headers["Cache-Control"] and video[4:8] == b"ftyp"
+    status, ready_plan = service.json("GET", f"/v1/plans/{plan['id']}", key=key)
+    assert ready_plan["ready"] is True, ready_plan["missing"]
+
+
+def test_every_answer_of_the_flows_matches_the_openapi_document(service: Service) -> None:
+    """The document is the truth: each real answer above (and a few refusals) has a
+    status, media type and body the document declares for that route."""
+    import requests
+    import schemathesis
+    from schemathesis.core.failures import FailureGroup
+
+    key = service.create_key("toko-kontrak")
+    service.call("GET", "/v1/teasers?status=done", key=key)
+    service.call("POST", "/v1/plans", key=key, body={"title": ""})
+    service.call("GET", "/v1/plans/missing", key=key)
+    service.call("GET", "/v1/plans")
+    status, _, raw = service.call("GET", "/openapi.json")
+    assert status == 200
+    schema = schemathesis.openapi.from_dict(json.loads(raw))
+    checked, failures = 0, []
+    for method, path, status, headers, body in list(service.log):
+        if path == "/openapi.json":
+            continue
+        found = schema.find_operation_by_path(method, path.split("?")[0])
+        assert found is not None, f"{method} {path} is not in the document"
+        request = requests.Request(method, service.base + path).prepare()
+        response = schemathesis.Response(
+            status_code=status, headers={k: [v] for k, v in headers.items()}, content=body,
+            request=request, elapsed=0.0, verify=False)
+        try:
+            found.validate_response(response)
+        except FailureGroup as exc:
+            failures.append(f"{method} {path} {status}: {exc}"[:800])
+        checked += 1
+    assert checked > 20 and not failures, "\n".join(failures)
 
 
 def test_serve_stops_cleanly_with_its_children(service: Service) -> None:

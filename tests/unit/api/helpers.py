@@ -46,3 +46,30 @@ def session_body(**changes: Any) -> dict[str, Any]:
             "timeline": timeline(10, {4: 500_000})}
     body.update(changes)
     return body
+
+
+class Platform:
+    """The platform integration (an ops key): imports sessions and teaser figures for
+    the shop whose seller ``headers`` are given, as the real export would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        from api.auth import create_key
+
+        self.client = client
+        with client.application.extensions["db"].session() as s:
+            key = create_key(s, "platform-export", ops=True)
+        self.auth = {"Authorization": f"Bearer {key}"}
+
+    def post(self, path: str, *, json: dict[str, Any], headers: dict[str, str]) -> Any:
+        """POST ``json`` for the shop behind ``headers`` (its other headers are kept)."""
+        body = dict(json)
+        if path == "/v1/sessions":
+            me = self.client.get("/v1/me", headers=headers).get_json()
+            body.setdefault("seller_id", me["seller_id"])
+        extra = {k: v for k, v in headers.items() if k != "Authorization"}
+        return self.client.post(path, json=body, headers={**extra, **self.auth})
+
+
+def platform(client: FlaskClient) -> Platform:
+    """The platform's writer for this app."""
+    return Platform(client)

@@ -157,3 +157,31 @@ def test_caption_editable_once_a_day_for_7_days(
 ) -> None:
     last = NOW - since_edit if since_edit is not None else None
     assert (caption_edit_refusal(NOW - since_post, last, NOW) is None) is allowed
+
+
+def test_a_day_before_teaser_is_posted_on_the_day_before_only() -> None:
+    from domain.schedule import slot_refusal
+
+    # START is Saturday 23 Nov 19.00 WIB
+    assert slot_refusal(PostSlot.DAY_BEFORE, START - timedelta(days=1), START,
+                        "Asia/Jakarta") is None
+    on_the_day = slot_refusal(PostSlot.DAY_BEFORE, START - timedelta(hours=3), START,
+                              "Asia/Jakarta")
+    assert on_the_day is not None and "on the LIVE day" in on_the_day
+    assert slot_refusal(PostSlot.DAY_BEFORE, START - timedelta(days=3), START,
+                        "Asia/Jakarta") is not None
+
+
+def test_an_hour_before_teaser_is_posted_within_two_hours_of_the_start() -> None:
+    from domain.schedule import slot_refusal
+
+    assert slot_refusal(PostSlot.HOUR_BEFORE, START - timedelta(hours=1), START,
+                        "Asia/Jakarta") is None
+    early = slot_refusal(PostSlot.HOUR_BEFORE, START - timedelta(days=1), START,
+                         "Asia/Jakarta")
+    assert early is not None and "2 hours" in early
+
+
+def test_a_posted_teaser_cannot_be_moved() -> None:
+    with pytest.raises(TeaserRefused, match="already posted"):
+        _post(post_at=NOW + timedelta(hours=5), current_post_at=NOW - timedelta(hours=1))

@@ -78,3 +78,22 @@ def test_automatic_teasers_skip_a_slot_already_past() -> None:
     result = automatic_teasers(make_plan(now=now), [_session("s1", 1, None)], now)
     assert [r.slot for r in result.requests] == [PostSlot.HOUR_BEFORE]
     assert "day before" in result.message
+
+
+def test_a_recording_far_shorter_than_its_timeline_is_named() -> None:
+    from domain.teasers import recording_shortfall
+
+    assert recording_shortfall(3540.0, 3600.0) is None  # a minute short: the last bucket
+    why = recording_shortfall(300.0, 3600.0)
+    assert why is not None and "300 s" in why and "3600 s" in why
+    assert recording_shortfall(None, 3600.0) is not None
+    assert recording_shortfall(10.0, 0.0) is None  # no timeline to cover
+
+
+def test_affiliate_sessions_are_never_the_automatic_source() -> None:
+    from domain.teasers import best_source_session
+
+    affiliate = PastSession("aff", NOW, Money(9_000_000, "IDR"), None, True, official=False)
+    own = PastSession("own", NOW, Money(100, "IDR"), None, True)
+    assert best_source_session([affiliate, own]) == own
+    assert best_source_session([affiliate]) is None
