@@ -119,7 +119,7 @@ def timeline_for(cls: footage.InputClass, path: Path) -> Path:
 
 def run_class(cls: footage.InputClass, work: Path) -> ClassResult:
     """Everything measured for one input class, back to back."""
-    from worker.analysis import analysis_path_for, load_or_analyse
+    from worker.analysis import analyse, analysis_path_for
     from worker.pipeline import make_teaser
 
     src = footage.make(cls, CACHE)
@@ -133,7 +133,8 @@ def run_class(cls: footage.InputClass, work: Path) -> ClassResult:
     cold = make_teaser(src, out / "cold.mp4", out / "cold.jpg", timeline_path=tl,
                        sticker_text=STICKER, edit_list_path=out / "cold.editlist.json")
     cold_cpu = cpu_seconds() - cpu
-    load_or_analyse(src)  # what upload does (not timed)
+    # What upload does (not timed); a generous timeout, the machine is shared.
+    analyse(src, timeout=3600).save(analysis_path_for(src))
     cpu = cpu_seconds()
     warm = make_teaser(src, out / "teaser.mp4", out / "teaser.jpg", timeline_path=tl,
                        sticker_text=STICKER, analysis_path=analysis_path_for(src),
