@@ -199,11 +199,13 @@ def load_or_analyse(footage: str | os.PathLike[str], *,
 
 def analyse(path: str | os.PathLike[str], *, window: tuple[float, float] | None = None,
             on_progress: Callable[[float], None] | None = None, mode: str | None = None,
-            timeout: float | None = None) -> Analysis:
+            timeout: float | None = None, faces: bool = True) -> Analysis:
     """Analyse ``path`` (or ``window`` = (start, duration) of it) into per-second features.
 
     ``mode`` "full" decodes ``FULL_FPS`` frames a second, "keyframes" only keyframes;
     by default long recordings (over ``KEYFRAMES_AFTER_S``, unwindowed) use keyframes.
+    ``faces=False`` skips face detection (the face arrays say nobody), for a look that
+    has no use for faces: it is most of the analysis' CPU on a photographed face.
     Raises ``FfmpegError`` when the file cannot be decoded or the timeout passes.
     """
     from worker.limits import header_duration, max_duration_s
@@ -216,7 +218,7 @@ def analyse(path: str | os.PathLike[str], *, window: tuple[float, float] | None 
         span = max(0.0, min(span, total - start))
     if mode is None:
         mode = "keyframes" if (window is None and total > KEYFRAMES_AFTER_S) else "full"
-    acc = _Accumulator(start=start, mode=mode)
+    acc = _Accumulator(start=start, mode=mode, faces=faces)
     limit = timeout if timeout is not None else max(120.0, 0.6 * max(span, 1.0))
     # Decoding stops where the header says the recording ends (a file whose header says
     # 10 s can hold 20 minutes): never more than the stated span, or the duration limit.
@@ -264,9 +266,10 @@ def _check_complete(path: Path, acc: _Accumulator, stated: float, mode: str) -> 
 class _Accumulator:
     """Collects per-frame and per-25-ms measurements while the file streams by."""
 
-    def __init__(self, *, start: float, mode: str) -> None:
+    def __init__(self, *, start: float, mode: str, faces: bool = True) -> None:
         self.start, self.mode = start, mode
-        self.face_every = 0.5 if mode == "full" else KEYFRAME_FACE_EVERY
+        self.face_every = (0.5 if mode == "full" else KEYFRAME_FACE_EVERY) if faces \
+            else math.inf
         self.rows: list[tuple[float, ...]] = []
         self.face_rows: list[tuple[float, float, float, float, float, float]] = []
         self.product_rows: list[tuple[float, float, float]] = []
@@ -342,7 +345,8 @@ class _Accumulator:
         per["shake"] = _shake(sec, rows[:, 7:9], n, self.size[0])
         faces = np.asarray(self.face_rows, dtype=np.float64).reshape(-1, 6)
         fsec = np.clip(np.floor(faces[:, 0] - self.start).astype(int), 0, n - 1)
-        per["face"] = _per_second(fsec, faces[:, 1], n)
+        per["face"] = _per_second(fsec, faces[:, 1], n) if math.isfinite(self.face_every) \
+            else np.zeros(n)  # not looked for: nobody found
         for name, col in (("face_x", 2), ("face_w", 3)):
             per[name] = _per_second(fsec, faces[:, col], n, fill=False)
         per["face_left"] = _reduce(fsec, faces[:, 4], n, np.fmin)

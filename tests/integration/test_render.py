@@ -89,6 +89,19 @@ def test_teaser_is_vertical_h264_aac_at_30fps_with_fast_start(full: tuple) -> No
     assert moov_before_mdat(result.video)
 
 
+def test_teaser_is_high_profile_with_bt709_colour_tags(full: tuple) -> None:
+    import av
+
+    with av.open(str(full[1].video)) as container:
+        cc = container.streams.video[0].codec_context
+        assert cc.profile == "High"  # not Constrained Baseline: a quarter of the size
+        # H.273 code point 1 is BT.709 for primaries, transfer and matrix; range 1 is
+        # limited (TV) range. Untagged, players guess (HD as 709 or 601, range as full).
+        assert (cc.color_primaries, cc.color_trc, cc.colorspace, cc.color_range) == \
+            (1, 1, 1, 1)
+    assert "yuv420p(tv, bt709" in _streams(full[1].video)  # what ffprobe-like tools show
+
+
 def test_teaser_is_normalised_for_social_video(full: tuple) -> None:
     lufs, peak = _loudness(full[1].video)
     assert lufs == pytest.approx(-14.0, abs=1.0)

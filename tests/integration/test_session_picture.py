@@ -52,3 +52,24 @@ def test_landscape_session_is_reframed_from_what_was_looked_at(covered: Path) ->
     assert all(seg.crop is not None for seg in edit.segments)
     assert all(seg.crop.w <= 640 and seg.crop.h <= 360 for seg in edit.segments
                if seg.crop is not None)
+
+
+def test_portrait_session_is_looked_at_without_searching_for_faces(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 9:16 phone recording is never cropped to follow a face (only punched in on its
+    centre), so the look that picks its cut points does not pay for face detection
+    (most of a look's CPU on a real face)."""
+    from worker import features
+
+    portrait = make_clip(tmp_path / "phone.mp4", seconds=60, size="360x640")
+    searched: list[tuple[int, int]] = []
+    real = features.faces
+    monkeypatch.setattr(features, "faces", lambda g: searched.append(g.shape) or real(g))
+    edit, _ = plan_teaser(probe(portrait), timeline_rows=rows(60), target_seconds=20,
+                          music="none")
+    assert edit.segments
+    assert searched == []
+    # A landscape recording still is: its crop follows the person.
+    plan_teaser(probe(make_clip(tmp_path / "wide.mp4", seconds=60, size="640x360")),
+                timeline_rows=rows(60), target_seconds=20, music="none")
+    assert searched

@@ -72,7 +72,7 @@ def test_video_is_cropped_scaled_to_output_in_yuv420p_at_30fps() -> None:
     assert "crop=406:720:200:0" in fc  # segment 1: the edit list's crop
     assert fc.count("scale=720:1280") == 2
     assert fc.count("fps=30") == 2 and fc.count("setsar=1") == 2
-    assert "concat=n=2:v=1:a=0[vcat]" in fc
+    assert f"concat=n=2:v=1:a=0,{graph.BT709_TAGS}[vcat]" in fc
     assert "bwdif" not in fc
 
 
@@ -137,6 +137,19 @@ def test_output_is_h264_aac_faststart_bounded_by_t() -> None:
                  "-ar 48000", "-ac 2", "-movflags +faststart", "-t 9.5"):
         assert part in joined
     assert args[-1] == "/o.mp4"
+
+
+def test_teaser_and_floor_are_high_profile_tagged_bt709_with_the_same_encoder() -> None:
+    def encoder(args: list[str]) -> list[str]:
+        return args[args.index("-c:v"):args.index("-fps_mode")]
+
+    full = _args(_edit())
+    floor = graph.build_render_args(_edit(), ASSETS, Path("/o.mp4"), bare=True)
+    assert encoder(full) == encoder(floor)  # the floor measures the same encode
+    joined = " ".join(encoder(full))
+    for part in ("-profile:v high", "8x8dct=1", "-color_primaries bt709",
+                 "-color_trc bt709", "-colorspace bt709", "-color_range tv"):
+        assert part in joined
 
 
 def test_poster_is_one_frame_of_the_teaser_at_poster_time() -> None:
