@@ -3,8 +3,8 @@
 Examples, for a plan starting Saturday 23 November 2024 at 19:00 in Asia/Jakarta:
 
 - ``live_sticker_text``  -> "LIVE Sabtu, 23 Nov · 19.00 WIB" / "LIVE Sat, 23 Nov · 7:00 PM WIB"
-- ``day_before_text``    -> "Besok 19.00 WIB" / "Tomorrow 7:00 PM WIB"
-- ``hour_before_text``   -> "1 jam lagi" / "LIVE in 1 hour"
+- ``day_before_text``    -> "LIVE Besok 19.00 WIB" / "LIVE Tomorrow 7:00 PM WIB"
+- ``hour_before_text``   -> "LIVE 1 jam lagi" / "LIVE in 1 hour"
 - ``post_at_text``       -> "Posting Jumat, 22 Nov · 19.00 WIB" / "Post Fri, 22 Nov · 7:00 PM WIB"
 """
 
@@ -80,15 +80,16 @@ def live_sticker_text(start: datetime, tz: str, lang: str = "id") -> str:
 
 
 def day_before_text(start: datetime, tz: str, lang: str = "id") -> str:
-    """Sticker for the teaser posted the day before: "Besok 19.00 WIB" / "Tomorrow 7:00 PM WIB"."""
+    """Sticker for the teaser posted the day before: "LIVE Besok 19.00 WIB" / "LIVE Tomorrow
+    7:00 PM WIB" (the word LIVE is what tells a viewer what happens then)."""
     language = parse_language(lang)
     _, clock = _moment(start, tz, language)
-    return f"Besok {clock}" if language is Language.ID else f"Tomorrow {clock}"
+    return f"LIVE Besok {clock}" if language is Language.ID else f"LIVE Tomorrow {clock}"
 
 
 def hour_before_text(lang: str = "id") -> str:
-    """Sticker for the teaser posted an hour before: "1 jam lagi" / "LIVE in 1 hour"."""
-    return "1 jam lagi" if parse_language(lang) is Language.ID else "LIVE in 1 hour"
+    """Sticker for the teaser posted an hour before: "LIVE 1 jam lagi" / "LIVE in 1 hour"."""
+    return "LIVE 1 jam lagi" if parse_language(lang) is Language.ID else "LIVE in 1 hour"
 
 
 def post_at_text(post_at: datetime, tz: str, lang: str = "id") -> str:
@@ -99,9 +100,9 @@ def post_at_text(post_at: datetime, tz: str, lang: str = "id") -> str:
 
 
 def sticker_for_post(start: datetime, post_at: datetime, tz: str, lang: str = "id") -> str:
-    """The sticker matching when the teaser will be seen: "1 jam lagi" when posted exactly
-    one hour before, "Besok ..." when posted on the local day before, otherwise the full
-    LIVE date and time."""
+    """The sticker matching when the teaser will be seen: "LIVE 1 jam lagi" when posted
+    exactly one hour before, "LIVE Besok ..." when posted on the local day before,
+    otherwise the full LIVE date and time."""
     if start - post_at == timedelta(hours=1):
         return hour_before_text(lang)
     if (local_time(start, tz).date() - local_time(post_at, tz).date()).days == 1:

@@ -199,7 +199,7 @@ def test_realistic_40s_teaser_from_eight_moments(work: Path) -> None:
     segments = tuple(Segment(2.0 + 7.0 * i, 7.0 + 7.0 * i, 1.0 - i / 10, f"moment {i}")
                      for i in range(8))
     edit = EditList(source=_source(src, 60.0), segments=segments, output=Output(720, 1280),
-                    sticker=Sticker("1 jam lagi"), music="warm", poster_at=1.0)
+                    sticker=Sticker("LIVE 1 jam lagi"), music="warm", poster_at=1.0)
     result = _render(work, "forty", edit)
     assert result.duration == pytest.approx(40.0, abs=0.1)
     lufs, peak = _loudness(result.video)

@@ -21,7 +21,7 @@ def _opaque_box(img: object) -> tuple[int, int, int, int]:
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_sticker_stays_inside_the_safe_area(width: int, height: int) -> None:
-    for text in ("LIVE Sabtu, 23 Nov · 19.00 WIB", "1 jam lagi",
+    for text in ("LIVE Sabtu, 23 Nov · 19.00 WIB", "LIVE 1 jam lagi",
                  "LIVE " + "sangat panjang sekali " * 12):
         img, x, y = overlays.sticker_image(text, width, height, LAYOUT)
         x0, y0, x1, y1 = _opaque_box(img)
