@@ -98,9 +98,10 @@ def _bell(size: int, colour: tuple[int, int, int, int]) -> Image.Image:
 def place_group(group_h: int, group_w: int, width: int, height: int, layout: Layout,
                 faces: Sequence[Face], total: float) -> tuple[int, tuple[tuple[float, int], ...]]:
     """Where the card (and the band under it) goes: centred in the safe area, at the first
-    of the design's heights that keeps clear of every face on screen at the time (the
-    one overlapping least when none is clear). Returns x and (from time, y) steps."""
-    sx0, _, sx1, sy1 = layout.safe.px(width, height)
+    of the design's heights that keeps clear of every face on screen at the time, else
+    just under or over the faces, else where it overlaps least. Returns x and (from
+    time, y) steps."""
+    sx0, sy0, sx1, sy1 = layout.safe.px(width, height)
     x = sx0 + (sx1 - sx0 - group_w) // 2
     tops = [min(round(t * height), sy1 - group_h)
             for t in layout.value("sticker", "candidates_top")]
@@ -117,7 +118,14 @@ def place_group(group_h: int, group_w: int, width: int, height: int, layout: Lay
                                 (f.x0 * width, f.y0 * height, f.x1 * width, f.y1 * height))
                        for f in on)
 
-        best = min(tops, key=lambda y: (overlap(y) > 0, overlap(y), tops.index(y)))
+        # The design's places first; when a face covers them all, just under or over it.
+        places = list(tops)
+        if on and all(overlap(y) > 0 for y in tops):
+            gap = round(0.01 * height)
+            places += [round(max(f.y1 for f in on) * height) + gap,
+                       round(min(f.y0 for f in on) * height) - gap - group_h]
+            places = [y for y in places if sy0 <= y <= sy1 - group_h] or tops
+        best = min(places, key=lambda y: (overlap(y) > 0, overlap(y), places.index(y)))
         if not steps or steps[-1][1] != best:
             steps.append((round(t0, 3), best))
     return x, tuple(steps)

@@ -61,6 +61,7 @@ class TeaserReport:
     lang: str = "en"
     #: False for ``plan_only``: the edit list is written, nothing is rendered.
     rendered: bool = True
+    on_screen: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -426,4 +427,8 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
                    "score": round(s.score, 3), "reason": s.reason} for s in edit.segments],
         timings_s=timings, short_source=edit.short_source, notes=list(edit.notes),
         edit_list=str(edit_list_path) if edit_list_path else None, lags_s=dict(edit.lags),
-        lang=edit.lang)
+        lang=edit.lang,
+        on_screen={"sticker": edit.sticker.text if edit.sticker else None,
+                   "title": edit.sticker.title if edit.sticker else None,
+                   "product": edit.product, "offer": edit.offer, "cta": edit.cta,
+                   "captions": len(edit.captions), "poster_at": edit.poster_at})
