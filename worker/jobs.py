@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -192,8 +192,9 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
         # shows other moments than the one posted the day before.
         "variant": 1 if (getattr(teaser, "slot", None) or params.get("slot")) == "hour_before"
         else 0,
-        "on_screen": _on_screen(session, teaser, live, footage,
-                                str(params.get("lang") or "id")),
+        "on_screen": replace(_on_screen(session, teaser, live, footage,
+                                        str(params.get("lang") or "id")),
+                             poster_at=params.get("poster_at")),
     }
 
 

@@ -32,13 +32,15 @@ _STAGES = {"probe": (0.0, 0.02), "analyse": (0.02, 0.15), "rank": (0.15, 0.2),
 class OnScreen:
     """What a teaser says on screen besides its LIVE time: the plan's ``title``, the
     featured ``product``'s name, the LIVE-only ``offer`` (worded), the language of the
-    call to action, and the recording's ``captions`` (source time)."""
+    call to action, the recording's ``captions`` (source time), and the poster's second
+    when the seller picked one."""
 
     title: str | None = None
     product: str | None = None
     offer: str | None = None
     lang: str = "id"
     captions: tuple[Cue, ...] = ()
+    poster_at: float | None = None  # the output second the seller picked for the poster
 
 
 @dataclass
@@ -163,7 +165,8 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
         output=Output(width=width, height=height, fps=fps),
         sticker=Sticker(sticker_text, words.title) if sticker_text else None,
         music=bed,
-        poster_at=onscreen.poster_time(seen, segments, fps),
+        poster_at=(words.poster_at if words.poster_at is not None
+                   else onscreen.poster_time(seen, segments, fps)),
         short_source=selection.short_source,
         notes=tuple([*notes, *selection.notes, *cut_notes, *_resolution_notes(info, width)]),
         lags=lags,

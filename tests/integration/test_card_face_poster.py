@@ -111,3 +111,28 @@ def test_poster_shows_the_card_and_the_face(teaser: tuple) -> None:
     assert _card_error(rgb, card, assets.sticker.x, y) < 20
     assert _faces(rgb), "her face is on the poster"
     assert 0.0 <= edit.poster_at <= edit.segments[0].duration
+
+
+def test_a_picked_poster_frame_is_that_frame_with_the_card(teaser: tuple,
+                                                          tmp_path: Path) -> None:
+    edit = teaser[0]
+    src = Path(edit.source.path)
+    picked, _ = plan_teaser(probe(src), target_seconds=6, music="none",
+                            sticker_text="LIVE Sabtu, 23 Nov · 19.00 WIB",
+                            on_screen=OnScreen(poster_at=4.0))
+    assert picked.poster_at == 4.0
+    out = tmp_path / "picked.mp4"
+    render.render(picked, out, tmp_path / "picked.jpg")
+    with Image.open(tmp_path / "picked.jpg") as img:
+        poster = np.asarray(img.convert("RGB")).astype(int)
+    # her portrait sways: the poster is where it is at 4 s, not where it is at 1 s
+    rows = slice(FACE_Y + 280, FACE_Y + 430)
+    diffs = {t: float(np.abs(poster[rows] - _frame(out, t)[rows].astype(int)).mean())
+             for t in (1.0, 4.0)}
+    assert diffs[4.0] < 8 and diffs[4.0] < diffs[1.0] - 3, diffs
+    drawn = tmp_path / "drawn"
+    drawn.mkdir()
+    sticker = render.prepare_assets(picked, drawn).sticker
+    assert sticker is not None
+    assert _card_error(poster.astype(np.uint8), Image.open(sticker.path), sticker.x,
+                       _y_at(sticker, 4.0)) < 20

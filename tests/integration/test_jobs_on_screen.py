@@ -56,7 +56,9 @@ def test_plan_teaser_carries_title_product_offer_and_captions(stack: Stack,
         # the 50 % discount ended before the LIVE; the 30 % voucher is the strongest left
         assert words.offer == "Voucher 30% hanya saat LIVE · min. belanja Rp100.000"
         assert [c.text for c in words.captions] == ["Nah kak, ini dia!"]
-        teaser.params = {"lang": "en"}
+        assert words.poster_at is None
+        teaser.params = {"lang": "en", "poster_at": 3.5}  # the seller picked a frame
+        assert _render_inputs(s, teaser, stack.media)["on_screen"].poster_at == 3.5
         assert _render_inputs(s, teaser, stack.media)["on_screen"].offer == \
             "30% voucher, only during the LIVE · min. spend Rp100,000"
         teaser.plan_id = None  # not linked: no card words, the captions stay

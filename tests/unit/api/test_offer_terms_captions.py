@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from store.db import Database
 from store.models import Footage, LiveSession
+from tests.unit.api.conftest import FakeGateway
 from tests.unit.api.helpers import session_body
 
 VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nNah <00:00:01.500>kak, ini dia!\n"
@@ -89,3 +90,29 @@ def test_upload_carries_its_captions_in_the_form(client: FlaskClient, alice: dic
                             "captions": "1\n00:00:05,000 --> 00:00:02,000\nhi\n"})
     assert bad.status_code == 422 and "ends" in bad.get_json()["detail"]
     assert list((tmp_path / "media").rglob("*")) == stored  # the refused video is not kept
+
+
+def test_seller_picks_another_poster_frame(client: FlaskClient, alice: dict[str, str],
+                                           db: Database, gateway: FakeGateway) -> None:
+    from store.models import Teaser, TeaserStatus
+    from tests.unit.api.conftest import ready_footage
+
+    footage_id = ready_footage(client, db, alice)
+    teaser = client.post("/v1/teasers", headers=alice, json={"footage_id": footage_id})
+    teaser_id = teaser.get_json()["id"]
+    early = client.put(f"/v1/teasers/{teaser_id}/poster", headers=alice, json={"at_s": 2.0})
+    assert early.status_code == 409  # not rendered yet
+    with db.session() as s:
+        row = s.get(Teaser, teaser_id)
+        row.status, row.video_path, row.poster_path = TeaserStatus.READY, "t/v.mp4", "t/p.jpg"
+        row.report = {"duration_s": 12.0, "segments": []}
+    past = client.put(f"/v1/teasers/{teaser_id}/poster", headers=alice, json={"at_s": 12.5})
+    assert past.status_code == 422 and "0 to 12.00" in past.get_json()["detail"]
+    picked = client.put(f"/v1/teasers/{teaser_id}/poster", headers=alice, json={"at_s": 3.5})
+    assert picked.status_code == 202, picked.get_json()
+    body = picked.get_json()
+    assert body["revision"] == 2 and body["status"] == "queued"
+    assert body["links"]["poster"]  # the current poster is served until the new one is made
+    assert gateway.renders[-1] == (teaser_id, 2, "interactive")
+    with db.session() as s:
+        assert s.get(Teaser, teaser_id).params["poster_at"] == 3.5
