@@ -3,8 +3,10 @@ and validates it (``ready``) or says why it cannot be used (``rejected``).
 
 Upload the file as the raw request body (``Content-Type: video/mp4`` or
 ``application/octet-stream``, name in ``X-Filename`` or ``?filename=``), or as the
-``file`` part of a multipart form. The body goes to disk in 1 MiB chunks under a uuid
-name; the client's file name is kept as metadata only.
+``file`` part of a multipart form (with, optionally, the recording's timed transcript
+as a ``captions`` field: WebVTT or SRT, shown as the teaser's captions). The body goes
+to disk in 1 MiB chunks under a uuid name; the client's file name is kept as metadata
+only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from api.convert import iso, page_links
 from api.deps import db, jobs, media
 from api.openapi import Model, spec
 from api.problems import Problem
+from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
 from store.media import CHUNK_BYTES, DiskFull, MediaStore, UploadIncomplete, UploadTooLarge
 from store.models import Footage, FootageStatus
 
@@ -80,6 +83,26 @@ def _chunks() -> tuple[Iterator[bytes], str | None]:
             (name or None) and str(name)[:FILENAME_MAX])
 
 
+def _captions() -> str | None:
+    """The timed transcript sent beside the video of a multipart upload (a ``captions``
+    text field or file part, WebVTT or SRT), checked; None without one."""
+    if request.mimetype != "multipart/form-data":
+        return None
+    text: str | None = request.form.get("captions")
+    part = request.files.get("captions")
+    if part is not None:
+        raw = part.stream.read(MAX_CAPTIONS_CHARS * 4 + 1)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Problem(422, "Invalid request", "The captions are not UTF-8 text; send "
+                          "a WebVTT or SRT file.", code="captions_invalid") from None
+    if text is None or not text.strip():
+        return None
+    parse_captions(text)  # a DomainError: 422 naming the line
+    return text
+
+
 @bp.post("")
 @streamed_body
 @spec.validate(resp=Resp(HTTP_202=FootageOut), tags=["footage"])
@@ -94,6 +117,7 @@ def upload_footage() -> ResponseReturnValue:
     # A raw body must arrive whole: a client cut off before its Content-Length (the
     # server sees the end of the stream, not an error) is not a complete upload.
     expected = None if request.mimetype == "multipart/form-data" else request.content_length
+    captions = _captions()  # checked before the video is stored
     try:
         size = store.write_stream(relative, chunks, limit, expected=expected)
     except UploadTooLarge:
@@ -112,16 +136,18 @@ def upload_footage() -> ResponseReturnValue:
         store.remove(relative)
         raise Problem(422, "Invalid request", "The upload is empty; send the video file as "
                       "the request body.", code="empty_upload")
-    row = accept_upload(who.seller_id, relative, filename, size)
+    row = accept_upload(who.seller_id, relative, filename, size, captions)
     location = url_for("v1.footage.get_footage", footage_id=row.id)
     return footage_out(row), 202, {"Location": location}
 
 
-def accept_upload(seller_id: str, relative: str, filename: str | None, size: int) -> Footage:
-    """Record a stored upload as ``uploaded`` and queue its ingest."""
+def accept_upload(seller_id: str, relative: str, filename: str | None, size: int,
+                  captions: str | None = None) -> Footage:
+    """Record a stored upload as ``uploaded`` (with its checked ``captions``) and queue
+    its ingest."""
     with db().session() as s:
         row = Footage(seller_id=seller_id, path=relative, original_filename=filename,
-                      size_bytes=size)
+                      size_bytes=size, captions=captions)
         s.add(row)
     _enqueue_ingest(row)
     return row

@@ -26,6 +26,7 @@ from api.deps import db
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
 from domain.accounts import AccountType
+from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
 from domain.categories import parse_category
 from domain.metrics import (
     SessionTotals,
@@ -82,6 +83,8 @@ class SessionIn(Model):
     products: list[ProductSaleIn] = Field(default_factory=list, max_length=500,
                                           description="best-selling products")
     transcript: str | None = Field(None, max_length=500_000)
+    captions: str | None = Field(None, max_length=MAX_CAPTIONS_CHARS, description=(
+        "the recording's timed transcript, WebVTT or SRT: the teaser shows it as captions"))
     events: list[dict[str, Any]] = Field(default_factory=list, max_length=10000)
 
     @field_validator("started_at", "ended_at")
@@ -156,6 +159,8 @@ def create_session() -> ResponseReturnValue:
     body: SessionIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
     figures = _checked_figures(body, "session")
+    if body.captions is not None:
+        parse_captions(body.captions)  # refused now, naming the line, while the seller is here
     Money(figures.totals.gmv, body.currency)  # refuses a malformed currency
     category = parse_category(body.category).code if body.category else None
     if body.ended_at is not None and body.ended_at <= body.started_at:
@@ -183,7 +188,8 @@ def create_session() -> ResponseReturnValue:
             plan_id=plan.id if plan else None,
             ended_at=to_utc(body.ended_at) if body.ended_at else None,
             footage_id=body.footage_id, violations=body.violations, events=body.events,
-            transcript=body.transcript, extra={"username": body.username or who.seller_name},
+            transcript=body.transcript, captions=body.captions,
+            extra={"username": body.username or who.seller_name},
         )
         _set_figures(row, body, figures)
         s.add(row)

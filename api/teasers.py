@@ -323,3 +323,39 @@ def get_video(teaser_id: str) -> ResponseReturnValue:
 def get_poster(teaser_id: str) -> ResponseReturnValue:
     """The poster JPEG."""
     return _file(teaser_id, "poster_path", "image/jpeg")
+
+
+class PosterIn(Model):
+    """The teaser second (from its start) the poster is to show."""
+
+    at_s: float = Field(ge=0.0, le=600.0)
+
+
+@bp.put("/<teaser_id>/poster")
+@spec.validate(json=PosterIn, resp=Resp(HTTP_202=TeaserOut, HTTP_200=TeaserOut),
+               tags=["teasers"])
+def put_poster(teaser_id: str) -> ResponseReturnValue:
+    """Pick another frame for the poster: the teaser is rendered again with its poster
+    (the LIVE card on it) taken at ``at_s``; the current video and poster are served until
+    the new ones are verified. 202 while that runs, 200 when it already shows that frame."""
+    from flask import request
+
+    body: PosterIn = request.context.json  # type: ignore[attr-defined]
+    at = now()
+    with db().session() as s:
+        row = owned_or_404(s, Teaser, teaser_id, "teaser")
+        report = row.report or {}
+        duration = report.get("duration_s")
+        if row.status is not TeaserStatus.READY or duration is None:
+            raise Problem(409, "Conflict", f"The teaser is {row.status}; pick its poster "
+                          "once it is ready.", code="teaser_not_ready")
+        if body.at_s >= float(duration):
+            raise Problem(422, "Invalid request", f"at_s {body.at_s:g} is past the teaser's "
+                          f"end; pick a second from 0 to {float(duration):.2f}.",
+                          code="poster_outside_teaser")
+        if row.params.get("poster_at") == body.at_s:
+            return teaser_out(row, at), 200
+        row.params = {**row.params, "poster_at": body.at_s}
+        requeue(row, at)
+    enqueue_render(row)
+    return teaser_out(row, at), 202

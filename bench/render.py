@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from domain.captions import Cue, Word, cut_to_segments  # noqa: E402
 from tests.footage import SPEECH_EXPR  # noqa: E402
 from worker import graph, render  # noqa: E402
 from worker.editlist import EditList, Output, Segment, Source, Sticker  # noqa: E402
@@ -57,14 +58,24 @@ def ensure_source() -> Path:
 
 
 def teaser_edit(source: Path) -> EditList:
-    """Eight 5 s moments spread over the recording: a 40 s, 720x1280 teaser."""
+    """Eight 5 s moments spread over the recording: a 40 s, 720x1280 teaser with every
+    overlay a plan teaser carries (LIVE card with title, product then offer, word-timed
+    captions all through, call to action and arrow)."""
     segments = tuple(Segment(start=7.0 + 21.0 * i, end=12.0 + 21.0 * i, score=1.0,
                              reason=f"moment {i + 1}") for i in range(8))
+    words = ["Nah", "kak", "ini", "dia", "serum", "yang", "ditunggu"]
+    cues = [Cue(t, t + 2.8, " ".join(words[:6]),
+                tuple(Word(t + 0.45 * k, t + 0.45 * (k + 1), w) for k, w in enumerate(words[:6])))
+            for t in range(0, SOURCE_S - 3, 3)]
+    starts = [5.0 * i for i in range(8)]
     return EditList(source=Source(path=str(source), width=1280, height=720,
                                   duration=float(SOURCE_S), has_audio=True),
                     segments=segments, output=Output(width=720, height=1280),
-                    sticker=Sticker("LIVE Sabtu, 23 Nov · 19.00 WIB"), music="upbeat",
-                    poster_at=1.0)
+                    sticker=Sticker("LIVE Sabtu, 23 Nov · 19.00 WIB", "Serum Glow Flash Sale"),
+                    music="upbeat", poster_at=1.0, product="Serum Glow Vitamin C 30 ml",
+                    offer="Diskon 30% hanya saat LIVE", cta="Ketuk untuk masuk LIVE",
+                    captions=cut_to_segments(cues, [(s.start, s.end, o) for s, o in
+                                                    zip(segments, starts, strict=True)]))
 
 
 def _cpu() -> float:

@@ -25,6 +25,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tz", default="Asia/Jakarta", help="time zone of --plan-start")
     p.add_argument("--lang", default="id", choices=["id", "en"],
                    help="language of the sticker and of the report's reasons and notes")
+    p.add_argument("--title", help="the LIVE's title, on the LIVE card under its time")
+    p.add_argument("--product", help="the featured product's name, shown when the opening "
+                   "moment starts")
+    p.add_argument("--offer", help="the LIVE-only offer as it should read, e.g. "
+                   "'Diskon 30%% hanya saat LIVE'")
+    p.add_argument("--captions", type=Path, help="timed transcript of the recording "
+                   "(WebVTT or SRT), shown as captions")
     p.add_argument("--target-seconds", type=float, default=40.0)
     p.add_argument("--music", default="auto", help="auto, none, or a bed name")
     p.add_argument("--product-image", type=Path,
@@ -66,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
                 product_image=args.product_image)
             report = (plan_only(args.recording, out, poster, **common) if args.plan_only
                       else make_teaser(args.recording, out, poster,
-                                       on_progress=progress.update, **common)).to_json()
+                                       on_progress=progress.update, on_screen=_on_screen(args),
+                                       **common)).to_json()
     except InputError as exc:
         return _fail(str(exc), 2)
     except (RenderError, FfmpegError) as exc:
@@ -100,6 +108,26 @@ def _sticker(args: argparse.Namespace) -> str | None:
                          "write it like 2026-11-23T19:00") from exc
     except (ZoneInfoNotFoundError, DomainError) as exc:
         raise InputError(f"--tz {args.tz!r}: {exc}") from exc
+
+
+def _on_screen(args: argparse.Namespace) -> Any:
+    """The card's title, product, offer and captions from the options."""
+    from domain.captions import parse_captions
+    from domain.errors import DomainError
+    from worker.errors import InputError
+    from worker.pipeline import OnScreen
+
+    captions: tuple[Any, ...] = ()
+    if args.captions is not None:
+        try:
+            captions = parse_captions(args.captions.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"--captions {args.captions}: cannot be read as UTF-8 text "
+                             f"({exc}); give a WebVTT or SRT file") from exc
+        except DomainError as exc:
+            raise InputError(f"--captions {args.captions}: {exc}") from exc
+    return OnScreen(title=args.title, product=args.product, offer=args.offer, lang=args.lang,
+                    captions=captions)
 
 
 def _rerender(edit_path: Path, out: Path, poster: Path, progress: _ProgressBar) -> dict[str, Any]:

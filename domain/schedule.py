@@ -87,8 +87,8 @@ def slot_time(slot: PostSlot, start: datetime, tz: str) -> datetime:
 
 
 def recommended_posts(start: datetime, tz: str, lang: str = "id") -> tuple[RecommendedPost, ...]:
-    """The two recommended posts for a LIVE at ``start`` in ``tz``: 1 day before ("Besok
-    19.00 WIB") and 1 hour before ("1 jam lagi"), earliest first."""
+    """The two recommended posts for a LIVE at ``start`` in ``tz``: 1 day before ("LIVE Besok
+    19.00 WIB") and 1 hour before ("LIVE 1 jam lagi"), earliest first."""
     day = slot_time(PostSlot.DAY_BEFORE, start, tz)
     hour = slot_time(PostSlot.HOUR_BEFORE, start, tz)
     return (

@@ -16,7 +16,7 @@ from domain.timezones import to_utc
 
 # The render template (sticker, arrow, music, encoding) new teasers are made with. Ops
 # regenerate teasers by this version when the design changes; bump it with the design.
-TEMPLATE_VERSION = "2026.11.1"
+TEMPLATE_VERSION = "2026.12.1"
 
 NO_USABLE_SESSION = (
     "No past LIVE session of the shop's official account with a ready recording that "

@@ -53,14 +53,25 @@ def to_utc(value: datetime, name: str = "time") -> datetime:
 def zone_abbreviation(tz: str, at: datetime) -> str:
     """What a seller reads after the clock time: WIB/WITA/WIT for Indonesia; otherwise the
     zone's own abbreviation at ``at`` (EST/EDT, CET/CEST) when it has letters, else the
-    zone's city ("Asia/Ho_Chi_Minh" -> "Ho Chi Minh") rather than a bare "+07"."""
+    offset from GMT ("Asia/Kuala_Lumpur" -> "GMT+8", "Asia/Kolkata" -> "GMT+5:30"): a
+    city name on a sticker reads as where the LIVE is, not when."""
     zone = resolve_zone(tz)
     if tz in INDONESIAN_ZONES:
         return INDONESIAN_ZONES[tz]
     name = ensure_aware(at).astimezone(zone).tzname() or ""
     if name and name.isalpha():
         return name
-    return tz.rsplit("/", 1)[-1].replace("_", " ")
+    return gmt_offset_text(ensure_aware(at).astimezone(zone).utcoffset() or timedelta(0))
+
+
+def gmt_offset_text(offset: timedelta) -> str:
+    """"GMT+8", "GMT-3", "GMT+5:30", "GMT" for a UTC offset."""
+    minutes = round(offset.total_seconds() / 60)
+    if minutes == 0:
+        return "GMT"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"GMT{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def shift_wall_clock(value: datetime, tz: str, days: int) -> datetime:

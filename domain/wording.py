@@ -1,10 +1,11 @@
-"""Sticker and schedule wording in Indonesian (default) and English.
+"""Sticker, offer, call-to-action and schedule wording in Indonesian (default) and
+English.
 
 Examples, for a plan starting Saturday 23 November 2024 at 19:00 in Asia/Jakarta:
 
 - ``live_sticker_text``  -> "LIVE Sabtu, 23 Nov · 19.00 WIB" / "LIVE Sat, 23 Nov · 7:00 PM WIB"
-- ``day_before_text``    -> "Besok 19.00 WIB" / "Tomorrow 7:00 PM WIB"
-- ``hour_before_text``   -> "1 jam lagi" / "LIVE in 1 hour"
+- ``day_before_text``    -> "LIVE Besok 19.00 WIB" / "LIVE Tomorrow 7:00 PM WIB"
+- ``hour_before_text``   -> "LIVE 1 jam lagi" / "LIVE in 1 hour"
 - ``post_at_text``       -> "Posting Jumat, 22 Nov · 19.00 WIB" / "Post Fri, 22 Nov · 7:00 PM WIB"
 """
 
@@ -14,6 +15,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import UnsupportedLanguage
+from domain.money import Money
+from domain.offers import Offer
+from domain.plans import PromotionToolKind
 from domain.timezones import local_time, zone_abbreviation
 
 
@@ -80,15 +84,16 @@ def live_sticker_text(start: datetime, tz: str, lang: str = "id") -> str:
 
 
 def day_before_text(start: datetime, tz: str, lang: str = "id") -> str:
-    """Sticker for the teaser posted the day before: "Besok 19.00 WIB" / "Tomorrow 7:00 PM WIB"."""
+    """Sticker for the teaser posted the day before: "LIVE Besok 19.00 WIB" / "LIVE Tomorrow
+    7:00 PM WIB" (the word LIVE is what tells a viewer what happens then)."""
     language = parse_language(lang)
     _, clock = _moment(start, tz, language)
-    return f"Besok {clock}" if language is Language.ID else f"Tomorrow {clock}"
+    return f"LIVE Besok {clock}" if language is Language.ID else f"LIVE Tomorrow {clock}"
 
 
 def hour_before_text(lang: str = "id") -> str:
-    """Sticker for the teaser posted an hour before: "1 jam lagi" / "LIVE in 1 hour"."""
-    return "1 jam lagi" if parse_language(lang) is Language.ID else "LIVE in 1 hour"
+    """Sticker for the teaser posted an hour before: "LIVE 1 jam lagi" / "LIVE in 1 hour"."""
+    return "LIVE 1 jam lagi" if parse_language(lang) is Language.ID else "LIVE in 1 hour"
 
 
 def post_at_text(post_at: datetime, tz: str, lang: str = "id") -> str:
@@ -99,11 +104,67 @@ def post_at_text(post_at: datetime, tz: str, lang: str = "id") -> str:
 
 
 def sticker_for_post(start: datetime, post_at: datetime, tz: str, lang: str = "id") -> str:
-    """The sticker matching when the teaser will be seen: "1 jam lagi" when posted exactly
-    one hour before, "Besok ..." when posted on the local day before, otherwise the full
-    LIVE date and time."""
+    """The sticker matching when the teaser will be seen: "LIVE 1 jam lagi" when posted
+    exactly one hour before, "LIVE Besok ..." when posted on the local day before,
+    otherwise the full LIVE date and time."""
     if start - post_at == timedelta(hours=1):
         return hour_before_text(lang)
     if (local_time(start, tz).date() - local_time(post_at, tz).date()).days == 1:
         return day_before_text(start, tz, lang)
     return live_sticker_text(start, tz, lang)
+
+
+def cta_text(lang: str = "id") -> str:
+    """The call to action beside the arrow: "Ketuk untuk masuk LIVE" / "Tap to join the LIVE"."""
+    return "Ketuk untuk masuk LIVE" if parse_language(lang) is Language.ID else \
+        "Tap to join the LIVE"
+
+
+_SYMBOLS = {"IDR": "Rp", "MYR": "RM", "SGD": "S$", "USD": "US$", "PHP": "₱", "THB": "฿",
+            "VND": "₫", "EUR": "€", "JPY": "¥"}
+
+
+def money_text(amount: Money, lang: str = "id") -> str:
+    """An amount as a shopper reads it: "Rp50.000" (id), "Rp50,000" (en), "RM12.50"; the
+    minor units only when there are any."""
+    language = parse_language(lang)
+    value = amount.to_decimal()
+    whole = value == value.to_integral_value()
+    text = f"{value:,.0f}" if whole else f"{value:,.2f}"
+    if language is Language.ID:
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    symbol = _SYMBOLS.get(amount.currency)
+    return f"{symbol}{text}" if symbol else f"{text} {amount.currency}"
+
+
+def offer_text(offer: Offer, lang: str = "id", tz: str | None = None) -> str:
+    """The exclusive LIVE offer in a line: "Diskon 30% hanya saat LIVE", "Voucher Rp20.000
+    hanya saat LIVE · min. belanja Rp100.000", "Free shipping, only during the LIVE · until
+    8:00 PM WIB". The amount off is the offer, so it is shown; a price never is."""
+    language = parse_language(lang)
+    ind = language is Language.ID
+    off = (f"{offer.percent_off}%" if offer.percent_off is not None else
+           money_text(offer.amount_off, lang) if offer.amount_off is not None else None)
+    kind = offer.kind
+    if kind is PromotionToolKind.FREE_SHIPPING:
+        head = "Gratis ongkir" if ind else "Free shipping"
+    elif kind is PromotionToolKind.VOUCHER:
+        head = (f"Voucher {off}" if ind else f"{off} voucher") if off else "Voucher"
+    elif kind is PromotionToolKind.FLASH_SALE:
+        head = (f"Flash sale {off}" if ind else f"Flash sale {off} off") if off else "Flash sale"
+    elif kind is PromotionToolKind.BUNDLE:
+        head = (f"Paket hemat {off}" if ind else f"Bundle deal {off} off") if off else (
+            "Paket hemat" if ind else "Bundle deal")
+    else:
+        head = (f"Diskon {off}" if ind else f"{off} off") if off else (
+            "Diskon" if ind else "Discount")
+    # What is cut first when the line is too long comes last.
+    text = head + (" hanya saat LIVE" if ind else ", only during the LIVE")
+    if offer.min_spend is not None and offer.min_spend.amount > 0:
+        spend = money_text(offer.min_spend, lang)
+        text += f" · min. belanja {spend}" if ind else f" · min. spend {spend}"
+    if offer.ends_at is not None and tz is not None:
+        local = local_time(offer.ends_at, tz)
+        until = f"{clock_text(local, language)} {zone_abbreviation(tz, offer.ends_at)}"
+        text += f" · s/d {until}" if ind else f" · until {until}"
+    return text

@@ -160,6 +160,9 @@ class PromotionToolRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(24))
     product_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Optional terms a teaser words the offer from: percent_off, amount_off and min_spend
+    # (minor units of the shop's currency), ends_at (ISO 8601, aware).
+    terms: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Footage(Base):
@@ -182,6 +185,8 @@ class Footage(Base):
     # domain.recording.RecordingQuality as a dict, from the analysis made at ingest: the
     # hub's recording-based highlight checks read it (unknown without it).
     recording_quality: Mapped[dict[str, float] | None] = mapped_column(JSON, nullable=True)
+    # A timed transcript (WebVTT or SRT) sent with the upload: the teaser's captions.
+    captions: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     # Ingest runs started; the reconciler stops re-queuing an upload that keeps dying.
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
@@ -229,6 +234,8 @@ class LiveSession(Base):
     products: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     events: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, deferred=True)
     transcript: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    # The recording's timed transcript (WebVTT or SRT): the teaser's captions.
+    captions: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

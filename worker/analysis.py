@@ -46,7 +46,8 @@ class Analysis:
     mean frame change 0..1; ``local_motion`` change not explained by the camera moving;
     ``shake`` 0..1; ``face`` share of checked frames with a face; ``face_x``/``face_w``
     centre and width of the largest face and ``face_left``/``face_right`` the span of all
-    faces (shares of the width, NaN without a face); ``action_x``/``action_spread`` where
+    faces (shares of the width, NaN without a face), ``face_top``/``face_bottom`` their
+    vertical span (shares of the height); ``action_x``/``action_spread`` where
     the movement is; ``speech`` 0..1; ``loudness`` LUFS (approx., -70 when silent);
     ``silence`` share of the second with nothing audible. ``shot_changes`` and
     ``quiet_times`` are source seconds; ``pauses`` the (start, end) source seconds of
@@ -81,6 +82,10 @@ class Analysis:
     silence: np.ndarray
     shot_changes: np.ndarray
     quiet_times: np.ndarray
+    # Vertical span of all faces (shares of the height, NaN without a face); None in an
+    # analysis saved before they were kept.
+    face_top: np.ndarray | None = None
+    face_bottom: np.ndarray | None = None
     source_size: int = 0
     source_mtime: float = 0.0
     version: int = ANALYSIS_VERSION
@@ -271,7 +276,7 @@ class _Accumulator:
         self.face_every = (0.5 if mode == "full" else KEYFRAME_FACE_EVERY) if faces \
             else math.inf
         self.rows: list[tuple[float, ...]] = []
-        self.face_rows: list[tuple[float, float, float, float, float, float]] = []
+        self.face_rows: list[tuple[float, ...]] = []
         self.product_rows: list[tuple[float, float, float]] = []
         self.faces_at: tuple[float, float, float] | None = None  # (t, left, right)
         self.prev: np.ndarray | None = None
@@ -307,10 +312,12 @@ class _Accumulator:
                 x, _, w, _ = boxes[0]
                 left = min(b[0] for b in boxes)
                 right = max(b[0] + b[2] for b in boxes)
-                self.face_rows.append((f.t, 1.0, x + w / 2, w, left, right))
+                top = min(b[1] for b in boxes)
+                bottom = max(b[1] + b[3] for b in boxes)
+                self.face_rows.append((f.t, 1.0, x + w / 2, w, left, right, top, bottom))
                 self.faces_at = (f.t, left, right)
             else:
-                self.face_rows.append((f.t, 0.0, math.nan, math.nan, math.nan, math.nan))
+                self.face_rows.append((f.t, 0.0, *[math.nan] * 6))
         if (self.mode == "full" and self.prev is not None and self.prev.shape == g.shape
                 and self.faces_at is not None and f.t - self.faces_at[0] <= 1.0):
             cols = cv2.absdiff(self.prev, g).sum(axis=0, dtype=np.float64)
@@ -343,7 +350,7 @@ class _Accumulator:
             # The first frame has no predecessor: its zero motion is not "frozen".
             per["motion"][sec[0]] = per["motion"][min(sec[0] + 1, n - 1)]
         per["shake"] = _shake(sec, rows[:, 7:9], n, self.size[0])
-        faces = np.asarray(self.face_rows, dtype=np.float64).reshape(-1, 6)
+        faces = np.asarray(self.face_rows, dtype=np.float64).reshape(-1, 8)
         fsec = np.clip(np.floor(faces[:, 0] - self.start).astype(int), 0, n - 1)
         per["face"] = _per_second(fsec, faces[:, 1], n) if math.isfinite(self.face_every) \
             else np.zeros(n)  # not looked for: nobody found
@@ -351,6 +358,8 @@ class _Accumulator:
             per[name] = _per_second(fsec, faces[:, col], n, fill=False)
         per["face_left"] = _reduce(fsec, faces[:, 4], n, np.fmin)
         per["face_right"] = _reduce(fsec, faces[:, 5], n, np.fmax)
+        per["face_top"] = _reduce(fsec, faces[:, 6], n, np.fmin)
+        per["face_bottom"] = _reduce(fsec, faces[:, 7], n, np.fmax)
         products = np.asarray(self.product_rows, dtype=np.float64).reshape(-1, 3)
         psec = np.clip(np.floor(products[:, 0] - self.start).astype(int), 0, n - 1)
         product = {"product_left": _per_second(psec, products[:, 1], n, fill=False),

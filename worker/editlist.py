@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from domain.captions import Cue
 from domain.teasers import TEMPLATE_VERSION
 
 
@@ -56,9 +57,24 @@ class Source:
 
 @dataclass(frozen=True)
 class Sticker:
-    """The LIVE-time sticker; ``text`` comes from ``domain.wording``."""
+    """The LIVE Event card: ``text`` (the LIVE time, from ``domain.wording``) and the
+    plan's ``title`` when there is one."""
 
     text: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Face:
+    """A detected face in the output frame (fractions) from ``start`` to ``end`` output
+    seconds: the card keeps clear of it."""
+
+    start: float
+    end: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
 
 
 @dataclass(frozen=True)
@@ -82,7 +98,10 @@ class Output:
 class EditList:
     """A teaser, fully described. ``music`` is a bed name under media/assets/music or None;
     ``arrow`` is a player-layout profile name under media/assets/layouts or None;
-    ``poster_at`` is the output time (s) the poster JPEG is taken from."""
+    ``poster_at`` is the output time (s) the poster JPEG is taken from. ``product`` (the
+    featured product's name) and ``offer`` (the LIVE-only offer, worded) show under the
+    card; ``cta`` is the call to action beside the arrow; ``captions`` are in output
+    time, already cut to the segments."""
 
     source: Source
     segments: tuple[Segment, ...]
@@ -97,13 +116,18 @@ class EditList:
     #: Seconds each metric was taken to trail the moment behind it (a timeline teaser).
     lags: dict[str, float] = field(default_factory=dict)
     lang: str = "en"  # of the reasons and notes (edit lists written before: English)
+    product: str | None = None
+    offer: str | None = None
+    cta: str | None = None
+    captions: tuple[Cue, ...] = ()
+    faces: tuple[Face, ...] = ()
 
     @property
     def duration(self) -> float:
         return sum(s.duration for s in self.segments)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "captions": [c.to_json() for c in self.captions]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EditList:
@@ -124,6 +148,9 @@ class EditList:
             template_version=data.get("template_version", TEMPLATE_VERSION),
             lags={str(k): float(v) for k, v in (data.get("lags") or {}).items()},
             lang=str(data.get("lang", "en")),
+            product=data.get("product"), offer=data.get("offer"), cta=data.get("cta"),
+            captions=tuple(Cue.from_json(c) for c in data.get("captions", ())),
+            faces=tuple(Face(**f) for f in data.get("faces", ())),
         )
 
     def save(self, path: str | Path) -> None:

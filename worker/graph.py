@@ -33,29 +33,55 @@ BT709_TAGS = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspac
 
 @dataclass(frozen=True)
 class Overlay:
-    """One of our own PNGs laid on the video at (x, y) output pixels; shown from ``start``
-    to ``end`` output seconds (None: throughout); moved left by up to ``bounce_px`` at
-    ``bounce_hz`` bounces per second (0: still)."""
+    """One of our own images laid on the video with its top-left at (x, y) output pixels.
+
+    ``sequence``: ``path`` is an ffconcat list of our PNGs (a timed image sequence, see
+    ``worker.overlays.write_sequence``) rather than one PNG. ``windows``: the output
+    seconds (start, end or None: to the end) it is drawn in; empty: throughout.
+    ``y_steps``: (from second, y) when it moves between places (to keep clear of faces).
+    Motion from the first window's start: slid in from ``slide_px`` to the left over
+    ``slide_s`` (easing out), then moved left by up to ``bounce_px`` ``bounce_hz`` times
+    a second and back to rest."""
 
     path: Path
     x: int
     y: int
     w: int
     h: int
-    start: float | None = None
-    end: float | None = None
+    windows: tuple[tuple[float, float | None], ...] = ()
+    sequence: bool = False
+    y_steps: tuple[tuple[float, int], ...] = ()
+    slide_px: int = 0
+    slide_s: float = 0.0
     bounce_px: int = 0
     bounce_hz: float = 0.0
+
+    @property
+    def moves(self) -> bool:
+        return bool(self.y_steps or self.slide_px or (self.bounce_px and self.bounce_hz))
 
 
 @dataclass(frozen=True)
 class Assets:
-    """Files the render lays on or mixes in; all ours, none from a user. ``music`` is a
-    bed as raw 48 kHz stereo s16le PCM (``worker.music.bed_pcm``)."""
+    """Files the render lays on or mixes in; all ours, none from a user. Overlays are laid
+    in this order: the LIVE card, the product/offer band (the poster is taken here), the
+    captions, the call to action, the arrow. ``music`` is a bed as raw 48 kHz stereo s16le
+    PCM (``worker.music.bed_pcm``)."""
 
     sticker: Overlay | None = None
+    band: Overlay | None = None
+    captions: Overlay | None = None
+    cta: Overlay | None = None
     arrow: Overlay | None = None
     music: Path | None = None
+
+    def under_poster(self) -> list[Overlay]:
+        """The overlays the poster shows (the card and the band)."""
+        return [o for o in (self.sticker, self.band) if o is not None]
+
+    def over_poster(self) -> list[Overlay]:
+        """The overlays laid after the poster is taken."""
+        return [o for o in (self.captions, self.cta, self.arrow) if o is not None]
 
 
 def output_size(crop_w: int, crop_h: int) -> tuple[int, int]:
@@ -200,11 +226,12 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
                       out_poster: Path | None = None, *,
                       sound: Path | None = None, bare: bool = False) -> list[str]:
     """The whole render as one ffmpeg argv (without the binary): segments cut, framed and
-    concatenated; sticker and bouncing arrow laid on; the mixed ``sound`` (raw 48 kHz
-    stereo float from ``worker.mix``) encoded; H.264/AAC MP4 with fast start, bounded by
-    ``-t``; and, when ``out_poster`` is given, the frame at ``edit.poster_at`` as a JPEG.
-    ``bare`` is the benchmark floor: same cut and encode, no overlays, the segments' own
-    sound with no mix."""
+    concatenated; the LIVE card, product/offer band, captions, call to action and the
+    arrow laid on; the mixed ``sound`` (raw 48 kHz stereo float from ``worker.mix``)
+    encoded; H.264/AAC MP4 with fast start, bounded by ``-t``; and, when ``out_poster``
+    is given, the frame at ``edit.poster_at`` (under the captions and the arrow) as a
+    JPEG. ``bare`` is the benchmark floor: same cut and encode, no overlays, the
+    segments' own sound with no mix."""
     if not edit.segments:
         raise ValueError("an edit list needs at least one segment")
     if sound is None and not bare:
@@ -220,9 +247,28 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
     chains.append(_concat(edit, video=True) + f",{BT709_TAGS}[vcat]")
     n_in = len(edit.segments)
     video = "vcat"
-    overlays = [] if bare else [o for o in (assets.sticker, assets.arrow) if o is not None]
-    for k, ov in enumerate(overlays):
-        args += ["-i", str(ov.path)]
+    under, over = ([], []) if bare else (assets.under_poster(), assets.over_poster())
+    for k, ov in enumerate(under):
+        args += _overlay_input(ov)
+        chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
+        video, n_in = f"ov{k}", n_in + 1
+    poster: list[str] = []
+    if out_poster is not None:
+        # The poster branch ends after its one frame, so it costs one JPEG: 0.1 s less
+        # than reading the frame back from the finished MP4 in a second run (measured).
+        # It is taken under the captions and the arrow: the card and the product are
+        # what a cover shows.
+        chains.append(f"[{video}]split=2[vpre][pv]")
+        frame = poster_frame(edit)
+        # The JPEG's full-range conversion stays in this branch: left to negotiation, it
+        # would pull the teaser itself to yuvj420p through the split.
+        chains.append(f"[pv]trim=start_frame={frame}:end_frame={frame + 1},"
+                      "scale=out_range=full,format=yuvj420p[poster]")
+        video = "vpre"
+        poster = ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
+                  "-update", "1", "-f", "image2", str(out_poster)]
+    for k, ov in enumerate(over, start=len(under)):
+        args += _overlay_input(ov)
         chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
         video, n_in = f"ov{k}", n_in + 1
     if bare:
@@ -233,19 +279,6 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
     else:
         args += ["-f", "f32le", "-ar", str(RATE), "-ch_layout", "stereo", "-i", str(sound)]
         sound_args = ["-map", f"{n_in}:a"]
-    poster: list[str] = []
-    if out_poster is not None:
-        # The poster branch ends after its one frame, so it costs one JPEG: 0.1 s less
-        # than reading the frame back from the finished MP4 in a second run (measured).
-        chains.append(f"[{video}]split=2[vout][pv]")
-        frame = poster_frame(edit)
-        # The JPEG's full-range conversion stays in this branch: left to negotiation, it
-        # would pull the teaser itself to yuvj420p through the split.
-        chains.append(f"[pv]trim=start_frame={frame}:end_frame={frame + 1},"
-                      "scale=out_range=full,format=yuvj420p[poster]")
-        video = "vout"
-        poster = ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
-                  "-update", "1", "-f", "image2", str(out_poster)]
     args += ["-filter_complex", ";".join(chains), "-map", f"[{video}]", *sound_args,
              *video_codec(out), "-fps_mode", "cfr", "-r", str(out.fps),
              "-c:a", "aac", "-aac_coder", "fast", "-aac_pns", "0", *_audio_rate(out),
@@ -286,16 +319,40 @@ def poster_frame(edit: EditList) -> int:
     return min(max(0, round(edit.poster_at * edit.output.fps)), max(0, frames - 1))
 
 
+def _overlay_input(ov: Overlay) -> list[str]:
+    """The input arguments for one of our overlays: a PNG, or a timed sequence read by
+    the concat demuxer (``-safe 0`` lets its entries carry the frame rate; every entry is
+    a file we wrote beside the list)."""
+    if ov.sequence:
+        return ["-safe", "0", "-f", "concat", "-i", str(ov.path)]
+    return ["-i", str(ov.path)]
+
+
 def _overlay(ov: Overlay) -> str:
-    x = _num(ov.x)
-    if ov.bounce_px and ov.bounce_hz:
-        # Bounce away from the target and back: at the rest position the tip touches it.
-        x = f"'{_num(ov.x)}-{_num(ov.bounce_px)}*abs(sin(PI*{_num(ov.bounce_hz)}*t))'"
+    x, y = _num(ov.x), _num(ov.y)
+    start = ov.windows[0][0] if ov.windows else 0.0
+    if ov.slide_px or (ov.bounce_px and ov.bounce_hz):
+        # Slide in from the left easing out (no pop), then bounce away from the target
+        # and back: at the rest position the tip is on it.
+        t = f"(t-{_num(start)})"
+        parts = [_num(ov.x)]
+        if ov.slide_px and ov.slide_s > 0:
+            parts.append(f"-{_num(ov.slide_px)}*pow(1-clip({t}/{_num(ov.slide_s)},0,1),3)")
+        if ov.bounce_px and ov.bounce_hz:
+            parts.append(f"-{_num(ov.bounce_px)}*abs(sin(PI*{_num(ov.bounce_hz)}"
+                         f"*max(0,{t}-{_num(ov.slide_s)})))")
+        x = "'" + "".join(parts) + "'"
+    if ov.y_steps:
+        expr = _num(ov.y_steps[-1][1])
+        for (_, y0), (t1, _) in zip(reversed(ov.y_steps[:-1]), reversed(ov.y_steps[1:]),
+                                    strict=True):
+            expr = f"if(lt(t,{_num(t1)}),{_num(y0)},{expr})"
+        y = f"'{expr}'"
     # A still overlay's position is evaluated once, not per frame.
-    still = "" if ov.bounce_px and ov.bounce_hz else ":eval=init"
-    text = f"overlay=x={x}:y={_num(ov.y)}:format=yuv420:eof_action=repeat{still}"
-    if ov.start is not None or ov.end is not None:
-        start = _num(ov.start or 0.0)
-        end = _num(ov.end if ov.end is not None else 1e6)
-        text += f":enable='between(t,{start},{end})'"
+    still = "" if ov.moves else ":eval=init"
+    text = f"overlay=x={x}:y={y}:format=yuv420:eof_action=repeat{still}"
+    if ov.windows:
+        spans = [f"between(t,{_num(a)},{_num(b if b is not None else 1e6)})"
+                 for a, b in ov.windows]
+        text += f":enable='{'+'.join(spans)}'"
     return text

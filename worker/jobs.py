@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,7 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
                              timeline_rows=inputs["timeline_rows"],
                              analysis_path=inputs["analysis_path"],
                              sticker_text=inputs["sticker_text"],
+                             on_screen=inputs["on_screen"],
                              target_seconds=inputs["target_seconds"], music=inputs["music"],
                              variant=inputs["variant"], lang=inputs["lang"],
                              on_progress=progress)
@@ -151,6 +152,7 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
     params = dict(teaser.params or {})
     timeline_rows: list[dict[str, Any]] | None = None
     footage_id = teaser.footage_id
+    live = None
     if teaser.source_kind == "session":
         live = session.get(LiveSession, teaser.session_id) if teaser.session_id else None
         if live is None:
@@ -190,7 +192,48 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
         # shows other moments than the one posted the day before.
         "variant": 1 if (getattr(teaser, "slot", None) or params.get("slot")) == "hour_before"
         else 0,
+        "on_screen": replace(_on_screen(session, teaser, live, footage,
+                                        str(params.get("lang") or "id")),
+                             poster_at=params.get("poster_at")),
     }
+
+
+def _on_screen(session: Any, teaser: Any, live: Any, footage: Any, lang: str) -> Any:
+    """What the teaser says on screen besides the LIVE time: the linked plan's title, its
+    first featured product's name and its strongest LIVE-only offer (read now: products
+    and promotion tools stay editable on a plan), and the recording's captions."""
+    from domain.captions import parse_captions
+    from domain.errors import DomainError
+    from domain.offers import offer_from, strongest
+    from domain.wording import offer_text
+    from store.models import Plan, Product, PromotionToolRow, Seller
+    from worker.pipeline import OnScreen
+
+    text = (getattr(live, "captions", None) if live is not None else None) or footage.captions
+    captions: tuple[Any, ...] = ()
+    if text:
+        try:
+            captions = parse_captions(text)
+        except DomainError:
+            captions = ()  # checked when it was sent; a later rule change must not fail it
+    plan = session.get(Plan, teaser.plan_id) if teaser.plan_id else None
+    if plan is None:
+        return OnScreen(lang=lang, captions=captions)
+    product = None
+    for product_id in plan.product_ids:
+        row = session.get(Product, (plan.seller_id, product_id))
+        if row is not None and row.name.strip():
+            product = row.name.strip()
+            break
+    seller = session.get(Seller, plan.seller_id)
+    currency = seller.currency if seller is not None else "IDR"
+    tools = [session.get(PromotionToolRow, (plan.seller_id, tool_id))
+             for tool_id in dict.fromkeys([*plan.chosen_tool_ids, *plan.bound_tool_ids])]
+    offer = strongest((offer_from(t.kind, t.terms, currency) for t in tools if t is not None),
+                      plan.start_at)
+    return OnScreen(title=plan.title, product=product,
+                    offer=offer_text(offer, lang, plan.time_zone) if offer else None,
+                    lang=lang, captions=captions)
 
 
 def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> None:

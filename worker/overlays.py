@@ -1,180 +1,356 @@
-"""The LIVE-time sticker and the avatar arrow, drawn with Pillow from a named player
-layout (media/assets/layouts/<name>.json), so the design changes without code.
+"""The teaser's overlays, drawn with Pillow from the player layout's design data
+(``worker.design``): the LIVE Event card (LIVE badge, date and time, the plan's title),
+the band under it (the featured product's name, then the LIVE-only offer), and the
+arrow to the avatar with its call to action.
 
-Text never enters an ffmpeg filter graph: the sticker's words become pixels here and
-ffmpeg only overlays the PNG at numbers we computed.
+Text never enters an ffmpeg filter graph: every word becomes pixels here, and ffmpeg
+only overlays our PNGs at numbers we computed. What changes over time is a *timed image
+sequence* (an ffconcat list of our PNGs, each shown from its start until the next), so
+the graph keeps one overlay per element and decodes a PNG only when the picture changes.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
-from functools import lru_cache
+import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from worker.design import (
+    SUPERSAMPLE,
+    Layout,
+    edge_width,
+    fit_text,
+    font,
+    plate,
+    save_png,
+    text_width,
+)
+from worker.editlist import Face
 from worker.graph import Overlay
 
-ASSETS = Path(__file__).resolve().parent.parent / "media" / "assets"
-LAYOUTS = ASSETS / "layouts"
-STICKER_RED = (254, 44, 85, 255)
-ARROW_FILL = (255, 214, 0, 255)
-ARROW_EDGE = (20, 20, 20, 255)
-SUPERSAMPLE = 4  # draw big, shrink: smooth edges without Pillow's missing antialiasing
+BADGE_WORD = "LIVE"
 
 
-@dataclass(frozen=True)
-class Box:
-    """A rectangle in fractions of the frame."""
+# ----------------------------------------------------------------------- the LIVE card
 
-    x: float
-    y: float
-    w: float
-    h: float
-
-    def px(self, width: int, height: int) -> tuple[int, int, int, int]:
-        """(x0, y0, x1, y1) in pixels of a ``width`` x ``height`` frame."""
-        return (round(self.x * width), round(self.y * height),
-                round((self.x + self.w) * width), round((self.y + self.h) * height))
-
-
-@dataclass(frozen=True)
-class Layout:
-    """A short-video player layout: where the avatar sits, what must stay clear."""
-
-    name: str
-    avatar_cx: float
-    avatar_cy: float
-    avatar_diameter: float  # of the frame width
-    safe: Box  # where a sticker may go
-    top_bar: Box
-    caption_area: Box
-    sticker_top: float
-    sticker_height: float
-    sticker_max_width: float
-    arrow_width: float
-    arrow_aspect: float
-    arrow_gap: float
-    arrow_bounce: float
-    arrow_bounce_hz: float
-    arrow_show_last: float
-
-    def avatar_px(self, width: int, height: int) -> tuple[int, int, int]:
-        """Avatar centre x, y and radius in pixels."""
-        return (round(self.avatar_cx * width), round(self.avatar_cy * height),
-                round(self.avatar_diameter * width / 2))
-
-
-def load_layout(name: str) -> Layout:
-    """The layout profile ``name``; ``ValueError`` for an unknown or malformed one."""
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise ValueError(f"layout name {name!r} is not a profile name")
-    path = LAYOUTS / f"{name}.json"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in LAYOUTS.glob("*.json")))
-        raise ValueError(f"unknown player layout {name!r}; known: {known}")
-    return _parse(name, json.loads(path.read_text()))
+def sticker_card(text: str, title: str | None, width: int, height: int,
+                 layout: Layout) -> Image.Image:
+    """The LIVE Event card: a red LIVE badge, the date and time, a reminder bell, and the
+    plan's title under them, white on a dark plate with a light edge."""
+    when = text[len(BADGE_WORD):].strip() if text.upper().startswith(BADGE_WORD) else text
+    max_w = round(layout.value("sticker", "max_width") * width)
+    size = max(12, round(layout.value("sticker", "line_height") * height))
+    pad = round(layout.value("sticker", "pad_share") * size)
+    badge_size = round(size * 0.78)
+    badge_w = text_width(BADGE_WORD, badge_size) + round(badge_size * 0.9)
+    badge_h = round(size * 1.25)
+    bell = round(size * 0.95)
+    gap = round(size * 0.4)
+    room = max_w - 2 * pad - badge_w - bell - 2 * gap
+    when, size_when = fit_text(when, size, round(size * 0.7), room)
+    row1_w = badge_w + gap + text_width(when, size_when) + gap + bell
+    title_size = max(10, round(layout.value("sticker", "title_height") * height))
+    title_text = None
+    if title and title.strip():
+        title_text, title_size = fit_text(title, title_size, round(title_size * 0.85),
+                                          max_w - 2 * pad, "Medium")
+    row2_w = text_width(title_text, title_size, "Medium") if title_text else 0
+    row_gap = round(size * 0.3)
+    w = min(max_w, 2 * pad + max(row1_w, row2_w))
+    h = 2 * pad + badge_h + (row_gap + round(title_size * 1.2) if title_text else 0)
+    edge_w = edge_width(width, layout)
+    card = plate(w, h, layout.colour("plate", "fill"), layout.colour("plate", "edge"), edge_w,
+                 radius=round(layout.value("plate", "radius_share") * min(h, 2 * badge_h)))
+    badge = plate(badge_w, badge_h, layout.colour("sticker", "badge", "fill"),
+                  radius=round(badge_h * 0.3))
+    ImageDraw.Draw(badge).text((badge_w / 2, badge_h / 2), BADGE_WORD, anchor="mm",
+                               font=font(badge_size),
+                               fill=layout.colour("sticker", "badge", "text"))
+    card.alpha_composite(badge, (pad, pad))
+    draw = ImageDraw.Draw(card)
+    row_mid = pad + badge_h / 2
+    draw.text((pad + badge_w + gap, row_mid), when, anchor="lm", font=font(size_when),
+              fill=layout.colour("plate", "text"))
+    card.alpha_composite(_bell(bell, layout.colour("sticker", "bell")),
+                         (w - pad - bell, round(row_mid - bell / 2)))
+    if title_text:
+        draw.text((pad, pad + badge_h + row_gap), title_text, anchor="lt",
+                  font=font(title_size, "Medium"), fill=layout.colour("plate", "text"))
+    return card
 
 
-def _parse(name: str, d: dict[str, Any]) -> Layout:
-    safe = d["safe_area"]
-    return Layout(
-        name=name, avatar_cx=d["avatar"]["cx"], avatar_cy=d["avatar"]["cy"],
-        avatar_diameter=d["avatar"]["diameter"],
-        safe=Box(safe["left"], safe["top"], 1 - safe["left"] - safe["right"],
-                 1 - safe["top"] - safe["bottom"]),
-        top_bar=Box(**d["top_bar"]), caption_area=Box(**d["caption_area"]),
-        sticker_top=d["sticker"]["top"], sticker_height=d["sticker"]["height"],
-        sticker_max_width=d["sticker"]["max_width"],
-        arrow_width=d["arrow"]["width"], arrow_aspect=d["arrow"]["aspect"],
-        arrow_gap=d["arrow"]["gap"], arrow_bounce=d["arrow"]["bounce"],
-        arrow_bounce_hz=d["arrow"]["bounce_hz"], arrow_show_last=d["arrow"]["show_last"])
-
-
-@lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    import font_roboto
-
-    path = Path(font_roboto.__file__).parent / "files" / "Roboto-Bold.ttf"
-    return ImageFont.truetype(str(path), size)
-
-
-def sticker_image(text: str, width: int, height: int,
-                  layout: Layout) -> tuple[Image.Image, int, int]:
-    """The sticker (white bold text on a red pill) for a ``width`` x ``height`` output and
-    its top-left position, always inside the layout's safe area. Long text shrinks, and
-    if it still does not fit it is cut with an ellipsis rather than leave the area."""
-    sx0, sy0, sx1, sy1 = layout.safe.px(width, height)
-    pill_h = max(24, round(layout.sticker_height * height))
-    max_w = min(sx1 - sx0, round(layout.sticker_max_width * width))
-    pad = pill_h // 2
-    size = round(pill_h * 0.5)
-    min_size = max(10, round(pill_h * 0.3))
-    text = " ".join(text.split())
-    while size > min_size and _text_width(text, size) > max_w - 2 * pad:
-        size -= 1
-    while len(text) > 1 and _text_width(text, size) > max_w - 2 * pad:
-        text = text[:-2].rstrip() + "…"
-    pill_w = min(max_w, _text_width(text, size) + 2 * pad)
+def _bell(size: int, colour: tuple[int, int, int, int]) -> Image.Image:
+    """The reminder bell of a LIVE Event card."""
     s = SUPERSAMPLE
-    img = Image.new("RGBA", (pill_w * s, pill_h * s), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    draw.rounded_rectangle((0, 0, pill_w * s - 1, pill_h * s - 1), radius=pill_h * s // 2,
-                           fill=STICKER_RED)
-    font = _font(size * s)
-    draw.text((pill_w * s / 2, pill_h * s / 2), text, font=font, fill=(255, 255, 255, 255),
-              anchor="mm")
-    img = img.resize((pill_w, pill_h), Image.Resampling.LANCZOS)
-    x = sx0 + (sx1 - sx0 - pill_w) // 2
-    y = max(sy0, round(layout.sticker_top * height))
-    return img, x, y
+    n = size * s
+    img = Image.new("RGBA", (n, n), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.ellipse((n * 0.22, n * 0.08, n * 0.78, n * 0.64), fill=colour)
+    d.rectangle((n * 0.22, n * 0.36, n * 0.78, n * 0.72), fill=colour)
+    d.polygon([(n * 0.1, n * 0.8), (n * 0.22, n * 0.6), (n * 0.78, n * 0.6), (n * 0.9, n * 0.8)],
+              fill=colour)
+    d.ellipse((n * 0.4, n * 0.78, n * 0.6, n * 0.96), fill=colour)
+    return img.resize((size, size), Image.Resampling.BOX)
 
 
-def _text_width(text: str, size: int) -> int:
-    left, _, right, _ = _font(size).getbbox(text)
-    return int(right - left)
+def place_group(group_h: int, group_w: int, width: int, height: int, layout: Layout,
+                faces: Sequence[Face], total: float) -> tuple[int, tuple[tuple[float, int], ...]]:
+    """Where the card (and the band under it) goes: centred in the safe area, at the first
+    of the design's heights that keeps clear of every face on screen at the time, else
+    just under or over the faces, else where it overlaps least. Returns x and (from
+    time, y) steps."""
+    sx0, sy0, sx1, sy1 = layout.safe.px(width, height)
+    x = sx0 + (sx1 - sx0 - group_w) // 2
+    tops = [min(round(t * height), sy1 - group_h)
+            for t in layout.value("sticker", "candidates_top")]
+    times = sorted({0.0, *(f.start for f in faces), *(f.end for f in faces)})
+    steps: list[tuple[float, int]] = []
+    for k, t0 in enumerate(times):
+        if t0 >= total:
+            break
+        t1 = times[k + 1] if k + 1 < len(times) else total
+        on = [f for f in faces if f.start < t1 and f.end > t0]
 
+        def overlap(y: int, on: list[Face] = on) -> float:
+            return sum(_overlap((x, y, x + group_w, y + group_h),
+                                (f.x0 * width, f.y0 * height, f.x1 * width, f.y1 * height))
+                       for f in on)
+
+        # The design's places first; when a face covers them all, just under or over it.
+        places = list(tops)
+        if on and all(overlap(y) > 0 for y in tops):
+            gap = round(0.01 * height)
+            places += [round(max(f.y1 for f in on) * height) + gap,
+                       round(min(f.y0 for f in on) * height) - gap - group_h]
+            places = [y for y in places if sy0 <= y <= sy1 - group_h] or tops
+        best = min(places, key=lambda y: (overlap(y) > 0, overlap(y), places.index(y)))
+        if not steps or steps[-1][1] != best:
+            steps.append((round(t0, 3), best))
+    return x, tuple(steps)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return max(0.0, w) * max(0.0, h)
+
+
+# ----------------------------------------------------------------- product and offer
+
+def band_image(text: str, kind: str, width: int, height: int, layout: Layout) -> Image.Image:
+    """One line under the card: the product's name (``kind="callout"``) or the LIVE-only
+    offer (``"offer"``), white on its plate, a yellow accent on the left."""
+    h = max(16, round(layout.value("band", "height") * height))
+    size = round(h * layout.value("band", "text_share"))
+    pad = round(h * 0.42)
+    accent = max(3, round(h * 0.12))
+    max_w = round(layout.value("band", "max_width") * width)
+    weight = "Bold" if kind == "offer" else "Medium"
+    text, size = fit_text(text, size, round(size * 0.75), max_w - 2 * pad - 2 * accent, weight)
+    w = min(max_w, 2 * pad + 2 * accent + text_width(text, size, weight))
+    edge_w = edge_width(width, layout)
+    img = plate(w, h, layout.colour("band", kind, "fill"), layout.colour("plate", "edge"),
+                edge_w, radius=round(h * 0.3))
+    bar = plate(accent, round(h * 0.5), layout.colour("band", kind, "accent"),
+                radius=accent // 2)
+    img.alpha_composite(bar, (pad - accent, round(h * 0.25)))
+    ImageDraw.Draw(img).text((pad + accent * 2, h / 2), text, anchor="lm",
+                             font=font(size, weight), fill=layout.colour("plate", "text"))
+    return img
+
+
+def band_windows(callout: str | None, offer: str | None, total: float, layout: Layout
+                 ) -> list[tuple[float, float, str, str]]:
+    """When the band shows what: (start, end, kind, text), in output seconds. The product
+    name when the opening (product) moment starts; the offer in the design's windows, never
+    over the product name."""
+    shown: list[tuple[float, float, str, str]] = []
+    free_from = 0.0
+    if callout:
+        start = float(layout.value("band", "callout", "from"))
+        end = min(total, start + float(layout.value("band", "callout", "for")))
+        if end > start:
+            shown.append((start, end, "callout", callout))
+            free_from = end + 0.3
+    if offer:
+        for a, b in layout.value("band", "offer", "windows"):
+            start, end = max(free_from, a * total), b * total
+            if end - start >= 1.0:
+                shown.append((round(start, 3), round(end, 3), "offer", offer))
+    return shown
+
+
+def band_overlay(callout: str | None, offer: str | None, width: int, height: int,
+                 total: float, fps: int, layout: Layout, x_centre: int,
+                 card_steps: Sequence[tuple[float, int]], offset: int,
+                 work: Path) -> Overlay | None:
+    """The band's timed sequence ``offset`` pixels under the card's top (moving with
+    it), or None."""
+    windows = band_windows(callout, offer, total, layout)
+    if not windows:
+        return None
+    drawn = {(kind, text): band_image(text, kind, width, height, layout)
+             for _, _, kind, text in windows}
+    canvas_w = max(img.width for img in drawn.values())
+    frames: list[tuple[float, Image.Image | None]] = [(0.0, None)]
+    for start, end, kind, text in windows:
+        img = drawn[(kind, text)]
+        canvas = Image.new("RGBA", (canvas_w, img.height), (0, 0, 0, 0))
+        canvas.alpha_composite(img, ((canvas_w - img.width) // 2, 0))
+        frames += [(start, canvas), (end, None)]
+    h = next(iter(drawn.values())).height
+    path = write_sequence(frames, (canvas_w, h), fps, total, work, "band")
+    steps = tuple((t, y + offset) for t, y in card_steps)
+    return Overlay(path=path, x=x_centre - canvas_w // 2, y=steps[0][1], w=canvas_w, h=h,
+                   windows=tuple((s, e) for s, e, _, _ in windows), sequence=True,
+                   y_steps=steps if len(steps) > 1 else ())
+
+
+def card_overlays(text: str | None, title: str | None, callout: str | None,
+                  offer: str | None, width: int, height: int, total: float, fps: int,
+                  layout: Layout, faces: Sequence[Face], work: Path
+                  ) -> tuple[Overlay | None, Overlay | None]:
+    """The LIVE card (whole teaser) and the band under it, placed clear of faces."""
+    card = sticker_card(text, title, width, height, layout) if text else None
+    windows = band_windows(callout, offer, total, layout)
+    band_h = round(layout.value("band", "height") * height) if windows else 0
+    gap = round(layout.value("band", "gap") * height) if windows and card else 0
+    card_w, card_h = (card.width, card.height) if card else (0, 0)
+    group_w = max(card_w, round(layout.value("band", "max_width") * width) if windows else 0)
+    x, steps = place_group(card_h + gap + band_h, group_w, width, height, layout, faces, total)
+    centre = x + group_w // 2
+    sticker = None
+    if card is not None:
+        path = work / "sticker.png"
+        save_png(card, path)
+        sticker = Overlay(path=path, x=centre - card.width // 2, y=steps[0][1], w=card.width,
+                          h=card.height, y_steps=steps if len(steps) > 1 else ())
+    band = band_overlay(callout, offer, width, height, total, fps, layout, centre, steps,
+                        card_h + gap, work) if windows else None
+    return sticker, band
+
+
+# -------------------------------------------------------------- arrow and call to action
 
 def arrow_image(width: int, height: int, layout: Layout) -> tuple[Image.Image, int, int]:
     """The arrow pointing right at the avatar, and its rest position: the tip (the
-    image's right-middle point) lands just left of the avatar's edge."""
-    aw = max(16, round(layout.arrow_width * width))
-    ah = max(10, round(aw * layout.arrow_aspect))
+    image's right-middle point) inside the avatar circle, ``tip_inset`` of its radius in."""
+    aw = max(16, round(layout.value("arrow", "width") * width))
+    ah = max(10, round(aw * layout.value("arrow", "aspect")))
     s = SUPERSAMPLE
     W, H = aw * s, ah * s
-    edge = max(1, round(ah * 0.06)) * s
+    edge = max(2, round(ah * layout.value("arrow", "edge_share"))) * s
     head = round(W * 0.45)
-    shaft = round(H * 0.22)
-    points = [(edge, H / 2 - shaft), (W - head, H / 2 - shaft), (W - head, edge),
-              (W - edge, H / 2), (W - head, H - edge), (W - head, H / 2 + shaft),
-              (edge, H / 2 + shaft)]
+    shaft = round(H * 0.2)
+    points = [(edge / 2, H / 2 - shaft), (W - head, H / 2 - shaft), (W - head, edge / 2),
+              (W - edge / 2, H / 2), (W - head, H - edge / 2), (W - head, H / 2 + shaft),
+              (edge / 2, H / 2 + shaft)]
     img = Image.new("RGBA", (W, H), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
-    draw.polygon(points, fill=ARROW_FILL, outline=ARROW_EDGE, width=edge)
-    img = img.resize((aw, ah), Image.Resampling.LANCZOS)
+    draw.polygon(points, fill=layout.colour("arrow", "fill"),
+                 outline=layout.colour("arrow", "edge"), width=edge)
+    img = img.resize((aw, ah), Image.Resampling.BOX)
     cx, cy, r = layout.avatar_px(width, height)
-    tip_x = cx - r - round(layout.arrow_gap * width)
-    return img, tip_x - aw, cy - ah // 2
+    tip_x = cx - r + round(layout.value("arrow", "tip_inset") * r)
+    return img, tip_x - aw + 1, cy - ah // 2
 
 
-def sticker_overlay(text: str, width: int, height: int, layout: Layout,
-                    path: Path) -> Overlay:
-    """Draw the sticker to ``path`` (PNG) and say where it goes, for the whole teaser."""
-    img, x, y = sticker_image(text, width, height, layout)
-    img.save(path, format="PNG")
-    return Overlay(path=path, x=x, y=y, w=img.width, h=img.height)
+def cta_image(text: str, width: int, height: int, layout: Layout,
+              max_w: int) -> Image.Image:
+    """The call to action beside the arrow, white on a dark plate with a light edge."""
+    h = max(16, round(layout.value("cta", "height") * height))
+    size = round(h * layout.value("cta", "text_share"))
+    pad = round(h * 0.45)
+    text, size = fit_text(text, size, round(size * 0.7), max_w - 2 * pad)
+    w = 2 * pad + text_width(text, size)
+    edge_w = edge_width(width, layout)
+    img = plate(w, h, layout.colour("plate", "fill"), layout.colour("plate", "edge"), edge_w)
+    ImageDraw.Draw(img).text((w / 2, h / 2), text, anchor="mm", font=font(size),
+                             fill=layout.colour("plate", "text"))
+    return img
 
 
-def arrow_overlay(width: int, height: int, duration: float, layout: Layout,
-                  path: Path) -> Overlay:
-    """Draw the arrow to ``path`` (PNG): shown over the last ``arrow_show_last`` seconds
-    (all of a shorter teaser), bouncing towards the avatar."""
+def arrow_start(total: float, layout: Layout) -> float:
+    """When the arrow comes in: at ``appear_share`` of the teaser, or earlier so it is
+    seen for at least ``show_at_least`` seconds (all of a short teaser)."""
+    share = float(layout.value("arrow", "appear_share"))
+    least = float(layout.value("arrow", "show_at_least"))
+    return round(max(0.0, min(total * share, total - least)), 3)
+
+
+def arrow_overlays(cta: str | None, width: int, height: int, total: float, fps: int,
+                   layout: Layout, work: Path) -> tuple[Overlay, Overlay | None]:
+    """The arrow (fading and sliding in towards the avatar, then a gentle bounce; never a
+    pop) and its call to action fading in beside it."""
     img, x, y = arrow_image(width, height, layout)
-    img.save(path, format="PNG")
-    return Overlay(path=path, x=x, y=y, w=img.width, h=img.height,
-                   start=max(0.0, round(duration - layout.arrow_show_last, 3)), end=None,
-                   bounce_px=round(layout.arrow_bounce * width),
-                   bounce_hz=layout.arrow_bounce_hz)
+    start = arrow_start(total, layout)
+    fade = float(layout.value("arrow", "fade_in"))
+    arrow = Overlay(path=_fade_in(img, start, fade, fps, total, work, "arrow"), x=x, y=y,
+                    w=img.width, h=img.height, windows=((start, None),), sequence=True,
+                    slide_px=round(layout.value("arrow", "slide") * width), slide_s=fade,
+                    bounce_px=round(layout.value("arrow", "bounce") * width),
+                    bounce_hz=float(layout.value("arrow", "bounce_hz")))
+    if not cta:
+        return arrow, None
+    sx0 = layout.safe.px(width, height)[0]
+    slide = arrow.slide_px + arrow.bounce_px
+    gap = round(layout.value("cta", "gap") * width)
+    right = x - slide - gap
+    cimg = cta_image(cta, width, height, layout, right - sx0)
+    cstart = round(start + float(layout.value("cta", "delay")), 3)
+    _, cy, _ = layout.avatar_px(width, height)
+    return arrow, Overlay(path=_fade_in(cimg, cstart, fade, fps, total, work, "cta"),
+                          x=right - cimg.width, y=cy - cimg.height // 2, w=cimg.width,
+                          h=cimg.height, windows=((cstart, None),), sequence=True)
+
+
+def _fade_in(img: Image.Image, start: float, fade: float, fps: int, total: float,
+             work: Path, name: str) -> Path:
+    # A new step every other frame: smooth to the eye, half the images to draw and decode.
+    steps = max(1, round(fade * fps / 2))
+    frames: list[tuple[float, Image.Image | None]] = [(0.0, None)]
+    alpha = img.getchannel("A")
+    for k in range(1, steps + 1):
+        step = img.copy()
+        step.putalpha(alpha.point(lambda a, f=k / steps: round(a * f * f * (3 - 2 * f))))
+        frames.append((start + 2 * (k - 1) / fps, step))
+    return write_sequence(frames, img.size, fps, total, work, name)
+
+
+# ------------------------------------------------------------------ timed sequences
+
+def write_sequence(frames: Sequence[tuple[float, Image.Image | None]], size: tuple[int, int],
+                   fps: int, total: float, work: Path, name: str) -> Path:
+    """Write ``frames`` ((from output second, image or None for nothing)) as PNGs and an
+    ffconcat list ffmpeg reads as one input: each image shown from its time (snapped to
+    the output frame grid) until the next one's. All images are ``size``."""
+    blank = work / f"{name}-blank.png"
+    save_png(Image.new("RGBA", size, (0, 0, 0, 0)), blank)
+    entries: list[tuple[int, Path]] = []
+    for k, (t, img) in enumerate(sorted(frames, key=lambda f: f[0])):
+        frame = max(0, math.floor(t * fps + 1e-6))
+        path = blank
+        if img is not None:
+            if img.size != size:
+                raise ValueError(f"{name} frame {k} is {img.size}, the sequence {size}")
+            path = work / f"{name}-{k:04d}.png"
+            save_png(img, path)
+        if entries and entries[-1][0] == frame:
+            entries[-1] = (frame, path)  # the later image at the same frame wins
+        elif not entries or entries[-1][1] != path:
+            entries.append((frame, path))
+    if not entries or entries[0][0] != 0:
+        entries.insert(0, (0, blank))
+    end = max(math.ceil(total * fps) + fps, entries[-1][0] + 1)
+    lines = ["ffconcat version 1.0"]
+    for k, (frame, path) in enumerate(entries):
+        until = entries[k + 1][0] if k + 1 < len(entries) else end
+        lines += [f"file '{path.name}'", f"option framerate {fps}",
+                  f"duration {(until - frame) / fps:.6f}"]
+    # The concat demuxer keeps the last entry's duration only when it is listed again.
+    lines += [f"file '{entries[-1][1].name}'", f"option framerate {fps}"]
+    listing = work / f"{name}.ffconcat"
+    listing.write_text("\n".join(lines) + "\n")
+    return listing

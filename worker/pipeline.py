@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from domain.captions import Cue
 from worker.editlist import EditList, Output, Segment, Source, Sticker
 from worker.limits import check_limits
 from worker.probe import MediaInfo, media_info
@@ -25,6 +26,21 @@ Progress = Callable[[str, float], None]
 # Share of the whole job each stage stands for, for one progress figure.
 _STAGES = {"probe": (0.0, 0.02), "analyse": (0.02, 0.15), "rank": (0.15, 0.2),
            "render": (0.2, 1.0)}
+
+
+@dataclass(frozen=True)
+class OnScreen:
+    """What a teaser says on screen besides its LIVE time: the plan's ``title``, the
+    featured ``product``'s name, the LIVE-only ``offer`` (worded), the language of the
+    call to action, the recording's ``captions`` (source time), and the poster's second
+    when the seller picked one."""
+
+    title: str | None = None
+    product: str | None = None
+    offer: str | None = None
+    lang: str = "id"
+    captions: tuple[Cue, ...] = ()
+    poster_at: float | None = None  # the output second the seller picked for the poster
 
 
 @dataclass
@@ -47,6 +63,7 @@ class TeaserReport:
     lang: str = "en"
     #: False for ``plan_only``: the edit list is written, nothing is rendered.
     rendered: bool = True
+    on_screen: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,7 +87,7 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", on_progress: Callable[[str], Callable[[float], None]]
                 | None = None, variant: int = 0, product_image: Path | None = None,
-                lang: str = "en"
+                lang: str = "en", on_screen: OnScreen | None = None
                 ) -> tuple[EditList, dict[str, float]]:
     """Choose the teaser's moments and describe it as an edit list (no rendering).
 
@@ -78,14 +95,18 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     one): with a timeline it avoids the moments variants 0..n-1 show, where the session
     has enough others. Without a timeline every variant is the same cut.
     ``product_image``: the pinned product's catalogue picture; the crop keeps where it
-    is seen in the chosen moments."""
-    from worker import footage_ranking, reframe, timeline
+    is seen in the chosen moments. ``on_screen``: the words the overlays carry."""
+    from domain.captions import cut_to_segments
+    from domain.wording import cta_text
+    from worker import footage_ranking, onscreen, reframe, timeline
     from worker import music as music_beds
-    from worker.graph import output_fps, output_size
+    from worker.graph import frame_duration, output_fps, output_size
 
     timings: dict[str, float] = {}
     stage = on_progress or (lambda _s: (lambda _f: None))
+    words = on_screen or OnScreen()
     t0 = time.perf_counter()
+    looks: _Looks | None = None
     analysis = _cached_analysis(info, analysis_path)
     if timeline_rows is not None or timeline_path is not None:
         tl = (timeline.parse_timeline(timeline_path) if timeline_path is not None
@@ -130,6 +151,10 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     # After the output size: a punch-in must not pull the teaser down to 720 across.
     shots = sorted({float(t) for a in seen for t in a.shot_changes})
     segments = list(reframe.punch_in(segments, shots, info.width, info.height))
+    fps = output_fps(info.fps)
+    starts = [0.0]
+    for seg in segments[:-1]:
+        starts.append(starts[-1] + frame_duration(seg.duration, fps))
     bed = None if music == "none" else (
         music_beds.pick(info.path) if music == "auto" else music_beds.check(music))
     edit = EditList(
@@ -137,14 +162,20 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
                       duration=info.duration, has_audio=info.has_audio, fps=info.fps,
                       interlaced=info.interlaced, sar=info.sar),
         segments=tuple(segments),
-        output=Output(width=width, height=height, fps=output_fps(info.fps)),
-        sticker=Sticker(sticker_text) if sticker_text else None,
+        output=Output(width=width, height=height, fps=fps),
+        sticker=Sticker(sticker_text, words.title) if sticker_text else None,
         music=bed,
-        poster_at=min(1.0, max(0.0, segments[0].duration / 2)),
+        poster_at=(words.poster_at if words.poster_at is not None
+                   else onscreen.poster_time(seen, segments, fps)),
         short_source=selection.short_source,
         notes=tuple([*notes, *selection.notes, *cut_notes, *_resolution_notes(info, width)]),
         lags=lags,
         lang=lang,
+        product=words.product, offer=words.offer, cta=cta_text(words.lang),
+        captions=cut_to_segments(words.captions, [(s.start, s.end, o)
+                                                  for s, o in zip(segments, starts, strict=True)]),
+        faces=onscreen.faces_on_screen(seen, segments, info.width, info.height, width, height,
+                                       fps),
     )
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
@@ -333,7 +364,8 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", edit_list_path: Path | None = None,
                 on_progress: Progress | None = None, variant: int = 0,
-                product_image: Path | None = None, lang: str = "en") -> TeaserReport:
+                product_image: Path | None = None, lang: str = "en",
+                on_screen: OnScreen | None = None) -> TeaserReport:
     """Cut and render one teaser from ``recording``; with a timeline the moments are
     ranked by GMV and interaction, without one from picture and sound alone.
     ``variant`` >= 1: a further teaser of the same session, showing other moments
@@ -353,7 +385,7 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
         info, timeline_rows=timeline_rows, timeline_path=timeline_path,
         analysis_path=analysis_path, sticker_text=sticker_text,
         target_seconds=target_seconds, music=music, on_progress=stage, variant=variant,
-        product_image=product_image, lang=lang)
+        product_image=product_image, lang=lang, on_screen=on_screen)
     timings.update(plan_timings)
     t0 = time.perf_counter()
     result = render_edit_list(edit, out_video, out_poster, on_progress=stage("render"))
@@ -398,4 +430,8 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
                    "score": round(s.score, 3), "reason": s.reason} for s in edit.segments],
         timings_s=timings, short_source=edit.short_source, notes=list(edit.notes),
         edit_list=str(edit_list_path) if edit_list_path else None, lags_s=dict(edit.lags),
-        lang=edit.lang)
+        lang=edit.lang,
+        on_screen={"sticker": edit.sticker.text if edit.sticker else None,
+                   "title": edit.sticker.title if edit.sticker else None,
+                   "product": edit.product, "offer": edit.offer, "cta": edit.cta,
+                   "captions": len(edit.captions), "poster_at": edit.poster_at})

@@ -98,24 +98,32 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
 
 
 def prepare_assets(edit: EditList, work: Path) -> Assets:
-    """Draw the sticker and arrow PNGs for this output size into ``work``; the bed as raw
-    PCM (decoded on its first use)."""
-    from worker import music, overlays
+    """Draw the overlays for this output size into ``work`` (the LIVE card and the band
+    under it, captions, call to action, arrow); the bed as raw PCM (decoded on its first
+    use)."""
+    from worker import caption_images, design, music, overlays
 
     out = edit.output
     total = graph.teaser_duration(edit)
     try:
-        layout = overlays.load_layout(edit.arrow or "standard_9x16")
+        layout = design.load_layout(edit.arrow or "standard_9x16")
         # "auto" normally is resolved when the edit list is planned; same rule here.
         name = music.pick(edit.source.path) if edit.music == "auto" else edit.music
         bed = music.bed_pcm(name, work) if name else None
     except ValueError as exc:
         raise RenderError(str(exc)) from exc
-    sticker = (overlays.sticker_overlay(edit.sticker.text, out.width, out.height, layout,
-                                        work / "sticker.png") if edit.sticker else None)
-    arrow = (overlays.arrow_overlay(out.width, out.height, total, layout, work / "arrow.png")
-             if edit.arrow else None)
-    return Assets(sticker=sticker, arrow=arrow, music=bed)
+    sticker, band = overlays.card_overlays(
+        edit.sticker.text if edit.sticker else None,
+        edit.sticker.title if edit.sticker else None, edit.product, edit.offer,
+        out.width, out.height, total, out.fps, layout, edit.faces, work)
+    captions, _ = caption_images.captions_overlay(edit.captions, out.width, out.height, total,
+                                                  out.fps, layout, work)
+    arrow = cta = None
+    if edit.arrow:
+        arrow, cta = overlays.arrow_overlays(edit.cta, out.width, out.height, total, out.fps,
+                                             layout, work)
+    return Assets(sticker=sticker, band=band, captions=captions, cta=cta, arrow=arrow,
+                  music=bed)
 
 
 def segment_samples(edit: EditList) -> list[int]:

@@ -47,10 +47,19 @@ def test_render_reports_a_9x16_teaser_that_opens_on_the_product_moment(
         session: tuple[Path, Path], tmp_path: Path) -> None:
     rec, timeline = session
     out = tmp_path / "teaser.mp4"
+    captions = tmp_path / "live.srt"
+    captions.write_text("1\n00:00:50,500 --> 00:00:53,000\nNah kak, ini dia!\n\n"
+                        "2\n00:05:00,000 --> 00:05:02,000\nafter the recording\n")
     r = cuplik("render", rec, "--timeline", timeline, "--plan-start", "2026-11-28T19:00",
-               "--tz", "Asia/Jakarta", "--target-seconds", "20", "-o", out, "--json")
+               "--tz", "Asia/Jakarta", "--target-seconds", "20", "-o", out, "--json",
+               "--captions", captions, "--title", "Flash Sale Sabtu", "--product", "Serum",
+               "--offer", "Diskon 30% hanya saat LIVE")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
+    assert report["on_screen"]["title"] == "Flash Sale Sabtu"
+    assert report["on_screen"]["offer"] == "Diskon 30% hanya saat LIVE"
+    assert report["on_screen"]["captions"] == 1  # what is said inside the teaser's moments
+    assert report["on_screen"]["cta"] == "Ketuk untuk masuk LIVE"
     assert set(report) >= {"output", "poster", "duration_s", "width", "height", "segments",
                            "timings_s"}
     assert set(report["timings_s"]) >= {"probe", "rank", "render", "total"}
@@ -76,6 +85,7 @@ def test_render_reports_a_9x16_teaser_that_opens_on_the_product_moment(
     ("no_video_stream", "no video stream"),
     ("timeline_past_end", "timeline"),
     ("negative", "negative"),
+    ("bad_captions", "line 2"),
 ])
 def test_bad_input_exits_2_with_one_clear_line_and_leaves_no_output(
         case: str, expected: str, session: tuple[Path, Path], tmp_path: Path) -> None:
@@ -95,8 +105,12 @@ def test_bad_input_exits_2_with_one_clear_line_and_leaves_no_output(
     elif case == "negative":
         timeline = tmp_path / "neg.csv"
         timeline.write_text("t,viewers,orders\n0,10,1\n10,10,-3\n")
+    extra: list[str | Path] = []
+    if case == "bad_captions":
+        extra = ["--captions", tmp_path / "live.vtt"]
+        (tmp_path / "live.vtt").write_text("WEBVTT\n00:00:01.000 --> 00:00:00.500\nhi\n")
     out = tmp_path / "out.mp4"
-    r = cuplik("render", rec, "--timeline", timeline, "-o", out)
+    r = cuplik("render", rec, "--timeline", timeline, "-o", out, *extra)
     assert r.returncode == 2, (r.returncode, r.stderr)
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and expected in lines[0].lower(), r.stderr

@@ -1,6 +1,6 @@
 """Real renders of small generated sources, checked for what a viewer gets: length,
-9:16 size, codecs, fast start, loudness, the sticker and the arrow on screen, music
-under (and ducked by) the voice, and a poster."""
+9:16 size, codecs, fast start, loudness, music under (and ducked by) the voice, and a
+poster. The overlays are measured in test_overlays_render.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import pytest
 from PIL import Image
 
 from tests.footage import make_clip
-from worker import overlays
 from worker.editlist import Crop, EditList, Output, Segment, Source, Sticker
 from worker.errors import RenderError
 from worker.ffmpeg import binary
@@ -108,42 +107,6 @@ def test_teaser_is_normalised_for_social_video(full: tuple) -> None:
     assert peak <= -1.0
 
 
-def test_sticker_is_on_screen_in_its_box(full: tuple) -> None:
-    edit, result = full
-    layout = overlays.load_layout("standard_9x16")
-    img, x, y = overlays.sticker_image(STICKER, 720, 1280, layout)
-    rgba = np.asarray(img)
-    solid = rgba[:, :, 3] == 255
-    for t in (0.5, 7.0):
-        frame = _frame(result.video, t, 720, 1280)[y:y + img.height, x:x + img.width]
-        diff = np.abs(frame.astype(int) - rgba[:, :, :3].astype(int))[solid].mean()
-        assert diff < 25, f"sticker missing at {t} s (mean difference {diff:.0f})"
-
-
-def test_arrow_points_at_the_avatar_in_the_last_seconds(full: tuple) -> None:
-    edit, result = full
-    layout = overlays.load_layout("standard_9x16")
-    cx, cy, r = layout.avatar_px(720, 1280)
-    img, _, _ = overlays.arrow_image(720, 1280, layout)
-    bounce = round(layout.arrow_bounce * 720)
-    box = (slice(cy - img.height // 2, cy + img.height // 2),
-           slice(cx - r - img.width - bounce - 12, cx - r))
-
-    def yellow(t: float) -> float:
-        patch = _frame(result.video, t, 720, 1280)[box].astype(int)
-        return float(((patch[..., 0] > 200) & (patch[..., 1] > 170) & (patch[..., 2] < 90)).mean())
-
-    total = result.duration
-    late = [yellow(total - s) for s in (4.8, 3.3, 1.7, 0.3)]
-    assert min(late) > 0.1, late
-    # the tip reaches the avatar's edge and never covers it
-    frame = _frame(result.video, total - 0.3, 720, 1280)
-    avatar = frame[cy - r // 2:cy + r // 2, cx - r // 2:cx + r // 2].astype(int)
-    assert not ((avatar[..., 0] > 200) & (avatar[..., 2] < 90)).any()
-    if total - layout.arrow_show_last > 0.5:
-        assert yellow(0.3) < 0.01  # not shown from the start of a longer teaser
-
-
 def test_poster_is_a_9_16_jpeg_of_the_opening(full: tuple) -> None:
     result = full[1]
     with Image.open(result.poster) as poster:
@@ -199,7 +162,7 @@ def test_realistic_40s_teaser_from_eight_moments(work: Path) -> None:
     segments = tuple(Segment(2.0 + 7.0 * i, 7.0 + 7.0 * i, 1.0 - i / 10, f"moment {i}")
                      for i in range(8))
     edit = EditList(source=_source(src, 60.0), segments=segments, output=Output(720, 1280),
-                    sticker=Sticker("1 jam lagi"), music="warm", poster_at=1.0)
+                    sticker=Sticker("LIVE 1 jam lagi"), music="warm", poster_at=1.0)
     result = _render(work, "forty", edit)
     assert result.duration == pytest.approx(40.0, abs=0.1)
     lufs, peak = _loudness(result.video)

@@ -52,7 +52,7 @@ def test_deleting_a_plan_unlinks_its_teasers_and_renders_them_again_without_the_
     footage_id = ready_footage(client, db, alice)
     plan = _plan(client, alice)
     teaser = _teaser(client, alice, footage_id=footage_id, plan_id=plan["id"], slot="day_before")
-    assert teaser["sticker_text"] == "Besok 19.00 WIB"
+    assert teaser["sticker_text"] == "LIVE Besok 19.00 WIB"
     video = _rendered(db, tmp_path, teaser["id"])
     response = client.delete(f"/v1/plans/{plan['id']}", headers=alice)
     assert response.status_code == 200
@@ -95,7 +95,7 @@ def test_teaser_relinked_to_a_new_plan_is_rendered_again_with_the_new_sticker(
                           json={"plan_id": new["id"], "slot": "day_before"})
     assert response.status_code == 202, response.get_json()
     body = response.get_json()
-    assert body["plan_id"] == new["id"] and body["sticker_text"] == "Besok 20.00 WIB"
+    assert body["plan_id"] == new["id"] and body["sticker_text"] == "LIVE Besok 20.00 WIB"
     assert body["status"] == "queued" and body["revision"] == 2
     assert gateway.renders[-1] == (teaser["id"], 2, "interactive")
     with db.session() as s:

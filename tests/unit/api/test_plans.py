@@ -20,7 +20,8 @@ def test_plan_created_with_readiness_gaps_and_post_times(
     assert [m["code"] for m in plan["missing"]] == ["add_promotion_tool", "add_teasers"]
     assert [t["code"] for t in plan["tips"]] == ["start_on_time"]
     day, hour = plan["recommended_posts"]
-    assert day["sticker_text"] == "Besok 19.00 WIB" and hour["sticker_text"] == "1 jam lagi"
+    assert day["sticker_text"] == "LIVE Besok 19.00 WIB"
+    assert hour["sticker_text"] == "LIVE 1 jam lagi"
     assert day["post_at"] == "2024-11-22T12:00:00+00:00"
 
 
@@ -109,7 +110,7 @@ def test_auto_teasers_queue_day_and_hour_before_from_best_session(
     assert len(plan["teasers"]) == 2 and len(gateway.renders) == 2
     teasers = [client.get(f"/v1/teasers/{t}", headers=alice).get_json() for t in plan["teasers"]]
     assert {t["slot"]: t["sticker_text"] for t in teasers} == {
-        "day_before": "Besok 19.00 WIB", "hour_before": "1 jam lagi"}
+        "day_before": "LIVE Besok 19.00 WIB", "hour_before": "LIVE 1 jam lagi"}
     assert all(t["source"]["session_id"] == best["id"] for t in teasers)
     # queued, not ready yet: readiness does not count them
     assert [m["code"] for m in plan["missing"]] == ["add_promotion_tool", "add_teasers"]

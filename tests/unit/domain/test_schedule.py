@@ -41,12 +41,12 @@ def test_recommended_posts_are_1_day_and_1_hour_before() -> None:
     assert (day.slot, day.post_at, day.sticker_text) == (
         PostSlot.DAY_BEFORE,
         START - timedelta(days=1),
-        "Besok 19.00 WIB",
+        "LIVE Besok 19.00 WIB",
     )
     assert (hour.slot, hour.post_at, hour.sticker_text) == (
         PostSlot.HOUR_BEFORE,
         START - timedelta(hours=1),
-        "1 jam lagi",
+        "LIVE 1 jam lagi",
     )
     assert day.schedule_text == "Posting Jumat, 22 Nov · 19.00 WIB"
     assert hour.schedule_text == "Posting Sabtu, 23 Nov · 18.00 WIB"

@@ -50,7 +50,8 @@ def test_ranking_refuses_mixed_currencies() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "day", "hour"),
-    [("id", "Besok 19.00 WIB", "1 jam lagi"), ("en", "Tomorrow 7:00 PM WIB", "LIVE in 1 hour")],
+    [("id", "LIVE Besok 19.00 WIB", "LIVE 1 jam lagi"),
+     ("en", "LIVE Tomorrow 7:00 PM WIB", "LIVE in 1 hour")],
 )
 def test_automatic_teasers_make_day_before_and_hour_before_requests(
     lang: str, day: str, hour: str

@@ -31,7 +31,7 @@ SAT_19_WIB = datetime(2024, 11, 23, 12, 0, tzinfo=UTC)  # 19.00 in Asia/Jakarta
         ("Asia/Pontianak", "id", "LIVE Sabtu, 23 Nov · 19.00 WIB"),
         ("America/New_York", "en", "LIVE Sat, 23 Nov · 7:00 AM EST"),
         ("Europe/Berlin", "id", "LIVE Sabtu, 23 Nov · 13.00 CET"),
-        ("Asia/Bangkok", "en", "LIVE Sat, 23 Nov · 7:00 PM Bangkok"),
+        ("Asia/Bangkok", "en", "LIVE Sat, 23 Nov · 7:00 PM GMT+7"),
         ("UTC", "en", "LIVE Sat, 23 Nov · 12:00 PM UTC"),
     ],
 )
@@ -124,11 +124,25 @@ def test_clock_text_both_languages(hour: int, minute: int, id_text: str, en_text
 
 @pytest.mark.parametrize(
     ("lang", "day", "hour"),
-    [("id", "Besok 19.00 WIB", "1 jam lagi"), ("en", "Tomorrow 7:00 PM WIB", "LIVE in 1 hour")],
+    [("id", "LIVE Besok 19.00 WIB", "LIVE 1 jam lagi"),
+     ("en", "LIVE Tomorrow 7:00 PM WIB", "LIVE in 1 hour")],
 )
 def test_day_before_and_hour_before_stickers(lang: str, day: str, hour: str) -> None:
     assert day_before_text(SAT_19_WIB, "Asia/Jakarta", lang) == day
     assert hour_before_text(lang) == hour
+
+
+def test_every_sticker_keeps_the_word_live() -> None:
+    for lang in ("id", "en"):
+        for before in (timedelta(hours=1), timedelta(days=1), timedelta(days=3)):
+            text = sticker_for_post(SAT_19_WIB, SAT_19_WIB - before, "Asia/Jakarta", lang)
+            assert text.startswith("LIVE "), text
+
+
+def test_sticker_outside_indonesia_names_no_city() -> None:
+    text = live_sticker_text(SAT_19_WIB, "Asia/Kuala_Lumpur", "en")
+    assert text == "LIVE Sat, 23 Nov · 8:00 PM GMT+8"
+    assert "Kuala" not in day_before_text(SAT_19_WIB, "Asia/Kuala_Lumpur")
 
 
 def test_schedule_line_says_when_to_post() -> None:
@@ -140,8 +154,8 @@ def test_schedule_line_says_when_to_post() -> None:
 @pytest.mark.parametrize(
     ("before", "expected"),
     [
-        (timedelta(hours=1), "1 jam lagi"),
-        (timedelta(days=1), "Besok 19.00 WIB"),
+        (timedelta(hours=1), "LIVE 1 jam lagi"),
+        (timedelta(days=1), "LIVE Besok 19.00 WIB"),
         (timedelta(days=3), "LIVE Sabtu, 23 Nov · 19.00 WIB"),
     ],
 )
@@ -179,6 +193,11 @@ def test_naive_start_is_refused() -> None:
         ("Europe/Berlin", "CEST", "CET"),
         ("Asia/Jakarta", "WIB", "WIB"),
         ("Asia/Tokyo", "JST", "JST"),
+        ("Asia/Kuala_Lumpur", "GMT+8", "GMT+8"),
+        ("Asia/Ho_Chi_Minh", "GMT+7", "GMT+7"),
+        ("Asia/Kolkata", "IST", "IST"),
+        ("America/Sao_Paulo", "GMT-3", "GMT-3"),
+        ("Asia/Kathmandu", "GMT+5:45", "GMT+5:45"),
     ],
 )
 def test_zone_abbreviation_dst_and_non_dst(tz: str, summer: str, winter: str) -> None:

@@ -25,8 +25,10 @@ def _edit(**kw: object) -> EditList:
 
 ASSETS = Assets(
     sticker=Overlay(Path("/tmp/s.png"), 40, 190, 560, 70),
-    arrow=Overlay(Path("/tmp/a.png"), 553, 799, 94, 56, start=3.5, bounce_px=22,
-                  bounce_hz=1.6),
+    captions=Overlay(Path("/tmp/c.ffconcat"), 36, 600, 547, 100, sequence=True,
+                     windows=((0.5, 2.0), (3.0, 4.25))),
+    arrow=Overlay(Path("/tmp/a.ffconcat"), 553, 799, 94, 56, windows=((3.5, None),),
+                  sequence=True, slide_px=43, slide_s=0.35, bounce_px=22, bounce_hz=1.6),
     music=Path("/cache/upbeat-0123.s16"))
 SOUND = Path("/tmp/render/sound.f32")
 
@@ -120,14 +122,35 @@ def test_source_without_sound_gets_silence_of_each_segment_length() -> None:
     assert "[0:a]" not in fc
 
 
-def test_overlays_are_our_pngs_at_numbers_and_the_arrow_bounces_late() -> None:
+def test_overlays_are_our_images_at_numbers_and_the_arrow_slides_in_then_bounces() -> None:
     args = _args(_edit())
-    assert "/tmp/s.png" in args and "/tmp/a.png" in args
+    assert "/tmp/s.png" in args
+    # timed sequences are our ffconcat lists, read by the concat demuxer
+    for listing in ("/tmp/c.ffconcat", "/tmp/a.ffconcat"):
+        i = args.index(listing)
+        assert args[i - 5:i] == ["-safe", "0", "-f", "concat", "-i"]
     fc = _graph(args)
-    assert "overlay=x=40:y=190:format=yuv420" in fc
-    assert "overlay=x='553-22*abs(sin(PI*1.6*t))':y=799:format=yuv420" in fc
+    assert "overlay=x=40:y=190:format=yuv420:eof_action=repeat:eval=init" in fc
+    # eased slide from 43 px to the left over 0.35 s, then a bounce starting at rest
+    assert ("overlay=x='553-43*pow(1-clip((t-3.5)/0.35,0,1),3)"
+            "-22*abs(sin(PI*1.6*max(0,(t-3.5)-0.35)))':y=799:format=yuv420") in fc
     assert "enable='between(t,3.5,1000000)'" in fc
+    assert "enable='between(t,0.5,2)+between(t,3,4.25)'" in fc
     assert "Sabtu" not in " ".join(args)  # sticker text never enters the argv
+
+
+def test_the_poster_is_taken_under_the_captions_and_the_arrow() -> None:
+    fc = _graph(_args(_edit(), poster=Path("/p.jpg")))
+    split = fc.index("split=2[vpre][pv]")
+    assert fc.index("[ov0]") < split  # the card is on it
+    assert fc.index("[vpre][") > split  # captions come after the poster branch
+
+
+def test_a_card_moving_clear_of_faces_changes_place_at_the_cuts() -> None:
+    moving = Assets(sticker=Overlay(Path("/tmp/s.png"), 40, 190, 560, 70,
+                                    y_steps=((0.0, 190), (4.5, 500))))
+    fc = _graph(graph.build_render_args(_edit(), moving, Path("/o.mp4"), sound=SOUND))
+    assert "overlay=x=40:y='if(lt(t,4.5),190,500)':format=yuv420:eof_action=repeat[" in fc
 
 
 def test_output_is_h264_aac_faststart_bounded_by_t() -> None:
