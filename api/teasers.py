@@ -340,6 +340,8 @@ def put_poster(teaser_id: str) -> ResponseReturnValue:
     the new ones are verified. 202 while that runs, 200 when it already shows that frame."""
     from flask import request
 
+    from api.teaser_lifecycle import requeue  # it imports this module's models
+
     body: PosterIn = request.context.json  # type: ignore[attr-defined]
     at = now()
     with db().session() as s:
