@@ -157,9 +157,22 @@ def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None,
 def _submit(sel: Selection, normalised: dict[str, Any], key: str, version: str,
             created_by: str) -> tuple[str, list[tuple[str, int]], bool]:
     """Find or make the batch of a selection; (batch id, renders to queue, existed)."""
-    with db().session() as s:
-        existing = s.scalar(select(RegenerationBatch).where(
+    def find(s: Session) -> RegenerationBatch | None:
+        return s.scalar(select(RegenerationBatch).where(
             RegenerationBatch.selection_key == key))
+
+    with db().session() as s:
+        existing = find(s)
+        matched: list[tuple[str, int]] = []
+        if existing is None:
+            matched = _matching(s, sel)
+            # Nothing finished matches: perhaps because the same selection, submitted at
+            # this moment, has just queued them all; then that is this batch.
+            existing = find(s) if not matched else None
+            if existing is None and not matched:
+                raise Problem(422, "Nothing to regenerate", "No finished teaser matches "
+                              "this selection; widen it (status, template version, seller, "
+                              "plan dates).", code="empty_selection")
         if existing is not None:
             pending = [(t, r) for t, r in s.execute(
                 select(Teaser.id, Teaser.revision)
@@ -169,11 +182,6 @@ def _submit(sel: Selection, normalised: dict[str, Any], key: str, version: str,
                        Teaser.status == TeaserStatus.QUEUED))]
             batch_id = existing.id
         else:
-            matched = _matching(s, sel)
-            if not matched:
-                raise Problem(422, "Nothing to regenerate", "No finished teaser matches this "
-                              "selection; widen it (status, template version, seller, plan "
-                              "dates).", code="empty_selection")
             batch = RegenerationBatch(selection=normalised, selection_key=key,
                                       template_version=version, created_by=created_by,
                                       created_at=now())
