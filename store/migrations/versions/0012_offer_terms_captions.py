@@ -1,7 +1,7 @@
 """promotion tool terms; session and footage captions
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01 09:40:00
 """
 
