@@ -69,6 +69,11 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
+# Mean error of the card's solid pixels against the picture: 17-21 where the card is (H.264
+# and the poster's JPEG blur its edges and text), 140-155 when it is 40 or 200 px off.
+CARD_THERE = 40
+
+
 def _card_error(frame: np.ndarray, card: Image.Image, x: int, y: int) -> float:
     rgba = np.asarray(card)
     solid = rgba[:, :, 3] == 255
@@ -86,7 +91,7 @@ def test_the_live_card_never_covers_the_detected_face(teaser: tuple) -> None:
         frame = _frame(video, t)
         y = _y_at(assets.sticker, t)
         box = (assets.sticker.x, y, assets.sticker.x + card.width, y + card.height)
-        assert _card_error(frame, card, assets.sticker.x, y) < 20  # the card is where we say
+        assert _card_error(frame, card, assets.sticker.x, y) < CARD_THERE  # where we say
         for face in _faces(frame):
             seen += 1
             assert _overlap(box, face) == 0, (t, box, face)
@@ -108,7 +113,7 @@ def test_poster_shows_the_card_and_the_face(teaser: tuple) -> None:
         rgb = np.asarray(img.convert("RGB"))
     card = Image.open(assets.sticker.path)
     y = _y_at(assets.sticker, edit.poster_at)
-    assert _card_error(rgb, card, assets.sticker.x, y) < 20
+    assert _card_error(rgb, card, assets.sticker.x, y) < CARD_THERE
     assert _faces(rgb), "her face is on the poster"
     assert 0.0 <= edit.poster_at <= edit.segments[0].duration
 
@@ -135,4 +140,4 @@ def test_a_picked_poster_frame_is_that_frame_with_the_card(teaser: tuple,
     sticker = render.prepare_assets(picked, drawn).sticker
     assert sticker is not None
     assert _card_error(poster.astype(np.uint8), Image.open(sticker.path), sticker.x,
-                       _y_at(sticker, 4.0)) < 20
+                       _y_at(sticker, 4.0)) < CARD_THERE
