@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -116,9 +117,15 @@ def plan(plan_id: str) -> ResponseReturnValue:
     answer = client.get(f"/plans/{plan_id}")
     if not answer.ok:
         return _page("error.html", answer.status, answer=answer)
-    teasers = client.get("/teasers", plan_id=plan_id).body.get("items", [])
-    return _page("plan.html", plan=answer.body, catalogue=_catalogue(), teasers=teasers,
-                 answer=None)
+    return _plan_page(answer.body)
+
+
+def _plan_page(plan: dict[str, Any], refused: client.Answer | None = None
+               ) -> ResponseReturnValue:
+    """A plan's page, with the refusal of a change on it when there is one."""
+    teasers = client.get("/teasers", plan_id=plan["id"]).body.get("items", [])
+    return _page("plan.html", 422 if refused else 200, plan=plan, catalogue=_catalogue(),
+                 teasers=teasers, answer=refused)
 
 
 @bp.post("/plans/<plan_id>/edit")
@@ -133,9 +140,7 @@ def edit_plan(plan_id: str) -> ResponseReturnValue:
     current = client.get(f"/plans/{plan_id}")
     if not current.ok:
         return _page("error.html", current.status, answer=current)
-    teasers = client.get("/teasers", plan_id=plan_id).body.get("items", [])
-    return _page("plan.html", 422, plan=current.body, catalogue=_catalogue(),
-                 teasers=teasers, answer=answer)
+    return _plan_page(current.body, answer)
 
 
 @bp.post("/plans/<plan_id>/delete")
@@ -204,11 +209,21 @@ def teaser(teaser_id: str) -> ResponseReturnValue:
     answer = client.get(f"/teasers/{teaser_id}")
     if not answer.ok:
         return _page("error.html", answer.status, answer=answer)
-    body = answer.body
-    layout = json.loads(LAYOUT.read_text()) if LAYOUT.exists() else {}
-    return _page("teaser.html", teaser=body, layout=layout, stage_words=_stage_words(),
-                 chart=_chart(body["source"].get("session_id"), body.get("segments", [])),
-                 answer=None)
+    return _teaser_page(answer.body)
+
+
+@lru_cache(maxsize=1)
+def _layout() -> dict[str, Any]:
+    """The player layout the overlay draws (read once per process)."""
+    return dict(json.loads(LAYOUT.read_text())) if LAYOUT.exists() else {}
+
+
+def _teaser_page(teaser: dict[str, Any], refused: client.Answer | None = None
+                 ) -> ResponseReturnValue:
+    """A teaser's page, with the refusal of its posting on it when there is one."""
+    return _page("teaser.html", 422 if refused else 200, teaser=teaser, layout=_layout(),
+                 stage_words=_stage_words(), answer=refused,
+                 chart=_chart(teaser["source"].get("session_id"), teaser.get("segments", [])))
 
 
 @bp.post("/teasers/<teaser_id>/posting")
@@ -231,12 +246,7 @@ def post_teaser(teaser_id: str) -> ResponseReturnValue:
     if answer.ok:
         flash(t("saved"))
         return redirect(url_for("studio.teaser", teaser_id=teaser_id))
-    current = client.get(f"/teasers/{teaser_id}")
-    layout = json.loads(LAYOUT.read_text()) if LAYOUT.exists() else {}
-    return _page("teaser.html", 422, teaser=current.body, layout=layout,
-                 stage_words=_stage_words(),
-                 chart=_chart(current.body["source"].get("session_id"),
-                              current.body.get("segments", [])), answer=answer)
+    return _teaser_page(client.get(f"/teasers/{teaser_id}").body, answer)
 
 
 @bp.get("/footage")
