@@ -39,7 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Config keys: DATABASE_URL, DATABASE_SCHEMA (PostgreSQL schema, for tests), REDIS_URL,
     MEDIA_ROOT, MAX_UPLOAD_BYTES (also Flask's MAX_CONTENT_LENGTH), MIN_FREE_DISK_BYTES
     (uploads are refused with 507 under it), JSON_BODY_LIMIT, TEMPLATE_VERSION,
-    AUTO_MIGRATE (default True), JOBS (a gateway object; default: api.gateway.JobGateway
+    AUTO_MIGRATE (default True), JOBS (a gateway object; default: store.queues.JobGateway
     on REDIS_URL, created on first use), NOW (a callable returning aware UTC now).
     """
     from cuplik.settings import load_settings

@@ -14,7 +14,7 @@ from store.media import MediaStore
 
 
 class Jobs(Protocol):
-    """The job gateway's interface (api/gateway.py implements it over RQ)."""
+    """The job gateway's interface (store/queues.py implements it over RQ)."""
 
     def enqueue_render(self, teaser_id: str, revision: int, *, queue: str = ...) -> str: ...
     def enqueue_renders(self, items: list[tuple[str, int]], *, queue: str = ...) -> int: ...
@@ -36,7 +36,7 @@ def jobs() -> Jobs:
     """The job gateway (created on first use, so the app starts without Redis)."""
     ext: dict[str, Any] = current_app.extensions
     if ext.get("jobs") is None:
-        from api.gateway import JobGateway
+        from store.queues import JobGateway
 
         url = current_app.config.get("REDIS_URL")
         if not url:

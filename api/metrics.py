@@ -21,6 +21,7 @@ from api.deps import db, now
 from api.openapi import Model, spec
 from api.problems import Problem
 from domain.actions import PlanTeaser, recommended_actions
+from domain.lifecycle import TeaserSource
 from domain.performance import (
     PRESET_LENGTH,
     Overview,
@@ -31,7 +32,6 @@ from domain.performance import (
     overview_by_currency,
     teaser_performance,
 )
-from domain.schedule import TeaserSource
 from store.models import LiveSession, Plan, Teaser, TeaserMetric
 
 bp = Blueprint("metrics", __name__)
@@ -158,8 +158,8 @@ def teasers() -> ResponseReturnValue:
                 snapshots.setdefault(m.teaser_id, []).append(
                     ViewSnapshot(m.hour, m.views, m.new_viewers, m.new_followers))
     posted = [PostedTeaser(
-        r.id, TeaserSource.PAST_SESSION if r.source_kind == "session" else TeaserSource.UPLOAD,
-        r.post_at, tuple(snapshots.get(r.id, ()))) for r in rows if r.post_at is not None]
+        r.id, TeaserSource(r.source_kind), r.post_at, tuple(snapshots.get(r.id, ())))
+        for r in rows if r.post_at is not None]
     perf = teaser_performance(posted, at)
     return TeaserPerformanceOut(**perf.__dict__)
 

@@ -17,7 +17,7 @@ from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator, model_validator
 from spectree import Response as Resp
-from sqlalchemy import String, cast, func, insert, literal, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from api.convert import iso
 from api.deps import db, jobs, now, template_version
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
+from store import lifecycle
 from store.models import (
     Plan,
     RegenerationBatch,
@@ -189,17 +190,7 @@ def _submit(sel: Selection, normalised: dict[str, Any], key: str, version: str,
             s.flush()
             batch_id = batch.id
             pending = [(t, r + 1) for t, r in matched]
-            ids = [t for t, _ in matched]
-            for chunk in range(0, len(ids), 500):
-                part = ids[chunk:chunk + 500]
-                s.execute(update(Teaser).where(Teaser.id.in_(part)).values(
-                    revision=Teaser.revision + 1, status=TeaserStatus.QUEUED, stage=None,
-                    progress=0.0, error=None, attempts=0, started_at=None, finished_at=None,
-                    updated_at=now(),
-                    # the deterministic job id of the new revision (api/gateway.py's form)
-                    job_id=literal("render-") + Teaser.id + literal("-r")
-                    + cast(Teaser.revision + 1, String),
-                ), execution_options={"synchronize_session": False})
+            lifecycle.new_revisions(s, matched, now())
             s.execute(insert(RegenerationItem), [
                 {"batch_id": batch_id, "teaser_id": t, "revision": r} for t, r in pending])
     return batch_id, pending, existing is not None
@@ -286,7 +277,6 @@ def preview_regeneration() -> ResponseReturnValue:
     return Preview(matched=len(matched), teaser_ids=[t for t, _ in matched[:100]])
 
 
-CANCELLED = "The regeneration was cancelled before this teaser was rendered again."
 
 
 @bp.post("/regenerations/<batch_id>/cancel")
@@ -306,12 +296,7 @@ def cancel_regeneration(batch_id: str) -> ResponseReturnValue:
                    RegenerationItem.revision == Teaser.revision,
                    Teaser.status == TeaserStatus.QUEUED)).all()
         for teaser in waiting:
-            # A new revision supersedes the queued job; the row is back where it was.
-            teaser.revision += 1
-            teaser.status = TeaserStatus.READY if teaser.video_path else TeaserStatus.FAILED
-            teaser.stage, teaser.progress = None, 1.0 if teaser.video_path else 0.0
-            teaser.error = None if teaser.video_path else CANCELLED
-            teaser.job_id, teaser.updated_at = None, at
+            lifecycle.cancel_revision(teaser, at)
         batch.cancelled_at = batch.cancelled_at or at
         s.flush()
         return batch_out(s, batch, cancelled=len(waiting))

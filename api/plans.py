@@ -24,6 +24,7 @@ from api.deps import db, media, now
 from api.openapi import Model, spec
 from api.teaser_lifecycle import relink
 from api.teasers import create_teaser_row, enqueue_render
+from domain.lifecycle import TeaserSource
 from domain.plans import (
     GAP_MESSAGES,
     TIP_MESSAGES,
@@ -214,7 +215,7 @@ def _auto_teasers(s: Session, row: Plan, lang: str) -> list[Teaser]:
     for req in result.requests:
         source = by_id[req.source_session_id]
         created.append(create_teaser_row(
-            s, seller_id=row.seller_id, kind="session", session_id=source.id,
+            s, seller_id=row.seller_id, kind=TeaserSource.SESSION, session_id=source.id,
             footage_id=source.footage_id, plan=row, slot=req.slot.value, target_seconds=40.0,
             music="auto", lang=lang, sticker=req.sticker_text, tz=row.time_zone))
     return created

@@ -26,6 +26,7 @@ from api.teasers import (
     plan_sticker,
     teaser_out,
 )
+from store import lifecycle
 from store.models import Plan, Teaser, TeaserStatus
 from store.repos import owned
 
@@ -115,15 +116,6 @@ class TeaserPlanIn(Model):
         return self
 
 
-def requeue(row: Teaser, at: datetime) -> None:
-    """Make ``row`` render again as a new revision (the job of the old one, if any, then
-    does nothing)."""
-    row.revision += 1
-    row.status, row.stage, row.progress, row.error = TeaserStatus.QUEUED, None, 0.0, None
-    row.attempts, row.started_at, row.finished_at, row.job_id = 0, None, None, None
-    row.updated_at = at
-
-
 def relink(row: Teaser, plan: Plan | None, slot: str | None, at: datetime) -> list[str]:
     """Link ``row`` to ``plan`` (or to none) and queue a re-render with the matching
     sticker; the old render (with the old sticker) is no longer served and its post time
@@ -136,7 +128,7 @@ def relink(row: Teaser, plan: Plan | None, slot: str | None, at: datetime) -> li
                   "tz": plan.time_zone if plan else row.params.get("tz")}
     row.video_path = row.poster_path = None
     row.report, row.post_at = None, None
-    requeue(row, at)
+    lifecycle.new_revision(row, at)
     return [p for p in stale if p]
 
 

@@ -23,10 +23,12 @@ from api.eta import eta_seconds
 from api.music import check_music
 from api.openapi import Model, spec
 from api.problems import Problem, not_found
+from domain.lifecycle import TeaserSource
 from domain.plans import PlanStatus, plan_status
 from domain.schedule import ensure_teaser_capacity, recommended_posts, sticker_text
 from domain.teasers import recording_shortfall
 from domain.wording import parse_language
+from store import lifecycle
 from store.models import (
     Footage,
     FootageStatus,
@@ -131,7 +133,7 @@ def teaser_out(row: Teaser, at: datetime) -> TeaserOut:
     )
 
 
-def _recording(s: Session, body: TeaserIn) -> tuple[str, str | None, str, str]:
+def _recording(s: Session, body: TeaserIn) -> tuple[TeaserSource, str | None, str, str]:
     """(source kind, session id, footage id, owner seller id) after checking the source
     can be cut."""
     seller = scope()
@@ -149,12 +151,12 @@ def _recording(s: Session, body: TeaserIn) -> tuple[str, str | None, str, str]:
         if short:
             raise Problem(409, "Conflict", short, code="recording_too_short",
                           field="session_id")
-        kind = "session"
+        kind = TeaserSource.SESSION
     else:
         footage = owned(s, Footage, body.footage_id or "", seller)
         if footage is None:
             raise not_found("footage", body.footage_id or "")
-        kind = "footage"
+        kind = TeaserSource.FOOTAGE
     assert footage is not None
     if footage.status is FootageStatus.REJECTED:
         raise Problem(409, "Conflict", f"The recording was rejected: {footage.reason}",
@@ -167,39 +169,29 @@ def _recording(s: Session, body: TeaserIn) -> tuple[str, str | None, str, str]:
 
 
 def create_teaser_row(
-    s: Session, *, seller_id: str, kind: str, session_id: str | None,
+    s: Session, *, seller_id: str, kind: TeaserSource, session_id: str | None,
     footage_id: str | None, plan: Plan | None, slot: str | None, target_seconds: float,
     music: str, lang: str, sticker: str | None, tz: str,
 ) -> Teaser:
     """A queued teaser row with every render parameter (flushed, not committed)."""
-    row = Teaser(
-        seller_id=seller_id, status=TeaserStatus.QUEUED, source_kind=kind,
-        session_id=session_id, footage_id=footage_id,
+    return lifecycle.new_teaser(
+        s, seller_id=seller_id, source=kind, session_id=session_id, footage_id=footage_id,
         plan_id=plan.id if plan else None, slot=slot,
         params={"target_seconds": target_seconds, "music": music, "lang": lang,
                 "tz": plan.time_zone if plan else tz, "sticker_text": sticker,
                 "plan_start": iso(plan.start_at) if plan else None},
-        template_version=template_version(), revision=1,
+        template_version=template_version(),
     )
-    s.add(row)
-    s.flush()
-    return row
 
 
 def enqueue_render(row: Teaser, queue: str = "interactive") -> None:
-    """Queue the render of ``row``'s revision and remember the job id. The row is
-    committed before this runs, so a Redis outage only delays it (the reconciler)."""
+    """Queue the render of ``row``'s revision (its job id is on the row already). The row
+    is committed before this runs, so a Redis outage only delays it (the reconciler)."""
     try:
-        job_id = jobs().enqueue_render(row.id, row.revision, queue=queue)
+        jobs().enqueue_render(row.id, row.revision, queue=queue)
     except Exception:
         log.warning("render of teaser %s not queued; the reconciler will", row.id,
                     exc_info=True)
-        return
-    with db().session() as s:
-        stored = s.get(Teaser, row.id)
-        if stored is not None and stored.job_id != job_id:
-            stored.job_id = job_id
-    row.job_id = job_id
 
 
 def plan_locked(s: Session, plan_id: str) -> None:
@@ -340,8 +332,6 @@ def put_poster(teaser_id: str) -> ResponseReturnValue:
     the new ones are verified. 202 while that runs, 200 when it already shows that frame."""
     from flask import request
 
-    from api.teaser_lifecycle import requeue  # it imports this module's models
-
     body: PosterIn = request.context.json  # type: ignore[attr-defined]
     at = now()
     with db().session() as s:
@@ -358,6 +348,6 @@ def put_poster(teaser_id: str) -> ResponseReturnValue:
         if row.params.get("poster_at") == body.at_s:
             return teaser_out(row, at), 200
         row.params = {**row.params, "poster_at": body.at_s}
-        requeue(row, at)
+        lifecycle.new_revision(row, at)
     enqueue_render(row)
     return teaser_out(row, at), 202

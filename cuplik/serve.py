@@ -115,10 +115,10 @@ def _http_server(factory: Any, options: dict[str, Any]) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Start everything and serve until SIGINT/SIGTERM; exit 0 on a clean stop."""
     from api import create_app
-    from api.gateway import JobGateway
     from cuplik.embedded_redis import start_embedded_redis
     from cuplik.settings import load_settings
     from store.db import init_db
+    from store.queues import JobGateway
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     _stop_on_signals()

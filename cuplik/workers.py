@@ -69,9 +69,9 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
     """A worker on both queues with the job context and the reconciler wired in."""
     from rq.serializers import JSONSerializer
 
-    from api.gateway import QUEUES, JobGateway
     from store.db import Database
     from store.media import MediaStore
+    from store.queues import QUEUES, JobGateway
     from worker import jobs
     from worker.reconciler import HEARTBEAT_S, Reconciler
 

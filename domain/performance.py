@@ -15,9 +15,9 @@ from fractions import Fraction
 
 from domain.accounts import AccountType
 from domain.errors import CurrencyMismatch, PeriodInvalid
+from domain.lifecycle import TeaserSource
 from domain.metrics import SessionMetrics, SessionTotals, session_metrics
 from domain.money import Money
-from domain.schedule import TeaserSource
 from domain.timezones import to_utc
 
 PRESET_LENGTH = timedelta(days=7)
@@ -263,8 +263,8 @@ def teaser_performance(teasers: Iterable[PostedTeaser], now: datetime) -> Teaser
     figures = [f for f in (teaser_figures(t, now) for t in recent) if f is not None]
     has_data = bool(figures)
     return TeaserPerformance(
-        posted_from_sessions=sum(t.source is TeaserSource.PAST_SESSION for t in recent),
-        posted_from_uploads=sum(t.source is TeaserSource.UPLOAD for t in recent),
+        posted_from_sessions=sum(t.source is TeaserSource.SESSION for t in recent),
+        posted_from_uploads=sum(t.source is TeaserSource.FOOTAGE for t in recent),
         views=sum(f.views for f in figures) if has_data else None,
         new_viewers=sum(f.new_viewers for f in figures) if has_data else None,
         new_followers=sum(f.new_followers for f in figures) if has_data else None,

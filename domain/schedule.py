@@ -52,13 +52,6 @@ class Visibility(StrEnum):
     ONLY_ME = "only_me"
 
 
-class TeaserSource(StrEnum):
-    """Where a teaser's footage comes from."""
-
-    PAST_SESSION = "past_session"
-    UPLOAD = "upload"
-
-
 @dataclass(frozen=True)
 class PostingPreferences:
     """Video preferences the seller must give before posting; none has a default."""

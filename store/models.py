@@ -30,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from domain.lifecycle import FootageStatus, TeaserSource, TeaserStatus
+
 # Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -71,31 +73,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _enum(cls: type[StrEnum]) -> SAEnum:
+def _enum(cls: type[StrEnum], length: int = 24) -> SAEnum:
     return SAEnum(
         cls,
         native_enum=False,
         create_constraint=False,
-        length=24,
+        length=length,
         values_callable=lambda e: [m.value for m in e],
     )
-
-
-class TeaserStatus(StrEnum):
-    """Lifecycle of a teaser row."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    READY = "ready"
-    FAILED = "failed"
-
-
-class FootageStatus(StrEnum):
-    """Lifecycle of an upload."""
-
-    UPLOADED = "uploaded"
-    READY = "ready"
-    REJECTED = "rejected"
 
 
 class Base(DeclarativeBase):
@@ -278,7 +263,7 @@ class Teaser(Base):
     )
     stage: Mapped[str | None] = mapped_column(String(32), nullable=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
-    source_kind: Mapped[str] = mapped_column(String(16))
+    source_kind: Mapped[TeaserSource] = mapped_column(_enum(TeaserSource, 16))
     session_id: Mapped[str | None] = mapped_column(
         ForeignKey("live_sessions.id", ondelete="SET NULL"), nullable=True
     )

@@ -1,4 +1,4 @@
-"""RQ job entry points (enqueued by dotted name from ``api.gateway``).
+"""RQ job entry points (enqueued by dotted name from ``store.queues``).
 
 Thin by design: load the row, call the pipeline, record the outcome on the row, and let
 every exception propagate so RQ records the failure too. Permanent input errors fail
@@ -10,13 +10,42 @@ regeneration never takes away a working teaser.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from rq import get_current_job
+
+from domain.captions import parse_captions
+from domain.errors import DomainError
+from domain.offers import offer_from, strongest
+from domain.teasers import TEMPLATE_VERSION
+from domain.wording import offer_text
+from store import lifecycle, webhooks
+from store.db import Database
+from store.media import MediaStore
+from store.models import (
+    Footage,
+    FootageStatus,
+    LiveSession,
+    Plan,
+    Product,
+    PromotionToolRow,
+    Seller,
+    Teaser,
+    TeaserSource,
+    TeaserStatus,
+    utcnow,
+)
+from worker import analysis
 from worker.errors import InputError
+from worker.limits import check_limits
+from worker.pipeline import OnScreen, make_teaser
+from worker.probe import media_info
+from worker.progress import Progress, teaser_row_writer
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +87,6 @@ def context() -> JobContext:
         _context_pid = os.getpid()
     if _context is None:
         from cuplik.settings import load_settings
-        from store.db import Database
-        from store.media import MediaStore
 
         settings = load_settings()
         configure(Database(settings.database_url), MediaStore(settings.media_root))
@@ -68,7 +95,6 @@ def context() -> JobContext:
 
 
 def _current_job() -> Any | None:
-    from rq import get_current_job
 
     return get_current_job()
 
@@ -85,7 +111,6 @@ def _message(exc: BaseException) -> str:
 
 
 def _now() -> Any:
-    from store.models import utcnow
 
     return utcnow()
 
@@ -93,8 +118,6 @@ def _now() -> Any:
 def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
     """Render revision ``revision`` of teaser ``teaser_id`` and mark it ready (or failed
     with a reason). A job for a revision that has been superseded does nothing."""
-    from store.models import Teaser, TeaserStatus
-    from worker.progress import Progress, teaser_row_writer
 
     ctx, job = context(), _current_job()
     with ctx.db.session() as session:
@@ -106,17 +129,12 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
         video_rel, poster_rel = ctx.media.teaser_paths(teaser_id, revision)
         if teaser.status == TeaserStatus.READY and teaser.video_path == video_rel:
             return {"skipped": "already rendered"}
-        teaser.status, teaser.stage, teaser.progress = TeaserStatus.RUNNING, "starting", 0.0
-        teaser.attempts += 1
-        teaser.started_at, teaser.finished_at, teaser.error = _now(), None, None
-        if job is not None:
-            teaser.job_id = job.id
+        lifecycle.start(teaser, _now(), job.id if job is not None else None)
 
     progress = Progress(teaser_row_writer(ctx.db, teaser_id, revision), job)
     video, poster = ctx.media.absolute(video_rel), ctx.media.absolute(poster_rel)
     ctx.media.remove_partials_of(video_rel)  # a killed earlier run of this revision's
     try:
-        from worker.pipeline import make_teaser
 
         with ctx.db.session() as session:
             inputs = _render_inputs(session, session.get(Teaser, teaser_id), ctx.media)
@@ -147,13 +165,12 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
 
 def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
     """Resolve the recording, timeline and parameters of a teaser (raises InputError)."""
-    from store.models import Footage, FootageStatus, LiveSession
 
     params = dict(teaser.params or {})
     timeline_rows: list[dict[str, Any]] | None = None
     footage_id = teaser.footage_id
     live = None
-    if teaser.source_kind == "session":
+    if teaser.source_kind is TeaserSource.SESSION:
         live = session.get(LiveSession, teaser.session_id) if teaser.session_id else None
         if live is None:
             raise InputError("The LIVE session this teaser was cut from no longer exists; "
@@ -174,7 +191,7 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
     if footage.analysis_path:
         # Saved by the ingest job: the picture vetoes moments and places the crop.
         analysis = media.absolute(footage.analysis_path)
-    elif teaser.source_kind == "footage":
+    elif teaser.source_kind is TeaserSource.FOOTAGE:
         # Not saved yet: the footage pipeline analyses the whole upload and saves it here.
         analysis = recording.with_name(recording.name + ".analysis.npz")
     else:
@@ -202,12 +219,6 @@ def _on_screen(session: Any, teaser: Any, live: Any, footage: Any, lang: str) ->
     """What the teaser says on screen besides the LIVE time: the linked plan's title, its
     first featured product's name and its strongest LIVE-only offer (read now: products
     and promotion tools stay editable on a plan), and the recording's captions."""
-    from domain.captions import parse_captions
-    from domain.errors import DomainError
-    from domain.offers import offer_from, strongest
-    from domain.wording import offer_text
-    from store.models import Plan, Product, PromotionToolRow, Seller
-    from worker.pipeline import OnScreen
 
     text = (getattr(live, "captions", None) if live is not None else None) or footage.captions
     captions: tuple[Any, ...] = ()
@@ -239,30 +250,22 @@ def _on_screen(session: Any, teaser: Any, live: Any, footage: Any, lang: str) ->
 def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> None:
     """Record a failed attempt: ``failed`` when final, back to ``queued`` when RQ retries.
     The last verified video stays where it was."""
-    from store import webhooks
-    from store.models import Teaser, TeaserStatus
 
     deliveries: list[str] = []
     with context().db.session() as session:
         teaser = session.get(Teaser, teaser_id)
         if teaser is None or teaser.revision != revision:
             return
-        teaser.error = reason
         if final:
-            teaser.status, teaser.stage, teaser.finished_at = TeaserStatus.FAILED, "failed", _now()
-            deliveries = webhooks.teaser_ended(session, teaser, teaser.finished_at)
+            deliveries = lifecycle.fail(session, teaser, reason, _now())
         else:
-            teaser.status, teaser.stage = TeaserStatus.QUEUED, "waiting to retry"
-            teaser.progress = 0.0
+            lifecycle.retry_later(teaser, reason)
     _send(deliveries)
 
 
 def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: str,
                    report: dict[str, Any]) -> dict[str, Any]:
     """Swap in the verified render and mark the teaser ready; remove the replaced files."""
-    from domain.teasers import TEMPLATE_VERSION
-    from store import webhooks
-    from store.models import Teaser, TeaserStatus
 
     ctx = context()
     old: tuple[str | None, str | None] = (None, None)
@@ -276,11 +279,9 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
         old = (teaser.video_path, teaser.poster_path)
         report = {**report, "output": video_rel, "poster": poster_rel, "revision": revision}
         report.pop("edit_list", None)
-        teaser.video_path, teaser.poster_path, teaser.report = video_rel, poster_rel, report
-        teaser.status, teaser.stage, teaser.progress = TeaserStatus.READY, "done", 1.0
-        teaser.error, teaser.finished_at = None, _now()
-        teaser.template_version = TEMPLATE_VERSION  # what this verified render was made with
-        deliveries = webhooks.teaser_ended(session, teaser, teaser.finished_at)
+        deliveries = lifecycle.finish(session, teaser, video=video_rel, poster=poster_rel,
+                                      report=report, template_version=TEMPLATE_VERSION,
+                                      at=_now())
     _send(deliveries)
     for path in old:
         if path and path not in (video_rel, poster_rel):
@@ -293,7 +294,6 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
 def ingest_footage(footage_id: str) -> dict[str, Any]:
     """Probe and validate an upload, analyse its picture and sound (saved beside it), and
     mark it ``ready`` — or ``rejected`` with a reason the seller can act on."""
-    from store.models import Footage, FootageStatus
 
     ctx, job = context(), _current_job()
     with ctx.db.session() as session:
@@ -308,8 +308,6 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
         rel = footage.path
     path = ctx.media.absolute(rel)
     try:
-        from worker.limits import check_limits
-        from worker.probe import media_info
 
         # size, duration, picture size and rate from the headers, before any decoding
         info = media_info(path, check_limits(path))
@@ -333,10 +331,7 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
 def _analyse(path: Path, media: Any, job: Any | None) -> tuple[str, dict[str, float]]:
     """Analyse the upload's picture and sound once, saved beside it where the pipeline
     looks for it; returns that relative path and the recording-quality figures."""
-    import dataclasses
 
-    from worker import analysis
-    from worker.progress import Progress
 
     target = analysis.analysis_path_for(path)
     progress = Progress(None, job)
@@ -347,24 +342,17 @@ def _analyse(path: Path, media: Any, job: Any | None) -> tuple[str, dict[str, fl
 
 
 def _set_footage(footage_id: str, status: Any, **values: Any) -> None:
-    from store import webhooks
-    from store.models import Footage
 
     with context().db.session() as session:
         footage = session.get(Footage, footage_id)
         if footage is None:
             return
-        footage.status = status
-        for key, value in values.items():
-            setattr(footage, key, value)
-        deliveries = webhooks.record_event(session, footage.seller_id, f"footage.{status}",
-                                           webhooks.footage_data(footage), _now())
+        deliveries = lifecycle.footage_ended(session, footage, status, _now(), **values)
     _send(deliveries)
 
 
 def _send(delivery_ids: list[str]) -> None:
     """Queue webhook deliveries recorded with a committed change (on the job's Redis)."""
-    from store import webhooks
 
     job = _current_job()
     webhooks.enqueue(job.connection if job is not None else None, delivery_ids)

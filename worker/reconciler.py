@@ -19,9 +19,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rq.job import Job
+from rq import Worker
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
+from rq.utils import utcparse
+from sqlalchemy import select
 
-from api.gateway import (
+from store import lifecycle, webhooks
+from store.models import Footage, FootageStatus, Teaser, TeaserStatus, utcnow
+from store.queues import (
     ACTIVE_STATUSES,
     BATCH,
     INGEST_POLICY,
@@ -81,7 +88,6 @@ class Reconciler:
         self._now = now
 
     def now(self) -> datetime:
-        from store.models import utcnow
 
         result: datetime = self._now() if self._now else utcnow()
         return result
@@ -99,8 +105,6 @@ class Reconciler:
     def _live_workers(self) -> set[str]:
         """Names of the workers whose heartbeat is recent, by Redis' clock (the workers'
         own clocks may differ from ours)."""
-        from rq import Worker
-        from rq.utils import utcparse
 
         conn = self.gateway.connection
         prefix = Worker.redis_worker_namespace_prefix
@@ -120,12 +124,12 @@ class Reconciler:
                 live.add(key.removeprefix(prefix))
         return live
 
-    def _job_trouble(self, job_id: str, status: str | None, started_at: datetime | None,
+    def _job_trouble(self, job_id: str, status: JobStatus | None, started_at: datetime | None,
                      timeout: int, live_workers: set[str]) -> str | None:
         """Why the job behind a row will not finish it, or None if it still may."""
         if status is None:
             return "its job was lost by the queue"
-        if status == "started":
+        if status == JobStatus.STARTED:
             worker = self.gateway.connection.hget(Job.key_for(job_id), "worker_name")
             name = worker.decode() if worker else ""
             if name and name not in live_workers:
@@ -141,9 +145,7 @@ class Reconciler:
         return f"its run ended ({status}) without recording a result"
 
     def _teasers(self, report: ReconcileReport, live_workers: set[str]) -> None:
-        from sqlalchemy import select
 
-        from store.models import Teaser, TeaserStatus
 
         cutoff = self.now() - self.grace
         with self.db.session() as session:
@@ -174,7 +176,7 @@ class Reconciler:
                     "the teaser again, and contact support if it keeps failing."))
                 continue
             log.info("re-queueing teaser %s r%s: %s", row.id, row.revision, trouble)
-            if statuses[job_id] == "started":
+            if statuses[job_id] == JobStatus.STARTED:
                 self._drop(job_id)  # stuck: free the id so the re-queue is not a no-op
             # A first render is a seller waiting; later revisions come from ops batches.
             requeue[INTERACTIVE if row.revision == 1 else BATCH].append((row.id, row.revision))
@@ -187,21 +189,18 @@ class Reconciler:
             report.failed_teasers += list(failures)
 
     def _fail_teasers(self, failures: dict[str, tuple[int, str]]) -> None:
-        from store.models import Teaser, TeaserStatus
-
+        deliveries: list[str] = []
         with self.db.session() as session:
             for teaser_id, (revision, reason) in failures.items():
                 teaser = session.get(Teaser, teaser_id)
                 if teaser is None or teaser.revision != revision or teaser.status not in (
                         TeaserStatus.QUEUED, TeaserStatus.RUNNING):
                     continue  # it moved on since we looked
-                teaser.status, teaser.stage, teaser.error = TeaserStatus.FAILED, "failed", reason
-                teaser.finished_at = self.now()
+                deliveries += lifecycle.fail(session, teaser, reason, self.now())
+        webhooks.enqueue(self.gateway.connection, deliveries)
 
     def _footage(self, report: ReconcileReport, live_workers: set[str]) -> None:
-        from sqlalchemy import select
 
-        from store.models import Footage, FootageStatus
 
         cutoff = self.now() - self.grace
         with self.db.session() as session:
@@ -216,22 +215,23 @@ class Reconciler:
         rejected: dict[str, str] = {}
         for row, job_id in zip(rows, ids, strict=True):
             status = statuses[job_id]
-            trouble = self._job_trouble(job_id, status, None if status != "started" else
+            trouble = self._job_trouble(job_id, status, None if status != JobStatus.STARTED else
                                         self._job_started_at(job_id),
                                         INGEST_POLICY.timeout, live_workers)
             if trouble is None or (not _aware(row.updated_at) < cutoff
                                    and not trouble.startswith(DEAD_WORKER)):
                 continue
-            if (status is None or status == "started") and row.attempts >= self.max_attempts:
+            lost = status is None or status == JobStatus.STARTED
+            if lost and row.attempts >= self.max_attempts:
                 # Started again and again and never finished (a worker killed each time,
                 # e.g. for memory): this upload is what kills it.
-                if status == "started":
+                if status == JobStatus.STARTED:
                     self._drop(job_id)
                 rejected[row.id] = (f"Processing this upload was interrupted {row.attempts} "
                                     "times; upload a shorter or smaller recording.")
-            elif status is None or status == "started":
+            elif lost:
                 # Lost or stranded while waiting/running: run it again.
-                if status == "started":
+                if status == JobStatus.STARTED:
                     self._drop(job_id)
                 self.gateway.enqueue_ingest(row.id)
                 report.requeued_footage.append(row.id)
@@ -241,15 +241,17 @@ class Reconciler:
                 rejected[row.id] = ("Processing this upload stopped unexpectedly; upload it "
                                     "again, or a shorter or smaller recording.")
         if rejected:
+            deliveries: list[str] = []
             with self.db.session() as session:
                 for footage_id, reason in rejected.items():
                     footage = session.get(Footage, footage_id)
                     if footage is not None and footage.status == FootageStatus.UPLOADED:
-                        footage.status, footage.reason = FootageStatus.REJECTED, reason
+                        deliveries += lifecycle.footage_ended(
+                            session, footage, FootageStatus.REJECTED, self.now(), reason=reason)
+            webhooks.enqueue(self.gateway.connection, deliveries)
             report.rejected_footage += list(rejected)
 
     def _job_started_at(self, job_id: str) -> datetime | None:
-        from rq.utils import utcparse
 
         raw = self.gateway.connection.hget(Job.key_for(job_id), "started_at")
         if not raw:
@@ -258,9 +260,6 @@ class Reconciler:
         return parsed
 
     def _drop(self, job_id: str) -> None:
-        from rq.exceptions import NoSuchJobError
-        from rq.job import Job
-        from rq.serializers import JSONSerializer
 
         with contextlib.suppress(NoSuchJobError):  # it may have expired meanwhile
             Job.fetch(job_id, connection=self.gateway.connection,

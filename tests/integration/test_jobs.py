@@ -9,7 +9,7 @@ import pytest
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from api.gateway import RENDER_POLICY, render_job_id
+from store.queues import RENDER_POLICY, render_job_id
 from tests.footage import make_clip
 from tests.integration import test_jobs_support as support
 from tests.integration.test_jobs_support import (

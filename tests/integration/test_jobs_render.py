@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from rq.job import Job
 from rq.serializers import JSONSerializer
-from sqlalchemy import update
 
-from store.models import Teaser, TeaserStatus
+from store import lifecycle
+from store.models import Teaser, TeaserStatus, utcnow
 from tests.footage import make_clip
 from tests.integration import test_jobs_support as support
 from tests.integration.test_jobs_support import (
@@ -64,9 +64,9 @@ def _session_teaser(stack: Stack, recording: Path) -> str:
 def _regenerate(stack: Stack, teaser_id: str, revision: int) -> None:
     """What the ops batch does to a row before queueing: a new revision, queued."""
     with stack.db.session() as session:
-        session.execute(update(Teaser).where(Teaser.id == teaser_id).values(
-            revision=revision, status=TeaserStatus.QUEUED, stage=None, progress=0.0,
-            attempts=0))
+        row = session.get(Teaser, teaser_id)
+        assert row is not None and row.revision == revision - 1
+        lifecycle.new_revision(row, utcnow())
 
 
 def test_a_session_teaser_is_rendered_and_marked_ready(stack: Stack, recording: Path) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from api.gateway import QUEUES, JobGateway
 from cuplik.embedded_redis import EmbeddedRedis
+from store.queues import QUEUES, JobGateway
 
 PG_URL = os.environ.get("CUPLIK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -148,12 +148,12 @@ def add_teaser(stack: Stack, seller_id: str, *, session_id: str | None = None,
                target_seconds: float = 6.0, age: timedelta = timedelta(0),
                status: str = "queued", attempts: int = 0) -> str:
     """A teaser row as the API writes it (``age`` back-dates it for the reconciler)."""
-    from store.models import Teaser, TeaserStatus, utcnow
+    from store.models import Teaser, TeaserSource, TeaserStatus, utcnow
 
     when = utcnow() - age
     with stack.db.session() as session:
         teaser = Teaser(seller_id=seller_id, status=TeaserStatus(status),
-                        source_kind="session" if session_id else "footage",
+                        source_kind=TeaserSource.SESSION if session_id else TeaserSource.FOOTAGE,
                         session_id=session_id, footage_id=footage_id, revision=revision,
                         attempts=attempts,
                         params={"target_seconds": target_seconds, "music": "auto",

@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from tests.integration.test_jobs_support import (
     add_session,
     add_teaser,
 )
+from worker.reconciler import Reconciler
 
 redis_server, stack = support.redis_server, support.stack  # fixtures
 
@@ -168,3 +170,19 @@ def test_regeneration_finished_is_sent_once_when_its_last_render_ends(
     events = [json.loads(b) for _, b in receiver.received]
     assert [e["event"] for e in events] == ["regeneration.finished"]
     assert events[0]["data"]["batch_id"] == batch_id
+
+
+def test_a_teaser_the_reconciler_gives_up_on_is_delivered_as_failed(
+    stack: Stack, receiver: Receiver
+) -> None:
+    seller = add_seller(stack)
+    _endpoint(stack, seller, receiver.url, ["teaser.failed"])
+    teaser_id = add_teaser(stack, seller, session_id=add_session(stack, seller, None),
+                           status="running", attempts=4, age=timedelta(minutes=5))
+    assert Reconciler(stack.db, stack.gateway, max_attempts=4).run_once().failed_teasers \
+        == [teaser_id]
+    stack.drain()  # the batch queue sends it
+    [(headers, body)] = receiver.received
+    payload = _verified(headers, body)
+    assert payload["event"] == "teaser.failed" and payload["data"]["teaser_id"] == teaser_id
+    assert "interrupted 4 times" in payload["data"]["error"]

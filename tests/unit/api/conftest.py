@@ -17,6 +17,7 @@ from api import create_app
 from api.auth import create_key
 from store.db import Database
 from store.models import Footage, FootageStatus
+from store.queues import ingest_job_id, render_job_id
 
 NOW = datetime(2024, 11, 20, 5, 0, tzinfo=UTC)  # Wednesday 12:00 WIB
 
@@ -31,7 +32,7 @@ class FakeGateway:
 
     def enqueue_render(self, teaser_id: str, revision: int, *, queue: str = "interactive") -> str:
         self.renders.append((teaser_id, revision, queue))
-        return f"render-{teaser_id}-r{revision}"
+        return render_job_id(teaser_id, revision)
 
     def enqueue_renders(self, items: list[tuple[str, int]], *, queue: str = "batch") -> int:
         fresh = [(t, r) for t, r in items if (t, r, queue) not in self.renders]
@@ -40,7 +41,7 @@ class FakeGateway:
 
     def enqueue_ingest(self, footage_id: str) -> str:
         self.ingests.append(footage_id)
-        return f"ingest-{footage_id}"
+        return ingest_job_id(footage_id)
 
     def ping(self) -> bool:
         return self.up

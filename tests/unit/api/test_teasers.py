@@ -154,4 +154,6 @@ def test_teaser_is_accepted_even_when_redis_is_down(
     assert response.status_code == 202
     with db.session() as s:
         row = s.get(Teaser, response.get_json()["id"])
-        assert row is not None and row.status is TeaserStatus.QUEUED and row.job_id is None
+        # queued under its render's id, which the reconciler enqueues once Redis is back
+        assert row is not None and row.status is TeaserStatus.QUEUED
+        assert row.job_id == f"render-{row.id}-r1"

@@ -7,6 +7,7 @@ import pytest
 
 from domain.accounts import AccountType
 from domain.errors import CurrencyMismatch, PeriodInvalid
+from domain.lifecycle import TeaserSource
 from domain.metrics import SessionTotals
 from domain.money import Money
 from domain.performance import (
@@ -23,7 +24,6 @@ from domain.performance import (
     teaser_figures,
     teaser_performance,
 )
-from domain.schedule import TeaserSource
 
 NOW = datetime(2024, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -150,7 +150,7 @@ def test_teaser_views_exist_only_from_48_hours_after_posting(
 ) -> None:
     teaser = _teaser(
         "t",
-        TeaserSource.UPLOAD,
+        TeaserSource.FOOTAGE,
         age,
         (timedelta(hours=47), 10),
         (timedelta(hours=48), 1_000),
@@ -163,7 +163,7 @@ def test_teaser_views_exist_only_from_48_hours_after_posting(
 def test_teaser_views_stop_updating_after_7_days() -> None:
     teaser = _teaser(
         "t",
-        TeaserSource.UPLOAD,
+        TeaserSource.FOOTAGE,
         timedelta(days=9),
         (timedelta(days=7), 5_000),
         (timedelta(days=8), 9_000),
@@ -190,10 +190,10 @@ def test_views_update_hourly_from_48_hours_to_7_days(
 
 def test_teaser_performance_counts_sources_apart() -> None:
     teasers = [
-        _teaser("a", TeaserSource.PAST_SESSION, timedelta(days=3), (timedelta(hours=48), 1_000)),
-        _teaser("b", TeaserSource.PAST_SESSION, timedelta(hours=5)),
-        _teaser("c", TeaserSource.UPLOAD, timedelta(days=4), (timedelta(hours=49), 500)),
-        _teaser("old", TeaserSource.UPLOAD, timedelta(days=8), (timedelta(hours=49), 777)),
+        _teaser("a", TeaserSource.SESSION, timedelta(days=3), (timedelta(hours=48), 1_000)),
+        _teaser("b", TeaserSource.SESSION, timedelta(hours=5)),
+        _teaser("c", TeaserSource.FOOTAGE, timedelta(days=4), (timedelta(hours=49), 500)),
+        _teaser("old", TeaserSource.FOOTAGE, timedelta(days=8), (timedelta(hours=49), 777)),
     ]
     perf = teaser_performance(teasers, NOW)
     assert (perf.posted_from_sessions, perf.posted_from_uploads) == (2, 1)
@@ -202,5 +202,5 @@ def test_teaser_performance_counts_sources_apart() -> None:
 
 
 def test_teaser_performance_without_view_data_is_no_data() -> None:
-    perf = teaser_performance([_teaser("b", TeaserSource.UPLOAD, timedelta(hours=5))], NOW)
+    perf = teaser_performance([_teaser("b", TeaserSource.FOOTAGE, timedelta(hours=5))], NOW)
     assert perf.views is None and perf.posted_from_uploads == 1

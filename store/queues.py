@@ -1,5 +1,6 @@
-"""The one place the API enqueues work: RQ jobs named by dotted path, so the API process
-never imports the media stack.
+"""The job queues, shared by the API (which enqueues) and the worker (whose reconciler
+re-queues): RQ jobs named by dotted path, so the API process never imports the media stack
+and no worker process imports Flask.
 
 Every enqueue sets its timeout, TTLs and retry policy and uses a deterministic job id
 (``render-<teaser_id>-r<revision>``, ``ingest-<footage_id>``):
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from redis import Redis
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
-from rq.job import Job
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 INTERACTIVE = "interactive"
@@ -30,7 +31,8 @@ RENDER_FUNC = "worker.jobs.render_teaser"
 INGEST_FUNC = "worker.jobs.ingest_footage"
 
 # A job that is waiting, running or due to run again: enqueueing its id again is a no-op.
-ACTIVE_STATUSES = frozenset({"queued", "started", "scheduled", "deferred"})
+ACTIVE_STATUSES = frozenset({JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED,
+                             JobStatus.DEFERRED})
 
 
 @dataclass(frozen=True)
@@ -135,13 +137,13 @@ class JobGateway:
         ])
         return len(fresh)
 
-    def statuses(self, job_ids: list[str]) -> dict[str, str | None]:
+    def statuses(self, job_ids: list[str]) -> dict[str, JobStatus | None]:
         """RQ status of each job id (None when Redis holds no such job), one round trip."""
         with self.connection.pipeline(transaction=False) as pipe:
             for job_id in job_ids:
                 pipe.hget(Job.key_for(job_id), "status")
             raw = pipe.execute()
-        return {job_id: (value.decode() if value else None)
+        return {job_id: (JobStatus(value.decode()) if value else None)
                 for job_id, value in zip(job_ids, raw, strict=True)}
 
     def ping(self) -> bool:
