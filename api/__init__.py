@@ -4,13 +4,15 @@ errors, Bearer keys, OpenAPI at /openapi.json)."""
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, g
 
+from store.db import Database
+from store.media import MediaStore
 from store.models import utcnow
+from store.settings import Settings, load_settings
 
 # One blueprint per resource, all under /v1 and all behind the API key.
 RESOURCES = (
@@ -33,39 +35,39 @@ RESOURCES = (
 )
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """The app: defaults, then the environment (cuplik.settings), then ``test_config``.
+def create_app(settings: Settings | None = None,
+               config: Mapping[str, Any] | None = None) -> Flask:
+    """The app on ``settings`` (the command's; the environment's when None, as a bare
+    gunicorn factory), then ``config`` for what a test or the command wires in.
 
-    Config keys: DATABASE_URL, DATABASE_SCHEMA (PostgreSQL schema, for tests), REDIS_URL,
-    MEDIA_ROOT, MAX_UPLOAD_BYTES (also Flask's MAX_CONTENT_LENGTH), MIN_FREE_DISK_BYTES
-    (uploads are refused with 507 under it), JSON_BODY_LIMIT, TEMPLATE_VERSION,
-    AUTO_MIGRATE (default True), JOBS (a gateway object; default: store.queues.JobGateway
-    on REDIS_URL, created on first use), NOW (a callable returning aware UTC now).
+    Config keys, from the settings: DATABASE_URL, REDIS_URL, MEDIA_ROOT, MAX_UPLOAD_BYTES
+    (also Flask's MAX_CONTENT_LENGTH), MIN_FREE_DISK_BYTES (uploads are refused with 507
+    under it), TEMPLATE_VERSION, RATE_LIMIT_PER_MINUTE, WEBHOOK_ALLOW_PRIVATE, SECRET_KEY;
+    and DATABASE_SCHEMA (PostgreSQL schema, for tests), JSON_BODY_LIMIT, AUTO_MIGRATE
+    (default True), JOBS (a gateway object; default: store.queues.JobGateway on REDIS_URL,
+    created on first use), NOW (a callable returning aware UTC now).
     """
-    from cuplik.settings import load_settings
-    from store.db import Database
-    from store.media import MediaStore
-
-    settings = load_settings()
+    settings = settings or load_settings()
     app = Flask(__name__)
     app.config.from_mapping(
         DATABASE_URL=settings.database_url,
         DATABASE_SCHEMA=None,
         REDIS_URL=settings.redis_url,
         MEDIA_ROOT=str(settings.media_root),
-        MAX_UPLOAD_BYTES=settings.max_upload_bytes,
+        MAX_UPLOAD_BYTES=settings.limits.max_upload_bytes,
         MIN_FREE_DISK_BYTES=settings.min_free_disk_bytes,
         TEMPLATE_VERSION=settings.template_version,
         AUTO_MIGRATE=True,
         JOBS=None,
         NOW=utcnow,
         # Webhook URLs on this machine or a private network are refused unless this is on.
-        WEBHOOK_ALLOW_PRIVATE=os.environ.get("WEBHOOK_ALLOW_PRIVATE", "") == "1",
+        WEBHOOK_ALLOW_PRIVATE=settings.webhook_allow_private,
         # Requests per API key per minute (0: no limit).
-        RATE_LIMIT_PER_MINUTE=int(os.environ.get("RATE_LIMIT_PER_MINUTE", "18000")),
+        RATE_LIMIT_PER_MINUTE=settings.rate_limit_per_minute,
+        SECRET_KEY=settings.secret_key,
     )
-    if test_config:
-        app.config.from_mapping(test_config)
+    if config:
+        app.config.from_mapping(config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"])
     from api.slow_bodies import guard_slow_bodies
 

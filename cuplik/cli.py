@@ -8,6 +8,8 @@ import argparse
 import importlib
 import sys
 
+from store.settings import load_settings, use
+
 COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("cuplik.render_command", "cut and render a teaser from a recording"),
     "demo": ("cuplik.demo", "generate a sample session and make its teasers"),
@@ -30,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
         if name == chosen:
             importlib.import_module(module).add_arguments(p)
     args = parser.parse_args(argv)
+    try:
+        # The environment, read once here and handed on as ``args.settings``; also this
+        # process's (and its forked work horses') store.settings.current().
+        args.settings = load_settings()
+    except ValueError as exc:
+        print(f"cuplik: {exc}", file=sys.stderr)
+        return 2
+    use(args.settings)
     result: int = importlib.import_module(COMMANDS[args.command][0]).run(args)
     return result
 

@@ -15,10 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Migrate DATABASE_URL's schema; prints where."""
-    from cuplik.settings import load_settings
     from store.db import Database
 
-    url = load_settings().database_url
+    url = args.settings.database_url
     db = Database(url)
     try:
         db.upgrade(args.revision)

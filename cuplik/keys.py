@@ -18,14 +18,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Create the key on the configured database and print it."""
     from api.auth import create_key
-    from cuplik.settings import load_settings
     from store.db import init_db
 
     name = args.seller.strip()
     if not name:
         print("cuplik keys: --seller must not be empty", file=sys.stderr)
         return 2
-    db = init_db(load_settings().database_url)
+    db = init_db(args.settings.database_url)
     try:
         with db.session() as s:
             key = create_key(s, name, ops=args.ops)

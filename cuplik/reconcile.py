@@ -15,12 +15,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run one pass against DATABASE_URL and REDIS_URL; exit 0 (2 without REDIS_URL)."""
-    from cuplik.settings import load_settings
     from store.db import Database
     from store.queues import JobGateway
     from worker.reconciler import Reconciler
 
-    settings = load_settings()
+    settings = args.settings
     if not settings.redis_url:
         print("cuplik reconcile: set REDIS_URL to the Redis the workers use", file=sys.stderr)
         return 2

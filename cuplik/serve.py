@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,6 @@ def run(args: argparse.Namespace) -> int:
     """Start everything and serve until SIGINT/SIGTERM; exit 0 on a clean stop."""
     from api import create_app
     from cuplik.embedded_redis import start_embedded_redis
-    from cuplik.settings import load_settings
     from store.db import init_db
     from store.queues import JobGateway
 
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     # Everything the service and its children create (database, uploads, renders, Redis'
     # files) is its own: 0600 files, 0700 directories, not readable by other local users.
     os.umask(0o077)
-    settings = load_settings()
+    settings = args.settings
     var_dir = Path(settings.var_dir).resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     var_dir.chmod(0o700)  # also a VAR_DIR made before, by an older version
@@ -150,11 +150,11 @@ def run(args: argparse.Namespace) -> int:
                    "VAR_DIR": str(var_dir)}
             worker = WorkerProcess(env)
             worker.start()
-        config = {"REDIS_URL": redis_url, "MEDIA_ROOT": str(Path(settings.media_root).resolve()),
-                  "AUTO_MIGRATE": False}
+        served = replace(settings, redis_url=redis_url,
+                         media_root=Path(settings.media_root).resolve())
 
         def factory() -> Any:
-            return create_app({**config, "JOBS": JobGateway(redis_url)})
+            return create_app(served, {"AUTO_MIGRATE": False, "JOBS": JobGateway(redis_url)})
 
         server = _http_server(factory, {
             "bind": f"{args.host}:{args.port}", "workers": max(1, args.http_workers),

@@ -95,11 +95,10 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
 
 def run(args: argparse.Namespace) -> int:
     """Run the worker until SIGINT/SIGTERM (or, with ``--burst``, until the queues are empty)."""
-    from cuplik.settings import load_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     os.umask(0o077)  # renders, analyses: owner-only, as cuplik serve's files
-    settings = load_settings()
+    settings = args.settings
     if not settings.redis_url:
         print("cuplik worker: set REDIS_URL to the Redis the API enqueues on "
               "(`cuplik serve` starts its own worker for the embedded Redis)", file=sys.stderr)

@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from store.settings import current
 from worker.errors import InputError
 
 # Containers we accept from users. Demuxer names are matched one by one, so "mov" admits
@@ -51,7 +52,6 @@ ACCEPTED_AUDIO_CODECS = frozenset({
     "pcm_alaw", "pcm_mulaw"})
 
 STDERR_TAIL_LINES = 30
-DEFAULT_MEMORY_LIMIT_BYTES = 3 * 1024**3  # address space: a 1080x1920 render peaks near 1 GiB
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
 OUTPUT_LIMIT_BYTES = 4 * 1024**3  # a teaser is tens of MB; nothing we write comes near
@@ -74,7 +74,7 @@ class MemoryLimitError(FfmpegError, InputError):
 
 def memory_limit_bytes() -> int:
     """The address-space limit of each ffmpeg child (``FFMPEG_MEMORY_LIMIT_BYTES``)."""
-    return int(os.environ.get("FFMPEG_MEMORY_LIMIT_BYTES") or DEFAULT_MEMORY_LIMIT_BYTES)
+    return current().limits.ffmpeg_memory_bytes
 
 
 def _prctl() -> object | None:
@@ -157,7 +157,7 @@ def failure(what: str, returncode: int, tail: str,
 
 def binary() -> str:
     """The ffmpeg executable: ``FFMPEG_BINARY`` or the one the imageio-ffmpeg wheel ships."""
-    override = os.environ.get("FFMPEG_BINARY")
+    override = current().limits.ffmpeg_binary
     if override:
         return override
     import imageio_ffmpeg

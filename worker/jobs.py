@@ -22,7 +22,6 @@ from rq import get_current_job
 from domain.captions import parse_captions
 from domain.errors import DomainError
 from domain.offers import offer_from, strongest
-from domain.teasers import TEMPLATE_VERSION
 from domain.wording import offer_text
 from store import lifecycle, webhooks
 from store.db import Database
@@ -40,6 +39,7 @@ from store.models import (
     TeaserStatus,
     utcnow,
 )
+from store.settings import current
 from worker import analysis
 from worker.errors import InputError
 from worker.limits import check_limits
@@ -71,13 +71,13 @@ def configure(db: Any, media: Any) -> None:
 
 
 def reset() -> None:
-    """Forget the configured context (the next job reads the environment again)."""
+    """Forget the configured context (the next job builds it from the settings again)."""
     global _context, _context_pid
     _context, _context_pid = None, None
 
 
 def context() -> JobContext:
-    """The process's context, built from the environment on first use. A forked work
+    """The process's context, built from its settings on first use. A forked work
     horse gets its own engine: pooled connections must not cross a fork."""
     global _context, _context_pid
     if _context is not None and _context_pid != os.getpid():
@@ -86,16 +86,13 @@ def context() -> JobContext:
         _context.db.engine.dispose(close=False)
         _context_pid = os.getpid()
     if _context is None:
-        from cuplik.settings import load_settings
-
-        settings = load_settings()
+        settings = current()
         configure(Database(settings.database_url), MediaStore(settings.media_root))
     assert _context is not None
     return _context
 
 
 def _current_job() -> Any | None:
-
     return get_current_job()
 
 
@@ -111,7 +108,6 @@ def _message(exc: BaseException) -> str:
 
 
 def _now() -> Any:
-
     return utcnow()
 
 
@@ -280,7 +276,8 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
         report = {**report, "output": video_rel, "poster": poster_rel, "revision": revision}
         report.pop("edit_list", None)
         deliveries = lifecycle.finish(session, teaser, video=video_rel, poster=poster_rel,
-                                      report=report, template_version=TEMPLATE_VERSION,
+                                      report=report,
+                                      template_version=current().template_version,
                                       at=_now())
     _send(deliveries)
     for path in old:
@@ -342,7 +339,6 @@ def _analyse(path: Path, media: Any, job: Any | None) -> tuple[str, dict[str, fl
 
 
 def _set_footage(footage_id: str, status: Any, **values: Any) -> None:
-
     with context().db.session() as session:
         footage = session.get(Footage, footage_id)
         if footage is None:

@@ -1,9 +1,9 @@
 """Size, duration, picture-size and frame-rate limits of a recording, checked before
 any decoding work.
 
-One place for the numbers: ``MAX_UPLOAD_BYTES`` (the same variable and default the API's
-upload cap reads, see cuplik/settings.py), ``MAX_DURATION_S``, ``MAX_PIXELS`` (per frame,
-Mastodon's 8.3 Mpx: 3840x2160) and ``MAX_FPS`` override them. They come from the headers
+The numbers are the process's settings (``store.settings.Limits``: ``MAX_UPLOAD_BYTES``,
+the same cap the API's uploads use, ``MAX_DURATION_S``, ``MAX_PIXELS`` per frame, Mastodon's
+8.3 Mpx: 3840x2160, and ``MAX_FPS``). They come from the headers
 alone (no frame decoded, read by the hardened ffmpeg child), so an oversized file is
 refused in milliseconds. A header can lie: decoding is bounded separately (``-t`` at the
 stated duration, a frame count, a memory limit per ffmpeg child).
@@ -14,33 +14,29 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from store.settings import current
 from worker.errors import InputError
 from worker.probe import Header, read_header
 
-DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024**3  # as cuplik.settings: hours of phone-bitrate LIVE
-DEFAULT_MAX_DURATION_S = 4 * 3600.0
-DEFAULT_MAX_PIXELS = 3840 * 2160  # 8.3 Mpx a frame, as Mastodon: 4K UHD, either way up
-DEFAULT_MAX_FPS = 120.0
-
 
 def max_upload_bytes() -> int:
-    """The largest accepted file, in bytes (``MAX_UPLOAD_BYTES`` overrides)."""
-    return int(os.environ.get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES)
+    """The largest accepted file, in bytes."""
+    return current().limits.max_upload_bytes
 
 
 def max_duration_s() -> float:
-    """The longest accepted recording, in seconds (``MAX_DURATION_S`` overrides)."""
-    return float(os.environ.get("MAX_DURATION_S") or DEFAULT_MAX_DURATION_S)
+    """The longest accepted recording, in seconds."""
+    return current().limits.max_duration_s
 
 
 def max_pixels() -> int:
-    """The largest accepted picture, in pixels per frame (``MAX_PIXELS`` overrides)."""
-    return int(os.environ.get("MAX_PIXELS") or DEFAULT_MAX_PIXELS)
+    """The largest accepted picture, in pixels per frame."""
+    return current().limits.max_pixels
 
 
 def max_fps() -> float:
-    """The highest accepted frame rate (``MAX_FPS`` overrides)."""
-    return float(os.environ.get("MAX_FPS") or DEFAULT_MAX_FPS)
+    """The highest accepted frame rate."""
+    return current().limits.max_fps
 
 
 def _human_bytes(n: float) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from store.settings import current
 from worker.ffmpeg import binary, run
 
 MUSIC_DIR = Path(__file__).resolve().parent.parent / "media" / "assets" / "music"
@@ -107,8 +108,7 @@ def _digest(name: str) -> str:
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(base) / "cuplik" / "beds"
+    return current().cache_dir / "beds"
 
 
 def check(name: str) -> str:

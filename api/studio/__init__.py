@@ -27,9 +27,9 @@ OPEN_PAGES = frozenset({"studio.sign_in", "studio.static"})
 
 
 def _secret(app: Flask) -> str:
-    """``SECRET_KEY`` from the environment, else one kept (0600) in the media store that
-    every API process shares, so sessions survive restarts and span processes."""
-    given = os.environ.get("SECRET_KEY")
+    """The ``SECRET_KEY`` setting, else one kept (0600) in the media store that every API
+    process shares, so sessions survive restarts and span processes."""
+    given = app.config.get("SECRET_KEY")
     if given:
         return given
     path = Path(app.config["MEDIA_ROOT"]) / ".studio-secret"

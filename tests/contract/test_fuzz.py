@@ -27,7 +27,7 @@ MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 @pytest.fixture(scope="module")
 def fuzzed_app(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("fuzz")
-    app = create_app({"DATABASE_URL": f"sqlite:///{root / 'fuzz.db'}",
+    app = create_app(config={"DATABASE_URL": f"sqlite:///{root / 'fuzz.db'}",
                       "MEDIA_ROOT": str(root / "media"), "JOBS": FakeGateway(),
                       "TESTING": True, "RATE_LIMIT_PER_MINUTE": 0})
     with app.extensions["db"].session() as s:

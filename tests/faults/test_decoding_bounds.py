@@ -6,10 +6,12 @@ on every ffmpeg child); each refusal names the limit."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from store.settings import current
 from tests.faults.hostile import encode, lying_duration_mkv
 from tests.integration import test_jobs_support as support
 from tests.integration.test_jobs_support import Stack, add_footage, add_seller
@@ -72,11 +74,12 @@ def test_decoding_stops_at_the_duration_the_header_states(
 
 
 def test_an_ffmpeg_child_over_its_memory_limit_is_stopped_naming_the_limit(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, limits: Callable[..., None]) -> None:
     clip = encode(tmp_path / "hd.mp4", "testsrc2=s=1920x1080:r=10:d=4")
-    monkeypatch.setenv("FFMPEG_MEMORY_LIMIT_BYTES", str(48 * 1024 * 1024))
+    usual = current().limits.ffmpeg_memory_bytes
+    limits(ffmpeg_memory_bytes=48 * 1024 * 1024)
     with pytest.raises(MemoryLimitError, match="memory limit of 48 MiB") as caught:
         analysis.analyse(clip)
     assert isinstance(caught.value, InputError)  # the same file would do it again: no retry
-    monkeypatch.delenv("FFMPEG_MEMORY_LIMIT_BYTES")
+    limits(ffmpeg_memory_bytes=usual)
     assert analysis.analyse(clip).duration == pytest.approx(4.0, abs=0.2)  # the default fits

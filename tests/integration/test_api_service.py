@@ -38,7 +38,7 @@ def app(tmp_path: Path, redis_url: str) -> Iterator[Flask]:
     if not reachable:
         pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    app = create_app({"DATABASE_URL": PG_URL, "DATABASE_SCHEMA": schema,
+    app = create_app(config={"DATABASE_URL": PG_URL, "DATABASE_SCHEMA": schema,
                       "REDIS_URL": redis_url, "MEDIA_ROOT": str(tmp_path / "media"),
                       "TESTING": True})
     yield app

@@ -45,7 +45,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
             pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
         schema = f"t_{uuid.uuid4().hex[:12]}"
         config.update(DATABASE_URL=PG_URL, DATABASE_SCHEMA=schema)
-    app = create_app(config)
+    app = create_app(config=config)
     yield app
     app.extensions["db"].dispose()
     if schema is not None:

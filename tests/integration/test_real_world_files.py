@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -119,9 +120,9 @@ def test_a_longer_upload_gets_a_full_teaser(clips: Path) -> None:
 
 
 def test_over_the_size_limit_is_refused_before_decoding(clips: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                        limits: Callable[..., None]) -> None:
     clip = make_clip(clips / "big.mp4", seconds=4, size="320x180")
-    monkeypatch.setenv("MAX_UPLOAD_BYTES", str(1024 * 10))
+    limits(max_upload_bytes=1024 * 10)
     t0 = time.perf_counter()
     with pytest.raises(InputError, match=r"over the limit of 10\.0 KiB"):
         check_limits(clip)
@@ -129,8 +130,8 @@ def test_over_the_size_limit_is_refused_before_decoding(clips: Path,
 
 
 def test_over_the_duration_limit_is_refused_before_decoding(
-        clips: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        clips: Path, limits: Callable[..., None]) -> None:
     clip = make_clip(clips / "long_for_limit.mp4", seconds=8, size="320x180")
-    monkeypatch.setenv("MAX_DURATION_S", "5")
+    limits(max_duration_s=5.0)
     with pytest.raises(InputError, match=r"lasts 0 min 08 s, over the limit of 0 min 05 s"):
         check_limits(clip)

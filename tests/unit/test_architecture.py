@@ -36,6 +36,12 @@ def test_worker_never_imports_the_api(path: Path) -> None:
     assert not (_imports(path) & {"api", "flask"}), f"{path} imports {_imports(path)}"
 
 
+@pytest.mark.parametrize("path", _modules("api") + _modules("worker") + _modules("store")
+                         + _modules("domain"), ids=str)
+def test_nothing_below_the_commands_imports_them(path: Path) -> None:
+    assert "cuplik" not in _imports(path), f"{path} imports the composition root"
+
+
 def test_a_worker_process_never_loads_flask() -> None:
     code = ("import sys, worker.jobs, worker.reconciler, worker.webhooks, cuplik.workers; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'api')))")

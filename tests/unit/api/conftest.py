@@ -69,7 +69,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(tmp_path: Path, gateway: FakeGateway, clock: Clock) -> Iterator[Flask]:
-    app = create_app({
+    app = create_app(config={
         "DATABASE_URL": f"sqlite:///{tmp_path / 'api.db'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "MAX_UPLOAD_BYTES": 4 * 1024 * 1024,

@@ -12,7 +12,7 @@ from tests.unit.api.conftest import FakeGateway, make_key
 
 
 def test_factory_uses_test_config_and_caps_uploads(tmp_path: Path) -> None:
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+    app = create_app(config={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
                       "MEDIA_ROOT": str(tmp_path / "m"), "MAX_UPLOAD_BYTES": 1234,
                       "JOBS": FakeGateway()})
     assert app.config["MAX_CONTENT_LENGTH"] == 1234
