@@ -34,7 +34,7 @@ from domain.metrics import (
     impossible,
     interaction_rate,
     session_metrics,
-    totals_from_timeline,
+    totals_from_rows,
     with_session_counts,
 )
 from domain.money import Money
@@ -214,9 +214,11 @@ def _checked_figures(body: SessionIn | FiguresIn, what: str) -> _Figures:
     end = 0.0
     warnings: list[str] = []
     known: set[str] = set()
+    summed = SessionTotals()
     if body.timeline:
         try:
             rows = rows_from_objects(body.timeline)
+            summed = totals_from_rows(rows)
         except InvalidTimeline as exc:
             raise Problem(422, "Invalid request", f"{exc}. Fix it and send the {what} "
                           "again; nothing was saved.", code=exc.code,
@@ -224,7 +226,7 @@ def _checked_figures(body: SessionIn | FiguresIn, what: str) -> _Figures:
         end, warnings, known = timeline_end(rows), list(rows.warnings), set(rows.columns)
     known |= {name for name in ("viewers", "customers", "interacting_viewers")
               if getattr(body, name) is not None}
-    totals = with_session_counts(totals_from_timeline(body.timeline), viewers=body.viewers,
+    totals = with_session_counts(summed, viewers=body.viewers,
                                  customers=body.customers,
                                  interacting_viewers=body.interacting_viewers)
     why = impossible(totals, frozenset(known))

@@ -1,11 +1,10 @@
 """Per-session LIVE metrics from the platform's timeline export.
 
-A timeline is a sequence of buckets (any width, usually one minute), each a mapping
-``{column: number}`` with the columns of ``COUNTER_COLUMNS`` (missing columns count 0,
-unknown columns are ignored). ``gmv`` is in integer minor units of the session's
-currency, gross at the payment stage: later returns, refunds and cancellations are
-*not* subtracted. ``interacting_viewers`` is the platform's own count of viewers who
-commented, liked, shared or followed, when the export has it.
+Totals are summed from a timeline's rows as ``domain.timeline`` reads and checks them (one
+reader, one list of columns: ``domain.timeline.METRICS``). ``gmv`` is in integer minor
+units of the session's currency, gross at the payment stage: later returns, refunds and
+cancellations are *not* subtracted. ``interacting_viewers`` is the platform's own count of
+viewers who commented, liked, shared or followed, when the export has it.
 
 Every ratio whose denominator is zero is "no data": ``None``, never an error or
 infinity. Rates are exact ``Fraction``s (``as_percent`` turns one into a display
@@ -15,31 +14,18 @@ percentage); money is ``Money``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from domain.errors import InvalidValue
 from domain.money import Money
+from domain.timeline import METRICS, InvalidTimeline, TimelineRows
 
-COUNTER_COLUMNS: tuple[str, ...] = (
-    "views",
-    "viewers",
-    "room_impressions",
-    "room_enters",
-    "product_impressions",
-    "product_clicks",
-    "gmv",
-    "orders",
-    "items_sold",
-    "customers",
-    "comments",
-    "likes",
-    "shares",
-    "new_followers",
-)
+#: The summed counters: every metric of the timeline but the platform's own count of
+#: interacting viewers, which only some exports carry (None when absent).
 OPTIONAL_COLUMNS: tuple[str, ...] = ("interacting_viewers",)
+COUNTER_COLUMNS: tuple[str, ...] = tuple(m for m in METRICS if m not in OPTIONAL_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -83,31 +69,34 @@ class SessionTotals:
 
 def _counter(column: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
-        raise InvalidValue(f"Timeline column {column!r} must be a number, got {value!r}.")
+        raise InvalidValue(f"{column!r} must be a number, got {value!r}.")
     if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidValue(f"Timeline column {column!r} must be finite, got {value!r}.")
+        raise InvalidValue(f"{column!r} must be finite, got {value!r}.")
     if value != int(value):
-        raise InvalidValue(
-            f"Timeline column {column!r} must be a whole number (GMV in minor units), "
-            f"got {value!r}."
-        )
+        raise InvalidValue(f"{column!r} must be a whole number, got {value!r}.")
     if value < 0:
-        raise InvalidValue(f"Timeline column {column!r} cannot be negative, got {value!r}.")
+        raise InvalidValue(f"{column!r} cannot be negative, got {value!r}.")
     return int(value)
 
 
-def totals_from_timeline(buckets: Iterable[Mapping[str, object]]) -> SessionTotals:
-    """Sum a session's timeline buckets into ``SessionTotals`` (an empty timeline gives
-    all zeros). Refuses negative, fractional or non-numeric counters."""
+def totals_from_rows(timeline: TimelineRows) -> SessionTotals:
+    """Sum a session's checked timeline rows (``domain.timeline``, the one reader) into
+    ``SessionTotals``; a column the export lacks sums to 0 (its rates are "no data", see
+    ``session_metrics``'s ``known``). Counters must be whole numbers (``gmv`` in minor units
+    of the session's currency), summed exactly from each cell's text."""
     sums = dict.fromkeys(COUNTER_COLUMNS, 0)
     interacting: int | None = None
-    for bucket in buckets:
-        for column in COUNTER_COLUMNS:
-            if column in bucket:
-                sums[column] += _counter(column, bucket[column])
-        if "interacting_viewers" in bucket:
-            count = _counter("interacting_viewers", bucket["interacting_viewers"])
-            interacting = (interacting or 0) + count
+    for row in timeline.rows:
+        for column, text in row.raw.items():
+            exact = Decimal(text)
+            if exact != exact.to_integral_value():
+                unit = " (minor units of the currency)" if column == "gmv" else ""
+                raise InvalidTimeline(f"{timeline.source_name} line {row.line}: {column!r} is "
+                                      f"{text}, expected a whole number{unit}")
+            if column in OPTIONAL_COLUMNS:
+                interacting = (interacting or 0) + int(exact)
+            else:
+                sums[column] += int(exact)
     return SessionTotals(**sums, interacting_viewers=interacting)
 
 

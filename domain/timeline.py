@@ -10,12 +10,16 @@ and the column a seller has to fix; unknown columns become warnings.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from domain.errors import InvalidValue
@@ -72,6 +76,72 @@ class TimelineRows:
     warnings: tuple[str, ...]
 
 
+def read_file(path: str | Path) -> TimelineRows:
+    """Read and check a timeline file: CSV with a header row (``,``, ``;`` or tab between
+    columns), or JSON (a list of row objects, or ``{"rows": [...]}``). Raises
+    InvalidTimeline naming the file, the line and the column at fault."""
+    path = Path(path)
+    name = path.name
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidTimeline(f"{name} not found; upload the session's timeline export") \
+            from None
+    except UnicodeDecodeError:
+        raise InvalidTimeline(f"{name} is not UTF-8 text; export the timeline as CSV or "
+                              "JSON") from None
+    stripped = text.lstrip()
+    if not stripped:
+        raise InvalidTimeline(f"{name} is empty; export the session's timeline with its rows")
+    if path.suffix.lower() == ".json" or stripped[0] in "[{":
+        return _from_json_text(text, name)
+    return _from_csv_text(text, name)
+
+
+def _from_json_text(text: str, name: str) -> TimelineRows:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidTimeline(f"{name} line {exc.lineno}: not valid JSON ({exc.msg})") \
+            from None
+    if isinstance(data, dict):
+        if "rows" not in data:
+            raise InvalidTimeline(f"{name}: expected a list of rows or an object with "
+                                  "\"rows\"")
+        data = data["rows"]
+    if not isinstance(data, list):
+        raise InvalidTimeline(f"{name}: expected a list of rows, got {type(data).__name__}")
+    return read_rows(((i + 1, r) for i, r in enumerate(data)), name, "row")
+
+
+def _from_csv_text(text: str, name: str) -> TimelineRows:
+    first = text.lstrip().split("\n", 1)[0]
+    # Spreadsheets in comma-decimal locales export ";" (or tabs) between columns.
+    delimiter = next((d for d in (",", ";", "\t") if d in first), ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise InvalidTimeline(f"{name} line 1: {exc}") from None
+    width = len(header)
+
+    def rows() -> Iterable[tuple[int, dict[str, Any]]]:
+        try:
+            for cells in reader:
+                if not any(c.strip() for c in cells):
+                    continue  # blank lines (often at the end of an export)
+                if len(cells) != width:
+                    raise InvalidTimeline(
+                        f"{name} line {reader.line_num}: {len(cells)} values but the header "
+                        f"has {width} columns"
+                    )
+                yield reader.line_num, dict(zip(header, cells, strict=True))
+        except csv.Error as exc:
+            raise InvalidTimeline(f"{name} line {reader.line_num}: {exc}") from None
+
+    return read_rows(rows(), name, "line", header=header)
+
+
 def rows_from_objects(rows: object, *, source_name: str = "timeline") -> TimelineRows:
     """Check stored row objects (a list of dicts, as the API takes and keeps them);
     errors say ``line`` = row index + 1."""
@@ -81,9 +151,32 @@ def rows_from_objects(rows: object, *, source_name: str = "timeline") -> Timelin
     return read_rows(((i + 1, r) for i, r in enumerate(rows)), source_name, "line")
 
 
+#: The names a per-minute export (or a seller's spreadsheet) gives the columns, in English
+#: and in the seller center's Indonesian, after :func:`column_key`'s normalising.
+ALIASES: Mapping[str, str] = {
+    "time": "t", "waktu": "t", "elapsed": "t", "seconds": "t", "detik": "t",
+    "tayangan": "views", "penayangan": "views", "penonton": "viewers",
+    "impresi_ruang": "room_impressions", "impresi_ruang_live": "room_impressions",
+    "room_entries": "room_enters", "masuk_ruang": "room_enters",
+    "impresi_produk": "product_impressions", "klik_produk": "product_clicks",
+    "gross_merchandise_value": "gmv", "pesanan": "orders", "order": "orders",
+    "produk_terjual": "items_sold", "item_terjual": "items_sold",
+    "pembeli": "customers", "pelanggan": "customers", "buyers": "customers",
+    "komentar": "comments", "suka": "likes", "dibagikan": "shares",
+    "bagikan": "shares", "pengikut_baru": "new_followers", "followers_gained": "new_followers",
+    "penonton_yang_berinteraksi": "interacting_viewers",
+    "pinned": "pinned_product", "produk_disematkan": "pinned_product",
+    "produk_yang_disematkan": "pinned_product",
+}
+
+
 def column_key(name: object) -> str:
-    """``"Product Clicks"`` -> ``"product_clicks"`` (exports differ in case and spacing)."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+    """A column's key whatever the export calls it: ``"Product Clicks"``,
+    ``"product-clicks"``, ``"Klik produk"`` -> ``"product_clicks"``; ``"GMV (Rp)"`` ->
+    ``"gmv"`` (case, spacing, a unit in brackets and the display names in ``ALIASES``)."""
+    text = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", str(name).strip().lower())
+    key = re.sub(r"[\s\-]+", "_", text.strip())
+    return ALIASES.get(key, key)
 
 
 def read_rows(items: Iterable[tuple[int, Any]], name: str, unit: str,

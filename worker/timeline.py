@@ -1,24 +1,18 @@
-"""A LIVE session's metric timeline: parsed, validated, and expanded to per-second arrays.
+"""A LIVE session's metric timeline expanded to per-second arrays, for the ranking.
 
-The platform exports one row per bucket (usually one minute): ``t`` = seconds from the
-recording's start, then any of the metric columns below and ``pinned_product``. A column
-that is absent, or a cell left empty, is *unknown* (NaN in the arrays), never zero: a
-session exported without comments did not have zero comments.
-
-Counts are spread evenly across their bucket so per-second rates from 1 s and 60 s
-buckets are comparable; levels (``viewers``: how many people are in the room) are held
-for the bucket. The rows are read and checked by ``domain.timeline`` (the API uses the
-same rules); errors name the line and the column a seller has to fix; unknown columns
-are reported in ``Timeline.warnings`` (plain strings, never Python warnings).
+The rows are read (files and stored rows) and checked by ``domain.timeline``, the one
+reader the API uses too; this module only expands them. A column that is absent, or a cell
+left empty, is *unknown* (NaN in the arrays), never zero: a session exported without
+comments did not have zero comments. Counts are spread evenly across their bucket so
+per-second rates from 1 s and 60 s buckets are comparable; levels (``viewers``: how many
+people are in the room) are held for the bucket. Errors name the line and the column a
+seller has to fix (as InputError); unknown columns are reported in ``Timeline.warnings``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +24,7 @@ from domain.timeline import (
     InvalidTimeline,
     TimelineRow,
     TimelineRows,
-    read_rows,
+    read_file,
     rows_from_objects,
     seconds_text,
 )
@@ -83,31 +77,6 @@ class Timeline:
             previous = row.pinned_product
         return tuple(out)
 
-    def domain_buckets(self, currency: str) -> list[dict[str, int]]:
-        """The rows as ``domain.metrics.totals_from_timeline`` takes them: whole counters
-        and ``gmv`` in exact minor units of ``currency`` (from the cell's text, never a
-        float). Unknown cells are left out. Raises InputError naming the row's line."""
-        from domain.errors import DomainError
-        from domain.money import Money
-
-        out: list[dict[str, int]] = []
-        for row in self.rows:
-            bucket: dict[str, int] = {}
-            for key, value in row.values.items():
-                try:
-                    if key == "gmv":
-                        bucket[key] = Money.of(row.raw[key], currency).amount
-                        continue
-                except DomainError as exc:
-                    raise InputError(f"{self.source_name} line {row.line}: 'gmv' is "
-                                     f"{row.raw[key]}; {exc.message}") from None
-                if value != int(value):
-                    raise InputError(f"{self.source_name} line {row.line}: {key!r} is "
-                                     f"{row.raw[key]}, expected a whole number")
-                bucket[key] = int(value)
-            out.append(bucket)
-        return out
-
     def check_within(self, duration: float) -> None:
         """Raise InputError when the timeline runs past a recording of ``duration`` s (its
         last bucket starts after the recording has ended): it belongs to another session."""
@@ -119,80 +88,20 @@ class Timeline:
 
 
 def parse_timeline(path: str | Path) -> Timeline:
-    """Parse a timeline file: CSV with a header row, or JSON (a list of row objects, or
-    ``{"rows": [...]}``). Raises InputError naming the line and column at fault."""
-    path = Path(path)
-    name = path.name
+    """Read a timeline file (CSV with a header row, or JSON: a list of row objects or
+    ``{"rows": [...]}``) with ``domain.timeline``'s rules and expand it. Raises InputError
+    naming the line and column at fault."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{name} not found; upload the session's timeline export") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is not UTF-8 text; export the timeline as CSV or JSON") \
-            from None
-    stripped = text.lstrip()
-    if not stripped:
-        raise InputError(f"{name} is empty; export the session's timeline with its rows")
-    if path.suffix.lower() == ".json" or stripped[0] in "[{":
-        return _from_json_text(text, name)
-    return _from_csv_text(text, name)
-
-
-def timeline_from_rows(rows: list[dict[str, Any]], *, source_name: str = "timeline") -> Timeline:
-    """Build a Timeline from stored row objects (as the service keeps them in its
-    database), with the file parser's validation; errors say ``line`` = row index + 1."""
-    try:
-        return _expanded(rows_from_objects(rows, source_name=source_name))
+        return _expanded(read_file(path))
     except InvalidTimeline as exc:
         raise InputError(str(exc)) from None
 
 
-def _from_json_text(text: str, name: str) -> Timeline:
+def timeline_from_rows(rows: list[dict[str, Any]], *, source_name: str = "timeline") -> Timeline:
+    """Expand stored row objects (as the service keeps them in its database), checked by
+    the same rules; errors say ``line`` = row index + 1."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name} line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    if isinstance(data, dict):
-        if "rows" not in data:
-            raise InputError(f"{name}: expected a list of rows or an object with \"rows\"")
-        data = data["rows"]
-    if not isinstance(data, list):
-        raise InputError(f"{name}: expected a list of rows, got {type(data).__name__}")
-    return _build(((i + 1, r) for i, r in enumerate(data)), name, "row")
-
-
-def _from_csv_text(text: str, name: str) -> Timeline:
-    first = text.lstrip().split("\n", 1)[0]
-    # Spreadsheets in comma-decimal locales export ";" (or tabs) between columns.
-    delimiter = next((d for d in (",", ";", "\t") if d in first), ",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise InputError(f"{name} line 1: {exc}") from None
-    width = len(header)
-
-    def rows() -> Iterable[tuple[int, dict[str, Any]]]:
-        try:
-            for cells in reader:
-                if not any(c.strip() for c in cells):
-                    continue  # blank lines (often at the end of an export)
-                if len(cells) != width:
-                    raise InputError(
-                        f"{name} line {reader.line_num}: {len(cells)} values but the header "
-                        f"has {width} columns"
-                    )
-                yield reader.line_num, dict(zip(header, cells, strict=True))
-        except csv.Error as exc:
-            raise InputError(f"{name} line {reader.line_num}: {exc}") from None
-
-    return _build(rows(), name, "line", header=header)
-
-
-def _build(items: Iterable[tuple[int, Any]], name: str, unit: str,
-           header: Sequence[str] | None = None) -> Timeline:
-    try:
-        return _expanded(read_rows(items, name, unit, header))
+        return _expanded(rows_from_objects(rows, source_name=source_name))
     except InvalidTimeline as exc:
         raise InputError(str(exc)) from None
 

@@ -67,6 +67,31 @@ def test_source_picker_sorts_by_gmv_or_interaction(
     assert client.get(f"/v1/sessions/{rich['id']}", headers=bob).status_code == 404
 
 
+def test_an_export_headed_gmv_is_stored_with_its_gmv_and_sorts_by_it(
+    client: FlaskClient, alice: dict[str, str]
+) -> None:
+    # before: 201 with GMV 0 (the totals read only "gmv"), sorted below every other session
+    exported = client.post("/v1/sessions", json=session_body(timeline=[
+        {"Waktu": "0:00", "GMV": "900000", "Tayangan": 1000},
+        {"Waktu": "1:00", "GMV": 100_000, "Tayangan": 500}]), headers=alice)
+    assert exported.status_code == 201, exported.get_json()
+    assert exported.get_json()["metrics"]["gmv"]["amount_minor"] == 1_000_000
+    assert exported.get_json()["metrics"]["views"] == 1500
+    small = client.post("/v1/sessions", json=session_body(
+        timeline=[{"t": 0, "gmv": 5_000, "views": 10}]), headers=alice).get_json()
+    by_gmv = client.get("/v1/sessions?sort=gmv", headers=alice).get_json()["items"]
+    assert [s["id"] for s in by_gmv] == [exported.get_json()["id"], small["id"]]
+
+
+def test_a_fractional_counter_is_refused_naming_its_line(
+        client: FlaskClient, alice: dict[str, str]) -> None:
+    response = client.post("/v1/sessions", json=session_body(
+        timeline=[{"t": 0, "orders": 1}, {"t": 60, "orders": "2.5"}]), headers=alice)
+    assert response.status_code == 422
+    assert response.get_json()["detail"].startswith(
+        "timeline line 2: 'orders' is 2.5, expected a whole number")
+
+
 def test_session_without_recording_cannot_make_a_teaser(
     client: FlaskClient, alice: dict[str, str]
 ) -> None:

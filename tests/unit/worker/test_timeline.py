@@ -209,20 +209,16 @@ def test_a_timeline_starting_late_is_unknown_before_its_first_row() -> None:
     assert np.isnan(comments[:30]).all() and comments[30] == pytest.approx(1)
 
 
-def test_rows_convert_to_exact_domain_buckets() -> None:
-    from domain.metrics import totals_from_timeline
-
-    tl = timeline_from_rows([{"t": 0, "gmv": "120000.10", "orders": 2, "comments": ""},
-                             {"t": 60, "gmv": 0.2, "orders": 1, "interacting_viewers": 4}])
-    buckets = tl.domain_buckets("IDR")
-    assert buckets == [{"gmv": 12000010, "orders": 2},
-                       {"gmv": 20, "orders": 1, "interacting_viewers": 4}]
-    totals = totals_from_timeline(buckets)
-    assert totals.gmv == 12000030 and totals.orders == 3
-    with pytest.raises(InputError, match=r"timeline line 1: 'orders' is 1.5, expected a whole"):
-        timeline_from_rows([{"t": 0, "orders": "1.5"}]).domain_buckets("IDR")
-    with pytest.raises(InputError, match=r"timeline line 1: 'gmv' is 1.005; "):
-        timeline_from_rows([{"t": 0, "gmv": "1.005"}]).domain_buckets("IDR")
+def test_the_display_names_of_a_per_minute_export_are_read(tmp_path: Path) -> None:
+    header = "Waktu,Tayangan,Penonton,Klik produk,GMV (Rp),Pesanan,Komentar,Produk disematkan"
+    tl = parse_timeline(write(tmp_path, "export.csv", csv_text(
+        header, ["0:00,100,40,3,15000,1,5,Tas A", "1:00,120,45,9,45000,3,7,Tas A"])))
+    assert tl.columns == {"views", "viewers", "product_clicks", "gmv", "orders", "comments"}
+    assert tl.has_pins and tl.pin_changes() == ((0.0, "Tas A"),) and tl.warnings == ()
+    english = "Time,Views,Viewers,Product Clicks,GMV,Orders,Comments,Pinned product"
+    en = parse_timeline(write(tmp_path, "en.csv", csv_text(
+        english, ["0,100,40,3,15000,1,5,Tas A", "60,120,45,9,45000,3,7,Tas A"])))
+    assert en.columns == tl.columns and en.rows[1].values == tl.rows[1].values
 
 
 def test_semicolon_and_tab_separated_exports_are_read(tmp_path: Path) -> None:
