@@ -92,7 +92,7 @@ def reframed_render(repeat: int) -> dict[str, object]:
 
     from worker import ffmpeg
     from worker.graph import Assets, build_render_args
-    from worker.pipeline import plan_teaser
+    from worker.pipeline import TeaserInput, plan_teaser
     from worker.probe import probe
     from worker.render import render
 
@@ -102,7 +102,7 @@ def reframed_render(repeat: int) -> dict[str, object]:
         return time.perf_counter() - t0
 
     info = probe(ensure_face_footage())
-    edit, _ = plan_teaser(info, music="auto")
+    edit, _ = plan_teaser(info, TeaserInput(Path(info.path), music="auto"))
     crops = [s.crop for s in edit.segments]
     # The same floor with the centre crop the render falls back to: what reframing
     # itself (face-placed crops, blur fill) adds.

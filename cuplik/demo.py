@@ -41,14 +41,15 @@ def _local(recording: Path, timeline: Path, work: Path) -> int:
     from zoneinfo import ZoneInfo
 
     from domain.wording import live_sticker_text
-    from worker.pipeline import make_teaser
+    from worker.pipeline import TeaserInput, make_teaser
 
     tz = "Asia/Jakarta"
     start = (datetime.now(ZoneInfo(tz)) + timedelta(days=2)).replace(
         hour=19, minute=0, second=0, microsecond=0)
     out = work / "teaser.mp4"
-    report = make_teaser(recording, out, out.with_suffix(".jpg"), timeline_path=timeline,
-                         sticker_text=live_sticker_text(start, tz, "id"),
+    inp = TeaserInput(recording, timeline_path=timeline,
+                      sticker_text=live_sticker_text(start, tz, "id"))
+    report = make_teaser(inp, out, out.with_suffix(".jpg"),
                          edit_list_path=out.with_suffix(".editlist.json"))
     print(f"teaser: {Path(report.output).resolve()}")
     print(f"poster: {Path(report.poster).resolve()}")

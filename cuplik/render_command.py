@@ -64,17 +64,16 @@ def run(args: argparse.Namespace) -> int:
         elif args.recording is None:
             return _fail("give a RECORDING or --edit-list FILE", 2)
         else:
-            from worker.pipeline import make_teaser, plan_only
+            from worker.pipeline import TeaserInput, make_teaser, plan_only
 
-            common: dict[str, Any] = dict(
-                timeline_path=args.timeline, sticker_text=_sticker(args),
-                target_seconds=args.target_seconds, music=args.music,
-                edit_list_path=out.with_suffix(".editlist.json"), lang=args.lang,
-                product_image=args.product_image)
-            report = (plan_only(args.recording, out, poster, **common) if args.plan_only
-                      else make_teaser(args.recording, out, poster,
-                                       on_progress=progress.update, on_screen=_on_screen(args),
-                                       **common)).to_json()
+            inp = TeaserInput(args.recording, timeline_path=args.timeline,
+                              sticker_text=_sticker(args), target_seconds=args.target_seconds,
+                              music=args.music, lang=args.lang,
+                              product_image=args.product_image, on_screen=_on_screen(args))
+            edit_list = out.with_suffix(".editlist.json")
+            report = (plan_only(inp, out, poster, edit_list_path=edit_list) if args.plan_only
+                      else make_teaser(inp, out, poster, edit_list_path=edit_list,
+                                       on_progress=progress.update)).to_json()
     except InputError as exc:
         return _fail(str(exc), 2)
     except (RenderError, FfmpegError) as exc:

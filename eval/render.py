@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,7 @@ def timeline_for(cls: footage.InputClass, path: Path) -> Path:
 def run_class(cls: footage.InputClass, work: Path) -> ClassResult:
     """Everything measured for one input class, back to back."""
     from worker.analysis import analyse, analysis_path_for
-    from worker.pipeline import make_teaser
+    from worker.pipeline import TeaserInput, make_teaser
 
     src = footage.make(cls, CACHE)
     tl = timeline_for(cls, work / f"{cls.name}.csv")
@@ -130,15 +130,15 @@ def run_class(cls: footage.InputClass, work: Path) -> ClassResult:
     # is removed first, so the look-then-rank pass really runs.
     analysis_path_for(src).unlink(missing_ok=True)
     cpu = cpu_seconds()
-    cold = make_teaser(src, out / "cold.mp4", out / "cold.jpg", timeline_path=tl,
-                       sticker_text=STICKER, edit_list_path=out / "cold.editlist.json")
+    inp = TeaserInput(src, timeline_path=tl, sticker_text=STICKER)
+    cold = make_teaser(inp, out / "cold.mp4", out / "cold.jpg",
+                       edit_list_path=out / "cold.editlist.json")
     cold_cpu = cpu_seconds() - cpu
     # What upload does (not timed); a generous timeout, the machine is shared.
     analyse(src, timeout=3600).save(analysis_path_for(src))
     cpu = cpu_seconds()
-    warm = make_teaser(src, out / "teaser.mp4", out / "teaser.jpg", timeline_path=tl,
-                       sticker_text=STICKER, analysis_path=analysis_path_for(src),
-                       edit_list_path=out / "teaser.editlist.json")
+    warm = make_teaser(replace(inp, analysis_path=analysis_path_for(src)), out / "teaser.mp4",
+                       out / "teaser.jpg", edit_list_path=out / "teaser.editlist.json")
     warm_cpu = cpu_seconds() - cpu
     edit = EditList.load(out / "teaser.editlist.json")
     floor_s = _floor(edit, out / "floor.mp4")  # right after the render it is paired with

@@ -181,6 +181,14 @@ def analysis_path_for(footage: str | os.PathLike[str]) -> Path:
     return p.with_name(p.name + ".analysis.npz")
 
 
+def is_current(saved: Analysis, footage: Path) -> bool:
+    """Whether ``saved`` is a whole-recording analysis of ``footage`` as it is now, by this
+    version of the analysis (its size; not its modification time, which a moved media
+    store does not keep)."""
+    return (saved.version == ANALYSIS_VERSION and saved.start == 0.0
+            and footage.is_file() and saved.source_size == footage.stat().st_size)
+
+
 def load_or_analyse(footage: str | os.PathLike[str], *,
                     on_progress: Callable[[float], None] | None = None) -> Analysis:
     """The saved analysis of ``footage`` when it is current (same version, file size and
@@ -193,9 +201,7 @@ def load_or_analyse(footage: str | os.PathLike[str], *,
             saved = Analysis.load(cache)
         except (OSError, ValueError, KeyError, TypeError):
             saved = None
-        if (saved is not None and saved.version == ANALYSIS_VERSION
-                and saved.source_size == st.st_size and saved.source_mtime == st.st_mtime
-                and saved.start == 0.0):
+        if saved is not None and is_current(saved, p) and saved.source_mtime == st.st_mtime:
             return saved
     result = analyse(p, on_progress=on_progress)
     result.save(cache)

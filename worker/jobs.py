@@ -43,7 +43,7 @@ from store.settings import current
 from worker import analysis
 from worker.errors import InputError
 from worker.limits import check_limits
-from worker.pipeline import OnScreen, make_teaser
+from worker.pipeline import OnScreen, TeaserInput, make_teaser
 from worker.probe import media_info
 from worker.progress import Progress, teaser_row_writer
 
@@ -134,14 +134,7 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
 
         with ctx.db.session() as session:
             inputs = _render_inputs(session, session.get(Teaser, teaser_id), ctx.media)
-        report = make_teaser(inputs["recording"], video, poster,
-                             timeline_rows=inputs["timeline_rows"],
-                             analysis_path=inputs["analysis_path"],
-                             sticker_text=inputs["sticker_text"],
-                             on_screen=inputs["on_screen"],
-                             target_seconds=inputs["target_seconds"], music=inputs["music"],
-                             variant=inputs["variant"], lang=inputs["lang"],
-                             on_progress=progress)
+        report = make_teaser(inputs, video, poster, on_progress=progress)
     except InputError as exc:
         if job is not None:
             job.retries_left = 0  # a bad recording stays bad: no retry
@@ -159,14 +152,13 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
     return _finish_teaser(teaser_id, revision, video_rel, poster_rel, report.to_json())
 
 
-def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
+def _render_inputs(session: Any, teaser: Any, media: Any) -> TeaserInput:
     """Resolve the recording, timeline and parameters of a teaser (raises InputError)."""
-
     params = dict(teaser.params or {})
     timeline_rows: list[dict[str, Any]] | None = None
     footage_id = teaser.footage_id
     live = None
-    if teaser.source_kind is TeaserSource.SESSION:
+    if teaser.source_kind == TeaserSource.SESSION:
         live = session.get(LiveSession, teaser.session_id) if teaser.session_id else None
         if live is None:
             raise InputError("The LIVE session this teaser was cut from no longer exists; "
@@ -187,28 +179,29 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
     if footage.analysis_path:
         # Saved by the ingest job: the picture vetoes moments and places the crop.
         analysis = media.absolute(footage.analysis_path)
-    elif teaser.source_kind is TeaserSource.FOOTAGE:
+    elif teaser.source_kind == TeaserSource.FOOTAGE:
         # Not saved yet: the footage pipeline analyses the whole upload and saves it here.
         analysis = recording.with_name(recording.name + ".analysis.npz")
     else:
         # A session's recording without one: the pipeline looks only at what it picks.
         analysis = None
-    return {
-        "recording": recording, "timeline_rows": timeline_rows, "analysis_path": analysis,
-        "sticker_text": params.get("sticker_text"),
-        "target_seconds": float(params.get("target_seconds") or 40.0),
-        "music": str(params.get("music") or "auto"),
+    return TeaserInput(
+        recording=recording, timeline_rows=timeline_rows, analysis_path=analysis,
+        probe=footage.probe or None,  # read by the ingest: not probed again
+        sticker_text=params.get("sticker_text"),
+        target_seconds=float(params.get("target_seconds") or 40.0),
+        music=str(params.get("music") or "auto"), music_key=footage.id,
         # Reasons and notes in the language the sticker is worded in (the API records it;
         # rows written before it did were worded in English).
-        "lang": "id" if str(params.get("lang") or "en").lower().startswith("id") else "en",
+        lang="id" if str(params.get("lang") or "en").lower().startswith("id") else "en",
         # A plan's two teasers come from the same session: the one posted an hour before
         # shows other moments than the one posted the day before.
-        "variant": 1 if (getattr(teaser, "slot", None) or params.get("slot")) == "hour_before"
+        variant=1 if (getattr(teaser, "slot", None) or params.get("slot")) == "hour_before"
         else 0,
-        "on_screen": replace(_on_screen(session, teaser, live, footage,
-                                        str(params.get("lang") or "id")),
-                             poster_at=params.get("poster_at")),
-    }
+        on_screen=replace(_on_screen(session, teaser, live, footage,
+                                     str(params.get("lang") or "id")),
+                          poster_at=params.get("poster_at")),
+    )
 
 
 def _on_screen(session: Any, teaser: Any, live: Any, footage: Any, lang: str) -> Any:

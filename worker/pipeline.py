@@ -6,6 +6,7 @@ separate steps joined by the edit list, so ``render_edit_list`` re-renders a sav
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +42,34 @@ class OnScreen:
     lang: str = "id"
     captions: tuple[Cue, ...] = ()
     poster_at: float | None = None  # the output second the seller picked for the poster
+
+
+@dataclass(frozen=True)
+class TeaserInput:
+    """Everything one teaser is made from; the CLI, the render job and the benchmarks
+    build one, the pipeline reads nothing else."""
+
+    recording: Path
+    #: The session's timeline: stored rows (the service) or an export file (the CLI);
+    #: neither: the moments come from picture and sound alone.
+    timeline_rows: Sequence[Mapping[str, Any]] | None = None
+    timeline_path: Path | None = None
+    #: Where the recording's analysis is saved (by its ingest), or is to be saved.
+    analysis_path: Path | None = None
+    #: The recording's probe from its ingest (``MediaInfo.to_json``); None: probe it now.
+    probe: Mapping[str, Any] | None = None
+    sticker_text: str | None = None
+    target_seconds: float = 40.0
+    music: str = "auto"
+    #: What "auto" music is chosen by (the upload's id in the service, so a re-render
+    #: after moving MEDIA_ROOT keeps its music); None: the recording's name and size.
+    music_key: str | None = None
+    #: n >= 1: the n+1-th teaser of the same session, showing other moments.
+    variant: int = 0
+    #: The pinned product's catalogue picture; the crop keeps where it is seen.
+    product_image: Path | None = None
+    lang: str = "en"  # of the reasons and notes
+    on_screen: OnScreen = field(default_factory=OnScreen)
 
 
 @dataclass
@@ -82,20 +111,14 @@ def _staged(on_progress: Progress | None) -> Callable[[str], Callable[[float], N
     return for_stage
 
 
-def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] | None = None,
-                timeline_path: Path | None = None, analysis_path: Path | None = None,
-                sticker_text: str | None = None, target_seconds: float = 40.0,
-                music: str = "auto", on_progress: Callable[[str], Callable[[float], None]]
-                | None = None, variant: int = 0, product_image: Path | None = None,
-                lang: str = "en", on_screen: OnScreen | None = None
+def plan_teaser(info: MediaInfo, inp: TeaserInput,
+                on_progress: Callable[[str], Callable[[float], None]] | None = None
                 ) -> tuple[EditList, dict[str, float]]:
     """Choose the teaser's moments and describe it as an edit list (no rendering).
 
-    ``variant`` n >= 1 is the n+1-th teaser of the same session (a plan's "hour before"
-    one): with a timeline it avoids the moments variants 0..n-1 show, where the session
-    has enough others. Without a timeline every variant is the same cut.
-    ``product_image``: the pinned product's catalogue picture; the crop keeps where it
-    is seen in the chosen moments. ``on_screen``: the words the overlays carry."""
+    ``inp.variant`` n >= 1 is the n+1-th teaser of the same session (a plan's "hour
+    before" one): with a timeline it avoids the moments variants 0..n-1 show, where the
+    session has enough others. Without a timeline every variant is the same cut."""
     from domain.captions import cut_to_segments
     from domain.wording import cta_text
     from worker import footage_ranking, onscreen, reframe, timeline
@@ -104,37 +127,39 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
 
     timings: dict[str, float] = {}
     stage = on_progress or (lambda _s: (lambda _f: None))
-    words = on_screen or OnScreen()
+    words, lang, target_seconds = inp.on_screen, inp.lang, inp.target_seconds
     t0 = time.perf_counter()
     looks: _Looks | None = None
-    analysis = _cached_analysis(info, analysis_path)
-    if timeline_rows is not None or timeline_path is not None:
-        tl = (timeline.parse_timeline(timeline_path) if timeline_path is not None
-              else timeline.timeline_from_rows(list(timeline_rows or [])))
+    analysis, stale = _saved_analysis(info, inp.analysis_path)
+    if inp.timeline_rows is not None or inp.timeline_path is not None:
+        tl = (timeline.parse_timeline(inp.timeline_path) if inp.timeline_path is not None
+              else timeline.timeline_from_rows([dict(r) for r in inp.timeline_rows or ()]))
         tl.check_within(info.duration)
         avoid: list[tuple[float, float]] = []
         looks = _Looks(info) if analysis is None else None
         selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
-        for _ in range(max(0, variant)):
+        for _ in range(max(0, inp.variant)):
             # Same inputs, minus what the earlier teasers of this session show.
             avoid += [(s.start, s.end) for s in selection.segments]
             selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
-        notes = list(tl.warnings)
+        notes = [*stale, *tl.warnings]
         lags = dict(selection.lags)
     else:
-        analysis = analysis or _analyse(info, analysis_path, stage("analyse"))
+        # Footage alone: the whole recording is analysed (and kept) when no current
+        # analysis is saved; the notes say so when one was there but out of date.
+        analysis = analysis or _analyse(info, inp.analysis_path, stage("analyse"))
         timings["analyse"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
         selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds,
                                                  lang=lang)
-        notes, lags = [], {}
+        notes, lags = list(stale), {}
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     segments, cut_notes = _cuts_nobody_hears(list(selection.segments), seen, info,
                                              whole=analysis is not None)
-    if product_image is not None:
+    if inp.product_image is not None:
         from worker import product
 
-        picture = product.load_image(product_image)
+        picture = product.load_image(inp.product_image)
         if analysis is not None:
             analysis = product.mark(analysis, info.path, segments, picture)
         elif looks is not None:
@@ -155,15 +180,16 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     starts = [0.0]
     for seg in segments[:-1]:
         starts.append(starts[-1] + frame_duration(seg.duration, fps))
-    bed = None if music == "none" else (
-        music_beds.pick(info.path) if music == "auto" else music_beds.check(music))
+    bed = None if inp.music == "none" else (
+        music_beds.pick(inp.music_key or f"{Path(info.path).name}:{info.size_bytes}")
+        if inp.music == "auto" else music_beds.check(inp.music))
     edit = EditList(
         source=Source(path=info.path, width=info.width, height=info.height,
                       duration=info.duration, has_audio=info.has_audio, fps=info.fps,
                       interlaced=info.interlaced, sar=info.sar),
         segments=tuple(segments),
         output=Output(width=width, height=height, fps=fps),
-        sticker=Sticker(sticker_text, words.title) if sticker_text else None,
+        sticker=Sticker(inp.sticker_text, words.title) if inp.sticker_text else None,
         music=bed,
         poster_at=(words.poster_at if words.poster_at is not None
                    else onscreen.poster_time(seen, segments, fps)),
@@ -319,18 +345,23 @@ SNAP_WINDOW_S = 2.0  # cut points move to a shot change or quiet moment within t
 MAX_LOOKS = 3  # rounds of look-then-rank for a recording without a saved analysis
 
 
-def _cached_analysis(info: MediaInfo, analysis_path: Path | None) -> Any:
-    """The analysis saved for this recording (at upload), if any and still current."""
+def _saved_analysis(info: MediaInfo, analysis_path: Path | None) -> tuple[Any, list[str]]:
+    """The analysis saved for this recording (at upload), when there is one and it is
+    current; else None, with a note when one was there but is out of date or unreadable
+    (never a silent re-analysis)."""
     from worker import analysis
 
     if analysis_path is None or not analysis_path.exists():
-        return None
-    if analysis_path == analysis.analysis_path_for(info.path):
-        return analysis.load_or_analyse(info.path)  # checks it matches the file
+        return None, []
     try:
-        return analysis.Analysis.load(analysis_path)
+        saved = analysis.Analysis.load(analysis_path)
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return None, ["the saved analysis of the recording could not be read; it was "
+                      "looked at again"]
+    if not analysis.is_current(saved, Path(info.path)):
+        return None, ["the recording changed since it was analysed at upload (or the "
+                      "analysis is of an older version); it was looked at again"]
+    return saved, []
 
 
 def _analyse(info: MediaInfo, analysis_path: Path | None,
@@ -358,34 +389,21 @@ def render_edit_list(edit: EditList, out_video: Path, out_poster: Path, *,
     return render(edit, out_video, out_poster, on_progress=on_progress)
 
 
-def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
-                timeline_rows: Sequence[Mapping[str, Any]] | None = None,
-                timeline_path: Path | None = None, analysis_path: Path | None = None,
-                sticker_text: str | None = None, target_seconds: float = 40.0,
-                music: str = "auto", edit_list_path: Path | None = None,
-                on_progress: Progress | None = None, variant: int = 0,
-                product_image: Path | None = None, lang: str = "en",
-                on_screen: OnScreen | None = None) -> TeaserReport:
-    """Cut and render one teaser from ``recording``; with a timeline the moments are
-    ranked by GMV and interaction, without one from picture and sound alone.
-    ``variant`` >= 1: a further teaser of the same session, showing other moments
-    (see ``plan_teaser``).
+def make_teaser(inp: TeaserInput, out_video: Path, out_poster: Path, *,
+                edit_list_path: Path | None = None,
+                on_progress: Progress | None = None) -> TeaserReport:
+    """Cut and render one teaser; with a timeline the moments are ranked by GMV and
+    interaction, without one from picture and sound alone.
 
     Raises ``InputError`` for bad input (permanent) and ``RenderError``/``FfmpegError``
     when rendering fails (possibly transient). Nothing is left at ``out_video`` on failure.
     """
     stage = _staged(on_progress)
     started = time.perf_counter()
-    t0 = time.perf_counter()
-    # size, duration, picture size and rate from the headers, before any decoding
-    info = media_info(recording, check_limits(recording))
-    timings = {"probe": round(time.perf_counter() - t0, 3)}
+    info = probed(inp)
+    timings = {"probe": round(time.perf_counter() - started, 3)}
     stage("probe")(1.0)
-    edit, plan_timings = plan_teaser(
-        info, timeline_rows=timeline_rows, timeline_path=timeline_path,
-        analysis_path=analysis_path, sticker_text=sticker_text,
-        target_seconds=target_seconds, music=music, on_progress=stage, variant=variant,
-        product_image=product_image, lang=lang, on_screen=on_screen)
+    edit, plan_timings = plan_teaser(info, inp, stage)
     timings.update(plan_timings)
     t0 = time.perf_counter()
     result = render_edit_list(edit, out_video, out_poster, on_progress=stage("render"))
@@ -396,20 +414,15 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
     return report_for(edit, result, timings, edit_list_path)
 
 
-def plan_only(recording: Path, out_video: Path, out_poster: Path, *,
-              timeline_path: Path | None = None, sticker_text: str | None = None,
-              target_seconds: float = 40.0, music: str = "auto",
-              edit_list_path: Path, lang: str = "en",
-              product_image: Path | None = None) -> TeaserReport:
+def plan_only(inp: TeaserInput, out_video: Path, out_poster: Path, *,
+              edit_list_path: Path) -> TeaserReport:
     """Choose the teaser's moments and write the edit list, without rendering: the report
     ``make_teaser`` would give (its ``output``/``poster`` the paths a render of
     ``edit_list_path`` would write), in about a second."""
     started = time.perf_counter()
-    info = media_info(recording, check_limits(recording))
+    info = probed(inp)
     timings = {"probe": round(time.perf_counter() - started, 3)}
-    edit, plan_timings = plan_teaser(
-        info, timeline_path=timeline_path, sticker_text=sticker_text,
-        target_seconds=target_seconds, music=music, lang=lang, product_image=product_image)
+    edit, plan_timings = plan_teaser(info, inp)
     timings.update(plan_timings)
     edit.save(edit_list_path)
     timings["total"] = round(time.perf_counter() - started, 3)
@@ -418,6 +431,19 @@ def plan_only(recording: Path, out_video: Path, out_poster: Path, *,
     report = report_for(edit, planned, timings, edit_list_path)
     report.rendered = False
     return report
+
+
+def probed(inp: TeaserInput) -> MediaInfo:
+    """The recording's probe: the one its ingest saved when the file is still the one it
+    probed (same size), else the limits checked and the headers read now."""
+    path = Path(inp.recording).resolve()
+    if inp.probe is not None:
+        with contextlib.suppress(TypeError):  # a probe saved by an older version: read again
+            info = MediaInfo(**{**inp.probe, "path": str(path)})
+            if path.is_file() and path.stat().st_size == info.size_bytes:
+                return info
+    # size, duration, picture size and rate from the headers, before any decoding
+    return media_info(path, check_limits(path))
 
 
 def report_for(edit: EditList, result: Any, timings: dict[str, float],

@@ -14,7 +14,7 @@ from PIL import Image
 from tests.integration.test_real_face import portrait
 from worker import design, features, render
 from worker.ffmpeg import binary
-from worker.pipeline import OnScreen, plan_teaser
+from worker.pipeline import OnScreen, TeaserInput, plan_teaser
 from worker.probe import probe
 
 pytestmark = pytest.mark.integration
@@ -35,10 +35,10 @@ def teaser(tmp_path_factory: pytest.TempPathFactory) -> tuple:
         "-filter_complex", f"[0:v][1:v]overlay=x='104+10*sin(t)':y={FACE_Y}:shortest=1[v]",
         "-map", "[v]", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast",
         "-pix_fmt", "yuv420p", "-c:a", "aac", "-t", "7", str(src)], check=True)
-    edit, _ = plan_teaser(probe(src), target_seconds=6, music="none",
-                          sticker_text="LIVE Sabtu, 23 Nov · 19.00 WIB",
-                          on_screen=OnScreen(title="Serum Glow Flash Sale",
-                                             product="Serum Glow Vitamin C"))
+    edit, _ = plan_teaser(probe(src), TeaserInput(src, target_seconds=6, music="none",
+                                                  sticker_text="LIVE Sabtu, 23 Nov · 19.00 WIB",
+                                                  on_screen=OnScreen(title="Serum Glow Flash Sale",
+                                             product="Serum Glow Vitamin C")))
     out = work / "teaser.mp4"
     render.render(edit, out, work / "teaser.jpg")
     drawn = work / "drawn"
@@ -122,9 +122,9 @@ def test_a_picked_poster_frame_is_that_frame_with_the_card(teaser: tuple,
                                                           tmp_path: Path) -> None:
     edit = teaser[0]
     src = Path(edit.source.path)
-    picked, _ = plan_teaser(probe(src), target_seconds=6, music="none",
-                            sticker_text="LIVE Sabtu, 23 Nov · 19.00 WIB",
-                            on_screen=OnScreen(poster_at=4.0))
+    picked, _ = plan_teaser(probe(src), TeaserInput(src, target_seconds=6, music="none",
+                                                    sticker_text="LIVE Sabtu, 23 Nov · 19.00 WIB",
+                                                    on_screen=OnScreen(poster_at=4.0)))
     assert picked.poster_at == 4.0
     out = tmp_path / "picked.mp4"
     render.render(picked, out, tmp_path / "picked.jpg")

@@ -15,7 +15,7 @@ import pytest
 from tests.footage import make_clip, speech_wav
 from worker.editlist import EditList
 from worker.ffmpeg import binary
-from worker.pipeline import make_teaser
+from worker.pipeline import TeaserInput, make_teaser
 
 pytestmark = pytest.mark.integration
 
@@ -39,8 +39,8 @@ def test_every_cut_falls_in_a_pause_so_no_word_is_lost(tmp_path: Path) -> None:
     wav = tmp_path / "talk.wav"
     spans = speech_wav(wav, PHRASES, pause=0.7, seconds=30)
     src = make_clip(tmp_path / "talk.mp4", seconds=30, size="480x270", voice=wav)
-    report = make_teaser(src, tmp_path / "t.mp4", tmp_path / "t.jpg", music="none",
-                         target_seconds=20, edit_list_path=tmp_path / "t.json")
+    report = make_teaser(TeaserInput(src, music="none", target_seconds=20), tmp_path / "t.mp4",
+                                     tmp_path / "t.jpg", edit_list_path=tmp_path / "t.json")
     edit = EditList.load(tmp_path / "t.json")
     assert len(edit.segments) >= 2
     for seg in edit.segments:
@@ -62,8 +62,8 @@ def test_dead_air_is_taken_out_and_the_same_shot_cut_twice_is_punched_in(
     total = a_end + 0.6 + 4.0 + second[-1][1] + 1.0
     src = make_clip(tmp_path / "gap.mp4", seconds=round(total, 1), size="360x640",
                     video="smptebars", voice=wav)
-    report = make_teaser(src, tmp_path / "t.mp4", tmp_path / "t.jpg", music="none",
-                         edit_list_path=tmp_path / "t.json")
+    report = make_teaser(TeaserInput(src, music="none"), tmp_path / "t.mp4", tmp_path / "t.jpg",
+                                     edit_list_path=tmp_path / "t.json")
     assert any("took out" in n for n in report.notes), report.notes
     edit = EditList.load(tmp_path / "t.json")
     assert len(edit.segments) == 2

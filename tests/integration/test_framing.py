@@ -14,7 +14,7 @@ from PIL import Image
 from tests.footage import make_clip
 from worker.editlist import Crop, EditList, Output, Segment, Source
 from worker.ffmpeg import binary
-from worker.pipeline import make_teaser
+from worker.pipeline import TeaserInput, make_teaser
 from worker.probe import probe
 from worker.render import render
 
@@ -37,7 +37,7 @@ def _frame(path: Path, t: float) -> np.ndarray:
 
 def test_a_25_fps_source_stays_25_fps_with_no_frame_repeated(tmp_path: Path) -> None:
     src = make_clip(tmp_path / "pal.mp4", seconds=7, size="480x270", fps=25)
-    report = make_teaser(src, tmp_path / "t.mp4", tmp_path / "t.jpg", music="none")
+    report = make_teaser(TeaserInput(src, music="none"), tmp_path / "t.mp4", tmp_path / "t.jpg")
     info = probe(report.output)
     assert info.fps == pytest.approx(25.0, abs=0.01)
     frames = _frames(Path(report.output))
@@ -59,7 +59,7 @@ def test_non_square_pixels_are_shown_at_their_shape_and_a_tiny_source_gets_a_not
                     "-c:v", "libx264", "-preset", "ultrafast", str(src)], check=True)
     info = probe(src)
     assert (info.width, info.height, info.sar) == (192, 144, pytest.approx(12 / 11, abs=1e-3))
-    report = make_teaser(src, tmp_path / "t.mp4", tmp_path / "t.jpg", music="none")
+    report = make_teaser(TeaserInput(src, music="none"), tmp_path / "t.mp4", tmp_path / "t.jpg")
     assert any("low resolution" in n for n in report.notes), report.notes
     assert (report.width, report.height) == (720, 1280)
     # 4:3 shown, fitted to 720 across: the disc (100 of 192 shown pixels) is 375 px round.

@@ -50,7 +50,7 @@ def test_plan_teaser_carries_title_product_offer_and_captions(stack: Stack,
                         plan_id=plan.id, params={"lang": "id", "sticker_text": "LIVE x"})
         s.add(teaser)
         s.flush()
-        words = _render_inputs(s, teaser, stack.media)["on_screen"]
+        words = _render_inputs(s, teaser, stack.media).on_screen
         assert words.title == "Serum Glow Flash Sale"
         assert words.product == "Serum Glow Vitamin C"
         # the 50 % discount ended before the LIVE; the 30 % voucher is the strongest left
@@ -58,10 +58,10 @@ def test_plan_teaser_carries_title_product_offer_and_captions(stack: Stack,
         assert [c.text for c in words.captions] == ["Nah kak, ini dia!"]
         assert words.poster_at is None
         teaser.params = {"lang": "en", "poster_at": 3.5}  # the seller picked a frame
-        assert _render_inputs(s, teaser, stack.media)["on_screen"].poster_at == 3.5
-        assert _render_inputs(s, teaser, stack.media)["on_screen"].offer == \
+        assert _render_inputs(s, teaser, stack.media).on_screen.poster_at == 3.5
+        assert _render_inputs(s, teaser, stack.media).on_screen.offer == \
             "30% voucher, only during the LIVE · min. spend Rp100,000"
         teaser.plan_id = None  # not linked: no card words, the captions stay
-        unlinked = _render_inputs(s, teaser, stack.media)["on_screen"]
+        unlinked = _render_inputs(s, teaser, stack.media).on_screen
         assert (unlinked.title, unlinked.product, unlinked.offer) == (None, None, None)
         assert unlinked.captions

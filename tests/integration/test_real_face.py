@@ -14,7 +14,7 @@ import pytest
 from tests.footage import product_label
 from worker.analysis import analyse
 from worker.ffmpeg import binary
-from worker.pipeline import plan_teaser
+from worker.pipeline import TeaserInput, plan_teaser
 from worker.probe import probe
 
 pytestmark = pytest.mark.integration
@@ -52,7 +52,7 @@ def test_a_real_face_is_found_every_second_where_it_is(footage: Path) -> None:
 
 
 def test_the_teaser_is_cropped_around_the_real_face(footage: Path) -> None:
-    edit, _ = plan_teaser(probe(footage), target_seconds=8, music="none")
+    edit, _ = plan_teaser(probe(footage), TeaserInput(footage, target_seconds=8, music="none"))
     centre = (FACE_X + 256) / 1280 * 1280
     for seg in edit.segments:
         assert seg.crop is not None and seg.crop.fill == "crop", seg.crop
@@ -84,7 +84,7 @@ def test_a_product_shown_beside_the_seller_is_not_cropped_out(tmp_path: Path) ->
     a = analyse(out)
     shown = np.nanmedian(a.product_left), np.nanmedian(a.product_right)
     assert 930 / 1280 - 0.05 < shown[0] < shown[1] < 1190 / 1280 + 0.05, shown
-    edit, _ = plan_teaser(probe(out), target_seconds=8, music="none")
+    edit, _ = plan_teaser(probe(out), TeaserInput(out, target_seconds=8, music="none"))
     for seg in edit.segments:
         assert seg.crop is not None and seg.crop.fill == "blur", seg.crop  # both in view
 
@@ -103,9 +103,10 @@ def test_the_pinned_product_is_kept_in_view_by_its_catalogue_picture(tmp_path: P
                            "[2:v]scale=180:240[p];[s][p]overlay=x=980:y=420:shortest=1[v]",
         "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
         "-t", "8", str(out)], check=True)
-    blind, _ = plan_teaser(probe(out), target_seconds=6, music="none")
+    blind, _ = plan_teaser(probe(out), TeaserInput(out, target_seconds=6, music="none"))
     crop = blind.segments[0].crop
     assert crop is not None and crop.fill == "crop" and crop.x + crop.w < 980  # cut out
-    seen, _ = plan_teaser(probe(out), target_seconds=6, music="none", product_image=label)
+    seen, _ = plan_teaser(probe(out), TeaserInput(out, target_seconds=6, music="none",
+                                                  product_image=label))
     for seg in seen.segments:
         assert seg.crop is not None and seg.crop.fill == "blur", seg.crop  # both in view

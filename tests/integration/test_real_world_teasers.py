@@ -10,7 +10,7 @@ import pytest
 
 from tests.footage import SPEECH_EXPR, make_clip
 from tests.integration.test_real_world_files import _ffmpeg
-from worker.pipeline import make_teaser
+from worker.pipeline import TeaserInput, make_teaser
 from worker.probe import probe
 
 pytestmark = pytest.mark.integration
@@ -41,7 +41,7 @@ ODDITIES: dict[str, Callable[[Path], Path]] = {
 def test_every_oddity_becomes_a_postable_teaser(name: str, tmp_path: Path) -> None:
     source = ODDITIES[name](tmp_path)
     out = tmp_path / "teaser.mp4"
-    report = make_teaser(source, out, tmp_path / "teaser.jpg", target_seconds=8.0)
+    report = make_teaser(TeaserInput(source, target_seconds=8.0), out, tmp_path / "teaser.jpg")
     info = probe(out)
     assert (info.width, info.height) == (720, 1280)
     assert info.has_audio and info.audio_channels == 2

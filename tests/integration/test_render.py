@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -172,9 +173,14 @@ def test_realistic_40s_teaser_from_eight_moments(work: Path) -> None:
 
 def test_music_bed_is_decoded_once_then_read_from_the_cache(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store import settings
     from worker import music
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    def cache_in(base: Path) -> None:  # as a worker started with XDG_CACHE_HOME=base
+        monkeypatch.setattr(settings, "_current",
+                            replace(settings.current(), cache_dir=base / "cuplik"))
+
+    cache_in(tmp_path / "cache")
     first = music.bed_pcm("warm", tmp_path / "render-1")
     assert first.parent == tmp_path / "cache" / "cuplik" / "beds"
     seconds = json.loads((music.MUSIC_DIR / "beds.json").read_text())["warm"]["seconds"]
@@ -186,7 +192,7 @@ def test_music_bed_is_decoded_once_then_read_from_the_cache(
     assert first.stat().st_mtime_ns == stamp  # read, not decoded again
     # A cache that cannot be written: the render's own directory instead.
     (tmp_path / "blocked").write_text("a file where the cache directory would go")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    cache_in(tmp_path / "blocked")
     spare = tmp_path / "render-3"
     assert music.bed_pcm("warm", spare) == spare / "warm.s16"
     assert (spare / "warm.s16").stat().st_size == first.stat().st_size

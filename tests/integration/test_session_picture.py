@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.footage import make_clip
-from worker.pipeline import plan_teaser
+from worker.pipeline import TeaserInput, plan_teaser
 from worker.probe import probe
 
 pytestmark = pytest.mark.integration
@@ -36,8 +36,8 @@ def covered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_black_picture_is_vetoed_though_the_metrics_peak_there(covered: Path) -> None:
-    edit, _ = plan_teaser(probe(covered), timeline_rows=rows(180), target_seconds=20,
-                          music="none")
+    edit, _ = plan_teaser(probe(covered), TeaserInput(covered, timeline_rows=rows(180),
+                                                      target_seconds=20, music="none"))
     assert edit.segments, "no teaser"
     for seg in edit.segments:
         overlap = min(seg.end, BLACK[1]) - max(seg.start, BLACK[0])
@@ -46,8 +46,8 @@ def test_black_picture_is_vetoed_though_the_metrics_peak_there(covered: Path) ->
 
 
 def test_landscape_session_is_reframed_from_what_was_looked_at(covered: Path) -> None:
-    edit, _ = plan_teaser(probe(covered), timeline_rows=rows(180), target_seconds=20,
-                          music="none")
+    edit, _ = plan_teaser(probe(covered), TeaserInput(covered, timeline_rows=rows(180),
+                                                      target_seconds=20, music="none"))
     # Every segment carries a crop chosen from its picture (not the blind centre crop).
     assert all(seg.crop is not None for seg in edit.segments)
     assert all(seg.crop.w <= 640 and seg.crop.h <= 360 for seg in edit.segments
@@ -65,11 +65,27 @@ def test_portrait_session_is_looked_at_without_searching_for_faces(
     searched: list[tuple[int, int]] = []
     real = features.faces
     monkeypatch.setattr(features, "faces", lambda g: searched.append(g.shape) or real(g))
-    edit, _ = plan_teaser(probe(portrait), timeline_rows=rows(60), target_seconds=20,
-                          music="none")
+    edit, _ = plan_teaser(probe(portrait), TeaserInput(portrait, timeline_rows=rows(60),
+                                                       target_seconds=20, music="none"))
     assert edit.segments
     assert searched == []
     # A landscape recording still is: its crop follows the person.
-    plan_teaser(probe(make_clip(tmp_path / "wide.mp4", seconds=60, size="640x360")),
-                timeline_rows=rows(60), target_seconds=20, music="none")
+    wide = make_clip(tmp_path / "wide.mp4", seconds=60, size="640x360")
+    plan_teaser(probe(wide), TeaserInput(wide, timeline_rows=rows(60), target_seconds=20,
+                                         music="none"))
     assert searched
+
+
+def test_an_analysis_saved_for_another_file_is_not_trusted_and_the_report_says_so(
+        covered: Path, tmp_path: Path) -> None:
+    from worker.analysis import analyse
+
+    other = make_clip(tmp_path / "other.mp4", seconds=12, size="320x180")
+    saved = tmp_path / "saved.analysis.npz"
+    analyse(other).save(saved)  # as if the upload had been replaced after its ingest
+    edit, _ = plan_teaser(probe(covered), TeaserInput(covered, timeline_rows=rows(180),
+                                                      analysis_path=saved, target_seconds=20,
+                                                      music="none"))
+    assert any("changed since it was analysed" in n for n in edit.notes), edit.notes
+    for seg in edit.segments:  # looked at again: the covered camera is still vetoed
+        assert min(seg.end, BLACK[1]) - max(seg.start, BLACK[0]) <= 0.5

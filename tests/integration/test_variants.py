@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.footage import make_clip
-from worker.pipeline import make_teaser
+from worker.pipeline import TeaserInput, make_teaser
 
 pytestmark = pytest.mark.integration
 
@@ -27,8 +27,8 @@ def test_day_before_and_hour_before_teasers_differ_and_both_open_on_a_product(
         tmp_path: Path) -> None:
     rec = make_clip(tmp_path / "live.mp4", seconds=120, size="320x180")
     rows = two_peak_rows(120, {20: "SKU-A", 80: "SKU-B"})
-    reports = [make_teaser(rec, tmp_path / f"v{v}.mp4", tmp_path / f"v{v}.jpg",
-                           timeline_rows=rows, target_seconds=20, music="none", variant=v)
+    reports = [make_teaser(TeaserInput(rec, timeline_rows=rows, target_seconds=20, music="none",
+                                       variant=v), tmp_path / f"v{v}.mp4", tmp_path / f"v{v}.jpg")
                for v in (0, 1)]
     spans = [[(s["start"], s["end"]) for s in r.segments] for r in reports]
     assert spans[0] != spans[1]
