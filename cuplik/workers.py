@@ -37,12 +37,16 @@ class ReconcilingWorker(Worker):
         # OOM) left it rendering beside the reconciler's re-queue. Tie it to the worker;
         # its ffmpeg children are tied to it the same way (worker/ffmpeg.py).
         from cuplik.embedded_redis import die_with_parent
+        from store.logs import bound_request_id
 
         parent = os.getppid()
         die_with_parent(signal.SIGKILL)
         if os.getppid() != parent:  # the worker died before we asked
             os._exit(1)
-        super().main_work_horse(job, queue)
+        # The id of the request that queued the job (or the job's own): on every line the
+        # job and its ffmpeg runs log.
+        with bound_request_id(job.meta.get("request_id") or job.id):
+            super().main_work_horse(job, queue)
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
@@ -95,8 +99,10 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
 
 def run(args: argparse.Namespace) -> int:
     """Run the worker until SIGINT/SIGTERM (or, with ``--burst``, until the queues are empty)."""
+    from store import logs, telemetry
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logs.configure()
+    telemetry.use_worker_files()
     os.umask(0o077)  # renders, analyses: owner-only, as cuplik serve's files
     settings = args.settings
     if not settings.redis_url:
