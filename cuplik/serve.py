@@ -22,9 +22,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cuplik.workers import DRAIN_SECONDS
+
 log = logging.getLogger("cuplik.serve")
 
-WORKER_STOP_SECONDS = 10.0
+# The worker drains on SIGTERM (cuplik.workers): its job finishes or is handed back.
+WORKER_STOP_SECONDS = DRAIN_SECONDS + 10.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
