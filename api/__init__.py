@@ -82,12 +82,22 @@ def create_app(settings: Settings | None = None,
     app.extensions["jobs"] = app.config["JOBS"]
     app.extensions["clock"] = app.config["NOW"]
 
-    from api import downloads, health, idempotency, openapi, problems, ratelimit, request_id
+    from api import (
+        downloads,
+        health,
+        idempotency,
+        openapi,
+        problems,
+        ratelimit,
+        request_id,
+        scrape,
+    )
     from api.auth import authenticate
     from api.bodies import check_body
     from api.deps import db
 
     request_id.install(app)
+    scrape.install(app)
     problems.register_error_handlers(app)
     openapi.install(app)
     app.register_blueprint(health.bp)

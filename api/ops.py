@@ -242,20 +242,63 @@ def get_regeneration(batch_id: str) -> ResponseReturnValue:
         return batch_out(s, batch)
 
 
+class QueueOut(Model):
+    """One queue now: jobs waiting, running, due to retry, failed (by reason code)."""
+
+    name: str
+    waiting: int
+    running: int
+    scheduled: int = Field(description="retries waiting out their back-off")
+    failed: int
+    oldest_waiting_s: float | None = Field(description="age of the oldest waiting job")
+    failed_by_reason: dict[str, int] = Field(
+        description="the newest failed jobs (up to 1,000) by reason code: bad_input, "
+                    "timeout, disk_full, memory_limit, ffmpeg_failed, render_failed, "
+                    "internal, interrupted (the run was cut short: killed or its worker died)")
+
+
+class WorkerOut(Model):
+    """One registered worker and the job it is running."""
+
+    name: str
+    hostname: str | None
+    pid: int | None
+    state: str
+    current_job: str | None
+    queues: list[str]
+    heartbeat_age_s: float | None
+    successful_jobs: int
+    failed_jobs: int
+
+
 class QueueOverview(Model):
-    """Teasers per status across sellers."""
+    """Teasers per status across sellers, and what the queues and workers hold now."""
 
     teasers: dict[str, int]
+    queues: list[QueueOut]
+    workers: list[WorkerOut]
 
 
 @bp.get("/queues")
 @spec.validate(resp=Resp(HTTP_200=QueueOverview), tags=["ops"])
 def queue_overview() -> ResponseReturnValue:
-    """Teasers per status across sellers (what the queues should be carrying)."""
+    """Teasers per status, each queue's depth, oldest waiting job and failed jobs by
+    reason, and the workers with their current job (read from Redis now)."""
+    import dataclasses
+
+    from store import queue_watch
+    from store.queues import QUEUES
+
     require_ops()
     with db().session() as s:
         rows = s.execute(select(Teaser.status, func.count()).group_by(Teaser.status)).all()
-    return {"teasers": {str(status): count for status, count in rows}}
+    connection = jobs().connection  # type: ignore[attr-defined]
+    return QueueOverview(
+        teasers={str(status): count for status, count in rows},
+        queues=[QueueOut(**dataclasses.asdict(q))
+                for q in queue_watch.queue_states(connection, QUEUES)],
+        workers=[WorkerOut(**dataclasses.asdict(w))
+                 for w in queue_watch.worker_states(connection)])
 
 
 class Preview(Model):

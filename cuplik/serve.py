@@ -22,9 +22,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cuplik.workers import DRAIN_SECONDS
+
 log = logging.getLogger("cuplik.serve")
 
-WORKER_STOP_SECONDS = 10.0
+# The worker drains on SIGTERM (cuplik.workers): its job finishes or is handed back.
+WORKER_STOP_SECONDS = DRAIN_SECONDS + 10.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -117,10 +120,11 @@ def run(args: argparse.Namespace) -> int:
     """Start everything and serve until SIGINT/SIGTERM; exit 0 on a clean stop."""
     from api import create_app
     from cuplik.embedded_redis import start_embedded_redis
+    from store import logs, telemetry
     from store.db import init_db
     from store.queues import JobGateway
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logs.configure()
     _stop_on_signals()
     # Everything the service and its children create (database, uploads, renders, Redis'
     # files) is its own: 0600 files, 0700 directories, not readable by other local users.
@@ -129,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
     var_dir = Path(settings.var_dir).resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     var_dir.chmod(0o700)  # also a VAR_DIR made before, by an older version
+    # Every process of ours (gunicorn's, the worker and its horses) counts into its own
+    # file here; /metrics adds them up (store.telemetry). The children inherit it.
+    telemetry.prepare_multiprocess_dir(
+        Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or var_dir / "metrics"))
     redis_server = None
     worker: WorkerProcess | None = None
     try:

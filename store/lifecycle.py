@@ -82,6 +82,14 @@ def start(row: Teaser, at: datetime, job_id: str | None) -> None:
         row.job_id = job_id
 
 
+def handed_back(row: Teaser) -> None:
+    """A stopping worker gave the running render back to the queue: waiting again, and
+    the cut-short run does not count as an attempt."""
+    if row.status is TeaserStatus.RUNNING:
+        row.status, row.stage, row.progress = TeaserStatus.QUEUED, "waiting for a worker", 0.0
+        row.attempts = max(0, row.attempts - 1)
+
+
 def retry_later(row: Teaser, reason: str) -> None:
     """An attempt failed and the queue will run it again."""
     row.status, row.stage, row.progress, row.error = (TeaserStatus.QUEUED,

@@ -66,6 +66,14 @@ def ingest_job_id(footage_id: str) -> str:
     return f"ingest-{footage_id}"
 
 
+def job_meta() -> dict[str, str]:
+    """What a job carries from the request that queued it: its id, for the logs."""
+    from store.logs import current_request_id
+
+    rid = current_request_id()
+    return {"request_id": rid} if rid else {}
+
+
 def connect(redis_url: str) -> Redis:
     """A Redis client for RQ (bytes responses, as RQ expects)."""
     return Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=10,
@@ -131,7 +139,7 @@ class JobGateway:
             Queue.prepare_data(RENDER_FUNC, args=[wanted[i][0], wanted[i][1]], job_id=i,
                                timeout=policy.timeout, ttl=policy.ttl,
                                result_ttl=policy.result_ttl, failure_ttl=policy.failure_ttl,
-                               retry=policy.retry(),
+                               retry=policy.retry(), meta=job_meta(),
                                description=f"render teaser {wanted[i][0]} r{wanted[i][1]}")
             for i in fresh
         ])
@@ -172,4 +180,4 @@ class JobGateway:
             q.enqueue_call(func, args=args, job_id=job_id, timeout=policy.timeout,
                            ttl=policy.ttl, result_ttl=policy.result_ttl,
                            failure_ttl=policy.failure_ttl, retry=policy.retry(),
-                           description=description, unique=True)
+                           description=description, unique=True, meta=job_meta())

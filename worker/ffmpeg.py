@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import resource
+import shlex
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,6 +54,8 @@ ACCEPTED_AUDIO_CODECS = frozenset({
     "amr_wb", "pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s32le", "pcm_f32le", "pcm_u8",
     "pcm_alaw", "pcm_mulaw"})
 
+log = logging.getLogger(__name__)
+
 STDERR_TAIL_LINES = 30
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
@@ -64,6 +69,10 @@ class FfmpegError(RuntimeError):
         super().__init__(message if not tail else f"{message}\n{tail}")
         self.message = message
         self.tail = tail
+
+
+class FfmpegTimeout(FfmpegError):
+    """ffmpeg ran past its timeout and was killed (transient: the machine may be busy)."""
 
 
 class MemoryLimitError(FfmpegError, InputError):
@@ -190,6 +199,7 @@ def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
     argv = [binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", loglevel,
             "-progress", "pipe:1", *args]
     tail: deque[str] = deque(maxlen=tail_lines)
+    started = time.monotonic()
     proc = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                  errors="replace")
     err_reader = threading.Thread(target=lambda: tail.extend(proc.stderr or ()), daemon=True)
@@ -218,11 +228,22 @@ def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
             if pipe is not None:
                 pipe.close()
     text = "".join(tail).strip()
+    took = round(time.monotonic() - started, 3)
+    error: FfmpegError | None = None
     if timed_out.is_set():
-        raise FfmpegError(f"ffmpeg took longer than {timeout:.0f} s and was stopped", text)
-    if proc.returncode != 0:
-        raise failure("ffmpeg", proc.returncode, text, argv)
-    return text
+        error = FfmpegTimeout(f"ffmpeg took longer than {timeout:.0f} s and was stopped", text)
+    elif proc.returncode != 0:
+        error = failure("ffmpeg", proc.returncode, text, argv)
+    if error is None:
+        log.info("ffmpeg done in %.1f s", took,
+                 extra={"event": "ffmpeg_run", "seconds": took, "returncode": 0})
+        return text
+    # The command and ffmpeg's own last words, for ops (paths are uuid names, and no
+    # seller text is ever in an argv: overlays are images).
+    log.error("ffmpeg failed: %s", error.message,
+              extra={"event": "ffmpeg_failed", "seconds": took, "returncode": proc.returncode,
+                     "command": shlex.join(argv), "stderr_tail": text})
+    raise error
 
 
 def _killpg(proc: subprocess.Popen[str]) -> None:

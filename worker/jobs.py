@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from domain.captions import parse_captions
 from domain.errors import DomainError
 from domain.offers import offer_from, strongest
 from domain.wording import offer_text
-from store import lifecycle, webhooks
+from store import lifecycle, telemetry, webhooks
 from store.db import Database
 from store.media import MediaStore
 from store.models import (
@@ -40,7 +41,7 @@ from store.models import (
     utcnow,
 )
 from store.settings import current
-from worker import analysis
+from worker import analysis, failures
 from worker.errors import InputError
 from worker.limits import check_limits
 from worker.pipeline import OnScreen, TeaserInput, make_teaser
@@ -127,6 +128,7 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
             return {"skipped": "already rendered"}
         lifecycle.start(teaser, _now(), job.id if job is not None else None)
 
+    started = time.monotonic()
     progress = Progress(teaser_row_writer(ctx.db, teaser_id, revision), job)
     video, poster = ctx.media.absolute(video_rel), ctx.media.absolute(poster_rel)
     ctx.media.remove_partials_of(video_rel)  # a killed earlier run of this revision's
@@ -138,10 +140,12 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
     except InputError as exc:
         if job is not None:
             job.retries_left = 0  # a bad recording stays bad: no retry
+        failures.record("render", exc, job, final=True, teaser_id=teaser_id, revision=revision)
         _fail_teaser(teaser_id, revision, _message(exc), final=True)
         raise
     except Exception as exc:
         final = not _will_retry(job)
+        failures.record("render", exc, job, final=final, teaser_id=teaser_id, revision=revision)
         reason = _message(exc)
         if final:
             reason = f"Rendering failed: {reason}. Ask for the teaser again; if it keeps " \
@@ -149,6 +153,8 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
         _fail_teaser(teaser_id, revision, reason, final=final)
         raise
     progress("done", 1.0)
+    telemetry.render_seconds.labels(telemetry.size_label(report.width, report.height)).observe(
+        time.monotonic() - started)
     return _finish_teaser(teaser_id, revision, video_rel, poster_rel, report.to_json())
 
 
@@ -296,6 +302,7 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
         if job is not None:
             footage.job_id = job.id
         rel = footage.path
+    started = time.monotonic()
     path = ctx.media.absolute(rel)
     try:
 
@@ -305,14 +312,18 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
     except InputError as exc:
         if job is not None:
             job.retries_left = 0
+        failures.record("ingest", exc, job, final=True, footage_id=footage_id)
         _set_footage(footage_id, FootageStatus.REJECTED, reason=_message(exc))
         raise
     except Exception as exc:
+        failures.record("ingest", exc, job, final=not _will_retry(job), footage_id=footage_id)
         if not _will_retry(job):
             _set_footage(footage_id, FootageStatus.REJECTED,
                          reason=f"The upload could not be processed ({_message(exc)}); "
                                 "upload it again.")
         raise
+    telemetry.ingest_seconds.labels(telemetry.size_label(info.width, info.height)).observe(
+        time.monotonic() - started)
     _set_footage(footage_id, FootageStatus.READY, probe=info.to_json(),
                  analysis_path=analysis_rel, recording_quality=quality)
     return {"footage_id": footage_id, "status": "ready", "duration": info.duration}

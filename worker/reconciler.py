@@ -26,7 +26,7 @@ from rq.serializers import JSONSerializer
 from rq.utils import utcparse
 from sqlalchemy import select
 
-from store import lifecycle, webhooks
+from store import lifecycle, telemetry, webhooks
 from store.models import Footage, FootageStatus, Teaser, TeaserStatus, utcnow
 from store.queues import (
     ACTIVE_STATUSES,
@@ -98,6 +98,12 @@ class Reconciler:
         live_workers = self._live_workers()
         self._teasers(report, live_workers)
         self._footage(report, live_workers)
+        for action, ids in (("requeued_teaser", report.requeued_teasers),
+                            ("failed_teaser", report.failed_teasers),
+                            ("requeued_footage", report.requeued_footage),
+                            ("rejected_footage", report.rejected_footage)):
+            if ids:
+                telemetry.reconciler_actions.labels(action).inc(len(ids))
         if report.changed:
             log.warning("reconciler: %s", report.summary())
         return report
