@@ -68,12 +68,15 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
 
 
 def domain_problem(error: DomainError) -> Problem:
-    """The problem a rule violation becomes; its message is the detail, unchanged."""
+    """The problem a rule violation becomes; its message is the detail, unchanged, with
+    the ``field`` at fault (and the ``rule`` broken) when the error names them."""
+    extra = {name: value for name in ("field", "rule")
+             if (value := getattr(error, name, None))}
     if error.code in FORBIDDEN_CODES:
-        return Problem(403, "Forbidden", error.message, code=error.code)
+        return Problem(403, "Forbidden", error.message, code=error.code, **extra)
     if error.code in CONFLICT_CODES:
-        return Problem(409, "Conflict", error.message, code=error.code)
-    return Problem(422, "Unprocessable content", error.message, code=error.code)
+        return Problem(409, "Conflict", error.message, code=error.code, **extra)
+    return Problem(422, "Unprocessable content", error.message, code=error.code, **extra)
 
 
 def number_too_large() -> Problem:

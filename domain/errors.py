@@ -13,9 +13,10 @@ class DomainError(Exception):
 
     code: str = "domain_error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the input at fault, when one is (``segments.1.end``)
 
     def __str__(self) -> str:
         return self.message
@@ -97,3 +98,13 @@ class HubAccessDenied(DomainError):
     """The creator cannot browse the Inspiration Hub's LIVE list (privacy is off)."""
 
     code = "hub_access_denied"
+
+
+class EditRefused(InvalidValue):
+    """A teaser's edited cuts break a rule (``domain.edits``); ``rule`` names which."""
+
+    code = "edit_refused"
+
+    def __init__(self, message: str, *, field: str, rule: str) -> None:
+        super().__init__(message, field=field)
+        self.rule = rule

@@ -141,7 +141,7 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
                              on_screen=inputs["on_screen"],
                              target_seconds=inputs["target_seconds"], music=inputs["music"],
                              variant=inputs["variant"], lang=inputs["lang"],
-                             on_progress=progress)
+                             cuts=inputs["cuts"], on_progress=progress)
     except InputError as exc:
         if job is not None:
             job.retries_left = 0  # a bad recording stays bad: no retry
@@ -205,6 +205,9 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> dict[str, Any]:
         # shows other moments than the one posted the day before.
         "variant": 1 if (getattr(teaser, "slot", None) or params.get("slot")) == "hour_before"
         else 0,
+        # The seller's own moments (PUT /v1/teasers/{id}/edit), kept exactly.
+        "cuts": [(float(a), float(b)) for a, b in params["cuts"]] if params.get("cuts")
+        else None,
         "on_screen": replace(_on_screen(session, teaser, live, footage,
                                         str(params.get("lang") or "id")),
                              poster_at=params.get("poster_at")),

@@ -64,6 +64,8 @@ class TeaserReport:
     #: False for ``plan_only``: the edit list is written, nothing is rendered.
     rendered: bool = True
     on_screen: dict[str, Any] = field(default_factory=dict)
+    #: Other moments of the source the seller can swap in (``PUT /v1/teasers/{id}/edit``).
+    candidates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,9 +89,14 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
                 sticker_text: str | None = None, target_seconds: float = 40.0,
                 music: str = "auto", on_progress: Callable[[str], Callable[[float], None]]
                 | None = None, variant: int = 0, product_image: Path | None = None,
-                lang: str = "en", on_screen: OnScreen | None = None
+                lang: str = "en", on_screen: OnScreen | None = None,
+                cuts: Sequence[tuple[float, float]] | None = None
                 ) -> tuple[EditList, dict[str, float]]:
     """Choose the teaser's moments and describe it as an edit list (no rendering).
+
+    ``cuts``: the seller's own moments (source seconds, play order), kept exactly as
+    given once ``domain.edits`` accepts them (``InputError`` when it does not): described
+    like the ranking's, with its other moments still offered, no cut moved.
 
     ``variant`` n >= 1 is the n+1-th teaser of the same session (a plan's "hour before"
     one): with a timeline it avoids the moments variants 0..n-1 show, where the session
@@ -98,7 +105,7 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     is seen in the chosen moments. ``on_screen``: the words the overlays carry."""
     from domain.captions import cut_to_segments
     from domain.wording import cta_text
-    from worker import footage_ranking, onscreen, reframe, timeline
+    from worker import footage_ranking, moments, onscreen, reframe, timeline
     from worker import music as music_beds
     from worker.graph import frame_duration, output_fps, output_size
 
@@ -108,29 +115,43 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
     t0 = time.perf_counter()
     looks: _Looks | None = None
     analysis = _cached_analysis(info, analysis_path)
+    if cuts is not None:
+        _check_cuts(cuts, info.duration)
     if timeline_rows is not None or timeline_path is not None:
         tl = (timeline.parse_timeline(timeline_path) if timeline_path is not None
               else timeline.timeline_from_rows(list(timeline_rows or [])))
         tl.check_within(info.duration)
         avoid: list[tuple[float, float]] = []
         looks = _Looks(info) if analysis is None else None
-        selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
-        for _ in range(max(0, variant)):
+        if cuts is not None:
+            selection = moments.seller_session_cuts(tl, info.duration, cuts, lang=lang)
+            if looks is not None:
+                looks.look(selection.segments)  # the crop, faces and poster need a look
+        else:
+            selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
+        for _ in range(max(0, variant) if cuts is None else 0):
             # Same inputs, minus what the earlier teasers of this session show.
             avoid += [(s.start, s.end) for s in selection.segments]
             selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
+        quality = (analysis.quality_per_second() if analysis is not None
+                   else looks.quality if looks is not None else None)
+        selection = replace(selection, candidates=moments.session_moments(
+            tl, info.duration, [(s.start, s.end) for s in selection.segments],
+            quality=quality, lang=lang))
         notes = list(tl.warnings)
         lags = dict(selection.lags)
     else:
         analysis = analysis or _analyse(info, analysis_path, stage("analyse"))
         timings["analyse"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
-        selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds,
-                                                 lang=lang)
+        selection = (footage_ranking.seller_cuts(analysis, info.duration, list(cuts), lang=lang)
+                     if cuts is not None else
+                     footage_ranking.rank_footage(analysis, info.duration,
+                                                  target=target_seconds, lang=lang))
         notes, lags = [], {}
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
-    segments, cut_notes = _cuts_nobody_hears(list(selection.segments), seen, info,
-                                             whole=analysis is not None)
+    segments, cut_notes = (list(selection.segments), []) if cuts is not None else \
+        _cuts_nobody_hears(list(selection.segments), seen, info, whole=analysis is not None)
     if product_image is not None:
         from worker import product
 
@@ -176,10 +197,24 @@ def plan_teaser(info: MediaInfo, *, timeline_rows: Sequence[Mapping[str, Any]] |
                                                   for s, o in zip(segments, starts, strict=True)]),
         faces=onscreen.faces_on_screen(seen, segments, info.width, info.height, width, height,
                                        fps),
+        candidates=selection.candidates,
     )
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
     return edit, timings
+
+
+def _check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float) -> None:
+    """The rules every teaser keeps (``domain.edits``), for cuts a seller chose: a
+    refusal is permanent (the same cuts fail the same way every time)."""
+    from domain.edits import check_cuts
+    from domain.errors import EditRefused
+    from worker.errors import InputError
+
+    try:
+        check_cuts(cuts, recording_s)
+    except EditRefused as exc:
+        raise InputError(exc.message) from exc
 
 
 def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, looks: _Looks | None,
@@ -365,11 +400,12 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
                 music: str = "auto", edit_list_path: Path | None = None,
                 on_progress: Progress | None = None, variant: int = 0,
                 product_image: Path | None = None, lang: str = "en",
-                on_screen: OnScreen | None = None) -> TeaserReport:
+                on_screen: OnScreen | None = None,
+                cuts: Sequence[tuple[float, float]] | None = None) -> TeaserReport:
     """Cut and render one teaser from ``recording``; with a timeline the moments are
     ranked by GMV and interaction, without one from picture and sound alone.
-    ``variant`` >= 1: a further teaser of the same session, showing other moments
-    (see ``plan_teaser``).
+    ``variant`` >= 1: a further teaser of the same session, showing other moments;
+    ``cuts``: the seller's own moments instead (see ``plan_teaser``).
 
     Raises ``InputError`` for bad input (permanent) and ``RenderError``/``FfmpegError``
     when rendering fails (possibly transient). Nothing is left at ``out_video`` on failure.
@@ -385,7 +421,7 @@ def make_teaser(recording: Path, out_video: Path, out_poster: Path, *,
         info, timeline_rows=timeline_rows, timeline_path=timeline_path,
         analysis_path=analysis_path, sticker_text=sticker_text,
         target_seconds=target_seconds, music=music, on_progress=stage, variant=variant,
-        product_image=product_image, lang=lang, on_screen=on_screen)
+        product_image=product_image, lang=lang, on_screen=on_screen, cuts=cuts)
     timings.update(plan_timings)
     t0 = time.perf_counter()
     result = render_edit_list(edit, out_video, out_poster, on_progress=stage("render"))
@@ -426,8 +462,7 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
     return TeaserReport(
         output=str(result.video), poster=str(result.poster),
         duration_s=round(float(result.duration), 3), width=result.width, height=result.height,
-        segments=[{"start": round(s.start, 3), "end": round(s.end, 3),
-                   "score": round(s.score, 3), "reason": s.reason} for s in edit.segments],
+        segments=_moments_json(edit.segments), candidates=_moments_json(edit.candidates),
         timings_s=timings, short_source=edit.short_source, notes=list(edit.notes),
         edit_list=str(edit_list_path) if edit_list_path else None, lags_s=dict(edit.lags),
         lang=edit.lang,
@@ -435,3 +470,8 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
                    "title": edit.sticker.title if edit.sticker else None,
                    "product": edit.product, "offer": edit.offer, "cta": edit.cta,
                    "captions": len(edit.captions), "poster_at": edit.poster_at})
+
+
+def _moments_json(segments: Sequence[Segment]) -> list[dict[str, Any]]:
+    return [{"start": round(s.start, 3), "end": round(s.end, 3), "score": round(s.score, 3),
+             "reason": s.reason} for s in segments]
