@@ -48,7 +48,7 @@ def install(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_NAME"] = "cuplik_studio"
-    from api.studio import pages  # noqa: F401  (its routes join bp before it is registered)
+    from api.studio import pages, steering  # noqa: F401  (their routes join bp first)
 
     app.register_blueprint(bp)
 

@@ -144,6 +144,32 @@ WORDS: dict[str, dict[str, str]] = {
     "viewers": {"id": "Penonton", "en": "Viewers"},
     "not_found": {"id": "Tidak ditemukan.", "en": "Not found."},
     "error": {"id": "Terjadi kesalahan", "en": "Something went wrong"},
+    "steer": {"id": "Atur teaser", "en": "Steer the teaser"},
+    "steer_hint": {"id": "Geser titik potong, ganti momen dengan kandidat lain dari "
+                           "peringkat, ubah musik atau bahasa stiker, lalu render ulang. Versi "
+                           "sekarang tetap diputar sampai versi baru siap.",
+                   "en": "Move a cut point, swap a moment for another candidate of the "
+                         "ranking, change the music or the sticker language, then render "
+                         "again. The current version keeps playing until the new one is "
+                         "ready."},
+    "rules": {"id": "tiap momen minimal %d dtk, 1–%d momen, total %d–%d dtk, dalam rekaman "
+                    "%s dtk",
+              "en": "each moment at least %d s, 1–%d moments, %d–%d s in all, inside the "
+                    "%s s recording"},
+    "moment": {"id": "Momen", "en": "Moment"},
+    "cut_start": {"id": "Mulai", "en": "Starts at"},
+    "cut_end": {"id": "Selesai", "en": "Ends at"},
+    "swap_with": {"id": "Ganti dengan kandidat", "en": "Swap for a candidate"},
+    "keep_moment": {"id": "— pertahankan momen ini —", "en": "— keep this moment —"},
+    "candidates": {"id": "Kandidat lain dari peringkat", "en": "Other candidates of the ranking"},
+    "no_candidates": {"id": "Peringkat tidak menawarkan momen lain untuk rekaman ini.",
+                      "en": "The ranking offers no other moment of this recording."},
+    "rerender": {"id": "Render ulang", "en": "Render again"},
+    "rerender_queued": {"id": "Render ulang diantrekan; versi sekarang tetap diputar sampai "
+                                "versi baru siap.",
+                        "en": "Re-render queued; the current version plays until the new "
+                              "one is ready."},
+    "nothing_changed": {"id": "Tidak ada yang berubah.", "en": "Nothing changed."},
 }
 
 # Readiness gaps, tips and actions by their stable codes (the API's English words stay

@@ -249,3 +249,97 @@ def test_hub_lists_with_filters_and_ops_page_is_for_ops_keys(
     page.get_by_role("link", name="Ops").click()
     assert "teasers" in page.locator("#queues").inner_text()
     photograph(page, "ops")
+
+
+def _wait_ready(service: LocalService, key: str, teaser_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 240
+    teaser = _api(service, "GET", f"/v1/teasers/{teaser_id}", key)
+    while teaser["status"] not in ("ready", "failed"):
+        assert time.monotonic() < deadline, teaser
+        time.sleep(0.5)
+        teaser = _api(service, "GET", f"/v1/teasers/{teaser_id}", key)
+    assert teaser["status"] == "ready", teaser
+    return dict(teaser)
+
+
+@pytest.fixture(scope="module")
+def long_session(service: LocalService, seller: dict[str, Any],
+                 tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A two-minute session with a product moment and comment bursts: room to swap."""
+    key = seller["key"]
+    clip = make_clip(tmp_path_factory.mktemp("long") / "long.mp4", seconds=120,
+                     size="640x360", fps=30)
+    footage = _api(service, "POST", "/v1/footage", key, data=clip.read_bytes(),
+                   headers={"Content-Type": "video/mp4", "X-Filename": "long.mp4"})
+    deadline = time.monotonic() + 180
+    while footage["status"] not in ("ready", "rejected"):
+        assert time.monotonic() < deadline, footage
+        time.sleep(0.5)
+        footage = _api(service, "GET", f"/v1/footage/{footage['id']}", key)
+    assert footage["status"] == "ready", footage
+    rows = [{"t": t, "viewers": 150, "views": 180, "room_impressions": 900, "room_enters": 120,
+             "product_impressions": 300, "product_clicks": 8 + (50 if t == 20 else 0),
+             "gmv": 20000 + (900000 if t == 20 else 0), "orders": 1 + (12 if t == 20 else 0),
+             "comments": 4 + (40 if t in (60, 95) else 0), "likes": 12, "shares": 1,
+             "new_followers": 0, "pinned_product": "SKU-SERUM" if 20 <= t < 35 else ""}
+            for t in range(0, 120, 5)]
+    session = _api(service, "POST", "/v1/sessions", key, {
+        "title": "Serum dua menit", "category": "Beauty",
+        "started_at": "2026-11-21T19:00:00+07:00", "ended_at": "2026-11-21T19:02:00+07:00",
+        "timeline": rows, "footage_id": footage["id"]})
+    return str(session["id"])
+
+
+def test_steering_swaps_a_moment_and_the_new_version_plays(
+        page: Any, service: LocalService, seller: dict[str, Any], long_session: str) -> None:
+    key = seller["key"]
+    made = _api(service, "POST", "/v1/teasers", key, {"session_id": long_session})
+    first = _wait_ready(service, key, made["id"])
+    edit = _api(service, "GET", f"/v1/teasers/{made['id']}/edit", key)
+    assert edit["candidates"], edit  # the ranking offers other moments
+    total = sum(s["end"] - s["start"] for s in edit["segments"])
+    lo, hi = edit["rules"]["min_total_s"], edit["rules"]["max_total_s"]
+    cand = edit["candidates"][0]
+    # the moment to swap out: a later one (the opening shows the product), keeping 35-45 s
+    i = next(k for k, s in enumerate(edit["segments"]) if k > 0 and lo <= total - (
+        s["end"] - s["start"]) + (cand["end"] - cand["start"]) <= hi)
+    sign_in(page, service, key)
+    page.goto(f"{service.base}/studio/teasers/{made['id']}")
+    page.get_by_role("link", name="Atur teaser").click()
+    page.wait_for_url("**/edit")
+    photograph(page, "steer")
+    # A refused edit: the field is marked, the domain's words are shown, nothing is lost.
+    start = page.locator('[id="segments.0.start"]')
+    end = page.locator('[id="segments.0.end"]')
+    end.fill(f"{float(start.input_value()) + 2:.1f}")
+    page.get_by_role("button", name="Render ulang").click()
+    assert end.get_attribute("aria-invalid") == "true"
+    assert "at least 6 s" in page.get_by_role("alert").inner_text() or \
+        "minimal 6" in page.get_by_role("alert").inner_text()
+    end.fill(f"{edit['segments'][0]['end']:.3f}")
+    page.locator(f'[id="swap.{i}"]').select_option(value="0")
+    page.get_by_role("button", name="Render ulang").click()
+    page.wait_for_url(f"**/studio/teasers/{made['id']}")
+    # While the new version renders, the previous one is still there to play.
+    assert page.locator("#video").count() == 1
+    deadline = time.monotonic() + 240
+    while page.locator("#status").get_attribute("data-status") != "ready" or \
+            page.locator("#moments li").count() == 0 or "–" not in page.locator(
+                "#moments").inner_text() or f"{cand['start']:.1f}–" not in page.locator(
+                "#moments").inner_text():
+        assert time.monotonic() < deadline, "the steered teaser never finished"
+        assert page.locator("#status").get_attribute("data-status") != "failed", \
+            page.locator("#status").inner_text()
+        time.sleep(0.3)
+    moments = page.locator("#moments li").all_inner_texts()
+    assert moments[i].startswith(f"{cand['start']:.1f}–{cand['end']:.1f} s: "), moments
+    assert cand["reason"] in moments[i]
+    report = _api(service, "GET", f"/v1/teasers/{made['id']}", key)
+    assert report["revision"] == first["revision"] + 1
+    assert [s["start"] for s in report["segments"]][i] == cand["start"]
+    page.evaluate("() => { const v = document.getElementById('video'); v.muted = true; "
+                  "return v.play(); }")
+    page.wait_for_function("document.getElementById('video').currentTime > 0.5",
+                           timeout=20_000)
+    assert report["links"]["download"].split("signature=")[1][:16] in \
+        page.locator("#video").get_attribute("src")  # the new file, not a cached old one
