@@ -27,6 +27,7 @@ from api.problems import Problem
 from api.teasers import Segment, TeaserOut, enqueue_render, plan_sticker, teaser_out
 from domain.edits import MAX_SEGMENTS, MIN_SEGMENT_S, length_bounds
 from domain.edits import check_cuts as check_edit
+from store import lifecycle
 from store.models import Footage, LiveSession, Plan, Teaser, TeaserStatus
 
 bp = Blueprint("steering", __name__, url_prefix="/teasers")
@@ -140,8 +141,6 @@ def put_edit(teaser_id: str) -> ResponseReturnValue:
     none overlapping, inside the recording, 35 to 45 s in all): a 422 names the field
     (``segments.1.end``) and the ``rule``. 202 while it renders (the current version is
     served until the new one is verified), 200 when nothing changed."""
-    from api.teaser_lifecycle import requeue  # it imports api.teasers, as this does
-
     body: EditIn = request.context.json  # type: ignore[attr-defined]
     at = now()
     with db().session() as s:
@@ -166,6 +165,6 @@ def put_edit(teaser_id: str) -> ResponseReturnValue:
         if params == row.params and row.status is TeaserStatus.READY:
             return teaser_out(row, at), 200
         row.params = params
-        requeue(row, at)
+        lifecycle.new_revision(row, at)
     enqueue_render(row)
     return teaser_out(row, at), 202
