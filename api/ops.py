@@ -242,20 +242,71 @@ def get_regeneration(batch_id: str) -> ResponseReturnValue:
         return batch_out(s, batch)
 
 
+class Failure(Model):
+    """A teaser whose latest render failed, and why."""
+
+    teaser_id: str
+    seller_id: str
+    reason: str | None
+    at: str | None
+
+
 class QueueOverview(Model):
-    """Teasers per status across sellers."""
+    """Teasers per status across sellers, the jobs waiting in each queue (``null`` while
+    Redis does not answer) and the latest failed renders with their reasons."""
 
     teasers: dict[str, int]
+    queues: dict[str, int] | None
+    failures: list[Failure]
+
+
+RECENT_FAILURES = 20
 
 
 @bp.get("/queues")
 @spec.validate(resp=Resp(HTTP_200=QueueOverview), tags=["ops"])
 def queue_overview() -> ResponseReturnValue:
-    """Teasers per status across sellers (what the queues should be carrying)."""
+    """Teasers per status across sellers (what the queues should be carrying), the
+    queues' depths and the latest failures, newest first."""
     require_ops()
     with db().session() as s:
         rows = s.execute(select(Teaser.status, func.count()).group_by(Teaser.status)).all()
-    return {"teasers": {str(status): count for status, count in rows}}
+        failed = s.scalars(select(Teaser).where(Teaser.status == TeaserStatus.FAILED)
+                           .order_by(Teaser.finished_at.desc(), Teaser.id)
+                           .limit(RECENT_FAILURES)).all()
+        failures = [Failure(teaser_id=t.id, seller_id=t.seller_id, reason=t.error,
+                            at=iso(t.finished_at)) for t in failed]
+    try:
+        queues: dict[str, int] | None = jobs().queue_counts()
+    except Exception:  # Redis down: the page still shows what the database knows
+        queues = None
+    return QueueOverview(teasers={str(status): count for status, count in rows},
+                         queues=queues, failures=failures)
+
+
+class BatchQuery(Model):
+    """How many of the latest batches."""
+
+    limit: int = Field(20, ge=1, le=100)
+
+
+class BatchList(Model):
+    """The latest regeneration batches, newest first, with their progress counts."""
+
+    items: list[BatchOut]
+
+
+@bp.get("/regenerations")
+@spec.validate(query=BatchQuery, resp=Resp(HTTP_200=BatchList), tags=["ops"])
+def list_regenerations() -> ResponseReturnValue:
+    """The latest regeneration batches, newest first, each with its counts and failures."""
+    require_ops()
+    q: BatchQuery = request.context.query  # type: ignore[attr-defined]
+    with db().session() as s:
+        batches = s.scalars(select(RegenerationBatch)
+                            .order_by(RegenerationBatch.created_at.desc(), RegenerationBatch.id)
+                            .limit(q.limit)).all()
+        return BatchList(items=[batch_out(s, b) for b in batches])
 
 
 class Preview(Model):

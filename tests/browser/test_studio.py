@@ -243,11 +243,41 @@ def test_hub_lists_with_filters_and_ops_page_is_for_ops_keys(
     photograph(page, "hub")
     page.goto(service.base + "/studio/ops")
     assert "ops" in page.get_by_role("alert").inner_text().lower()
+
+
+def test_ops_page_shows_batches_with_progress_queue_depths_and_failures_with_reasons(
+        page: Any, service: LocalService, seller: dict[str, Any],
+        tmp_path: Path) -> None:
+    key = seller["key"]
+    clip = make_clip(tmp_path / "kecil.mp4", seconds=8, size="640x360", fps=30)
+    footage = _api(service, "POST", "/v1/footage", key, data=clip.read_bytes(),
+                   headers={"Content-Type": "video/mp4", "X-Filename": "kecil.mp4"})
+    deadline = time.monotonic() + 120
+    while footage["status"] not in ("ready", "rejected"):
+        assert time.monotonic() < deadline, footage
+        time.sleep(0.3)
+        footage = _api(service, "GET", f"/v1/footage/{footage['id']}", key)
+    teaser = _wait_ready(service, key, _api(service, "POST", "/v1/teasers", key,
+                                            {"footage_id": footage["id"]})["id"])
+    # The recording goes missing from the media store: its regeneration fails, and says so.
+    uploads = Path(service.env["VAR_DIR"]) / "media" / "uploads"
+    max(uploads.glob("*.bin"), key=lambda f: f.stat().st_mtime).unlink()
     ops_key = service.create_key("ops-team", ops=True)
-    page.context.clear_cookies()
+    batch = _api(service, "POST", "/v1/ops/regenerations", ops_key,
+                 {"teaser_ids": [teaser["id"]]})
     sign_in(page, service, ops_key)
     page.get_by_role("link", name="Ops").click()
-    assert "teasers" in page.locator("#queues").inner_text()
+    page.wait_for_url("**/studio/ops")
+    assert page.locator("#queues [data-queue]").count() == 2  # interactive and batch
+    row = page.locator(f'#batches tr[data-batch="{batch["id"]}"]')
+    deadline = time.monotonic() + 120
+    while row.locator('[data-count="failed"]').inner_text() != "1":
+        assert time.monotonic() < deadline, row.inner_text()
+        time.sleep(0.5)
+        page.reload()
+    assert row.locator("progress").get_attribute("value") == "1"
+    failure = page.locator(f'#failures li[data-teaser="{teaser["id"]}"]').inner_text()
+    assert "missing from storage" in failure
     photograph(page, "ops")
 
 
