@@ -34,27 +34,39 @@ def check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float,
     if not 1 <= len(cuts) <= MAX_SEGMENTS:
         raise EditRefused(
             f"A teaser has 1 to {MAX_SEGMENTS} moments; this edit has {len(cuts)}.",
-            field="segments", rule="segment_count")
+            field="segments", rule="segment_count",
+            indonesian=f"Teaser berisi 1 sampai {MAX_SEGMENTS} momen; suntingan ini berisi "
+                       f"{len(cuts)}.")
     for i, (start, end) in enumerate(cuts):
         if not (math.isfinite(start) and math.isfinite(end)):
             raise EditRefused(f"Moment {i + 1}: give its start and end in seconds.",
-                              field=f"segments.{i}.start", rule="outside_recording")
+                              field=f"segments.{i}.start", rule="outside_recording",
+                              indonesian=f"Momen {i + 1}: isi waktu mulai dan selesainya "
+                                         "dalam detik.")
         if start < 0:
             raise EditRefused(
                 f"Moment {i + 1} starts at {start:.1f} s, before the recording begins; "
                 "start it at 0 s or later.", field=f"segments.{i}.start",
-                rule="outside_recording")
+                rule="outside_recording",
+                indonesian=f"Momen {i + 1} mulai di {start:.1f} dtk, sebelum rekaman dimulai; "
+                           "mulailah di 0 dtk atau sesudahnya.")
         if end > recording_s + SLACK_S:
             raise EditRefused(
                 f"Moment {i + 1} ends at {end:.1f} s, after the recording ends at "
                 f"{recording_s:.1f} s; end it at {recording_s:.1f} s or earlier.",
-                field=f"segments.{i}.end", rule="outside_recording")
+                field=f"segments.{i}.end", rule="outside_recording",
+                indonesian=f"Momen {i + 1} selesai di {end:.1f} dtk, sesudah rekaman berakhir "
+                           f"di {recording_s:.1f} dtk; akhiri di {recording_s:.1f} dtk atau "
+                           "sebelumnya.")
         if end - start < MIN_SEGMENT_S - SLACK_S:
             raise EditRefused(
                 f"Moment {i + 1} lasts {max(0.0, end - start):.1f} s; each moment lasts at "
                 f"least {MIN_SEGMENT_S:.0f} s so a viewer can follow it. Move its end to "
                 f"{start + MIN_SEGMENT_S:.1f} s or later.", field=f"segments.{i}.end",
-                rule="segment_too_short")
+                rule="segment_too_short",
+                indonesian=f"Momen {i + 1} hanya {max(0.0, end - start):.1f} dtk; tiap momen "
+                           f"minimal {MIN_SEGMENT_S:.0f} dtk agar penonton bisa mengikutinya. "
+                           f"Geser akhirnya ke {start + MIN_SEGMENT_S:.1f} dtk atau sesudahnya.")
     order = sorted(range(len(cuts)), key=lambda k: cuts[k][0])
     for a, b in zip(order, order[1:], strict=False):
         if cuts[b][0] < cuts[a][1] - SLACK_S:
@@ -62,7 +74,11 @@ def check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float,
                 f"Moments {a + 1} and {b + 1} overlap ({cuts[a][0]:.1f}-{cuts[a][1]:.1f} s "
                 f"and {cuts[b][0]:.1f}-{cuts[b][1]:.1f} s): the same seconds would play "
                 f"twice. Start moment {b + 1} at {cuts[a][1]:.1f} s or later.",
-                field=f"segments.{b}.start", rule="segments_overlap")
+                field=f"segments.{b}.start", rule="segments_overlap",
+                indonesian=f"Momen {a + 1} dan {b + 1} bertumpuk ({cuts[a][0]:.1f}-"
+                           f"{cuts[a][1]:.1f} dtk dan {cuts[b][0]:.1f}-{cuts[b][1]:.1f} dtk): "
+                           f"detik yang sama akan diputar dua kali. Mulailah momen {b + 1} di "
+                           f"{cuts[a][1]:.1f} dtk atau sesudahnya.")
     total = sum(end - start for start, end in cuts)
     lo, hi = length_bounds(recording_s, target_s)
     if total < lo - SLACK_S or total > hi + SLACK_S:
@@ -70,4 +86,7 @@ def check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float,
             f"The moments add up to {total:.1f} s; a teaser lasts {lo:.0f} to {hi:.0f} s. "
             f"{'Lengthen' if total < lo else 'Shorten'} a moment by "
             f"{(lo - total) if total < lo else (total - hi):.1f} s or more.",
-            field="segments", rule="teaser_length")
+            field="segments", rule="teaser_length",
+            indonesian=f"Total momen {total:.1f} dtk; teaser berdurasi {lo:.0f} sampai "
+                       f"{hi:.0f} dtk. {'Perpanjang' if total < lo else 'Perpendek'} satu momen "
+                       f"{(lo - total) if total < lo else (total - hi):.1f} dtk atau lebih.")

@@ -183,6 +183,15 @@ def test_a_plan_refused_keeps_the_form_then_is_created_with_its_checklist(
     page.get_by_label("voucher").check()
     page.get_by_role("button", name="Simpan").click()
     assert page.locator("#missing li").all_inner_texts() == ["Tambahkan minimal 1 video teaser."]
+    # A rule of the domain refuses: its own words, in the seller's language, field marked.
+    page.goto(service.base + "/studio/plans/new")
+    page.get_by_label("Judul").fill("Malam kemarin")
+    page.get_by_label("Mulai", exact=False).first.fill("2020-01-01T19:00")
+    page.get_by_label("Toner Segar").check()
+    page.get_by_role("button", name="Buat", exact=True).click()
+    assert page.locator("#start").get_attribute("aria-invalid") == "true"
+    assert "Waktu mulai LIVE harus di masa depan" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Judul").input_value() == "Malam kemarin"
 
 
 def test_upload_shows_progress_then_the_ingest_outcome(
@@ -344,8 +353,12 @@ def test_steering_swaps_a_moment_and_the_new_version_plays(
     end.fill(f"{float(start.input_value()) + 2:.1f}")
     page.get_by_role("button", name="Render ulang").click()
     assert end.get_attribute("aria-invalid") == "true"
-    assert "at least 6 s" in page.get_by_role("alert").inner_text() or \
-        "minimal 6" in page.get_by_role("alert").inner_text()
+    assert "tiap momen minimal 6 dtk" in page.get_by_role("alert").inner_text()
+    page.goto(page.url.split("?")[0] + "?lang=en")  # the same rule, in the other language
+    page.locator('[id="segments.0.end"]').fill(f"{float(start.input_value()) + 2:.1f}")
+    page.get_by_role("button", name="Render again").click()
+    assert "each moment lasts at least 6 s" in page.get_by_role("alert").inner_text()
+    page.goto(page.url.split("?")[0] + "?lang=id")
     end.fill(f"{edit['segments'][0]['end']:.3f}")
     page.locator(f'[id="swap.{i}"]').select_option(value="0")
     page.get_by_role("button", name="Render ulang").click()

@@ -137,3 +137,16 @@ def test_the_edit_route_is_in_the_openapi_document(client: FlaskClient) -> None:
     edit = paths["/v1/teasers/{teaser_id}/edit"]
     assert set(edit) >= {"get", "put"}
     assert "422" in edit["put"]["responses"]
+
+
+def test_a_refusal_is_in_the_language_the_request_accepts(
+        client: FlaskClient, alice: dict[str, str], db: Database) -> None:
+    teaser_id = _ready_teaser(client, db, alice)
+    body = _cuts((100, 104), (400, 420), (900, 915))
+    english = client.put(f"/v1/teasers/{teaser_id}/edit", headers=alice, json=body)
+    indonesian = client.put(f"/v1/teasers/{teaser_id}/edit", json=body, headers={
+        **alice, "Accept-Language": "id-ID,id;q=0.9,en;q=0.5"})
+    assert english.get_json()["detail"].startswith("Moment 1 lasts 4.0 s")
+    assert indonesian.get_json()["detail"].startswith("Momen 1 hanya 4.0 dtk; tiap momen "
+                                                      "minimal 6 dtk")
+    assert indonesian.get_json()["field"] == english.get_json()["field"] == "segments.0.end"
