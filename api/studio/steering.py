@@ -24,20 +24,23 @@ def _number(text: str) -> float | str:
         return text
 
 
-def _edited(form: Any, edit: dict[str, Any]) -> list[dict[str, Any]]:
+def _edited(form: Any, edit: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The moments as the form left them: a candidate swapped in where one was picked,
-    else the cut points as typed."""
+    else the cut points as typed; ``None`` when the seller changed none (then the ranking
+    keeps choosing them, as for a music or language change)."""
     candidates = edit.get("candidates") or []
-    out = []
-    for i in range(len(edit.get("segments") or [])):
+    out, changed = [], False
+    for i, served in enumerate(edit.get("segments") or []):
         pick = form.get(f"swap.{i}", "")
         if pick.isdigit() and int(pick) < len(candidates):
             chosen = candidates[int(pick)]
             out.append({"start": chosen["start"], "end": chosen["end"]})
-        else:
-            out.append({"start": _number(form.get(f"segments.{i}.start", "")),
-                        "end": _number(form.get(f"segments.{i}.end", ""))})
-    return out
+            changed = True
+            continue
+        typed = {side: form.get(f"segments.{i}.{side}", "") for side in ("start", "end")}
+        changed |= any(typed[side] != f"{served[side]:.1f}" for side in typed)
+        out.append({side: _number(text) for side, text in typed.items()})
+    return out if changed else None
 
 
 @bp.route("/teasers/<teaser_id>/edit", methods=["GET", "POST"])

@@ -386,3 +386,85 @@ def test_steering_swaps_a_moment_and_the_new_version_plays(
                            timeout=20_000)
     assert report["links"]["download"].split("signature=")[1][:16] in \
         page.locator("#video").get_attribute("src")  # the new file, not a cached old one
+
+
+CONTROLS_JS = """() => {
+  const all = [...document.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, video[controls]')]
+    .filter(e => !e.disabled && e.getClientRects().length && !e.closest('[hidden]'));
+  return all.map((e, i) => {
+    e.dataset.kb = String(i);
+    // one stop per radio group: arrow keys move within it
+    return e.type === 'radio' ? 'radio:' + e.name : String(i);
+  });
+}"""
+
+
+def tab_through(page: Any) -> None:
+    """Every visible control of the page is reached by pressing Tab, in turn."""
+    wanted = page.evaluate(CONTROLS_JS)
+    reached: set[str] = set()
+    page.locator("body").focus()
+    for _ in range(len(wanted) + 15):
+        page.keyboard.press("Tab")
+        got = page.evaluate("() => { const e = document.activeElement; if (!e || !e.dataset.kb)"
+                            " return null; return e.type === 'radio' ? 'radio:' + e.name : "
+                            "e.dataset.kb; }")
+        if got is not None:
+            reached.add(got)
+    missing = [page.evaluate(f"() => document.querySelector('[data-kb=\"{k}\"]').outerHTML"
+                             ".slice(0, 120)") for k in wanted
+               if k not in reached and not k.startswith("radio:")]
+    missing += [k for k in wanted if k.startswith("radio:") and k not in reached]
+    assert missing == [], f"{page.url}: not reachable by Tab: {missing}"
+
+
+def test_every_page_is_reachable_by_keyboard_and_the_main_flows_work_by_keyboard(
+        page: Any, service: LocalService, seller: dict[str, Any]) -> None:
+    key = seller["key"]
+    # Sign in by keyboard: skip link, then the key field, typed, Enter.
+    page.goto(service.base + "/studio/signin")
+    tab_through(page)
+    page.get_by_label("Kunci API").focus()
+    page.keyboard.type(key)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/studio/overview")
+    # A plan by keyboard: type into each field, Space ticks the products, Enter submits.
+    page.goto(service.base + "/studio/plans/new")
+    tab_through(page)
+    page.get_by_label("Judul").focus()
+    page.keyboard.type("Malam keyboard")
+    for name in ("Toner Segar", "Masker Madu"):
+        page.get_by_label(name).focus()
+        page.keyboard.press("Space")
+    page.get_by_role("button", name="Buat", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Malam keyboard", \
+        page.locator("main").inner_text()[:500]
+    tab_through(page)
+    teasers = _api(service, "GET", "/v1/teasers?status=ready", key)["items"]
+    if not teasers:
+        made = _api(service, "POST", "/v1/teasers", key, {"session_id": seller["session_id"]})
+        teasers = [_wait_ready(service, key, made["id"])]
+    teaser_id = teasers[0]["id"]
+    for path in ("/studio/overview", "/studio/plans", "/studio/teasers", "/studio/footage",
+                 "/studio/hub", f"/studio/teasers/{teaser_id}",
+                 f"/studio/teasers/{teaser_id}/edit"):
+        page.goto(service.base + path)
+        tab_through(page)
+    # Steering by keyboard: the music changed with the arrow keys, Enter re-renders.
+    page.get_by_label("Musik").focus()
+    page.keyboard.press("End")
+    chosen = page.get_by_label("Musik").input_value()
+    page.get_by_role("button", name="Render ulang").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/studio/teasers/{teaser_id}")
+    assert page.locator(".flash").inner_text().startswith("Render ulang diantrekan") or \
+        chosen == _api(service, "GET", f"/v1/teasers/{teaser_id}/edit", key)["music"]
+    ops_key = service.create_key("ops-keyboard", ops=True)
+    page.context.clear_cookies()
+    sign_in(page, service, ops_key)
+    page.goto(service.base + "/studio/ops")
+    tab_through(page)
