@@ -139,7 +139,7 @@ def main() -> int:
     parser.add_argument("--write-baseline", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
+        app = create_app(config={"DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
                           "MEDIA_ROOT": str(Path(tmp) / "media"), "JOBS": NoQueue()})
         made = seed(app)
         seller, ops = signed_in(app, made["key"]), signed_in(app, made["ops"])
