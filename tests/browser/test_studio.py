@@ -339,9 +339,11 @@ def test_steering_swaps_a_moment_and_the_new_version_plays(
     total = sum(s["end"] - s["start"] for s in edit["segments"])
     lo, hi = edit["rules"]["min_total_s"], edit["rules"]["max_total_s"]
     cand = edit["candidates"][0]
-    # the moment to swap out: a later one (the opening shows the product), keeping 35-45 s
+    # the moment to swap out: a later one (the opening shows the product), keeping 35-45 s,
+    # of another length than the candidate (so the new version is told apart by its length)
+    length = cand["end"] - cand["start"]
     i = next(k for k, s in enumerate(edit["segments"]) if k > 0 and lo <= total - (
-        s["end"] - s["start"]) + (cand["end"] - cand["start"]) <= hi)
+        s["end"] - s["start"]) + length <= hi and abs(s["end"] - s["start"] - length) > 0.5)
     sign_in(page, service, key)
     page.goto(f"{service.base}/studio/teasers/{made['id']}")
     page.get_by_role("link", name="Atur teaser").click()
@@ -384,8 +386,10 @@ def test_steering_swaps_a_moment_and_the_new_version_plays(
                   "return v.play(); }")
     page.wait_for_function("document.getElementById('video').currentTime > 0.5",
                            timeout=20_000)
-    assert report["links"]["download"].split("signature=")[1][:16] in \
-        page.locator("#video").get_attribute("src")  # the new file, not a cached old one
+    # The player plays the new file, not a cached old one: it lasts as the new report says.
+    played = page.evaluate("document.getElementById('video').duration")
+    assert abs(played - report["duration_s"]) < 0.2, (played, report["duration_s"])
+    assert abs(report["duration_s"] - first["duration_s"]) > 0.5  # the swap changed it
 
 
 CONTROLS_JS = """() => {
