@@ -22,6 +22,7 @@ RESOURCES = (
     "api.plans",
     "api.teasers",
     "api.teaser_lifecycle",
+    "api.steering",
     "api.posting",
     "api.metrics",
     "api.hub",

@@ -271,19 +271,34 @@ class WorkerOut(Model):
     failed_jobs: int
 
 
+class Failure(Model):
+    """A teaser whose latest render failed, and why."""
+
+    teaser_id: str
+    seller_id: str
+    reason: str | None
+    at: str | None
+
+
 class QueueOverview(Model):
-    """Teasers per status across sellers, and what the queues and workers hold now."""
+    """Teasers per status across sellers, what the queues and workers hold now (``null``
+    while Redis does not answer) and the latest failed renders with their reasons."""
 
     teasers: dict[str, int]
-    queues: list[QueueOut]
-    workers: list[WorkerOut]
+    queues: list[QueueOut] | None
+    workers: list[WorkerOut] | None
+    failures: list[Failure]
+
+
+RECENT_FAILURES = 20
 
 
 @bp.get("/queues")
 @spec.validate(resp=Resp(HTTP_200=QueueOverview), tags=["ops"])
 def queue_overview() -> ResponseReturnValue:
     """Teasers per status, each queue's depth, oldest waiting job and failed jobs by
-    reason, and the workers with their current job (read from Redis now)."""
+    reason, the workers with their current job (read from Redis now), and the latest
+    failed renders with their reasons, newest first."""
     import dataclasses
 
     from store import queue_watch
@@ -292,13 +307,48 @@ def queue_overview() -> ResponseReturnValue:
     require_ops()
     with db().session() as s:
         rows = s.execute(select(Teaser.status, func.count()).group_by(Teaser.status)).all()
-    connection = jobs().connection  # type: ignore[attr-defined]
-    return QueueOverview(
-        teasers={str(status): count for status, count in rows},
-        queues=[QueueOut(**dataclasses.asdict(q))
-                for q in queue_watch.queue_states(connection, QUEUES)],
-        workers=[WorkerOut(**dataclasses.asdict(w))
-                 for w in queue_watch.worker_states(connection)])
+        failed = s.scalars(select(Teaser).where(Teaser.status == TeaserStatus.FAILED)
+                           .order_by(Teaser.finished_at.desc(), Teaser.id)
+                           .limit(RECENT_FAILURES)).all()
+        failures = [Failure(teaser_id=t.id, seller_id=t.seller_id, reason=t.error,
+                            at=iso(t.finished_at)) for t in failed]
+    queues: list[QueueOut] | None = None
+    workers: list[WorkerOut] | None = None
+    try:
+        connection = jobs().connection  # type: ignore[attr-defined]
+        queues = [QueueOut(**dataclasses.asdict(q))
+                  for q in queue_watch.queue_states(connection, QUEUES)]
+        workers = [WorkerOut(**dataclasses.asdict(w))
+                   for w in queue_watch.worker_states(connection)]
+    except Exception:  # Redis down: the page still shows what the database knows
+        queues = workers = None
+    return QueueOverview(teasers={str(status): count for status, count in rows},
+                         queues=queues, workers=workers, failures=failures)
+
+
+class BatchQuery(Model):
+    """How many of the latest batches."""
+
+    limit: int = Field(20, ge=1, le=100)
+
+
+class BatchList(Model):
+    """The latest regeneration batches, newest first, with their progress counts."""
+
+    items: list[BatchOut]
+
+
+@bp.get("/regenerations")
+@spec.validate(query=BatchQuery, resp=Resp(HTTP_200=BatchList), tags=["ops"])
+def list_regenerations() -> ResponseReturnValue:
+    """The latest regeneration batches, newest first, each with its counts and failures."""
+    require_ops()
+    q: BatchQuery = request.context.query  # type: ignore[attr-defined]
+    with db().session() as s:
+        batches = s.scalars(select(RegenerationBatch)
+                            .order_by(RegenerationBatch.created_at.desc(), RegenerationBatch.id)
+                            .limit(q.limit)).all()
+        return BatchList(items=[batch_out(s, b) for b in batches])
 
 
 class Preview(Model):

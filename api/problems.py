@@ -68,12 +68,26 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
 
 
 def domain_problem(error: DomainError) -> Problem:
-    """The problem a rule violation becomes; its message is the detail, unchanged."""
+    """The problem a rule violation becomes; its message is the detail, unchanged (in
+    Indonesian when the request asks for it), with the ``field`` at fault (and the
+    ``rule`` broken) when the error names them."""
+    extra = {name: value for name in ("field", "rule")
+             if (value := getattr(error, name, None))}
+    detail = error.message_in(accepted_language())
     if error.code in FORBIDDEN_CODES:
-        return Problem(403, "Forbidden", error.message, code=error.code)
+        return Problem(403, "Forbidden", detail, code=error.code, **extra)
     if error.code in CONFLICT_CODES:
-        return Problem(409, "Conflict", error.message, code=error.code)
-    return Problem(422, "Unprocessable content", error.message, code=error.code)
+        return Problem(409, "Conflict", detail, code=error.code, **extra)
+    return Problem(422, "Unprocessable content", detail, code=error.code, **extra)
+
+
+def accepted_language() -> str:
+    """"id" when the request's ``Accept-Language`` puts Indonesian before English (the
+    studio sends the seller's language), else "en", the API's language."""
+    from werkzeug.datastructures import LanguageAccept
+
+    accept: LanguageAccept = request.accept_languages if request else LanguageAccept()
+    return "id" if accept.best_match(["en", "id"], default="en") == "id" else "en"
 
 
 def number_too_large() -> Problem:

@@ -1,8 +1,10 @@
 """Named errors of the domain rules.
 
 Every rule that refuses something raises a :class:`DomainError` subclass whose
-``message`` tells the seller (or the integrating team) what to do next. The API maps
-them to problem+json using ``code`` (stable, machine-readable) and ``message``.
+``message`` tells the seller (or the integrating team) what to do next, in English and,
+for the rules a seller meets on a form, in Indonesian too (``message_in``). The API maps
+them to problem+json using ``code`` (stable, machine-readable), ``field`` and the message
+in the language the request accepts.
 """
 
 from __future__ import annotations
@@ -13,9 +15,16 @@ class DomainError(Exception):
 
     code: str = "domain_error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None,
+                 indonesian: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the input at fault, when one is (``segments.1.end``)
+        self.indonesian = indonesian  # the same message for a seller reading Indonesian
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` ("id" or "en"); English where a rule has no other."""
+        return self.indonesian if lang == "id" and self.indonesian else self.message
 
     def __str__(self) -> str:
         return self.message
@@ -97,3 +106,14 @@ class HubAccessDenied(DomainError):
     """The creator cannot browse the Inspiration Hub's LIVE list (privacy is off)."""
 
     code = "hub_access_denied"
+
+
+class EditRefused(InvalidValue):
+    """A teaser's edited cuts break a rule (``domain.edits``); ``rule`` names which."""
+
+    code = "edit_refused"
+
+    def __init__(self, message: str, *, field: str, rule: str,
+                 indonesian: str | None = None) -> None:
+        super().__init__(message, field=field, indonesian=indonesian)
+        self.rule = rule

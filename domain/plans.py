@@ -32,6 +32,11 @@ LOCKED_MESSAGE = (
     "them, delete this plan and create a new one. Featured products and promotion "
     "tools can still be edited."
 )
+LOCKED_MESSAGE_ID = (
+    "Judul, deskripsi, waktu mulai dan durasi rencana LIVE tidak bisa diubah setelah dibuat, "
+    "karena tersinkron dengan LIVE Event yang diikuti penonton. Untuk mengubahnya, hapus "
+    "rencana ini lalu buat yang baru. Produk unggulan dan alat promosi tetap bisa diubah."
+)
 
 
 class PromotionToolKind(StrEnum):
@@ -105,22 +110,34 @@ def _checked_products(
 ) -> tuple[str, ...]:
     count = len(product_ids)
     if count < MIN_PRODUCTS:
-        raise PlanInvalid("Add at least 1 product to the LIVE plan (up to 150).")
+        raise PlanInvalid("Add at least 1 product to the LIVE plan (up to 150).",
+                          field="product_ids",
+                          indonesian="Tambahkan minimal 1 produk ke rencana LIVE (maksimal 150).")
     if count > MAX_PRODUCTS:
         raise PlanInvalid(
             f"A LIVE plan holds at most {MAX_PRODUCTS} products; {count} were given. "
-            f"Remove {count - MAX_PRODUCTS}."
+            f"Remove {count - MAX_PRODUCTS}.", field="product_ids",
+            indonesian=f"Rencana LIVE memuat maksimal {MAX_PRODUCTS} produk; {count} dipilih. "
+                       f"Hapus {count - MAX_PRODUCTS}.",
         )
     duplicates = sorted({p for p in product_ids if list(product_ids).count(p) > 1})
     if duplicates:
-        raise PlanInvalid(f"Each product can be featured once; repeated: {', '.join(duplicates)}.")
+        raise PlanInvalid(f"Each product can be featured once; repeated: {', '.join(duplicates)}.",
+                          field="product_ids",
+                          indonesian="Tiap produk hanya bisa ditampilkan sekali; berulang: "
+                                     f"{', '.join(duplicates)}.")
     unknown = [p for p in product_ids if p not in catalogue or catalogue[p].shop_id != shop_id]
     if unknown:
-        raise PlanInvalid(f"These products are not in this shop: {', '.join(unknown)}.")
+        raise PlanInvalid(f"These products are not in this shop: {', '.join(unknown)}.",
+                          field="product_ids",
+                          indonesian=f"Produk ini tidak ada di toko ini: {', '.join(unknown)}.")
     inactive = [p for p in product_ids if not catalogue[p].active]
     if inactive:
         raise PlanInvalid(
-            f"Only active products can be featured; activate or remove: {', '.join(inactive)}."
+            f"Only active products can be featured; activate or remove: {', '.join(inactive)}.",
+            field="product_ids",
+            indonesian="Hanya produk aktif yang bisa ditampilkan; aktifkan atau hapus: "
+                       f"{', '.join(inactive)}.",
         )
     return tuple(product_ids)
 
@@ -132,7 +149,9 @@ def _checked_tools(
     if unknown:
         raise PlanInvalid(
             f"Unknown promotion tools: {', '.join(unknown)}. Create them on the Promotions "
-            "page, then refresh the plan."
+            "page, then refresh the plan.", field="promotion_tool_ids",
+            indonesian=f"Alat promosi tidak dikenal: {', '.join(unknown)}. Buat di halaman "
+                       "Promosi, lalu muat ulang rencana.",
         )
     return tuple(dict.fromkeys(tool_ids))
 
@@ -165,14 +184,19 @@ def create_plan(
     bound to a featured product join the plan by themselves."""
     tools = shop_tools or {}
     if not title.strip():
-        raise PlanInvalid("Give the LIVE plan a title.")
+        raise PlanInvalid("Give the LIVE plan a title.", field="title",
+                          indonesian="Beri judul untuk rencana LIVE.")
     resolve_zone(time_zone)
     start_utc = to_utc(start, "LIVE start")
     now_utc = to_utc(now, "current time")
     if start_utc <= now_utc:
-        raise PlanInvalid("The LIVE start must be in the future; pick a later date and time.")
+        raise PlanInvalid("The LIVE start must be in the future; pick a later date and time.",
+                          field="start", indonesian="Waktu mulai LIVE harus di masa depan; "
+                                                    "pilih tanggal dan jam yang lebih akhir.")
     if duration <= timedelta(0):
-        raise PlanInvalid("The LIVE duration must be longer than zero minutes.")
+        raise PlanInvalid("The LIVE duration must be longer than zero minutes.",
+                          field="duration_minutes",
+                          indonesian="Durasi LIVE harus lebih dari nol menit.")
     products = _checked_products(shop_id, product_ids, catalogue)
     return LivePlan(
         plan_id=plan_id,
@@ -206,7 +230,7 @@ def change_event_details(
         or (duration is not None and duration != plan.duration)
     )
     if changed:
-        raise PlanDetailsLocked(LOCKED_MESSAGE)
+        raise PlanDetailsLocked(LOCKED_MESSAGE, indonesian=LOCKED_MESSAGE_ID)
     return plan
 
 

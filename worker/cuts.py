@@ -15,8 +15,11 @@ from typing import Protocol
 
 import numpy as np
 
-MIN_SEGMENT = 6.0
-TOLERANCE = 5.0  # target 40 s accepts 35..45 s
+from domain.edits import MIN_SEGMENT_S, TOLERANCE_S
+
+MIN_SEGMENT = MIN_SEGMENT_S
+TOLERANCE = TOLERANCE_S  # target 40 s accepts 35..45 s
+
 SNAP_RADIUS = 2.0
 NEAR_DISCOUNT = 0.5  # a window close to a chosen cut is the same moment and counts for half
 MIN_GAP = 3  # two segments either touch or leave at least this many seconds between them

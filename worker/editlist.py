@@ -101,7 +101,8 @@ class EditList:
     ``poster_at`` is the output time (s) the poster JPEG is taken from. ``product`` (the
     featured product's name) and ``offer`` (the LIVE-only offer, worded) show under the
     card; ``cta`` is the call to action beside the arrow; ``captions`` are in output
-    time, already cut to the segments."""
+    time, already cut to the segments; ``candidates`` are the other moments offered to
+    swap in."""
 
     source: Source
     segments: tuple[Segment, ...]
@@ -121,6 +122,8 @@ class EditList:
     cta: str | None = None
     captions: tuple[Cue, ...] = ()
     faces: tuple[Face, ...] = ()
+    #: Other moments of the source the ranking offers to swap in (not rendered).
+    candidates: tuple[Segment, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -151,6 +154,8 @@ class EditList:
             product=data.get("product"), offer=data.get("offer"), cta=data.get("cta"),
             captions=tuple(Cue.from_json(c) for c in data.get("captions", ())),
             faces=tuple(Face(**f) for f in data.get("faces", ())),
+            candidates=tuple(Segment(**{**c, "crop": None})
+                             for c in data.get("candidates", ())),
         )
 
     def save(self, path: str | Path) -> None:

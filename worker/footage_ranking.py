@@ -12,16 +12,16 @@ import math
 
 import numpy as np
 
+from domain.edits import MAX_SEGMENTS, MIN_SEGMENT_S, TOLERANCE_S
 from worker import reasons
 from worker.analysis import Analysis
 from worker.editlist import Segment
 from worker.errors import InputError
 from worker.ranking import Selection
 
-MIN_SEGMENT = 6.0
+MIN_SEGMENT = MIN_SEGMENT_S
 MIN_TEASER = 5.0  # a short source still needs this much good footage
-MAX_SEGMENTS = 4
-TOLERANCE = 5.0  # target 40 s accepts 35..45 s
+TOLERANCE = TOLERANCE_S  # target 40 s accepts 35..45 s
 SNAP_RADIUS = 1.5
 MIN_GAP = 3
 GOOD_QUALITY = 0.35
@@ -81,7 +81,50 @@ def rank_footage(analysis: Analysis, duration: float, *, target: float = 40.0,
         for i, (s, e) in enumerate(bounds))
     return Selection(segments=segments, short_source=False, notes=tuple(notes),
                      opening_reason=reasons.say("footage_opening", lang,
-                                                text=segments[0].reason))
+                                                text=segments[0].reason),
+                     candidates=other_moments(a, duration, bounds, lang=lang))
+
+
+CANDIDATES = 6  # other moments offered beside a teaser's own
+CANDIDATE_S = 10
+
+
+def other_moments(a: Analysis, duration: float, chosen: list[tuple[float, float]], *,
+                  lang: str = "en", k: int = CANDIDATES,
+                  length: int = CANDIDATE_S) -> tuple[Segment, ...]:
+    """The best ``k`` windows of ``length`` s of the footage that the ``chosen`` spans do
+    not touch, best first, half a window apart at least, each with its reason."""
+    moment, _ = scores(a)
+    n = min(a.seconds, int(math.floor(duration - a.start)))
+    taken = np.zeros(n, dtype=bool)
+    for s, e in chosen:
+        taken[max(0, int(s - a.start) - MIN_GAP):max(0, math.ceil(e - a.start) + MIN_GAP)] = True
+    cuts = _shot_mask(a, n)
+    out: list[Segment] = []
+    while len(out) < k:
+        w = _best_window(moment[:n], length, taken, cuts)
+        if w is None:
+            break
+        s, e = a.start + w, a.start + w + length
+        out.append(Segment(start=round(s, 3), end=round(e, 3),
+                           score=round(_mean(moment, a, s, e), 3),
+                           reason=reason(a, s, e, lang=lang)))
+        taken[max(0, w - length // 2):w + length + length // 2] = True
+    return tuple(out)
+
+
+def seller_cuts(a: Analysis, duration: float, cuts: list[tuple[float, float]], *,
+                lang: str = "en") -> Selection:
+    """The seller's cuts of the footage (checked against ``domain.edits`` before this),
+    in their play order, each with its score and reason, and the other moments on offer."""
+    moment, _ = scores(a)
+    segments = tuple(Segment(start=round(s, 3), end=round(e, 3),
+                             score=round(_mean(moment, a, s, e), 3),
+                             reason=reason(a, s, e, opening=i == 0, lang=lang))
+                     for i, (s, e) in enumerate(cuts))
+    return Selection(segments=segments, short_source=False, notes=tuple(_notes(a, lang)),
+                     opening_reason=segments[0].reason,
+                     candidates=other_moments(a, duration, cuts, lang=lang))
 
 
 def _place(opening: np.ndarray, moment: np.ndarray, lens: list[int],

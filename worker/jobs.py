@@ -204,6 +204,9 @@ def _render_inputs(session: Any, teaser: Any, media: Any) -> TeaserInput:
         # shows other moments than the one posted the day before.
         variant=1 if (getattr(teaser, "slot", None) or params.get("slot")) == "hour_before"
         else 0,
+        # The seller's own moments (PUT /v1/teasers/{id}/edit), kept exactly.
+        cuts=tuple((float(a), float(b)) for a, b in params["cuts"]) if params.get("cuts")
+        else None,
         on_screen=replace(_on_screen(session, teaser, live, footage,
                                      str(params.get("lang") or "id")),
                           poster_at=params.get("poster_at")),

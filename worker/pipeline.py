@@ -70,6 +70,8 @@ class TeaserInput:
     product_image: Path | None = None
     lang: str = "en"  # of the reasons and notes
     on_screen: OnScreen = field(default_factory=OnScreen)
+    #: The seller's own moments (source seconds, play order) instead of the ranking's.
+    cuts: Sequence[tuple[float, float]] | None = None
 
 
 @dataclass
@@ -93,6 +95,8 @@ class TeaserReport:
     #: False for ``plan_only``: the edit list is written, nothing is rendered.
     rendered: bool = True
     on_screen: dict[str, Any] = field(default_factory=dict)
+    #: Other moments of the source the seller can swap in (``PUT /v1/teasers/{id}/edit``).
+    candidates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,12 +120,16 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
                 ) -> tuple[EditList, dict[str, float]]:
     """Choose the teaser's moments and describe it as an edit list (no rendering).
 
+    ``inp.cuts``: the seller's own moments (source seconds, play order), kept exactly as
+    given once ``domain.edits`` accepts them (``InputError`` when it does not): described
+    like the ranking's, with its other moments still offered, no cut moved.
+
     ``inp.variant`` n >= 1 is the n+1-th teaser of the same session (a plan's "hour
     before" one): with a timeline it avoids the moments variants 0..n-1 show, where the
     session has enough others. Without a timeline every variant is the same cut."""
     from domain.captions import cut_to_segments
     from domain.wording import cta_text
-    from worker import footage_ranking, onscreen, reframe, timeline
+    from worker import footage_ranking, moments, onscreen, reframe, timeline
     from worker import music as music_beds
     from worker.graph import frame_duration, output_fps, output_size
 
@@ -131,17 +139,30 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     t0 = time.perf_counter()
     looks: _Looks | None = None
     analysis, stale = _saved_analysis(info, inp.analysis_path)
+    cuts = inp.cuts
+    if cuts is not None:
+        _check_cuts(cuts, info.duration)
     if inp.timeline_rows is not None or inp.timeline_path is not None:
         tl = (timeline.parse_timeline(inp.timeline_path) if inp.timeline_path is not None
               else timeline.timeline_from_rows([dict(r) for r in inp.timeline_rows or ()]))
         tl.check_within(info.duration)
         avoid: list[tuple[float, float]] = []
         looks = _Looks(info) if analysis is None else None
-        selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
-        for _ in range(max(0, inp.variant)):
+        if cuts is not None:
+            selection = moments.seller_session_cuts(tl, info.duration, cuts, lang=lang)
+            if looks is not None:
+                looks.look(selection.segments)  # the crop, faces and poster need a look
+        else:
+            selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
+        for _ in range(max(0, inp.variant) if cuts is None else 0):
             # Same inputs, minus what the earlier teasers of this session show.
             avoid += [(s.start, s.end) for s in selection.segments]
             selection = _rank_metrics(tl, info, analysis, looks, target_seconds, avoid, lang)
+        quality = (analysis.quality_per_second() if analysis is not None
+                   else looks.quality if looks is not None else None)
+        selection = replace(selection, candidates=moments.session_moments(
+            tl, info.duration, [(s.start, s.end) for s in selection.segments],
+            quality=quality, lang=lang))
         notes = [*stale, *tl.warnings]
         lags = dict(selection.lags)
     else:
@@ -150,12 +171,14 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
         analysis = analysis or _analyse(info, inp.analysis_path, stage("analyse"))
         timings["analyse"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
-        selection = footage_ranking.rank_footage(analysis, info.duration, target=target_seconds,
-                                                 lang=lang)
+        selection = (footage_ranking.seller_cuts(analysis, info.duration, list(cuts), lang=lang)
+                     if cuts is not None else
+                     footage_ranking.rank_footage(analysis, info.duration,
+                                                  target=target_seconds, lang=lang))
         notes, lags = list(stale), {}
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
-    segments, cut_notes = _cuts_nobody_hears(list(selection.segments), seen, info,
-                                             whole=analysis is not None)
+    segments, cut_notes = (list(selection.segments), []) if cuts is not None else \
+        _cuts_nobody_hears(list(selection.segments), seen, info, whole=analysis is not None)
     if inp.product_image is not None:
         from worker import product
 
@@ -202,10 +225,24 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
                                                   for s, o in zip(segments, starts, strict=True)]),
         faces=onscreen.faces_on_screen(seen, segments, info.width, info.height, width, height,
                                        fps),
+        candidates=selection.candidates,
     )
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
     return edit, timings
+
+
+def _check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float) -> None:
+    """The rules every teaser keeps (``domain.edits``), for cuts a seller chose: a
+    refusal is permanent (the same cuts fail the same way every time)."""
+    from domain.edits import check_cuts
+    from domain.errors import EditRefused
+    from worker.errors import InputError
+
+    try:
+        check_cuts(cuts, recording_s)
+    except EditRefused as exc:
+        raise InputError(exc.message) from exc
 
 
 def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, looks: _Looks | None,
@@ -452,8 +489,7 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
     return TeaserReport(
         output=str(result.video), poster=str(result.poster),
         duration_s=round(float(result.duration), 3), width=result.width, height=result.height,
-        segments=[{"start": round(s.start, 3), "end": round(s.end, 3),
-                   "score": round(s.score, 3), "reason": s.reason} for s in edit.segments],
+        segments=_moments_json(edit.segments), candidates=_moments_json(edit.candidates),
         timings_s=timings, short_source=edit.short_source, notes=list(edit.notes),
         edit_list=str(edit_list_path) if edit_list_path else None, lags_s=dict(edit.lags),
         lang=edit.lang,
@@ -461,3 +497,8 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
                    "title": edit.sticker.title if edit.sticker else None,
                    "product": edit.product, "offer": edit.offer, "cta": edit.cta,
                    "captions": len(edit.captions), "poster_at": edit.poster_at})
+
+
+def _moments_json(segments: Sequence[Segment]) -> list[dict[str, Any]]:
+    return [{"start": round(s.start, 3), "end": round(s.end, 3), "score": round(s.score, 3),
+             "reason": s.reason} for s in segments]

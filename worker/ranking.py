@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from domain.edits import MAX_SEGMENTS
 from worker import reasons
 from worker.cuts import BIG, MIN_GAP, MIN_SEGMENT, TOLERANCE, grow, place_window, snap
 from worker.editlist import Segment
@@ -45,7 +46,6 @@ CAP = 10.0
 #: viewers and one comment at the very start do not look like a riot.
 VIEWER_FLOOR = 0.25
 QUALITY_THRESHOLD = 0.35
-MAX_SEGMENTS = 4
 # Closer than this (or one bucket) to a chosen cut is the same moment, and counts for
 # ``cuts.NEAR_DISCOUNT``: a teaser shows several moments.
 SPREAD = 30
@@ -90,6 +90,8 @@ class Selection:
     #: Seconds each signal was taken to trail the moment behind it (``DEFAULT_LAGS`` or
     #: estimated from the session itself).
     lags: Mapping[str, float] = field(default_factory=dict)
+    #: Other moments the teaser could show instead, best first (offered to the seller).
+    candidates: tuple[Segment, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -156,16 +158,10 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
 
     ``lags`` fixes signals' lags; the others are estimated from the session itself
     (``worker.lags``) and the selection says which were used."""
-    if not duration > 0:
-        raise InputError("the recording has no duration; upload the session's recording")
-    timeline.check_within(duration)
-    found = estimate_lags(timeline, max(0, int(math.floor(duration))))
     given = dict(lags or {})
-    lags = {**found.values, **given}
-    score = score_seconds(timeline, duration, lags=lags)
-    ctx = _Context(timeline, duration, lags, score, target)
-    ctx.found = found
-    ctx.lang = reasons.check_lang(lang)
+    ctx = session_context(timeline, duration, target=target, lags=given, lang=lang)
+    found, score = ctx.found, ctx.score
+    assert found is not None
     if duration <= target:
         return _whole_source(ctx, repeats=bool(avoid))
 
@@ -224,6 +220,22 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
     )
     return Selection(segments=segments, short_source=False, notes=notes,
                      opening_reason=opening_reason, lags=_used(ctx))
+
+
+def session_context(timeline: Timeline, duration: float, *, target: float = 40.0,
+                    lags: Mapping[str, float] | None = None, lang: str = "en") -> _Context:
+    """What choosing or describing moments of a session needs: its per-second score and
+    signals, with lags estimated from the session (``lags`` fixes some)."""
+    if not duration > 0:
+        raise InputError("the recording has no duration; upload the session's recording")
+    timeline.check_within(duration)
+    found = estimate_lags(timeline, max(0, int(math.floor(duration))))
+    used = {**found.values, **dict(lags or {})}
+    ctx = _Context(timeline, duration, used, score_seconds(timeline, duration, lags=used),
+                   target)
+    ctx.found = found
+    ctx.lang = reasons.check_lang(lang)
+    return ctx
 
 
 def _used(ctx: _Context) -> dict[str, float]:
@@ -359,6 +371,16 @@ class _Context:
         a, b = int(math.floor(start)), max(int(math.ceil(end)), int(math.floor(start)) + 1)
         b = min(b, len(self.score))
         return float((self._cum[b] - self._cum[a]) / (b - a)) if b > a else 0.0
+
+    def describe(self, start: float, end: float) -> Segment:
+        """``start``..``end`` as a segment with its score and why it stands out (or its
+        usual rates): for a moment the ranking offers or a seller chose."""
+        pin, stats = _window(self, start, end)
+        parts, notable = reasons.reason_parts(pin, stats, weights=WEIGHTS, cap=CAP,
+                                              lang=self.lang)
+        return Segment(start=round(start, 3), end=round(end, 3),
+                       score=round(self.mean_score(start, end), 3),
+                       reason=reasons.reason_text(parts, notable, False, stats, self.lang))
 
     def selection_scores(self, length: int) -> np.ndarray:
         """Window scores for choosing: centre-weighted (so a window sits on its peak rather

@@ -44,11 +44,15 @@ def _secret(app: Flask) -> str:
 
 
 def install(app: Flask) -> None:
-    """Mount the studio on ``app`` (its signing secret is fetched on first use)."""
+    """Mount the studio on ``app``, with the secret its session cookies are signed with
+    (Flask opens the session before any ``before_request`` runs, so a secret set there
+    came too late for the first request a process answers: a sign-in sent to a freshly
+    started process failed with a 500)."""
+    app.secret_key = app.secret_key or _secret(app)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_NAME"] = "cuplik_studio"
-    from api.studio import pages  # noqa: F401  (its routes join bp before it is registered)
+    from api.studio import pages, steering  # noqa: F401  (their routes join bp first)
 
     app.register_blueprint(bp)
 
@@ -65,8 +69,6 @@ def t(key: str) -> str:
 
 @bp.before_request
 def _gate() -> ResponseReturnValue | None:
-    if not current_app.secret_key:
-        current_app.secret_key = _secret(current_app)
     chosen = request.args.get("lang")
     if chosen in LANGS:
         session["lang"] = chosen

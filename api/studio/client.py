@@ -48,6 +48,8 @@ def _mark(environ: dict[str, Any]) -> dict[str, Any]:
     for name in _HOP_HEADERS:
         environ.pop(name, None)
     environ[STUDIO_KEY_HASH] = session.get("key_hash", "")
+    # The domain's refusals come back in the page's language.
+    environ["HTTP_ACCEPT_LANGUAGE"] = str(g.get("lang") or "id")
     rid = g.get("request_id")
     if rid:
         environ["HTTP_X_REQUEST_ID"] = rid

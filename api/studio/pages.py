@@ -287,9 +287,12 @@ def privacy() -> ResponseReturnValue:
 
 @bp.get("/ops")
 def ops() -> ResponseReturnValue:
-    """Queues, workers and recent failures (ops keys only: the API refuses others)."""
+    """Regeneration batches with their progress counts, queue depths and recent
+    failures with reasons (ops keys only: the API refuses others)."""
     answer = client.get("/ops/queues")
-    return _page("ops.html", answer.status if not answer.ok else 200, answer=answer)
+    batches = client.get("/ops/regenerations").body.get("items", []) if answer.ok else []
+    return _page("ops.html", answer.status if not answer.ok else 200, answer=answer,
+                 batches=batches)
 
 
 @bp.route("/api/v1/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])

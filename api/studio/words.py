@@ -137,6 +137,27 @@ WORDS: dict[str, dict[str, str]] = {
                            "browsable."},
     "queues": {"id": "Antrean", "en": "Queues"},
     "failures": {"id": "Kegagalan terakhir", "en": "Recent failures"},
+    "queue": {"id": "Antrean", "en": "Queue"},
+    "waiting_jobs": {"id": "Tugas menunggu", "en": "Jobs waiting"},
+    "running_jobs": {"id": "Sedang berjalan", "en": "Running"},
+    "oldest_waiting": {"id": "Menunggu paling lama", "en": "Oldest waiting"},
+    "failed_jobs": {"id": "Gagal", "en": "Failed"},
+    "workers": {"id": "Worker", "en": "Workers"},
+    "worker": {"id": "Worker", "en": "Worker"},
+    "current_job": {"id": "Tugas sekarang", "en": "Current job"},
+    "heartbeat": {"id": "Detak terakhir", "en": "Last heartbeat"},
+    "redis_down": {"id": "Redis tidak menjawab: kedalaman antrean tidak diketahui.",
+                   "en": "Redis does not answer: queue depths unknown."},
+    "teasers_by_status": {"id": "Teaser per status", "en": "Teasers by status"},
+    "batches": {"id": "Batch regenerasi", "en": "Regeneration batches"},
+    "batch": {"id": "Batch", "en": "Batch"},
+    "template": {"id": "Template", "en": "Template"},
+    "count_queued": {"id": "Antre", "en": "Queued"},
+    "count_running": {"id": "Berjalan", "en": "Running"},
+    "count_done": {"id": "Selesai", "en": "Done"},
+    "count_failed": {"id": "Gagal", "en": "Failed"},
+    "count_superseded": {"id": "Digantikan", "en": "Superseded"},
+    "cancelled": {"id": "dibatalkan", "en": "cancelled"},
     "none": {"id": "tidak ada", "en": "none"},
     "back": {"id": "Kembali", "en": "Back"},
     "who": {"id": "Siapa", "en": "Who"},
@@ -144,6 +165,32 @@ WORDS: dict[str, dict[str, str]] = {
     "viewers": {"id": "Penonton", "en": "Viewers"},
     "not_found": {"id": "Tidak ditemukan.", "en": "Not found."},
     "error": {"id": "Terjadi kesalahan", "en": "Something went wrong"},
+    "steer": {"id": "Atur teaser", "en": "Steer the teaser"},
+    "steer_hint": {"id": "Geser titik potong, ganti momen dengan kandidat lain dari "
+                           "peringkat, ubah musik atau bahasa stiker, lalu render ulang. Versi "
+                           "sekarang tetap diputar sampai versi baru siap.",
+                   "en": "Move a cut point, swap a moment for another candidate of the "
+                         "ranking, change the music or the sticker language, then render "
+                         "again. The current version keeps playing until the new one is "
+                         "ready."},
+    "rules": {"id": "tiap momen minimal %d dtk, 1–%d momen, total %d–%d dtk, dalam rekaman "
+                    "%s dtk",
+              "en": "each moment at least %d s, 1–%d moments, %d–%d s in all, inside the "
+                    "%s s recording"},
+    "moment": {"id": "Momen", "en": "Moment"},
+    "cut_start": {"id": "Mulai", "en": "Starts at"},
+    "cut_end": {"id": "Selesai", "en": "Ends at"},
+    "swap_with": {"id": "Ganti dengan kandidat", "en": "Swap for a candidate"},
+    "keep_moment": {"id": "— pertahankan momen ini —", "en": "— keep this moment —"},
+    "candidates": {"id": "Kandidat lain dari peringkat", "en": "Other candidates of the ranking"},
+    "no_candidates": {"id": "Peringkat tidak menawarkan momen lain untuk rekaman ini.",
+                      "en": "The ranking offers no other moment of this recording."},
+    "rerender": {"id": "Render ulang", "en": "Render again"},
+    "rerender_queued": {"id": "Render ulang diantrekan; versi sekarang tetap diputar sampai "
+                                "versi baru siap.",
+                        "en": "Re-render queued; the current version plays until the new "
+                              "one is ready."},
+    "nothing_changed": {"id": "Tidak ada yang berubah.", "en": "Nothing changed."},
 }
 
 # Readiness gaps, tips and actions by their stable codes (the API's English words stay

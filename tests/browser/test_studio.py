@@ -183,6 +183,15 @@ def test_a_plan_refused_keeps_the_form_then_is_created_with_its_checklist(
     page.get_by_label("voucher").check()
     page.get_by_role("button", name="Simpan").click()
     assert page.locator("#missing li").all_inner_texts() == ["Tambahkan minimal 1 video teaser."]
+    # A rule of the domain refuses: its own words, in the seller's language, field marked.
+    page.goto(service.base + "/studio/plans/new")
+    page.get_by_label("Judul").fill("Malam kemarin")
+    page.get_by_label("Mulai", exact=False).first.fill("2020-01-01T19:00")
+    page.get_by_label("Toner Segar").check()
+    page.get_by_role("button", name="Buat", exact=True).click()
+    assert page.locator("#start").get_attribute("aria-invalid") == "true"
+    assert "Waktu mulai LIVE harus di masa depan" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Judul").input_value() == "Malam kemarin"
 
 
 def test_upload_shows_progress_then_the_ingest_outcome(
@@ -243,9 +252,223 @@ def test_hub_lists_with_filters_and_ops_page_is_for_ops_keys(
     photograph(page, "hub")
     page.goto(service.base + "/studio/ops")
     assert "ops" in page.get_by_role("alert").inner_text().lower()
+
+
+def test_ops_page_shows_batches_with_progress_queue_depths_and_failures_with_reasons(
+        page: Any, service: LocalService, seller: dict[str, Any],
+        tmp_path: Path) -> None:
+    key = seller["key"]
+    clip = make_clip(tmp_path / "kecil.mp4", seconds=8, size="640x360", fps=30)
+    footage = _api(service, "POST", "/v1/footage", key, data=clip.read_bytes(),
+                   headers={"Content-Type": "video/mp4", "X-Filename": "kecil.mp4"})
+    deadline = time.monotonic() + 120
+    while footage["status"] not in ("ready", "rejected"):
+        assert time.monotonic() < deadline, footage
+        time.sleep(0.3)
+        footage = _api(service, "GET", f"/v1/footage/{footage['id']}", key)
+    teaser = _wait_ready(service, key, _api(service, "POST", "/v1/teasers", key,
+                                            {"footage_id": footage["id"]})["id"])
+    # The recording goes missing from the media store: its regeneration fails, and says so.
+    uploads = Path(service.env["VAR_DIR"]) / "media" / "uploads"
+    max(uploads.glob("*.bin"), key=lambda f: f.stat().st_mtime).unlink()
     ops_key = service.create_key("ops-team", ops=True)
-    page.context.clear_cookies()
+    batch = _api(service, "POST", "/v1/ops/regenerations", ops_key,
+                 {"teaser_ids": [teaser["id"]]})
     sign_in(page, service, ops_key)
     page.get_by_role("link", name="Ops").click()
-    assert "teasers" in page.locator("#queues").inner_text()
+    page.wait_for_url("**/studio/ops")
+    assert page.locator("#queues [data-queue]").count() == 2  # interactive and batch
+    row = page.locator(f'#batches tr[data-batch="{batch["id"]}"]')
+    deadline = time.monotonic() + 120
+    while row.locator('[data-count="failed"]').inner_text() != "1":
+        assert time.monotonic() < deadline, row.inner_text()
+        time.sleep(0.5)
+        page.reload()
+    assert row.locator("progress").get_attribute("value") == "1"
+    failure = page.locator(f'#failures li[data-teaser="{teaser["id"]}"]').inner_text()
+    assert "missing from storage" in failure
     photograph(page, "ops")
+
+
+def _wait_ready(service: LocalService, key: str, teaser_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 240
+    teaser = _api(service, "GET", f"/v1/teasers/{teaser_id}", key)
+    while teaser["status"] not in ("ready", "failed"):
+        assert time.monotonic() < deadline, teaser
+        time.sleep(0.5)
+        teaser = _api(service, "GET", f"/v1/teasers/{teaser_id}", key)
+    assert teaser["status"] == "ready", teaser
+    return dict(teaser)
+
+
+@pytest.fixture(scope="module")
+def long_session(service: LocalService, seller: dict[str, Any],
+                 tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A two-minute session with a product moment and comment bursts: room to swap."""
+    key = seller["key"]
+    clip = make_clip(tmp_path_factory.mktemp("long") / "long.mp4", seconds=120,
+                     size="640x360", fps=30)
+    footage = _api(service, "POST", "/v1/footage", key, data=clip.read_bytes(),
+                   headers={"Content-Type": "video/mp4", "X-Filename": "long.mp4"})
+    deadline = time.monotonic() + 180
+    while footage["status"] not in ("ready", "rejected"):
+        assert time.monotonic() < deadline, footage
+        time.sleep(0.5)
+        footage = _api(service, "GET", f"/v1/footage/{footage['id']}", key)
+    assert footage["status"] == "ready", footage
+    rows = [{"t": t, "viewers": 150, "views": 180, "room_impressions": 900, "room_enters": 120,
+             "product_impressions": 300, "product_clicks": 8 + (50 if t == 20 else 0),
+             "gmv": 20000 + (900000 if t == 20 else 0), "orders": 1 + (12 if t == 20 else 0),
+             "comments": 4 + (40 if t in (60, 95) else 0), "likes": 12, "shares": 1,
+             "new_followers": 0, "pinned_product": "SKU-SERUM" if 20 <= t < 35 else ""}
+            for t in range(0, 120, 5)]
+    session = _api(service, "POST", "/v1/sessions", key, {
+        "title": "Serum dua menit", "category": "Beauty",
+        "started_at": "2026-11-21T19:00:00+07:00", "ended_at": "2026-11-21T19:02:00+07:00",
+        "timeline": rows, "footage_id": footage["id"]})
+    return str(session["id"])
+
+
+def test_steering_swaps_a_moment_and_the_new_version_plays(
+        page: Any, service: LocalService, seller: dict[str, Any], long_session: str) -> None:
+    key = seller["key"]
+    made = _api(service, "POST", "/v1/teasers", key, {"session_id": long_session})
+    first = _wait_ready(service, key, made["id"])
+    edit = _api(service, "GET", f"/v1/teasers/{made['id']}/edit", key)
+    assert edit["candidates"], edit  # the ranking offers other moments
+    total = sum(s["end"] - s["start"] for s in edit["segments"])
+    lo, hi = edit["rules"]["min_total_s"], edit["rules"]["max_total_s"]
+    cand = edit["candidates"][0]
+    # the moment to swap out: a later one (the opening shows the product), keeping 35-45 s,
+    # of another length than the candidate (so the new version is told apart by its length)
+    length = cand["end"] - cand["start"]
+    i = next(k for k, s in enumerate(edit["segments"]) if k > 0 and lo <= total - (
+        s["end"] - s["start"]) + length <= hi and abs(s["end"] - s["start"] - length) > 0.5)
+    sign_in(page, service, key)
+    page.goto(f"{service.base}/studio/teasers/{made['id']}")
+    page.get_by_role("link", name="Atur teaser").click()
+    page.wait_for_url("**/edit")
+    photograph(page, "steer")
+    # A refused edit: the field is marked, the domain's words are shown, nothing is lost.
+    start = page.locator('[id="segments.0.start"]')
+    end = page.locator('[id="segments.0.end"]')
+    end.fill(f"{float(start.input_value()) + 2:.1f}")
+    page.get_by_role("button", name="Render ulang").click()
+    assert end.get_attribute("aria-invalid") == "true"
+    assert "tiap momen minimal 6 dtk" in page.get_by_role("alert").inner_text()
+    page.goto(page.url.split("?")[0] + "?lang=en")  # the same rule, in the other language
+    page.locator('[id="segments.0.end"]').fill(f"{float(start.input_value()) + 2:.1f}")
+    page.get_by_role("button", name="Render again").click()
+    assert "each moment lasts at least 6 s" in page.get_by_role("alert").inner_text()
+    page.goto(page.url.split("?")[0] + "?lang=id")
+    end.fill(f"{edit['segments'][0]['end']:.3f}")
+    page.locator(f'[id="swap.{i}"]').select_option(value="0")
+    page.get_by_role("button", name="Render ulang").click()
+    page.wait_for_url(f"**/studio/teasers/{made['id']}")
+    # While the new version renders, the previous one is still there to play.
+    assert page.locator("#video").count() == 1
+    deadline = time.monotonic() + 240
+    while page.locator("#status").get_attribute("data-status") != "ready" or \
+            page.locator("#moments li").count() == 0 or "–" not in page.locator(
+                "#moments").inner_text() or f"{cand['start']:.1f}–" not in page.locator(
+                "#moments").inner_text():
+        assert time.monotonic() < deadline, "the steered teaser never finished"
+        assert page.locator("#status").get_attribute("data-status") != "failed", \
+            page.locator("#status").inner_text()
+        time.sleep(0.3)
+    moments = page.locator("#moments li").all_inner_texts()
+    assert moments[i].startswith(f"{cand['start']:.1f}–{cand['end']:.1f} s: "), moments
+    assert cand["reason"] in moments[i]
+    report = _api(service, "GET", f"/v1/teasers/{made['id']}", key)
+    assert report["revision"] == first["revision"] + 1
+    assert [s["start"] for s in report["segments"]][i] == cand["start"]
+    page.evaluate("() => { const v = document.getElementById('video'); v.muted = true; "
+                  "return v.play(); }")
+    page.wait_for_function("document.getElementById('video').currentTime > 0.5",
+                           timeout=20_000)
+    # The player plays the new file, not a cached old one: it lasts as the new report says.
+    played = page.evaluate("document.getElementById('video').duration")
+    assert abs(played - report["duration_s"]) < 0.2, (played, report["duration_s"])
+    assert abs(report["duration_s"] - first["duration_s"]) > 0.5  # the swap changed it
+
+
+CONTROLS_JS = """() => {
+  const all = [...document.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, video[controls]')]
+    .filter(e => !e.disabled && e.getClientRects().length && !e.closest('[hidden]'));
+  return all.map((e, i) => {
+    e.dataset.kb = String(i);
+    // one stop per radio group: arrow keys move within it
+    return e.type === 'radio' ? 'radio:' + e.name : String(i);
+  });
+}"""
+
+
+def tab_through(page: Any) -> None:
+    """Every visible control of the page is reached by pressing Tab, in turn."""
+    wanted = page.evaluate(CONTROLS_JS)
+    reached: set[str] = set()
+    page.locator("body").focus()
+    for _ in range(len(wanted) + 15):
+        page.keyboard.press("Tab")
+        got = page.evaluate("() => { const e = document.activeElement; if (!e || !e.dataset.kb)"
+                            " return null; return e.type === 'radio' ? 'radio:' + e.name : "
+                            "e.dataset.kb; }")
+        if got is not None:
+            reached.add(got)
+    missing = [page.evaluate(f"() => document.querySelector('[data-kb=\"{k}\"]').outerHTML"
+                             ".slice(0, 120)") for k in wanted
+               if k not in reached and not k.startswith("radio:")]
+    missing += [k for k in wanted if k.startswith("radio:") and k not in reached]
+    assert missing == [], f"{page.url}: not reachable by Tab: {missing}"
+
+
+def test_every_page_is_reachable_by_keyboard_and_the_main_flows_work_by_keyboard(
+        page: Any, service: LocalService, seller: dict[str, Any]) -> None:
+    key = seller["key"]
+    # Sign in by keyboard: skip link, then the key field, typed, Enter.
+    page.goto(service.base + "/studio/signin")
+    tab_through(page)
+    page.get_by_label("Kunci API").focus()
+    page.keyboard.type(key)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/studio/overview")
+    # A plan by keyboard: type into each field, Space ticks the products, Enter submits.
+    page.goto(service.base + "/studio/plans/new")
+    tab_through(page)
+    page.get_by_label("Judul").focus()
+    page.keyboard.type("Malam keyboard")
+    for name in ("Toner Segar", "Masker Madu"):
+        page.get_by_label(name).focus()
+        page.keyboard.press("Space")
+    page.get_by_role("button", name="Buat", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Malam keyboard", \
+        page.locator("main").inner_text()[:500]
+    tab_through(page)
+    teasers = _api(service, "GET", "/v1/teasers?status=ready", key)["items"]
+    if not teasers:
+        made = _api(service, "POST", "/v1/teasers", key, {"session_id": seller["session_id"]})
+        teasers = [_wait_ready(service, key, made["id"])]
+    teaser_id = teasers[0]["id"]
+    for path in ("/studio/overview", "/studio/plans", "/studio/teasers", "/studio/footage",
+                 "/studio/hub", f"/studio/teasers/{teaser_id}",
+                 f"/studio/teasers/{teaser_id}/edit"):
+        page.goto(service.base + path)
+        tab_through(page)
+    # Steering by keyboard: the music changed with the arrow keys, Enter re-renders.
+    page.get_by_label("Musik").focus()
+    page.keyboard.press("End")
+    chosen = page.get_by_label("Musik").input_value()
+    page.get_by_role("button", name="Render ulang").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/studio/teasers/{teaser_id}")
+    assert page.locator(".flash").inner_text().startswith("Render ulang diantrekan") or \
+        chosen == _api(service, "GET", f"/v1/teasers/{teaser_id}/edit", key)["music"]
+    ops_key = service.create_key("ops-keyboard", ops=True)
+    page.context.clear_cookies()
+    sign_in(page, service, ops_key)
+    page.goto(service.base + "/studio/ops")
+    tab_through(page)

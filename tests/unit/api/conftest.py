@@ -46,6 +46,12 @@ class FakeGateway:
     def ping(self) -> bool:
         return self.up
 
+    def queue_counts(self) -> dict[str, int]:
+        if not self.up:
+            raise ConnectionError("Redis does not answer")
+        return {"interactive": sum(q == "interactive" for _, _, q in self.renders),
+                "batch": sum(q == "batch" for _, _, q in self.renders)}
+
 
 class Clock:
     """A settable clock."""

@@ -140,3 +140,27 @@ def test_hub_detail_judges_the_recording_from_its_upload_analysis(
     for number in (2, 25, 26, 27):  # host visible, clear image, stable picture, clear audio
         assert judged[number] == "passed"
         assert unknown[number] == "unknown"
+
+
+def test_ops_see_queue_depths_recent_failures_and_the_latest_batches(
+    client: FlaskClient, db: Database, alice: dict[str, str], ops: dict[str, str],
+    gateway: FakeGateway,
+) -> None:
+    ids = _finished_teasers(client, db, alice, 3)
+    batch = client.post("/v1/ops/regenerations", headers=ops,
+                        json={"template_version": "old"}).get_json()
+    overview = client.get("/v1/ops/queues", headers=ops).get_json()
+    # the queues' own figures are read from a real Redis (tests/e2e/test_operator_view.py)
+    assert overview["teasers"] == {"queued": 3}  # the batch re-queued all three
+    latest = client.get("/v1/ops/regenerations", headers=ops).get_json()["items"]
+    assert [b["id"] for b in latest] == [batch["id"]]
+    assert latest[0]["counts"]["queued"] == 3 and latest[0]["total"] == 3
+    with db.session() as s:
+        row = s.get(Teaser, ids[0])
+        assert row is not None
+        row.status, row.error = TeaserStatus.FAILED, "ffmpeg timed out"
+    overview = client.get("/v1/ops/queues", headers=ops).get_json()
+    assert overview["queues"] is None  # no Redis here: what the database knows still shows
+    assert [(f["teaser_id"], f["reason"]) for f in overview["failures"]] == [
+        (ids[0], "ffmpeg timed out")]
+    assert client.get("/v1/ops/regenerations", headers=alice).status_code == 403
