@@ -115,6 +115,13 @@ def complete(doc: dict[str, Any]) -> dict[str, Any]:
         for method, op in item.items():
             responses = op.setdefault("responses", {})
             responses.pop("422", None)
+            if path == "/metrics":  # for the operator's scraper: no key, plain text
+                op["security"] = []
+                op["responses"] = {"200": {
+                    "description": "Every cuplik metric in the Prometheus text format",
+                    "content": {"text/plain": {"schema": {"type": "string"}}}},
+                    "500": _problem(PROBLEM_STATUSES["500"])}
+                continue
             if path == "/healthz":
                 responses["500"] = _problem(PROBLEM_STATUSES["500"])
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from datetime import datetime
@@ -53,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
     from worker.errors import InputError, RenderError
     from worker.ffmpeg import FfmpegError
 
+    # The command says what went wrong on one line of its own; the pipeline's log lines
+    # (for a service's operator) stay out of the seller's terminal.
+    logging.getLogger("worker").setLevel(logging.CRITICAL)
     out: Path = args.output
     if out.suffix.lower() != ".mp4":
         return _fail(f"{out}: the output must be an .mp4 path", 2)
