@@ -542,6 +542,24 @@ def _to_pins(ctx: _Context, moments: list[tuple[float, float, str]]
     return out
 
 
+def _shown(ctx: _Context, motion: np.ndarray | None) -> list[tuple[float, float, str]]:
+    """Where the picture shows something brought to the camera (a burst of movement,
+    ``CUE_RATIO`` times the usual), as product moments, when the timeline cannot say where
+    a product came on screen (no pins, no product clicks): the only witness left. Bursts
+    ``PIN_REACH`` s apart at least; a rise in orders after one is credited to it."""
+    if motion is None or ctx.timeline.has_pins or "product_clicks" in ctx.signals:
+        return []
+    m = np.nan_to_num(np.asarray(motion, dtype=float)[:len(ctx.score)])
+    usual = float(np.median(m)) if len(m) else 0.0
+    if not usual > 0:
+        return []
+    out: list[tuple[float, float, str]] = []
+    for t in np.flatnonzero(m >= CUE_RATIO * usual).tolist():
+        if not out or t - out[-1][0] >= PIN_REACH:
+            out.append((float(t), 1.0, reasons.shown_opening(t, ctx.lang)))
+    return out
+
+
 def _on_screen(ctx: _Context, at: float, motion: np.ndarray | None) -> float:
     """When a product moment known to a coarse bucket's precision came on screen: the
     first second of the bucket where the picture's movement bursts (someone holding the
@@ -616,8 +634,8 @@ def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
     choice: tuple[list[int], float, str] | None = None
     pcum, ucum, ocum = (np.concatenate(([0], np.cumsum(m)))
                         for m in (ctx.poor, ctx.used, ctx.other_opening))
-    moments = [(_on_screen(ctx, at, motion), priority, text)
-               for at, priority, text in _merged(_to_pins(ctx, _product_moments(ctx)))]
+    moments = [(_on_screen(ctx, at, motion), priority, text) for at, priority, text
+               in _merged(_to_pins(ctx, _product_moments(ctx)) + _shown(ctx, motion))]
     drawn = _drawn(ctx, moments)
     for at, priority, text in moments:
         a = int(math.floor(at))

@@ -215,3 +215,20 @@ def test_the_lag_is_found_in_a_quiet_room_where_orders_come_one_by_one() -> None
     sel = rank_session(session(N, viewers=200, comments=steady(N, 9), **cols), N)
     assert sel.lags["orders"] == pytest.approx(50, abs=5)
     assert any("about" in n and "measured" in n for n in sel.notes)
+
+
+def test_without_pins_or_clicks_the_picture_says_when_the_product_came_on_screen() -> None:
+    # Orders pour in 45 s after the seller holds the product up; the timeline has neither
+    # pins nor clicks, so the default 30 s lag used to open 15 s after the product came.
+    orders = steady(N, 300, start=7)
+    orders[1850:1870] = 1
+    motion = np.full(N, 0.01)
+    motion[1805:1809] = 0.08  # the product brought to the camera
+    motion[700:703] = 0.08  # the seller waving hello: nothing sold after it
+    tl = session(N, viewers=200, orders=orders, comments=steady(N, 7))
+    sel = rank_session(tl, N, motion=motion)
+    check_rules(sel, N)
+    assert 1804 <= sel.segments[0].start <= 1806
+    assert sel.opening_reason.startswith("opens as a product is held up to the camera")
+    assert rank_session(tl, N, motion=motion, lang="id").opening_reason.startswith(
+        "dibuka saat produk ditunjukkan ke kamera")
