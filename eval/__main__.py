@@ -1,7 +1,8 @@
 """``make eval``: every stage's table, then exit 1 when a goal is missed.
 
-Stages run in order; each is a module with ``run() -> eval.table.Stage`` listed in
-``STAGES`` (the ranking scoreboard now; the per-class render table is the next stage).
+Stages run in order; each is a ``module:function`` returning an ``eval.table.Stage``,
+listed in ``STAGES`` (the ranking scoreboard on the main corpus and on a held-out one;
+the per-class render table is the next stage).
 ``--only NAME`` runs one stage, ``--json PATH`` also writes the tables as JSON
 (``bench/baselines/eval.json``), ``--markdown PATH`` as Markdown.
 """
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from eval.table import dumps, render
 
-STAGES: dict[str, str] = {"ranking": "eval.ranking"}
+STAGES: dict[str, str] = {"ranking": "eval.ranking:run",
+                          "ranking-held-out": "eval.ranking:run_held_out"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     stages = []
     for name in args.only or list(STAGES):
-        stage = importlib.import_module(STAGES[name]).run()
+        module, function = STAGES[name].split(":")
+        stage = getattr(importlib.import_module(module), function)()
         print(render(stage), flush=True)
         print()
         stages.append(stage)

@@ -24,7 +24,9 @@ a dark/blurred/frozen stretch, two products pinned in turn, flat sessions, missi
 30-60 s buckets, a timeline shorter than the recording.
 
 Pure numpy and the worker's own types (``Timeline`` rows, ``Analysis``): no files, no
-ffmpeg. ``corpus(seed, count)`` is deterministic.
+ffmpeg. ``corpus(seed, count, params)`` is deterministic. ``Params`` holds the generator's
+ranges (lags, bucket widths, session lengths); ``HELD_OUT`` is a second corpus with other
+ranges, so a ranking is not judged only on the sessions it was built against.
 """
 
 from __future__ import annotations
@@ -44,6 +46,24 @@ CLASSES: tuple[str, ...] = (
 )
 DEFAULT_COUNT = 360  # 40 sessions of each class
 DEFAULT_SEED = 11
+
+
+@dataclass(frozen=True)
+class Params:
+    """The generator's ranges: the orders' lag (s), the bucket widths a session is exported
+    in (coarse ones for "coarse buckets"), and the session's length (minutes)."""
+
+    lag: tuple[float, float] = (0.0, 90.0)
+    buckets: tuple[int, ...] = (1, 1, 5, 10, 15)
+    coarse: tuple[int, ...] = (30, 60)
+    minutes: tuple[int, int] = (30, 120)
+
+
+MAIN = Params()
+#: Held out: longer lags, other bucket widths, shorter and longer sessions.
+HELD_OUT = Params(lag=(0.0, 110.0), buckets=(1, 2, 3, 5, 10, 20), coarse=(20, 45, 60),
+                  minutes=(20, 150))
+HELD_OUT_SEED = 2026
 
 
 @dataclass(frozen=True)
@@ -79,29 +99,32 @@ class Case:
     distractors: tuple[tuple[float, float], ...] = field(default=())
 
 
-def corpus(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> Iterator[Case]:
+def corpus(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT,
+           params: Params = MAIN) -> Iterator[Case]:
     """``count`` sessions, the classes in turn, each from its own seeded generator."""
     for i in range(count):
-        yield make_case(seed, i, CLASSES[i % len(CLASSES)])
+        yield make_case(seed, i, CLASSES[i % len(CLASSES)], params)
 
 
-def make_case(seed: int, index: int, kind: str) -> Case:
+def make_case(seed: int, index: int, kind: str, params: Params = MAIN) -> Case:
     """One session of class ``kind``; the same (seed, index, kind) gives the same session."""
     if kind not in CLASSES:
         raise ValueError(f"unknown class {kind!r}; one of {', '.join(CLASSES)}")
-    return _Session(np.random.default_rng([seed, index, CLASSES.index(kind)]), index, kind).case()
+    rng = np.random.default_rng([seed, index, CLASSES.index(kind)])
+    return _Session(rng, index, kind, params).case()
 
 
 class _Session:
-    def __init__(self, rng: np.random.Generator, index: int, kind: str) -> None:
+    def __init__(self, rng: np.random.Generator, index: int, kind: str,
+                 params: Params) -> None:
         self.rng, self.index, self.kind = rng, index, kind
-        self.n = int(rng.integers(30, 121)) * 60
-        self.bucket = int(rng.choice([30, 60])) if kind == "coarse buckets" else int(
-            rng.choice([1, 1, 5, 10, 15]))
+        self.n = int(rng.integers(params.minutes[0], params.minutes[1] + 1)) * 60
+        self.bucket = int(rng.choice(params.coarse if kind == "coarse buckets"
+                                     else params.buckets))
         # The part of the recording the timeline covers (whole buckets).
         covered = self.n if kind != "short timeline" else int(self.n * rng.uniform(0.45, 0.75))
         self.covered = covered - covered % self.bucket
-        self.lag = float(rng.uniform(0, 90))
+        self.lag = float(rng.uniform(*params.lag))
         self.distractors: list[tuple[float, float]] = []
         self.poor = np.zeros(self.n, dtype=bool)
         self.poor_kind = ""
@@ -181,7 +204,8 @@ class _Session:
         walk = np.cumsum(rng.normal(0, 0.01, len(t)))
         walk = np.convolve(walk, np.ones(120) / 120, mode="same")
         ramp = np.minimum(1.0, 0.3 + t / 300.0)
-        return np.maximum(5.0, np.round(base * ramp * np.exp(walk - walk.mean())))
+        viewers: np.ndarray = np.maximum(5.0, np.round(base * ramp * np.exp(walk - walk.mean())))
+        return viewers
 
     def _pins(self) -> list[Pin]:
         rng, kind = self.rng, self.kind
@@ -290,8 +314,8 @@ class _Session:
         dark = np.zeros(n)
         motion = np.clip(rng.normal(0.02, 0.005, n), 0.003, 1)
         local = np.clip(rng.normal(0.01, 0.003, n), 0, 1)
-        shots = np.cumsum(rng.uniform(30, 200, n // 30 + 2))
-        shots = list(shots[shots < n])
+        changes = np.cumsum(rng.uniform(30, 200, n // 30 + 2))
+        shots = [float(t) for t in changes[changes < n]]
         for p in pins:
             a = int(p.start)
             local[a:a + 4] = rng.uniform(0.05, 0.1)

@@ -14,7 +14,17 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from eval.corpus import CLASSES, DEFAULT_COUNT, DEFAULT_SEED, Case, corpus
+from eval.corpus import (
+    CLASSES,
+    DEFAULT_COUNT,
+    DEFAULT_SEED,
+    HELD_OUT,
+    HELD_OUT_SEED,
+    MAIN,
+    Case,
+    Params,
+    corpus,
+)
 from eval.table import Goal, Stage, percent
 from worker.ranking import Selection, rank_with_analysis
 from worker.timeline import timeline_from_rows
@@ -89,10 +99,11 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return statistics.fmean(known) if known else None
 
 
-def run(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> Stage:
+def run(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT, params: Params = MAIN,
+        label: str = "") -> Stage:
     """Rank the whole corpus and build the stage's table and goals."""
     started, cpu = time.perf_counter(), time.process_time()
-    scores = [score(case, rank_case(case)) for case in corpus(seed, count)]
+    scores = [score(case, rank_case(case)) for case in corpus(seed, count, params)]
     took, wall = time.process_time() - cpu, time.perf_counter() - started
     rows = [_row(kind, [s for s in scores if s.kind == kind]) for kind in CLASSES]
     rows.append(_row("all", scores))
@@ -108,12 +119,20 @@ def run(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> Stage:
         Goal("whole corpus generated and ranked (CPU)", f"{took:.1f} s", "< 60 s", took < 60),
     ]
     return Stage(
-        title=f"Ranking: {len(scores)} past sessions (seed {seed}), timelines + saved analyses",
+        title=f"Ranking{label}: {len(scores)} past sessions (seed {seed}), timelines + saved "
+              "analyses",
         columns=["class", "sessions", "opens ±3 s", "peak covered", "distractors",
                  "moments", "35–45 s", "lag error"],
         rows=rows, goals=goals,
         notes=[f"{took:.1f} s CPU, {wall:.1f} s wall on a 2-core machine shared with other "
                "engineers"])
+
+
+def run_held_out() -> Stage:
+    """The same scoreboard on sessions the ranking was never tuned on: another seed and
+    other generator ranges (``eval.corpus.HELD_OUT``: lags to 110 s, other bucket widths,
+    20-150 min sessions)."""
+    return run(HELD_OUT_SEED, DEFAULT_COUNT, HELD_OUT, label=" (held out)")
 
 
 def _row(kind: str, scores: Sequence[Score]) -> list[str]:

@@ -30,7 +30,9 @@ DEFAULT_LAGS: Mapping[str, float] = {
 BOUNDS: Mapping[str, tuple[int, int]] = {"orders": (0, 120), "comments": (0, 30)}
 #: Signals that move with orders (same lag).
 WITH_ORDERS = ("gmv", "items_sold", "customers")
-SMOOTH = 5
+#: Seconds both series are averaged over before lining them up: buyers check out over
+#: tens of seconds, and in a quiet room an order every few seconds is all there is.
+SMOOTH = 30
 MIN_CORRELATION = 0.2
 PIN_PULSE = 20  # s a new pin counts as a pulse of product interest, without clicks
 

@@ -56,7 +56,8 @@ RISE_WINDOW = 10
 RISE_RATIO = 1.25
 RISES_PER_SIGNAL = 5
 #: The opening runs while the product moment's stretch stays lively (clicks, and the
-#: orders and comments it drew): at least ``MIN_OPEN`` s, leaving room for two more moments.
+#: orders and comments it drew): at least ``MIN_OPEN`` s, leaving room for one more moment
+#: (a pitch is the moment that sold: a teaser shows it whole, up to 34 s of 40).
 MIN_OPEN = 12
 PIN_REACH = 120  # s after a pin that a rise in clicks or orders is still the pin's doing
 PIN_LEAD = 10  # s before a pin that a rise is still the pin's (lags are estimates)
@@ -138,7 +139,8 @@ def _order_value_capped(timeline: Timeline, gmv: np.ndarray, n: int, lag: float)
     usual = value[np.isfinite(value) & (orders > 0)]
     if not len(usual):
         return gmv
-    return np.minimum(gmv, orders * ORDER_VALUE_CAP * float(np.median(usual)))
+    capped: np.ndarray = np.minimum(gmv, orders * ORDER_VALUE_CAP * float(np.median(usual)))
+    return capped
 
 
 def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
@@ -247,9 +249,9 @@ def _used(ctx: _Context) -> dict[str, float]:
 def _opening_length(ctx: _Context, a: int) -> int:
     """How long the opening product moment stays lively: while product clicks (or, without
     them, the score), smoothed over 9 s, stay above ``FALLEN`` of their rise over the
-    session's usual level; ``MIN_OPEN`` s at least, leaving room for two more moments."""
+    session's usual level; ``MIN_OPEN`` s at least, leaving room for one more moment."""
     lo = min(MIN_OPEN, int(ctx.target))
-    hi = max(lo, int(ctx.target - 2 * MIN_SEGMENT))
+    hi = max(lo, int(ctx.target - MIN_SEGMENT))
     clicks = ctx.signals.get("product_clicks")
     lead = ctx.score if clicks is None else np.nan_to_num(clicks)
     usual = float(np.median(lead)) if clicks is not None else 1.0
@@ -461,7 +463,7 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
             begin, end = _run(np.nan_to_num(x), at, base)
             # (``rise[j]`` is the rise at second ``j + r``.)
             rise[max(0, min(i, int(begin) - r) - 2 * r):max(i, int(end) - r) + 2 * r] = -np.inf
-            at = begin
+            at = _onset(np.nan_to_num(x), begin)
             lag = ctx.lags.get("orders", 0)
             out.append((at, 1.5, reasons.orders_rise_opening(ratio, at, lag, ctx.lang))
                        if name == "orders"
@@ -491,6 +493,28 @@ def _run(x: np.ndarray, at: float, usual: float) -> tuple[float, float]:
     return float(start), float(end)
 
 
+def _onset(x: np.ndarray, at: float) -> float:
+    """Where the rise at about ``at`` began, to the second: the start ``t`` that best
+    explains the counts up to ``RISE_WINDOW`` s after ``at`` as a step from the level of the
+    minute before to a higher one (Poisson likelihood), searched from ``2 * RISE_WINDOW`` s
+    before ``at`` to half that after. (Half-way up a noisy rise is seconds late: a second
+    of few taps stops a walk back.)"""
+    a, r = int(at), RISE_WINDOW
+    lo, end = max(0, a - 2 * r), min(len(x), a + r)
+    before = x[max(0, lo - 60):lo]
+    if not (len(before) and end - lo > r):
+        return at
+    usual = max(float(before.mean()), 1e-3)
+    t = np.arange(lo, min(end - 1, a + r // 2) + 1)
+    cum = np.concatenate(([0.0], np.cumsum(x[lo:end])))
+    count, seconds = cum[-1] - cum[t - lo], (end - t).astype(float)
+    level = count / seconds
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gain = np.where(level > usual,
+                        count * np.log(level / usual) - (level - usual) * seconds, 0.0)
+    return float(t[int(np.argmax(np.round(gain, 9)))])
+
+
 def _beyond_chance(count: float, expected: float) -> bool:
     """More events than the usual rate gives by chance (3 Poisson deviations and one
     more): four orders in ten seconds of a room that orders every few minutes are luck."""
@@ -507,8 +531,9 @@ def _kind(priority: float) -> int:
 
 def _to_pins(ctx: _Context, moments: list[tuple[float, float, str]]
              ) -> list[tuple[float, float, str]]:
-    """A rise while a product is pinned, within ``PIN_REACH`` s of its pin, is that pin's
-    doing: the product came on screen at the pin, so the moment opens there."""
+    """A rise in clicks while a product is pinned, or in orders within ``PIN_REACH`` s of its
+    pin, is that pin's doing: the product came on screen at the pin, so the moment opens
+    there."""
     starts: dict[int, tuple[float, str]] = {}
     pin_at: tuple[float, str] | None = None
     changes = dict(ctx.timeline.pin_changes())
@@ -526,7 +551,9 @@ def _to_pins(ctx: _Context, moments: list[tuple[float, float, str]]
         ahead = [(t, p) for t, p in changes.items() if at < t <= at + PIN_LEAD]
         if priority > 0 and ahead:
             pin = ahead[0]
-        if priority > 0 and pin is not None and at - pin[0] <= PIN_REACH:
+        # Clicks rising while a product is pinned are that product's, however long after
+        # its pin (the product on screen is the pin's); a rise in orders within reach.
+        if priority > 0 and pin is not None and (priority == 1.0 or at - pin[0] <= PIN_REACH):
             out.append((pin[0], 0.0, reasons.pin_opening(pin[1], pin[0], ctx.lang)))
         elif priority == 1.0 and ctx.timeline.has_pins and pin is None:
             # Clicks rising while nothing is pinned: interest, but no product on screen
@@ -534,6 +561,24 @@ def _to_pins(ctx: _Context, moments: list[tuple[float, float, str]]
             out.append((at, 1.2, text))
         else:
             out.append((at, priority, text))
+    return out
+
+
+def _shown(ctx: _Context, motion: np.ndarray | None) -> list[tuple[float, float, str]]:
+    """Where the picture shows something brought to the camera (a burst of movement,
+    ``CUE_RATIO`` times the usual), as product moments, when the timeline cannot say where
+    a product came on screen (no pins, no product clicks): the only witness left. Bursts
+    ``PIN_REACH`` s apart at least; a rise in orders after one is credited to it."""
+    if motion is None or ctx.timeline.has_pins or "product_clicks" in ctx.signals:
+        return []
+    m = np.nan_to_num(np.asarray(motion, dtype=float)[:len(ctx.score)])
+    usual = float(np.median(m)) if len(m) else 0.0
+    if not usual > 0:
+        return []
+    out: list[tuple[float, float, str]] = []
+    for t in np.flatnonzero(m >= CUE_RATIO * usual).tolist():
+        if not out or t - out[-1][0] >= PIN_REACH:
+            out.append((float(t), 1.0, reasons.shown_opening(t, ctx.lang)))
     return out
 
 
@@ -554,14 +599,25 @@ def _on_screen(ctx: _Context, at: float, motion: np.ndarray | None) -> float:
     return float(a + burst[0]) if len(burst) else at
 
 
-def _drawn(ctx: _Context, times: list[float]) -> dict[int, float]:
+def _merged(moments: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """A rise in orders from ``PIN_LEAD`` s before to ``PIN_REACH`` s after a moment that
+    shows the product (a pin, a click rise) is that moment's doing: it is not a moment of
+    its own (``_drawn`` credits its orders to the product moment)."""
+    shown = [at for at, priority, _ in moments if priority < 1.5]
+    return [(at, priority, text) for at, priority, text in moments
+            if priority != 1.5 or not any(at - PIN_REACH <= t <= at + PIN_LEAD for t in shown)]
+
+
+def _drawn(ctx: _Context, moments: list[tuple[float, float, str]]) -> dict[int, float]:
     """What each product moment drew: its share of the session's (lag-shifted) orders and
-    of its GMV above their usual level, counted from ``PIN_LEAD`` s before it to
-    ``PIN_REACH`` s after it or the next moment (so a lag estimated a few seconds off
-    still credits the right product); product clicks break ties, and decide alone when
-    the timeline has no sales."""
+    of its GMV above their usual rate, counted from ``PIN_LEAD`` s before it to
+    ``PIN_REACH`` s after it or the next moment showing a product (so a lag estimated a few
+    seconds off still credits the right product); product clicks break ties, and decide
+    alone when the timeline has no sales. The usual rate (the median of the series' 2-min
+    means) is taken off every stretch, so a long stretch is not credited with the orders
+    any stretch of its length gets."""
     n = len(ctx.score)
-    shares: list[tuple[float, np.ndarray]] = []
+    shares: list[tuple[float, np.ndarray, float]] = []
     for name, weight in (("orders", 1.0), ("gmv", 1.0), ("product_clicks", CLICKS_SHARE)):
         x = ctx.signals.get(name)
         if x is None:
@@ -569,16 +625,28 @@ def _drawn(ctx: _Context, times: list[float]) -> dict[int, float]:
         if name == "gmv":
             x = _order_value_capped(ctx.timeline, x, n, ctx.lags.get("orders", 0))
         x = np.nan_to_num(x)
-        excess = np.maximum(x - float(np.median(x)), 0.0)
-        if excess.sum() > 0:
-            shares.append((weight, np.concatenate(([0.0], np.cumsum(excess))) / excess.sum()))
-    starts = sorted({int(math.floor(t)) for t in times})
+        usual = _usual_rate(x)
+        total = float(np.maximum(x - usual, 0.0).sum())
+        if total > 0:
+            shares.append((weight / total, np.concatenate(([0.0], np.cumsum(x))), usual))
+    shown = sorted({int(math.floor(t)) for t, priority, _ in moments if priority < 1.5})
     out: dict[int, float] = {}
-    for i, a in enumerate(starts):
-        nxt = starts[i + 1] if i + 1 < len(starts) else n
+    for a in sorted({int(math.floor(t)) for t, _, _ in moments}):
+        nxt = next((t for t in shown if t > a), n)
         lo, hi = max(0, a - PIN_LEAD), max(a + 1, min(a + PIN_REACH, nxt, n))
-        out[a] = round(sum(w * float(c[hi] - c[lo]) for w, c in shares), 9)
+        out[a] = round(sum(w * max(0.0, float(c[hi] - c[lo]) - usual * (hi - lo))
+                           for w, c, usual in shares), 9)
     return out
+
+
+def _usual_rate(x: np.ndarray) -> float:
+    """A series' usual rate per second: the median of its 2-minute means (its peaks lift
+    the mean, and in 1-s buckets of a quiet room the median second is 0)."""
+    w = min(len(x), 120)
+    if w < 1:
+        return 0.0
+    cum = np.concatenate(([0.0], np.cumsum(x)))
+    return float(np.median((cum[w:] - cum[:-w]) / w))
 
 
 def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
@@ -588,9 +656,9 @@ def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
     choice: tuple[list[int], float, str] | None = None
     pcum, ucum, ocum = (np.concatenate(([0], np.cumsum(m)))
                         for m in (ctx.poor, ctx.used, ctx.other_opening))
-    moments = [(_on_screen(ctx, at, motion), priority, text)
-               for at, priority, text in _to_pins(ctx, _product_moments(ctx))]
-    drawn = _drawn(ctx, [at for at, _, _ in moments])
+    moments = [(_on_screen(ctx, at, motion), priority, text) for at, priority, text
+               in _merged(_to_pins(ctx, _product_moments(ctx)) + _shown(ctx, motion))]
+    drawn = _drawn(ctx, moments)
     for at, priority, text in moments:
         a = int(math.floor(at))
         end = min(a + length, n)

@@ -84,6 +84,10 @@ _WORDS: Mapping[str, tuple[str, str]] = {
                     "momen produk; dianggap {lag} dtk"),
     "lead_product clicks": ("product clicks", "klik produk"),
     "lead_pins": ("pins", "pin produk"),
+    "shown_opening": ("opens as a product is held up to the camera (at {at}); the timeline "
+                      "has no pins or product clicks",
+                      "dibuka saat produk ditunjukkan ke kamera (pada {at}); timeline tidak "
+                      "memuat pin maupun klik produk"),
     "pin_opening": ("opens as product {p} is pinned (at {at})",
                     "dibuka saat produk {p} di-pin (pada {at})"),
     "orders_rise_opening": ("opens on the moment behind a rise in orders: {r} the session "
@@ -210,6 +214,11 @@ def lag_note(lag: float, found: str, lead: str | None, lang: str = "en") -> str:
 def pin_opening(product: str, at: float, lang: str = "en") -> str:
     """The teaser opens as ``product`` is pinned."""
     return say("pin_opening", lang, p=product, at=clock(at))
+
+
+def shown_opening(at: float, lang: str = "en") -> str:
+    """The teaser opens where the picture shows a product brought to the camera."""
+    return say("shown_opening", lang, at=clock(at))
 
 
 def orders_rise_opening(r: float, at: float, lag: float, lang: str = "en") -> str:

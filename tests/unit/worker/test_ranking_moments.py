@@ -146,3 +146,89 @@ def test_clicks_rising_with_nothing_pinned_rank_behind_a_pin() -> None:
     sel = rank_session(tl, N)
     assert 899 <= sel.segments[0].start <= 901
     assert sel.opening_reason.startswith("opens as product SKU-7 is pinned")
+
+
+def test_the_opening_shows_a_long_pitch_whole_leaving_room_for_one_more_moment() -> None:
+    # A 33 s pitch: the teaser used to stop the opening at 28 s to fit two more moments.
+    cols = pitched(1200, 10, pitch=33)
+    tl = session(N, viewers=200, comments=steady(N, 9),
+                 pins={i: "SKU-1" for i in range(1200, 1500)}, **cols)
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    first = sel.segments[0]
+    assert 1199 <= first.start <= 1201 and first.end >= 1200 + 32
+    assert len(sel.segments) >= 2
+
+
+def test_a_click_rise_opens_where_the_taps_began_to_the_second() -> None:
+    # No pins: the product moment is where the taps start; a noisy rise used to be
+    # found seconds late (a second of few taps stopped the walk back).
+    rng = np.random.default_rng(1)
+    rate = np.full(N, 0.3)
+    rate[1000:1030] = 2.0
+    clicks = rng.poisson(rate).astype(float)
+    orders = steady(N, 300, start=7)
+    orders[1020:1050] = 0.5
+    tl = session(N, viewers=200, product_clicks=clicks, orders=orders, comments=steady(N, 9))
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    assert 999 <= sel.segments[0].start <= 1002
+
+
+def test_the_orders_a_click_rise_led_are_credited_to_it() -> None:
+    # No pins. The rise in orders 40 s after the first click rise is that rise's doing;
+    # with the lag taken 5 s off (estimates are), it used to be a moment of its own that
+    # cut the click rise's credit to 5 s, so the teaser opened on a bigger click rise
+    # that sold nothing.
+    clicks, orders = steady(N, 20), steady(N, 300, start=7)
+    clicks[800:820] = 1
+    clicks[2400:2430] = 2
+    orders[840:860] = 1
+    tl = session(N, viewers=200, product_clicks=clicks, orders=orders, comments=steady(N, 9))
+    sel = rank_session(tl, N, lags={"orders": 35})
+    check_rules(sel, N)
+    assert 799 <= sel.segments[0].start <= 801
+
+
+def test_clicks_rising_long_after_a_pin_open_on_the_pin() -> None:
+    # A few taps 4 minutes into a pin are the pinned product's, not a moment of its own.
+    rng = np.random.default_rng(3)
+    clicks = rng.poisson(0.3, N).astype(float)
+    clicks[1400:1410] += 3
+    tl = session(N, viewers=200, product_clicks=clicks, comments=steady(N, 9),
+                 pins={i: "SKU-3" for i in range(1160, 1700)})
+    sel = rank_session(tl, N)
+    assert 1159 <= sel.segments[0].start <= 1161
+    assert sel.opening_reason.startswith("opens as product SKU-3 is pinned")
+
+
+def test_the_lag_is_found_in_a_quiet_room_where_orders_come_one_by_one() -> None:
+    # Three pitches, each drawing a handful of orders 50 s later, one order at a time:
+    # lined up second by second (5 s), the session could not tell its lag.
+    rng = np.random.default_rng(0)
+    click_rate, order_rate = np.full(N, 0.3), np.full(N, 0.01)
+    for at in (600, 1500, 2600):
+        click_rate[at:at + 25] += 1.0
+        order_rate[at + 50:at + 75] += 0.12
+    cols = {"product_clicks": rng.poisson(click_rate).astype(float),
+            "orders": rng.poisson(order_rate).astype(float)}
+    sel = rank_session(session(N, viewers=200, comments=steady(N, 9), **cols), N)
+    assert sel.lags["orders"] == pytest.approx(50, abs=5)
+    assert any("about" in n and "measured" in n for n in sel.notes)
+
+
+def test_without_pins_or_clicks_the_picture_says_when_the_product_came_on_screen() -> None:
+    # Orders pour in 45 s after the seller holds the product up; the timeline has neither
+    # pins nor clicks, so the default 30 s lag used to open 15 s after the product came.
+    orders = steady(N, 300, start=7)
+    orders[1850:1870] = 1
+    motion = np.full(N, 0.01)
+    motion[1805:1809] = 0.08  # the product brought to the camera
+    motion[700:703] = 0.08  # the seller waving hello: nothing sold after it
+    tl = session(N, viewers=200, orders=orders, comments=steady(N, 7))
+    sel = rank_session(tl, N, motion=motion)
+    check_rules(sel, N)
+    assert 1804 <= sel.segments[0].start <= 1806
+    assert sel.opening_reason.startswith("opens as a product is held up to the camera")
+    assert rank_session(tl, N, motion=motion, lang="id").opening_reason.startswith(
+        "dibuka saat produk ditunjukkan ke kamera")
