@@ -1,0 +1,1 @@
+"""Scripts that make the committed assets; not part of the service."""
