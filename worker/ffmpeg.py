@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import io
 import logging
 import os
 import resource
@@ -24,7 +25,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from store.settings import current
 from worker.errors import InputError
@@ -187,22 +190,33 @@ def user_input(path: str | os.PathLike[str], *, seek: float | None = None,
     return [*args, "-i", "file:" + str(Path(path).resolve())]
 
 
-def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
-        on_progress: Callable[[float], None] | None = None, loglevel: str = "error",
-        tail_lines: int = STDERR_TAIL_LINES) -> str:
-    """Run ``ffmpeg <args>`` and return its stderr tail.
+@dataclass
+class Process:
+    """A running ffmpeg (see :func:`process`): ``stdout`` to read (bytes, or text), and
+    ``tail``, the last lines of its stderr."""
 
-    ``args`` excludes the binary and the global flags added here (``-nostdin``,
-    ``-hide_banner``, ``-progress pipe:1``). ``on_progress`` gets 0..1 from the output
-    time over ``total_seconds``. On timeout the whole process group is killed.
-    """
-    argv = [binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", loglevel,
-            "-progress", "pipe:1", *args]
+    proc: subprocess.Popen  # type: ignore[type-arg]
+    stdout: IO[Any] | None
+    tail: deque[str]
+
+
+@contextlib.contextmanager
+def process(args: list[str], *, timeout: float, what: str = "ffmpeg",
+            loglevel: str = "error", text: bool = False,
+            tail_lines: int = STDERR_TAIL_LINES) -> Iterator[Process]:
+    """Run ``ffmpeg <args>`` while the block reads its stdout; the one place a child is
+    watched. ``args`` excludes the binary and the global flags added here (``-nostdin``,
+    ``-hide_banner``, ``-nostats``, ``-loglevel``). The whole process group is killed when
+    the block ends (early, on error, or after ``timeout`` seconds); then ``FfmpegTimeout``,
+    or the named :func:`failure` for a non-zero exit, is raised, and logged for ops with
+    the command and ffmpeg's last lines."""
+    argv = [binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", loglevel, *args]
     tail: deque[str] = deque(maxlen=tail_lines)
     started = time.monotonic()
-    proc = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                 errors="replace")
-    err_reader = threading.Thread(target=lambda: tail.extend(proc.stderr or ()), daemon=True)
+    proc = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err_reader = threading.Thread(
+        target=lambda: tail.extend(line.decode("utf-8", "replace") for line in proc.stderr or ()),
+        daemon=True)
     err_reader.start()
     timed_out = threading.Event()
 
@@ -212,41 +226,57 @@ def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
 
     timer = threading.Timer(timeout, _kill)
     timer.start()
+    stdout: IO[Any] | None = proc.stdout
+    if text and stdout is not None:
+        stdout = io.TextIOWrapper(stdout, encoding="utf-8", errors="replace")
     try:
-        for line in proc.stdout or ():
-            if on_progress and total_seconds and line.startswith("out_time_us="):
-                with contextlib.suppress(ValueError):
-                    done = int(line.split("=", 1)[1]) / 1e6
-                    on_progress(max(0.0, min(1.0, done / total_seconds)))
+        yield Process(proc, stdout, tail)
         proc.wait()
     finally:
         timer.cancel()
         timer.join()  # the timer thread holds the Popen until it ends
         _killpg(proc)
         err_reader.join(timeout=5)
-        for pipe in (proc.stdout, proc.stderr):
+        for pipe in (stdout, proc.stderr):
             if pipe is not None:
-                pipe.close()
-    text = "".join(tail).strip()
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()
+    message = "".join(tail).strip()
     took = round(time.monotonic() - started, 3)
     error: FfmpegError | None = None
     if timed_out.is_set():
-        error = FfmpegTimeout(f"ffmpeg took longer than {timeout:.0f} s and was stopped", text)
+        error = FfmpegTimeout(f"{what} took longer than {timeout:.0f} s and was stopped",
+                              message)
     elif proc.returncode != 0:
-        error = failure("ffmpeg", proc.returncode, text, argv)
+        error = failure(what, proc.returncode, message, argv)
     if error is None:
-        log.info("ffmpeg done in %.1f s", took,
+        log.info("%s done in %.1f s", what, took,
                  extra={"event": "ffmpeg_run", "seconds": took, "returncode": 0})
-        return text
+        return
     # The command and ffmpeg's own last words, for ops (paths are uuid names, and no
     # seller text is ever in an argv: overlays are images).
     log.error("ffmpeg failed: %s", error.message,
               extra={"event": "ffmpeg_failed", "seconds": took, "returncode": proc.returncode,
-                     "command": shlex.join(argv), "stderr_tail": text})
+                     "command": shlex.join(argv), "stderr_tail": message})
     raise error
 
 
-def _killpg(proc: subprocess.Popen[str]) -> None:
+def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
+        on_progress: Callable[[float], None] | None = None, loglevel: str = "error",
+        tail_lines: int = STDERR_TAIL_LINES) -> str:
+    """Run ``ffmpeg <args>`` to its end and return its stderr tail (see :func:`process`).
+    ``on_progress`` gets 0..1 from the output time over ``total_seconds``."""
+    with process(["-progress", "pipe:1", *args], timeout=timeout, loglevel=loglevel,
+                 text=True, tail_lines=tail_lines) as ff:
+        for line in ff.stdout or ():
+            if on_progress and total_seconds and line.startswith("out_time_us="):
+                with contextlib.suppress(ValueError):
+                    done = int(line.split("=", 1)[1]) / 1e6
+                    on_progress(max(0.0, min(1.0, done / total_seconds)))
+    return "".join(ff.tail).strip()
+
+
+def _killpg(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)

@@ -15,23 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import math
-import subprocess
-import threading
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from worker.ffmpeg import (
-    STDERR_TAIL_LINES,
-    FfmpegError,
-    _killpg,
-    binary,
-    failure,
-    popen,
-    user_input,
-)
+from worker.ffmpeg import process, user_input
 
 AUDIO_RATE = 16000
 DEFAULT_WIDTH = 256
@@ -94,49 +83,17 @@ def read_media(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.0
     import av
 
     offset = window[0] if window else 0.0
-    argv = [binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error",
-            *reader_argv(path, width=width, fps=fps, window=window, audio=audio)]
-    proc = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
-    err_reader = threading.Thread(
-        target=lambda: tail.extend(line.decode("utf-8", "replace") for line in proc.stderr or ()),
-        daemon=True)
-    err_reader.start()
-    timed_out = threading.Event()
-
-    def _kill() -> None:
-        timed_out.set()
-        _killpg(proc)  # type: ignore[arg-type]
-
-    timer = threading.Timer(timeout, _kill)
-    timer.start()
-    container = None
-    try:
+    with process(reader_argv(path, width=width, fps=fps, window=window, audio=audio),
+                 timeout=timeout, what="decoding the footage") as ff:
         try:
-            container = av.open(proc.stdout, mode="r", format="nut")
+            container = av.open(ff.stdout, mode="r", format="nut")
         except av.error.FFmpegError:
-            container = None  # ffmpeg wrote nothing: reported from its exit status below
-        if container is not None:
+            return  # ffmpeg wrote nothing: reported from its exit status
+        try:
             yield from _demux(container, offset)
-        proc.wait()
-    finally:
-        timer.cancel()
-        if container is not None:
+        finally:
             with contextlib.suppress(Exception):
                 container.close()
-        _killpg(proc)  # type: ignore[arg-type]
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=30)  # reap it: a loaded machine can take over 5 s
-        err_reader.join(timeout=5)
-        for pipe in (proc.stdout, proc.stderr):
-            if pipe:
-                pipe.close()
-    text = "".join(tail).strip()
-    if timed_out.is_set():
-        raise FfmpegError(f"reading the footage took longer than {timeout:.0f} s and was "
-                          "stopped", text)
-    if proc.returncode != 0:
-        raise failure("decoding the footage", proc.returncode, text)
 
 
 def _demux(container: object, offset: float) -> Iterator[VideoFrame | AudioBlock]:
