@@ -17,12 +17,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/render.py

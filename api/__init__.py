@@ -9,6 +9,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, g
 
+from api import studio
+from api.auth import authenticate
+from api.bodies import check_body
+from api.deps import db
+from api.slow_bodies import guard_slow_bodies
 from store.db import Database
 from store.media import MediaStore
 from store.models import utcnow
@@ -70,7 +75,6 @@ def create_app(settings: Settings | None = None,
     if config:
         app.config.from_mapping(config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"])
-    from api.slow_bodies import guard_slow_bodies
 
     app.wsgi_app = guard_slow_bodies(app.wsgi_app)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -93,9 +97,6 @@ def create_app(settings: Settings | None = None,
         request_id,
         scrape,
     )
-    from api.auth import authenticate
-    from api.bodies import check_body
-    from api.deps import db
 
     request_id.install(app)
     scrape.install(app)
@@ -121,7 +122,6 @@ def create_app(settings: Settings | None = None,
         v1.register_blueprint(importlib.import_module(name).bp)
     app.register_blueprint(v1)
 
-    from api import studio
 
     studio.install(app)
     return app

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, request
 
+from api.openapi import spec
 from api.problems import Problem
 
 JSON_BODY_LIMIT = 1024 * 1024  # the largest JSON body of any route (a long timeline) is ~100 KiB
@@ -163,7 +164,5 @@ def _kind(value: Any) -> str:
 
 
 def _takes_json(view: Callable[..., Any]) -> bool:
-    from api.openapi import spec
-
     metadata = spec.get_function_metadata(view)
     return metadata is not None and getattr(metadata, "json", None) is not None

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, request, url_for
-from flask.typing import ResponseReturnValue
 from pydantic import Field, model_validator
 from spectree import Response as Resp
 from sqlalchemy import or_, select, update
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller, require_ops
 from api.convert import iso
 from api.deps import db, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
 from domain.actions import Campaign, Mission
 from store.models import (
@@ -228,7 +227,7 @@ def action_inputs(s: Session, seller_id: str,
 
 @bp.put("/ops/campaigns")
 @spec.validate(json=CampaignFeed, resp=Resp(HTTP_200=CampaignList), tags=["ops"])
-def put_campaigns() -> ResponseReturnValue:
+def put_campaigns() -> Answer:
     """Publish the platform's current campaigns: upsert by id; campaigns not in the list
     are unlisted (registrations kept). Answers the listed campaigns as stored."""
     require_ops()
@@ -253,7 +252,7 @@ def put_campaigns() -> ResponseReturnValue:
 
 @bp.put("/ops/missions")
 @spec.validate(json=MissionFeed, resp=Resp(HTTP_200=MissionList), tags=["ops"])
-def put_missions() -> ResponseReturnValue:
+def put_missions() -> Answer:
     """Publish the platform's current missions: upsert by id; missions not in the list
     are unlisted (joins kept). Answers the listed missions as stored."""
     require_ops()
@@ -282,7 +281,7 @@ def put_missions() -> ResponseReturnValue:
 
 @bp.get("/campaigns")
 @spec.validate(resp=Resp(HTTP_200=CampaignList), tags=["campaigns"])
-def list_campaigns() -> ResponseReturnValue:
+def list_campaigns() -> Answer:
     """Platform LIVE campaigns open for registration now, and whether you registered."""
     at = now()
     with db().session() as s:
@@ -294,7 +293,7 @@ def list_campaigns() -> ResponseReturnValue:
 @bp.post("/campaigns/<campaign_id>/registration")
 @spec.validate(resp=Resp(HTTP_201=RegistrationOut, HTTP_200=RegistrationOut),
                tags=["campaigns"])
-def register_campaign(campaign_id: str) -> ResponseReturnValue:
+def register_campaign(campaign_id: str) -> Answer:
     """Register for an open campaign: 201 (200 when you already registered); 409 when
     the campaign is not open for registration."""
     at, status = _sign_up_once(PlatformCampaign, campaign_id, "campaign",
@@ -344,7 +343,7 @@ def _not_open(row: PlatformCampaign, at: datetime) -> Problem:
 
 @bp.get("/missions")
 @spec.validate(resp=Resp(HTTP_200=MissionList), tags=["campaigns"])
-def list_missions() -> ResponseReturnValue:
+def list_missions() -> Answer:
     """Missions & Rewards missions available now, and whether you joined."""
     at = now()
     with db().session() as s:
@@ -355,7 +354,7 @@ def list_missions() -> ResponseReturnValue:
 
 @bp.post("/missions/<mission_id>/join")
 @spec.validate(resp=Resp(HTTP_201=JoinOut, HTTP_200=JoinOut), tags=["campaigns"])
-def join_mission(mission_id: str) -> ResponseReturnValue:
+def join_mission(mission_id: str) -> Answer:
     """Join an available mission: 201 (200 when you already joined); 409 when the
     mission is not available."""
     at, status = _sign_up_once(PlatformMission, mission_id, "mission",

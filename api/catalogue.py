@@ -9,14 +9,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from flask import Blueprint, request
-from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 from sqlalchemy import select
 
 from api.auth import caller
 from api.deps import db
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from domain.offers import check_terms
 from domain.timezones import to_utc
 from store.models import Product, PromotionToolRow
@@ -93,7 +92,7 @@ def _terms_json(terms: TermsIn | None) -> dict[str, Any] | None:
 
 @bp.put("")
 @spec.validate(json=CatalogueIn, resp=Resp(HTTP_200=CatalogueOut), tags=["catalogue"])
-def put_catalogue() -> ResponseReturnValue:
+def put_catalogue() -> Answer:
     """Add or update products and promotion tools of the caller's shop."""
     body: CatalogueIn = request.context.json  # type: ignore[attr-defined]
     seller_id = caller().seller_id
@@ -117,6 +116,6 @@ def put_catalogue() -> ResponseReturnValue:
 
 @bp.get("")
 @spec.validate(resp=Resp(HTTP_200=CatalogueOut), tags=["catalogue"])
-def get_catalogue() -> ResponseReturnValue:
+def get_catalogue() -> Answer:
     """The caller's products and promotion tools."""
     return _out(caller().seller_id)

@@ -11,13 +11,14 @@ from flask import url_for
 from pydantic import BaseModel
 
 from domain.accounts import AccountType
+from domain.lifecycle import FootageStatus
 from domain.metrics import SessionMetrics, SessionTotals, as_percent, interaction_rate
 from domain.money import Money
 from domain.performance import SessionRecord
 from domain.plans import LivePlan
 from domain.teasers import PastSession, recording_shortfall
 from domain.timeline import TimelineRows, rows_from_objects
-from store.models import Footage, FootageStatus, LiveSession, Plan
+from store.models import Footage, LiveSession, Plan
 
 
 class MoneyOut(BaseModel):

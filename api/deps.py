@@ -11,6 +11,7 @@ from flask import current_app
 
 from store.db import Database
 from store.media import MediaStore
+from store.queues import JobGateway
 
 
 class Jobs(Protocol):
@@ -37,8 +38,6 @@ def jobs() -> Jobs:
     """The job gateway (created on first use, so the app starts without Redis)."""
     ext: dict[str, Any] = current_app.extensions
     if ext.get("jobs") is None:
-        from store.queues import JobGateway
-
         url = current_app.config.get("REDIS_URL")
         if not url:
             raise RuntimeError("REDIS_URL is not configured; `cuplik serve` sets it")

@@ -60,6 +60,7 @@ def signed_url(teaser_id: str, kind: str, path: str, ttl_s: int | None = None) -
 @bp.get("/teasers/<teaser_id>/<kind>")
 def download(teaser_id: str, kind: str) -> ResponseReturnValue:
     """The file behind a signed URL (Range requests work as on the keyed routes)."""
+    # here, not at the top: api.teasers signs its links with this module
     from api.teasers import serve_file
     from store.models import Teaser
 

@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.deps import db
-from store.models import Teaser, TeaserStatus
+from domain.lifecycle import TeaserStatus
+from store.models import Teaser
 
 DEFAULT_S_PER_S = 0.25  # before anything was measured: a 40 s teaser in about 10 s
 SAMPLE = 50

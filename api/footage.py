@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Literal
 
 from flask import Blueprint, current_app, request, url_for
-from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 from sqlalchemy import func, select
@@ -25,11 +24,12 @@ from api.auth import caller, owned_or_404, scope
 from api.bodies import declared_chunks, streamed_body
 from api.convert import iso, page_links
 from api.deps import db, jobs, media
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem
 from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
+from domain.lifecycle import FootageStatus
 from store.media import CHUNK_BYTES, DiskFull, MediaStore, UploadIncomplete, UploadTooLarge
-from store.models import Footage, FootageStatus
+from store.models import Footage
 
 bp = Blueprint("footage", __name__, url_prefix="/footage")
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def _captions() -> str | None:
 @bp.post("")
 @streamed_body
 @spec.validate(resp=Resp(HTTP_202=FootageOut), tags=["footage"])
-def upload_footage() -> ResponseReturnValue:
+def upload_footage() -> Answer:
     """Store an upload and queue its ingest; 202 with the footage id (poll it)."""
     who = caller()
     store = media()
@@ -192,7 +192,7 @@ def _enqueue_ingest(row: Footage) -> None:
 
 @bp.get("/<footage_id>")
 @spec.validate(resp=Resp(HTTP_200=FootageOut), tags=["footage"])
-def get_footage(footage_id: str) -> ResponseReturnValue:
+def get_footage(footage_id: str) -> Answer:
     """An upload's status, probe summary and rejection reason."""
     with db().session() as s:
         return footage_out(owned_or_404(s, Footage, footage_id, "footage"))
@@ -218,7 +218,7 @@ class FootageList(Model):
 
 @bp.get("")
 @spec.validate(query=FootageQuery, resp=Resp(HTTP_200=FootageList), tags=["footage"])
-def list_footage() -> ResponseReturnValue:
+def list_footage() -> Answer:
     """The caller's uploads, newest first, optionally by status; paged."""
     q: FootageQuery = request.context.query  # type: ignore[attr-defined]
     query = select(Footage)

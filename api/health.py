@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from flask.typing import ResponseReturnValue
 from spectree import Response as Resp
 
 from api.deps import db, jobs
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 
 bp = Blueprint("health", __name__)
 
@@ -22,7 +21,7 @@ class Health(Model):
 
 @bp.get("/healthz")
 @spec.validate(resp=Resp(HTTP_200=Health, HTTP_503=Health), tags=["ops"], security={})
-def healthz() -> ResponseReturnValue:
+def healthz() -> Answer:
     """200 when the database and Redis answer, 503 (same body) otherwise."""
     database = db().ping()
     try:

@@ -10,7 +10,6 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from flask import Blueprint, request
-from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 from sqlalchemy import func, select
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller
 from api.convert import MoneyOut, iso, money_out, pct, totals_of
 from api.deps import db, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
 from domain.categories import CATEGORIES, find_category, parse_category
 from domain.errors import DomainError
@@ -178,7 +177,7 @@ def _privacy() -> tuple[dict[str, CreatorPrivacy], CreatorPrivacy | None]:
 
 @bp.get("/sessions")
 @spec.validate(query=HubListQuery, resp=Resp(HTTP_200=HubListOut), tags=["hub"])
-def list_hub() -> ResponseReturnValue:
+def list_hub() -> Answer:
     """High-quality sessions (300+ views, no violation) two days after they end, or live
     now with estimated GMV."""
     q: HubListQuery = request.context.query  # type: ignore[attr-defined]
@@ -210,7 +209,7 @@ def list_hub() -> ResponseReturnValue:
 
 @bp.get("/categories")
 @spec.validate(resp=Resp(HTTP_200=CategoryList), tags=["hub"])
-def list_categories() -> ResponseReturnValue:
+def list_categories() -> Answer:
     """The level-1 categories the hub filters by, in Indonesian and English."""
     return CategoryList(items=[CategoryOut(
         code=c.code, name_id=c.name_id, name_en=c.name_en,
@@ -325,7 +324,7 @@ def _pinned_share(rows: list[dict[str, Any]]) -> float | None:
 
 @bp.get("/sessions/<session_id>")
 @spec.validate(resp=Resp(HTTP_200=HubDetailOut), tags=["hub"])
-def get_hub_session(session_id: str) -> ResponseReturnValue:
+def get_hub_session(session_id: str) -> Answer:
     """A listed session's key highlights (each check says which facts decided it),
     products and clips."""
     at = now()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, request, url_for
-from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 from sqlalchemy import select
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller, new_key
 from api.convert import iso
 from api.deps import db, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
 from store.models import ApiKey
 
@@ -72,7 +71,7 @@ def _own(s: Session, key_id: str) -> ApiKey:
 
 @bp.get("")
 @spec.validate(resp=Resp(HTTP_200=KeyList), tags=["keys"])
-def list_keys() -> ResponseReturnValue:
+def list_keys() -> Answer:
     """The caller's keys (never the keys themselves)."""
     with db().session() as s:
         rows = s.scalars(select(ApiKey).where(ApiKey.seller_id == caller().seller_id)
@@ -82,7 +81,7 @@ def list_keys() -> ResponseReturnValue:
 
 @bp.post("")
 @spec.validate(json=KeyIn, resp=Resp(HTTP_201=KeyOut), tags=["keys"])
-def create_key_route() -> ResponseReturnValue:
+def create_key_route() -> Answer:
     """A new key for the caller's account; the answer is the only time it is shown."""
     body: KeyIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
@@ -97,7 +96,7 @@ def create_key_route() -> ResponseReturnValue:
 
 @bp.delete("/<key_id>")
 @spec.validate(resp=Resp(HTTP_204=None), tags=["keys"])
-def revoke_key(key_id: str) -> ResponseReturnValue:
+def revoke_key(key_id: str) -> Answer:
     """Revoke a key: refused from the next request on."""
     with db().session() as s:
         row = _own(s, key_id)
@@ -108,7 +107,7 @@ def revoke_key(key_id: str) -> ResponseReturnValue:
 
 @bp.post("/<key_id>/rotate")
 @spec.validate(json=RotateIn, resp=Resp(HTTP_201=KeyOut), tags=["keys"])
-def rotate_key(key_id: str) -> ResponseReturnValue:
+def rotate_key(key_id: str) -> Answer:
     """Replace a key: 201 with the new key; the old one stops after ``grace_seconds``."""
     body: RotateIn = request.context.json  # type: ignore[attr-defined]
     at = now()

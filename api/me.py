@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Literal
 
 from flask import Blueprint, request
-from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 
 from api.auth import caller
 from api.convert import iso
 from api.deps import db, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem
 from domain.accounts import AccountType, ensure_linkable
 from domain.money import parse_currency
@@ -75,14 +74,14 @@ def _seller() -> Seller:
 
 @bp.get("")
 @spec.validate(resp=Resp(HTTP_200=MeOut), tags=["me"])
-def get_me() -> ResponseReturnValue:
+def get_me() -> Answer:
     """The caller's seller and settings."""
     return _out(_seller(), caller().is_ops)
 
 
 @bp.patch("")
 @spec.validate(json=MeIn, resp=Resp(HTTP_200=MeOut), tags=["me"])
-def patch_me() -> ResponseReturnValue:
+def patch_me() -> Answer:
     """Change time zone, language, currency or the linked account type."""
     body: MeIn = request.context.json  # type: ignore[attr-defined]
     if body.time_zone is not None:
@@ -108,7 +107,7 @@ def patch_me() -> ResponseReturnValue:
 
 @bp.put("/privacy")
 @spec.validate(json=PrivacyIn, resp=Resp(HTTP_200=MeOut), tags=["me", "hub"])
-def put_privacy() -> ResponseReturnValue:
+def put_privacy() -> Answer:
     """Turn "show my LIVE metrics and recordings" on or off."""
     body: PrivacyIn = request.context.json  # type: ignore[attr-defined]
     with db().session() as s:

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from flask import Blueprint, request
-from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from api.auth import caller
 from api.campaigns import action_inputs
 from api.convert import MetricsOut, iso, live_plan, metrics_out, pct, session_record
 from api.deps import db, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem
 from domain.actions import PlanTeaser, recommended_actions
 from domain.lifecycle import TeaserSource
@@ -106,7 +105,7 @@ class ActionList(Model):
 
 @bp.get("/metrics/overview")
 @spec.validate(query=OverviewQuery, resp=Resp(HTTP_200=OverviewOut), tags=["metrics"])
-def overview() -> ResponseReturnValue:
+def overview() -> Answer:
     """The performance overview of the caller's official-account sessions."""
     q: OverviewQuery = request.context.query  # type: ignore[attr-defined]
     who = caller()
@@ -144,7 +143,7 @@ def overview() -> ResponseReturnValue:
 
 @bp.get("/metrics/teasers")
 @spec.validate(resp=Resp(HTTP_200=TeaserPerformanceOut), tags=["metrics"])
-def teasers() -> ResponseReturnValue:
+def teasers() -> Answer:
     """Teaser performance over the last 7 days."""
     at = now()
     with db().session() as s:
@@ -166,7 +165,7 @@ def teasers() -> ResponseReturnValue:
 
 @bp.get("/actions")
 @spec.validate(resp=Resp(HTTP_200=ActionList), tags=["metrics"])
-def actions() -> ResponseReturnValue:
+def actions() -> Answer:
     """Recommended actions: post a teaser for the next plan, register for each open
     platform LIVE campaign and join each available mission not done yet (the feed ops
     publish, see /v1/campaigns), then the next plan's readiness gaps and its 1-day /

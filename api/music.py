@@ -8,10 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint
-from flask.typing import ResponseReturnValue
 from spectree import Response as Resp
 
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem
 
 bp = Blueprint("music", __name__, url_prefix="/music")
@@ -59,6 +58,6 @@ def check_music(value: str) -> None:
 
 @bp.get("")
 @spec.validate(resp=Resp(HTTP_200=MusicList), tags=["teasers"])
-def list_music() -> ResponseReturnValue:
+def list_music() -> Answer:
     """The music beds to choose from."""
     return MusicList(items=list(beds().values()), special=list(SPECIAL))

@@ -7,12 +7,15 @@ fails validation becomes a 422 problem naming each wrong field.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict
 from spectree import SecurityScheme, SpecTree
-from spectree.models import SecuritySchemeData
+from spectree.models import SecureType, SecuritySchemeData
 
 from api.problems import Problem
 
@@ -52,7 +55,8 @@ spec = SpecTree(
     before=_before,
     validation_error_status=422,
     security_schemes=[
-        SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer")),
+        SecurityScheme(name="bearer",
+                       data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer")),
     ],
     security={"bearer": []},
 )
@@ -62,6 +66,12 @@ class Model(BaseModel):
     """Base of request and response models: unknown fields are refused in requests."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+#: What a validated route returns: a Flask answer, or a response model (with a status and
+#: headers) that spectree serialises and checks against the route's declared responses.
+Answer = (ResponseReturnValue | Model | tuple[Model, int]
+          | tuple[Model, int, Mapping[str, Any]])
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -181,7 +191,5 @@ def install(app: Flask) -> None:
             spec.__dict__.pop("_spec", None)
             spec.__dict__.pop("_completed", None)
         if "_completed" not in spec.__dict__:
-            import copy
-
             spec.__dict__["_completed"] = complete(copy.deepcopy(spec.spec))
         return jsonify(spec.__dict__["_completed"])

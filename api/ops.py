@@ -8,13 +8,13 @@ old files stay served until the new render is verified (the job swaps the paths)
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask import Blueprint, request, url_for
-from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator, model_validator
 from spectree import Response as Resp
 from sqlalchemy import func, insert, select
@@ -24,16 +24,13 @@ from sqlalchemy.orm import Session
 from api.auth import require_ops
 from api.convert import iso
 from api.deps import db, jobs, now, template_version
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
-from store import lifecycle
-from store.models import (
-    Plan,
-    RegenerationBatch,
-    RegenerationItem,
-    Teaser,
-    TeaserStatus,
-)
+from domain.accounts import AccountType, ensure_linkable
+from domain.lifecycle import TeaserStatus
+from store import lifecycle, queue_watch
+from store.models import Plan, RegenerationBatch, RegenerationItem, Seller, Teaser
+from store.queues import QUEUES
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
 CRITERIA = ("template_version", "seller_id", "plan_start_from", "plan_start_to", "teaser_ids")
@@ -48,8 +45,8 @@ class Selection(Model):
     seller_id: str | None = None
     plan_start_from: datetime | None = None
     plan_start_to: datetime | None = None
-    status: list[Literal["ready", "failed"]] = Field(default_factory=lambda: ["ready", "failed"],
-                                                     min_length=1)
+    status: list[Literal["ready", "failed"]] = Field(
+        default_factory=lambda: ["ready", "failed"], min_length=1)  # type: ignore[arg-type]
     teaser_ids: list[str] | None = Field(None, min_length=1, max_length=10_000)
 
     @model_validator(mode="after")
@@ -198,7 +195,7 @@ def _submit(sel: Selection, normalised: dict[str, Any], key: str, version: str,
 
 @bp.post("/regenerations")
 @spec.validate(json=Selection, resp=Resp(HTTP_202=BatchOut, HTTP_200=BatchOut), tags=["ops"])
-def create_regeneration() -> ResponseReturnValue:
+def create_regeneration() -> Answer:
     """Regenerate the selected teasers; 202 with the batch (200 and nothing newly queued
     when the same selection was submitted before)."""
     who = require_ops()
@@ -232,7 +229,7 @@ def _enqueue(pending: list[tuple[str, int]]) -> int:
 
 @bp.get("/regenerations/<batch_id>")
 @spec.validate(resp=Resp(HTTP_200=BatchOut), tags=["ops"])
-def get_regeneration(batch_id: str) -> ResponseReturnValue:
+def get_regeneration(batch_id: str) -> Answer:
     """Counts queued / running / done / failed, and failures with reasons."""
     require_ops()
     with db().session() as s:
@@ -295,15 +292,10 @@ RECENT_FAILURES = 20
 
 @bp.get("/queues")
 @spec.validate(resp=Resp(HTTP_200=QueueOverview), tags=["ops"])
-def queue_overview() -> ResponseReturnValue:
+def queue_overview() -> Answer:
     """Teasers per status, each queue's depth, oldest waiting job and failed jobs by
     reason, the workers with their current job (read from Redis now), and the latest
     failed renders with their reasons, newest first."""
-    import dataclasses
-
-    from store import queue_watch
-    from store.queues import QUEUES
-
     require_ops()
     with db().session() as s:
         rows = s.execute(select(Teaser.status, func.count()).group_by(Teaser.status)).all()
@@ -340,7 +332,7 @@ class BatchList(Model):
 
 @bp.get("/regenerations")
 @spec.validate(query=BatchQuery, resp=Resp(HTTP_200=BatchList), tags=["ops"])
-def list_regenerations() -> ResponseReturnValue:
+def list_regenerations() -> Answer:
     """The latest regeneration batches, newest first, each with its counts and failures."""
     require_ops()
     q: BatchQuery = request.context.query  # type: ignore[attr-defined]
@@ -360,7 +352,7 @@ class Preview(Model):
 
 @bp.post("/regenerations/preview")
 @spec.validate(json=Selection, resp=Resp(HTTP_200=Preview), tags=["ops"])
-def preview_regeneration() -> ResponseReturnValue:
+def preview_regeneration() -> Answer:
     """Dry run: how many finished teasers the selection matches (and the first 100 ids);
     nothing is queued or changed."""
     require_ops()
@@ -374,7 +366,7 @@ def preview_regeneration() -> ResponseReturnValue:
 
 @bp.post("/regenerations/<batch_id>/cancel")
 @spec.validate(resp=Resp(HTTP_200=BatchOut), tags=["ops"])
-def cancel_regeneration(batch_id: str) -> ResponseReturnValue:
+def cancel_regeneration(batch_id: str) -> Answer:
     """Cancel what is still queued of a batch: those teasers keep their current video
     (their queued render does nothing when it comes up); renders already running finish."""
     require_ops()
@@ -411,12 +403,9 @@ class AccountOut(Model):
 
 @bp.put("/sellers/<seller_id>/account")
 @spec.validate(json=AccountIn, resp=Resp(HTTP_200=AccountOut), tags=["ops"])
-def put_account(seller_id: str) -> ResponseReturnValue:
+def put_account(seller_id: str) -> Answer:
     """Record the platform's account type for a shop; only an official account without
     an unresolved sanction links for LIVE selling (refused with the reason)."""
-    from domain.accounts import AccountType, ensure_linkable
-    from store.models import Seller
-
     require_ops()
     body: AccountIn = request.context.json  # type: ignore[attr-defined]
     ensure_linkable(AccountType(body.account_type), body.has_unresolved_sanction)

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from flask import Blueprint, request, url_for
-from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator
 from spectree import Response as Resp
 from sqlalchemy import select
@@ -21,10 +20,10 @@ from sqlalchemy.orm import Session
 from api.auth import caller, owned_or_404
 from api.convert import iso, live_plan, past_session
 from api.deps import db, media, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.teaser_lifecycle import relink
 from api.teasers import create_teaser_row, enqueue_render
-from domain.lifecycle import TeaserSource
+from domain.lifecycle import TeaserSource, TeaserStatus
 from domain.plans import (
     GAP_MESSAGES,
     TIP_MESSAGES,
@@ -43,15 +42,7 @@ from domain.plans import (
 from domain.schedule import recommended_posts
 from domain.teasers import automatic_teasers
 from domain.wording import parse_language
-from store.models import (
-    Footage,
-    LiveSession,
-    Plan,
-    Product,
-    PromotionToolRow,
-    Teaser,
-    TeaserStatus,
-)
+from store.models import Footage, LiveSession, Plan, Product, PromotionToolRow, Seller, Teaser
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 # Post times and their wording depend only on (start, zone, language): plan reads are
@@ -195,7 +186,8 @@ def _teasers(s: Session, plan_ids: list[str]) -> dict[str, list[tuple[str, Tease
                 select(Teaser.plan_id, Teaser.id, Teaser.status)
                 .where(Teaser.plan_id.in_(plan_ids))
                 .order_by(Teaser.created_at, Teaser.id)):
-            out[plan_id].append((teaser_id, status))
+            if plan_id is not None:
+                out[plan_id].append((teaser_id, status))
     return out
 
 
@@ -222,15 +214,13 @@ def _auto_teasers(s: Session, row: Plan, lang: str) -> list[Teaser]:
 
 
 def _seller_currency(s: Session, seller_id: str) -> str:
-    from store.models import Seller
-
     seller = s.get(Seller, seller_id)
     return seller.currency if seller else "IDR"
 
 
 @bp.post("")
 @spec.validate(json=PlanIn, resp=Resp(HTTP_201=PlanOut), tags=["plans"])
-def create_plan_route() -> ResponseReturnValue:
+def create_plan_route() -> Answer:
     """Create a plan (and, with ``auto_teasers``, queue its recommended teasers)."""
     body: PlanIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
@@ -263,7 +253,7 @@ def create_plan_route() -> ResponseReturnValue:
 
 @bp.get("")
 @spec.validate(query=PlanQuery, resp=Resp(HTTP_200=PlanList), tags=["plans"])
-def list_plans() -> ResponseReturnValue:
+def list_plans() -> Answer:
     """Active (upcoming or live) or completed plans, newest first."""
     q: PlanQuery = request.context.query  # type: ignore[attr-defined]
     at = now()
@@ -280,7 +270,7 @@ def list_plans() -> ResponseReturnValue:
 
 @bp.get("/<plan_id>")
 @spec.validate(resp=Resp(HTTP_200=PlanOut), tags=["plans"])
-def get_plan(plan_id: str) -> ResponseReturnValue:
+def get_plan(plan_id: str) -> Answer:
     """A plan with readiness, tips and when to post its teasers."""
     with db().session() as s:
         row = owned_or_404(s, Plan, plan_id, "plan")
@@ -289,7 +279,7 @@ def get_plan(plan_id: str) -> ResponseReturnValue:
 
 @bp.patch("/<plan_id>")
 @spec.validate(json=PlanPatch, resp=Resp(HTTP_200=PlanOut), tags=["plans"])
-def patch_plan(plan_id: str) -> ResponseReturnValue:
+def patch_plan(plan_id: str) -> Answer:
     """Change featured products and/or promotion tools (nothing else)."""
     body: PlanPatch = request.context.json  # type: ignore[attr-defined]
     with db().session() as s:
@@ -326,7 +316,7 @@ class PlanDeleted(Model):
 
 @bp.delete("/<plan_id>")
 @spec.validate(query=DeleteQuery, resp=Resp(HTTP_200=PlanDeleted), tags=["plans"])
-def delete_plan(plan_id: str) -> ResponseReturnValue:
+def delete_plan(plan_id: str) -> Answer:
     """Delete a plan (the only way to reschedule: delete, create the new one, re-link the
     teasers with ``PUT /v1/teasers/{id}/plan``). Its teasers advertise a LIVE that no
     longer exists, so with ``teasers=unlink`` (default) each not yet posted is rendered

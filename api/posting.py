@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from flask import Blueprint, request
-from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator
 from spectree import Response as Resp
 from sqlalchemy import func, select
@@ -16,12 +15,13 @@ from sqlalchemy import func, select
 from api.auth import caller, owned_or_404
 from api.convert import iso
 from api.deps import db, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.plans import PostOut, posts_out
 from api.problems import Problem
 from domain.errors import TeaserRefused
+from domain.lifecycle import TeaserStatus
 from domain.schedule import PostingPreferences, PostSlot, Visibility, check_post
-from store.models import Plan, Teaser, TeaserMetric, TeaserStatus
+from store.models import Plan, Teaser, TeaserMetric
 
 bp = Blueprint("posting", __name__, url_prefix="/teasers")
 
@@ -85,7 +85,7 @@ class MetricsAck(Model):
 
 @bp.put("/<teaser_id>/posting")
 @spec.validate(json=PostingIn, resp=Resp(HTTP_200=PostingOut), tags=["teasers"])
-def put_posting(teaser_id: str) -> ResponseReturnValue:
+def put_posting(teaser_id: str) -> Answer:
     """Set caption, preferences and post time; refused (409) with what to fix."""
     body: PostingIn = request.context.json  # type: ignore[attr-defined]
     lang = caller().lang
@@ -121,7 +121,7 @@ def put_posting(teaser_id: str) -> ResponseReturnValue:
 
 @bp.post("/<teaser_id>/metrics")
 @spec.validate(json=MetricsIn, resp=Resp(HTTP_200=MetricsAck), tags=["teasers", "metrics"])
-def post_metrics(teaser_id: str) -> ResponseReturnValue:
+def post_metrics(teaser_id: str) -> Answer:
     """Store hourly figures of a posted teaser (from 48 h to 7 days after posting). They
     come from the platform: an ops key writes them, the seller reads them."""
     body: MetricsIn = request.context.json  # type: ignore[attr-defined]

@@ -11,8 +11,10 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json, request
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 
+from api.request_id import current
 from domain.errors import DomainError
 
 PROBLEM_MIME = "application/problem+json"
@@ -56,7 +58,6 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
         "code": problem.code,
         **problem.extra,
     }
-    from api.request_id import current
 
     rid = current()
     if rid:
@@ -84,8 +85,6 @@ def domain_problem(error: DomainError) -> Problem:
 def accepted_language() -> str:
     """"id" when the request's ``Accept-Language`` puts Indonesian before English (the
     studio sends the seller's language), else "en", the API's language."""
-    from werkzeug.datastructures import LanguageAccept
-
     accept: LanguageAccept = request.accept_languages if request else LanguageAccept()
     return "id" if accept.best_match(["en", "id"], default="en") == "id" else "en"
 
@@ -127,6 +126,7 @@ def register_error_handlers(app: Flask) -> None:
         elif status == 413:
             limit = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH") or 0
             if limit < int(app.config.get("MAX_CONTENT_LENGTH") or 0):
+                # here, not at the top: api.bodies builds its problems with this module
                 from api.bodies import body_too_large
 
                 return problem_response(body_too_large(limit))
@@ -155,7 +155,6 @@ def register_error_handlers(app: Flask) -> None:
         if _is_overflow(error):
             return problem_response(number_too_large())
         log.exception("unhandled error: %s", error.__class__.__name__)
-        from api.request_id import current
 
         return problem_response(
             Problem(500, "Internal server error",

@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from flask import Response, current_app, g
+from redis import Redis
 
 from api.auth import caller
 from api.deps import now
@@ -53,8 +54,6 @@ def _counter() -> Any:
     if "rate_counter" not in ext:
         url = current_app.config.get("REDIS_URL")
         if url:
-            from redis import Redis
-
             ext["rate_counter"] = RedisCounter(Redis.from_url(url, socket_timeout=2))
         else:
             ext["rate_counter"] = MemoryCounter()

@@ -5,7 +5,6 @@ request queues carry it on (``store.logs``)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import time
@@ -33,7 +32,9 @@ def install(app: Flask) -> None:
     def _assign() -> None:
         given = request.headers.get(HEADER, "")
         g.request_id = given if _SANE.match(given) else uuid.uuid4().hex
-        g.request_id_token = request_id_var.set(g.request_id)
+        # A stack: the studio's in-process /v1 calls run inside its request and share
+        # its ``g`` (one app context), so each request undoes only its own binding.
+        g.setdefault("request_id_tokens", []).append(request_id_var.set(g.request_id))
         g.request_started = time.monotonic()
 
     @app.after_request
@@ -51,7 +52,9 @@ def install(app: Flask) -> None:
 
     @app.teardown_request
     def _unbind(_exc: BaseException | None) -> None:
-        token = g.pop("request_id_token", None)
-        if token is not None:
-            with contextlib.suppress(ValueError):  # set in another context: nothing to undo
-                request_id_var.reset(token)
+        tokens = g.get("request_id_tokens")
+        if tokens:
+            try:
+                request_id_var.reset(tokens.pop())
+            except ValueError:  # set in another context: this one must not keep the id
+                request_id_var.set(None)

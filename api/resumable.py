@@ -15,7 +15,6 @@ a long recording over when its connection drops (the tus protocol's core, over o
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
-from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 
@@ -30,7 +29,7 @@ from api.footage import (
     disk_full,
     footage_out,
 )
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
 from store.media import CHUNK_BYTES, DiskFull, ResumeConflict, UploadTooLarge
 
@@ -67,7 +66,7 @@ def _owned(upload_id: str) -> tuple[dict[str, object], int]:
 
 @bp.post("")
 @spec.validate(json=UploadIn, resp=Resp(HTTP_201=UploadOut), tags=["footage"])
-def create_upload() -> ResponseReturnValue:
+def create_upload() -> Answer:
     """Open a resumable upload of ``size`` bytes; send the bytes with PATCH."""
     body: UploadIn = request.context.json  # type: ignore[attr-defined]
     limit = int(current_app.config["MAX_UPLOAD_BYTES"])
@@ -85,7 +84,7 @@ def create_upload() -> ResponseReturnValue:
 
 @bp.get("/<upload_id>")
 @spec.validate(resp=Resp(HTTP_200=UploadOut), tags=["footage"])
-def get_upload(upload_id: str) -> ResponseReturnValue:
+def get_upload(upload_id: str) -> Answer:
     """How many bytes of the upload have arrived: resume from ``offset``."""
     meta, offset = _owned(upload_id)
     return _out(upload_id, int(str(meta["size"])), offset), 200, {"Upload-Offset": str(offset)}
@@ -94,7 +93,7 @@ def get_upload(upload_id: str) -> ResponseReturnValue:
 @bp.patch("/<upload_id>")
 @streamed_body
 @spec.validate(resp=Resp(HTTP_201=FootageOut), tags=["footage"])
-def append_upload(upload_id: str) -> ResponseReturnValue:
+def append_upload(upload_id: str) -> Answer:
     """Append the body at ``Upload-Offset``; 204 while incomplete, 201 with the footage
     once the last byte is in."""
     meta, current = _owned(upload_id)

@@ -26,6 +26,7 @@ from api.deps import db, jobs, media
 from domain.lifecycle import TeaserStatus
 from store import queue_watch, telemetry
 from store.models import Teaser
+from store.queues import QUEUES
 
 bp = Blueprint("scrape", __name__)
 log = logging.getLogger(__name__)
@@ -48,8 +49,6 @@ class _State:
         yield from self._queues()
 
     def _queues(self) -> Iterator[Metric]:
-        from store.queues import QUEUES
-
         try:
             connection = jobs().connection  # type: ignore[attr-defined]
             queues = queue_watch.queue_states(connection, QUEUES)

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from flask import Blueprint, request, url_for
-from flask.typing import ResponseReturnValue
 from pydantic import Field, field_validator
 from spectree import Response as Resp
 from sqlalchemy import case, nulls_last, select
@@ -21,13 +20,15 @@ from api.convert import (
     timeline_end,
     timeline_end_s,
     totals_json,
+    totals_of,
 )
 from api.deps import db
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
 from domain.accounts import AccountType
 from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
 from domain.categories import parse_category
+from domain.lifecycle import FootageStatus
 from domain.metrics import (
     SessionTotals,
     conversion_rate,
@@ -41,7 +42,7 @@ from domain.money import Money
 from domain.teasers import recording_shortfall
 from domain.timeline import InvalidTimeline, rows_from_objects
 from domain.timezones import resolve_zone, to_utc
-from store.models import Footage, FootageStatus, LiveSession, Plan
+from store.models import Footage, LiveSession, Plan
 from store.repos import footage_ready, owned
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -138,8 +139,6 @@ def session_out(row: LiveSession, ready: bool) -> SessionOut:
     if stored is not None:
         metrics = MetricsOut.model_validate(stored)
     else:
-        from api.convert import totals_of
-
         metrics = metrics_out(session_metrics(totals_of(row), row.currency))
     return SessionOut(
         id=row.id, title=row.title, account_type=row.account_type, category=row.category,
@@ -154,7 +153,7 @@ def session_out(row: LiveSession, ready: bool) -> SessionOut:
 
 @bp.post("")
 @spec.validate(json=SessionIn, resp=Resp(HTTP_201=SessionOut), tags=["sessions"])
-def create_session() -> ResponseReturnValue:
+def create_session() -> Answer:
     """Record a past session; its totals and rates are computed from the timeline."""
     body: SessionIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
@@ -274,7 +273,7 @@ class FiguresIn(Model):
 
 @bp.put("/<session_id>/figures")
 @spec.validate(json=FiguresIn, resp=Resp(HTTP_200=SessionOut), tags=["sessions"])
-def put_figures(session_id: str) -> ResponseReturnValue:
+def put_figures(session_id: str) -> Answer:
     """Record the final figures of a session that has ended: its end time and full
     timeline replace what was recorded while it was live (the hub's estimates)."""
     body: FiguresIn = request.context.json  # type: ignore[attr-defined]
@@ -295,7 +294,7 @@ def put_figures(session_id: str) -> ResponseReturnValue:
 
 @bp.get("")
 @spec.validate(query=ListQuery, resp=Resp(HTTP_200=SessionList), tags=["sessions"])
-def list_sessions() -> ResponseReturnValue:
+def list_sessions() -> Answer:
     """The caller's sessions by GMV (within each currency, the shop's first) or by
     interaction rate, highest first (the teaser source picker)."""
     q: ListQuery = request.context.query  # type: ignore[attr-defined]
@@ -316,7 +315,7 @@ def list_sessions() -> ResponseReturnValue:
 
 @bp.get("/<session_id>")
 @spec.validate(resp=Resp(HTTP_200=SessionOut), tags=["sessions"])
-def get_session(session_id: str) -> ResponseReturnValue:
+def get_session(session_id: str) -> Answer:
     """A session with its metrics."""
     with db().session() as s:
         row = owned_or_404(s, LiveSession, session_id, "LIVE session")
@@ -334,7 +333,7 @@ class TimelineOut(Model):
 
 @bp.get("/<session_id>/timeline")
 @spec.validate(resp=Resp(HTTP_200=TimelineOut), tags=["sessions"])
-def get_timeline(session_id: str) -> ResponseReturnValue:
+def get_timeline(session_id: str) -> Answer:
     """The session's timeline rows, as stored."""
     with db().session() as s:
         row = owned_or_404(s, LiveSession, session_id, "LIVE session")
@@ -360,7 +359,7 @@ class RecordingIn(Model):
 
 @bp.put("/<session_id>/recording")
 @spec.validate(json=RecordingIn, resp=Resp(HTTP_200=SessionOut), tags=["sessions"])
-def attach_recording(session_id: str) -> ResponseReturnValue:
+def attach_recording(session_id: str) -> Answer:
     """Attach (or replace) the session's recording: the metrics export often comes
     before the video is uploaded. Teasers requested from then on are cut from it."""
     body: RecordingIn = request.context.json  # type: ignore[attr-defined]

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask import Blueprint, request
-from flask.typing import ResponseReturnValue
 from pydantic import Field, model_validator
 from spectree import Response as Resp
 from sqlalchemy.orm import Session
@@ -22,13 +21,14 @@ from api.auth import owned_or_404
 from api.convert import iso
 from api.deps import db, now
 from api.music import check_music
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem
 from api.teasers import Segment, TeaserOut, enqueue_render, plan_sticker, teaser_out
 from domain.edits import MAX_SEGMENTS, MIN_SEGMENT_S, length_bounds
 from domain.edits import check_cuts as check_edit
+from domain.lifecycle import TeaserStatus
 from store import lifecycle
-from store.models import Footage, LiveSession, Plan, Teaser, TeaserStatus
+from store.models import Footage, LiveSession, Plan, Teaser
 
 bp = Blueprint("steering", __name__, url_prefix="/teasers")
 
@@ -113,7 +113,7 @@ def _editable(row: Teaser) -> dict[str, Any]:
 
 @bp.get("/<teaser_id>/edit")
 @spec.validate(resp=Resp(HTTP_200=EditOut), tags=["teasers"])
-def get_edit(teaser_id: str) -> ResponseReturnValue:
+def get_edit(teaser_id: str) -> Answer:
     """The teaser's edit list: its moments with their reasons, the other moments the
     ranking offers to swap in, music, sticker language, and the rules an edit keeps."""
     with db().session() as s:
@@ -134,7 +134,7 @@ def get_edit(teaser_id: str) -> ResponseReturnValue:
 @bp.put("/<teaser_id>/edit")
 @spec.validate(json=EditIn, resp=Resp(HTTP_202=TeaserOut, HTTP_200=TeaserOut),
                tags=["teasers"])
-def put_edit(teaser_id: str) -> ResponseReturnValue:
+def put_edit(teaser_id: str) -> Answer:
     """Render the teaser again from its edited edit list: ``segments`` (a moment swapped
     for a candidate, a cut point moved), ``music``, ``lang`` (the sticker's language).
     The cuts are checked as every render's are (each moment at least 6 s, 1 to 4 of them,

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Literal
 
 from flask import Blueprint, request
-from flask.typing import ResponseReturnValue
 from pydantic import Field, model_validator
 from spectree import Response as Resp
 from sqlalchemy import func, select
@@ -16,7 +15,7 @@ from sqlalchemy import func, select
 from api.auth import owned_or_404, scope
 from api.convert import iso, page_links
 from api.deps import db, media, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
 from api.teasers import (
     TeaserOut,
@@ -26,8 +25,9 @@ from api.teasers import (
     plan_sticker,
     teaser_out,
 )
+from domain.lifecycle import TeaserStatus
 from store import lifecycle
-from store.models import Plan, Teaser, TeaserStatus
+from store.models import Plan, Teaser
 from store.repos import owned
 
 bp = Blueprint("teaser_lifecycle", __name__, url_prefix="/teasers")
@@ -58,7 +58,7 @@ class TeaserList(Model):
 
 @bp.get("")
 @spec.validate(query=TeaserQuery, resp=Resp(HTTP_200=TeaserList), tags=["teasers"])
-def list_teasers() -> ResponseReturnValue:
+def list_teasers() -> Answer:
     """The caller's teasers, newest first, filtered by status, plan, source; paged."""
     q: TeaserQuery = request.context.query  # type: ignore[attr-defined]
     query = select(Teaser)
@@ -90,7 +90,7 @@ def list_teasers() -> ResponseReturnValue:
 
 @bp.delete("/<teaser_id>")
 @spec.validate(resp=Resp(HTTP_204=None), tags=["teasers"])
-def delete_teaser(teaser_id: str) -> ResponseReturnValue:
+def delete_teaser(teaser_id: str) -> Answer:
     """Delete a teaser with its video, poster and figures. A render still queued or
     running for it does nothing once it starts or finishes."""
     with db().session() as s:
@@ -143,7 +143,7 @@ def ensure_not_posted(row: Teaser, at: datetime) -> None:
 @bp.put("/<teaser_id>/plan")
 @spec.validate(json=TeaserPlanIn, resp=Resp(HTTP_202=TeaserOut, HTTP_200=TeaserOut),
                tags=["teasers"])
-def put_plan(teaser_id: str) -> ResponseReturnValue:
+def put_plan(teaser_id: str) -> Answer:
     """Re-link a teaser to another plan (after rescheduling: the old plan was deleted and a
     new one made) or unlink it (``plan_id: null``). It is rendered again with the new
     plan's sticker (none when unlinked); 202 while that runs, 200 when nothing changed."""

@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 from typing import Any, Literal
 
-from flask import Blueprint, send_file, url_for
+from flask import Blueprint, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import Field, model_validator
 from spectree import Response as Resp
@@ -21,22 +21,15 @@ from api.deps import db, jobs, media, now, template_version
 from api.downloads import signed_url
 from api.eta import eta_seconds
 from api.music import check_music
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
-from domain.lifecycle import TeaserSource
+from domain.lifecycle import FootageStatus, TeaserSource, TeaserStatus
 from domain.plans import PlanStatus, plan_status
 from domain.schedule import ensure_teaser_capacity, recommended_posts, sticker_text
 from domain.teasers import recording_shortfall
 from domain.wording import parse_language
 from store import lifecycle
-from store.models import (
-    Footage,
-    FootageStatus,
-    LiveSession,
-    Plan,
-    Teaser,
-    TeaserStatus,
-)
+from store.models import Footage, LiveSession, Plan, Teaser
 from store.repos import owned
 
 bp = Blueprint("teasers", __name__, url_prefix="/teasers")
@@ -231,7 +224,7 @@ def check_plan_takes(s: Session, plan: Plan, slot: str | None, *,
     ensure_teaser_capacity(sum(1 for t in linked if t.status is not TeaserStatus.FAILED))
     taken = next((t for t in linked if slot is not None and t.slot == slot), None)
     if taken is not None:
-        raise Problem(409, "Conflict", f"The plan already has its {slot.replace('_', '-')} "
+        raise Problem(409, "Conflict", f"The plan already has its {(slot or '').replace('_', '-')} "
                       f"teaser ({taken.id}, {taken.status}). Delete it (DELETE "
                       f"/v1/teasers/{taken.id}) to make another, or ask for one without a "
                       "slot.", code="slot_taken", field="slot", teaser_id=taken.id)
@@ -239,10 +232,8 @@ def check_plan_takes(s: Session, plan: Plan, slot: str | None, *,
 
 @bp.post("")
 @spec.validate(json=TeaserIn, resp=Resp(HTTP_202=TeaserOut), tags=["teasers"])
-def create_teaser() -> ResponseReturnValue:
+def create_teaser() -> Answer:
     """Queue a teaser; 202 with its status and ``Location`` to poll."""
-    from flask import request
-
     body: TeaserIn = request.context.json  # type: ignore[attr-defined]
     check_music(body.music)
     who = caller()
@@ -272,7 +263,7 @@ def create_teaser() -> ResponseReturnValue:
 
 @bp.get("/<teaser_id>")
 @spec.validate(resp=Resp(HTTP_200=TeaserOut), tags=["teasers"])
-def get_teaser(teaser_id: str) -> ResponseReturnValue:
+def get_teaser(teaser_id: str) -> Answer:
     """Status, stage, progress, ETA, chosen segments with reasons, and links."""
     with db().session() as s:
         return teaser_out(owned_or_404(s, Teaser, teaser_id, "teaser"), now())
@@ -326,12 +317,10 @@ class PosterIn(Model):
 @bp.put("/<teaser_id>/poster")
 @spec.validate(json=PosterIn, resp=Resp(HTTP_202=TeaserOut, HTTP_200=TeaserOut),
                tags=["teasers"])
-def put_poster(teaser_id: str) -> ResponseReturnValue:
+def put_poster(teaser_id: str) -> Answer:
     """Pick another frame for the poster: the teaser is rendered again with its poster
     (the LIVE card on it) taken at ``at_s``; the current video and poster are served until
     the new ones are verified. 202 while that runs, 200 when it already shows that frame."""
-    from flask import request
-
     body: PosterIn = request.context.json  # type: ignore[attr-defined]
     at = now()
     with db().session() as s:

@@ -18,7 +18,6 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, request, url_for
-from flask.typing import ResponseReturnValue
 from pydantic import Field
 from spectree import Response as Resp
 from sqlalchemy import select
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller, owned_or_404
 from api.convert import iso
 from api.deps import db, now
-from api.openapi import Model, spec
+from api.openapi import Answer, Model, spec
 from api.problems import Problem
 from store.models import WebhookDelivery, WebhookEndpoint
 from store.webhooks import EVENTS
@@ -111,7 +110,8 @@ def _deliveries(s: Session, endpoint_id: str) -> list[DeliveryOut]:
                      .where(WebhookDelivery.endpoint_id == endpoint_id)
                      .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
                      .limit(SHOWN_DELIVERIES))
-    return [DeliveryOut(id=d.id, event=d.event, status=d.status, attempts=d.attempts,
+    return [DeliveryOut(id=d.id, event=d.event, status=d.status,  # type: ignore[arg-type]
+                        attempts=d.attempts,
                         last_status_code=d.last_status_code, last_error=d.last_error,
                         created_at=iso(d.created_at) or "", delivered_at=iso(d.delivered_at))
             for d in rows]
@@ -127,7 +127,7 @@ def webhook_out(row: WebhookEndpoint, deliveries: list[DeliveryOut],
 
 @bp.post("")
 @spec.validate(json=WebhookIn, resp=Resp(HTTP_201=WebhookOut), tags=["webhooks"])
-def create_webhook() -> ResponseReturnValue:
+def create_webhook() -> Answer:
     """Register an endpoint; 201 with its ``secret`` (shown only now: keep it to verify
     the ``X-Cuplik-Signature`` of each delivery)."""
     body: WebhookIn = request.context.json  # type: ignore[attr-defined]
@@ -150,7 +150,7 @@ def create_webhook() -> ResponseReturnValue:
 
 @bp.get("")
 @spec.validate(resp=Resp(HTTP_200=WebhookList), tags=["webhooks"])
-def list_webhooks() -> ResponseReturnValue:
+def list_webhooks() -> Answer:
     """The caller's endpoints with their latest deliveries."""
     with db().session() as s:
         rows = s.scalars(select(WebhookEndpoint).where(
@@ -161,7 +161,7 @@ def list_webhooks() -> ResponseReturnValue:
 
 @bp.get("/<webhook_id>")
 @spec.validate(resp=Resp(HTTP_200=WebhookOut), tags=["webhooks"])
-def get_webhook(webhook_id: str) -> ResponseReturnValue:
+def get_webhook(webhook_id: str) -> Answer:
     """An endpoint and its last 20 deliveries (status, attempts, last answer)."""
     with db().session() as s:
         row = owned_or_404(s, WebhookEndpoint, webhook_id, "webhook")
@@ -170,7 +170,7 @@ def get_webhook(webhook_id: str) -> ResponseReturnValue:
 
 @bp.delete("/<webhook_id>")
 @spec.validate(resp=Resp(HTTP_204=None), tags=["webhooks"])
-def delete_webhook(webhook_id: str) -> ResponseReturnValue:
+def delete_webhook(webhook_id: str) -> Answer:
     """Stop delivering to an endpoint (pending deliveries are dropped)."""
     with db().session() as s:
         s.delete(owned_or_404(s, WebhookEndpoint, webhook_id, "webhook"))

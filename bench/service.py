@@ -186,8 +186,9 @@ def bench_reads(client: Client, key: str, paths: list[str], rate: float,
 
 def seed_teasers(var: Path, seller_key_owner: str, count: int) -> None:
     """``count`` ready teasers straight into the service's database (setup, not timed)."""
+    from domain.lifecycle import TeaserStatus
     from store.db import Database
-    from store.models import LiveSession, Seller, Teaser, TeaserStatus
+    from store.models import LiveSession, Seller, Teaser
 
     db = Database(f"sqlite:///{var / 'cuplik.db'}")
     with db.session() as s:

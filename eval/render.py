@@ -224,7 +224,8 @@ def stream_facts(path: Path) -> tuple[str, str, float]:
     with av.open(str(path)) as c:
         vs = c.streams.video[0]
         cc = vs.codec_context
-        seconds = float(vs.duration * vs.time_base) if vs.duration else c.duration / 1e6
+        seconds = (float(vs.duration * vs.time_base) if vs.duration and vs.time_base
+                   else (c.duration or 0) / 1e6)
         size = sum(p.size for p in c.demux(vs) if p.size)
         tags = {str(getattr(cc, k, "") or "").lower()
                 for k in ("color_primaries", "color_trc", "colorspace")}

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,9 +98,6 @@ class Database:
 
     def upgrade(self, revision: str = "head") -> None:
         """Run Alembic migrations up to ``revision`` on this database."""
-        from alembic import command
-        from alembic.config import Config
-
         if self.schema is not None:
             with self.engine.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))

@@ -23,6 +23,8 @@ from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
+from store.logs import current_request_id
+
 INTERACTIVE = "interactive"
 BATCH = "batch"
 QUEUES = (INTERACTIVE, BATCH)  # the order workers take them in
@@ -68,8 +70,6 @@ def ingest_job_id(footage_id: str) -> str:
 
 def job_meta() -> dict[str, str]:
     """What a job carries from the request that queued it: its id, for the logs."""
-    from store.logs import current_request_id
-
     rid = current_request_id()
     return {"request_id": rid} if rid else {}
 

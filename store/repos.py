@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import Footage, FootageStatus, LiveSession, Teaser, TeaserStatus
+from domain.lifecycle import FootageStatus, TeaserStatus
+from store.models import Footage, LiveSession, Teaser
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ def teaser_counts_by_plan(session: Session, plan_ids: Sequence[str]) -> dict[str
         .where(Teaser.plan_id.in_(plan_ids), Teaser.status != TeaserStatus.FAILED)
         .group_by(Teaser.plan_id)
     )
-    return {plan_id: count for plan_id, count in rows}
+    return {plan_id: count for plan_id, count in rows if plan_id is not None}
 
 
 def sessions_of(session: Session, seller_id: str) -> list[LiveSession]:

@@ -17,10 +17,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from rq import Queue, Retry
+from rq.serializers import JSONSerializer
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from store.models import WebhookDelivery, WebhookEndpoint, new_id
+from store.models import (
+    RegenerationBatch,
+    RegenerationItem,
+    Teaser,
+    WebhookDelivery,
+    WebhookEndpoint,
+    new_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +78,6 @@ def enqueue(connection: Any, delivery_ids: Iterable[str]) -> None:
     if not ids or connection is None:
         return
     try:
-        from rq import Queue, Retry
-        from rq.serializers import JSONSerializer
-
         queue = Queue(QUEUE, connection=connection, serializer=JSONSerializer)
         for delivery_id in ids:
             queue.enqueue_call(DELIVER_FUNC, args=[delivery_id], job_id=f"webhook-{delivery_id}",
@@ -110,10 +116,6 @@ def teaser_ended(session: Session, teaser: Any, at: datetime) -> list[str]:
 
 def _batches_finished(session: Session, teaser_id: str, revision: int,
                       at: datetime) -> list[str]:
-    from sqlalchemy import update
-
-    from store.models import RegenerationBatch, RegenerationItem, Teaser
-
     ids: list[str] = []
     batch_ids = session.scalars(select(RegenerationItem.batch_id).where(
         RegenerationItem.teaser_id == teaser_id, RegenerationItem.revision == revision)).all()

@@ -26,6 +26,7 @@ from domain.recording import RecordingQuality
 from worker import features as fx
 from worker.errors import InputError
 from worker.frames import AudioBlock, VideoFrame, read_media
+from worker.limits import header_duration, max_duration_s
 
 ANALYSIS_VERSION = 2  # 2: pauses, the product region
 FULL_FPS = 4.0  # frames a second decoded for short footage
@@ -219,8 +220,6 @@ def analyse(path: str | os.PathLike[str], *, window: tuple[float, float] | None 
     has no use for faces: it is most of the analysis' CPU on a photographed face.
     Raises ``FfmpegError`` when the file cannot be decoded or the timeout passes.
     """
-    from worker.limits import header_duration, max_duration_s
-
     p = Path(path).resolve()
     total = header_duration(p) or 0.0
     start = float(window[0]) if window else 0.0
@@ -349,7 +348,7 @@ class _Accumulator:
         dur = span if span else last_t - self.start + 1.0
         n = max(1, int(math.ceil(dur - 1e-6)))
         sec = np.clip(np.floor(rows[:, 0] - self.start).astype(int), 0, n - 1)
-        per = {name: _per_second(sec, rows[:, col], n) for name, col in
+        per: dict[str, Any] = {name: _per_second(sec, rows[:, col], n) for name, col in
                (("sharpness", 1), ("brightness", 2), ("dark", 3), ("blown", 4),
                 ("motion", 5), ("local_motion", 6), ("action_x", 9), ("action_spread", 10))}
         if len(rows):
@@ -368,9 +367,9 @@ class _Accumulator:
         per["face_bottom"] = _reduce(fsec, faces[:, 7], n, np.fmax)
         products = np.asarray(self.product_rows, dtype=np.float64).reshape(-1, 3)
         psec = np.clip(np.floor(products[:, 0] - self.start).astype(int), 0, n - 1)
-        product = {"product_left": _per_second(psec, products[:, 1], n, fill=False),
+        product: dict[str, Any] = {"product_left": _per_second(psec, products[:, 1], n, fill=False),
                    "product_right": _per_second(psec, products[:, 2], n, fill=False)}
-        audio = self._audio_seconds(n)
+        audio: dict[str, Any] = dict(self._audio_seconds(n))
         shots = fx.shot_changes(rows[:, 0], rows[:, 11]) if len(rows) else np.zeros(0)
         return Analysis(start=self.start, duration=float(dur), frame_width=self.size[0],
                         frame_height=self.size[1], mode=self.mode,

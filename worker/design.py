@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import font_roboto
 from PIL import Image, ImageDraw, ImageFont
 
 ASSETS = Path(__file__).resolve().parent.parent / "media" / "assets"
@@ -106,8 +107,6 @@ def _parsed(name: str, text: str) -> Layout:
 @lru_cache(maxsize=32)
 def font(size: int, weight: str = "Bold") -> ImageFont.FreeTypeFont:
     """Roboto (from the font-roboto wheel) at ``size`` pixels."""
-    import font_roboto
-
     path = Path(font_roboto.__file__).parent / "files" / f"Roboto-{weight}.ttf"
     return ImageFont.truetype(str(path), max(1, size))
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from rq.timeouts import JobTimeoutException
+
 from store import telemetry
 from worker.errors import InputError, RenderError
 from worker.ffmpeg import DiskFullError, FfmpegError, FfmpegTimeout, MemoryLimitError
@@ -26,8 +28,6 @@ _CODES: tuple[tuple[type[BaseException], str], ...] = (
 
 def reason_code(exc: BaseException) -> str:
     """The reason code of an exception that ended a job run."""
-    from rq.timeouts import JobTimeoutException
-
     if isinstance(exc, JobTimeoutException):
         return "timeout"
     for kind, code in _CODES:

@@ -97,7 +97,7 @@ def motion(a: np.ndarray, b: np.ndarray) -> Motion:
     h, w = a.shape
     camera = False
     if response > 0.1 and (abs(dx) > 0.5 or abs(dy) > 0.5):
-        m = np.float32([[1, 0, -dx], [0, 1, -dy]])
+        m = np.array([[1, 0, -dx], [0, 1, -dy]], dtype=np.float32)
         back = cv2.warpAffine(fb, m, (w, h), borderMode=cv2.BORDER_REFLECT)
         # Ignore the border the shift brought in.
         mx, my = int(abs(dx)) + 2, int(abs(dy)) + 2
@@ -196,7 +196,8 @@ def region_beside(cols: np.ndarray, face: tuple[float, float], *,
 
 @lru_cache(maxsize=1)
 def _face_cascade() -> cv2.CascadeClassifier:
-    return cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    cascades = cv2.data.haarcascades  # type: ignore[attr-defined]  # not in cv2's stubs
+    return cv2.CascadeClassifier(cascades + "haarcascade_frontalface_default.xml")
 
 
 def faces(gray: np.ndarray) -> list[tuple[float, float, float, float]]:

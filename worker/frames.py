@@ -105,6 +105,8 @@ def _demux(container: object, offset: float) -> Iterator[VideoFrame | AudioBlock
             if packet.size == 0 and packet.pts is None:
                 continue  # flush packet
             for frame in packet.decode():
+                if not isinstance(frame, av.VideoFrame | av.AudioFrame):
+                    continue  # a subtitle: not mapped, never expected
                 t = offset + float(frame.time or 0.0)
                 if isinstance(frame, av.VideoFrame):
                     gray = frame.to_ndarray()

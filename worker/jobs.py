@@ -22,6 +22,7 @@ from rq import get_current_job
 
 from domain.captions import parse_captions
 from domain.errors import DomainError
+from domain.lifecycle import FootageStatus, TeaserSource, TeaserStatus
 from domain.offers import offer_from, strongest
 from domain.wording import offer_text
 from store import lifecycle, telemetry, webhooks
@@ -29,15 +30,12 @@ from store.db import Database
 from store.media import MediaStore
 from store.models import (
     Footage,
-    FootageStatus,
     LiveSession,
     Plan,
     Product,
     PromotionToolRow,
     Seller,
     Teaser,
-    TeaserSource,
-    TeaserStatus,
     utcnow,
 )
 from store.settings import current

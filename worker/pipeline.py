@@ -17,10 +17,30 @@ from typing import Any
 
 import numpy as np
 
-from domain.captions import Cue
+from domain.captions import Cue, cut_to_segments
+from domain.edits import check_cuts
+from domain.errors import EditRefused
+from domain.wording import cta_text
+from worker import (
+    analysis,
+    cuts,
+    footage_ranking,
+    moments,
+    onscreen,
+    product,
+    ranking,
+    reframe,
+    timeline,
+)
+from worker import music as music_beds
 from worker.editlist import EditList, Output, Segment, Source, Sticker
+from worker.errors import InputError
+from worker.graph import frame_duration, output_fps, output_size
 from worker.limits import check_limits
 from worker.probe import MediaInfo, media_info
+from worker.ranking import cut_candidates
+from worker.reframe import TARGET_ASPECT
+from worker.render import render
 
 Progress = Callable[[str, float], None]
 
@@ -127,12 +147,6 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     ``inp.variant`` n >= 1 is the n+1-th teaser of the same session (a plan's "hour
     before" one): with a timeline it avoids the moments variants 0..n-1 show, where the
     session has enough others. Without a timeline every variant is the same cut."""
-    from domain.captions import cut_to_segments
-    from domain.wording import cta_text
-    from worker import footage_ranking, moments, onscreen, reframe, timeline
-    from worker import music as music_beds
-    from worker.graph import frame_duration, output_fps, output_size
-
     timings: dict[str, float] = {}
     stage = on_progress or (lambda _s: (lambda _f: None))
     words, lang, target_seconds = inp.on_screen, inp.lang, inp.target_seconds
@@ -180,8 +194,6 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     segments, cut_notes = (list(selection.segments), []) if cuts is not None else \
         _cuts_nobody_hears(list(selection.segments), seen, info, whole=analysis is not None)
     if inp.product_image is not None:
-        from worker import product
-
         picture = product.load_image(inp.product_image)
         if analysis is not None:
             analysis = product.mark(analysis, info.path, segments, picture)
@@ -235,10 +247,6 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
 def _check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float) -> None:
     """The rules every teaser keeps (``domain.edits``), for cuts a seller chose: a
     refusal is permanent (the same cuts fail the same way every time)."""
-    from domain.edits import check_cuts
-    from domain.errors import EditRefused
-    from worker.errors import InputError
-
     try:
         check_cuts(cuts, recording_s)
     except EditRefused as exc:
@@ -249,8 +257,6 @@ def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, looks: _Looks | None,
                   target: float, avoid: Sequence[tuple[float, float]], lang: str) -> Any:
     """Rank a session by its timeline; the recording's picture vetoes dark, blurred or
     frozen moments and gives the cut points to snap to."""
-    from worker import ranking
-
     if analysis is not None:
         # The recording was analysed at upload: all of it is known.
         return ranking.rank_with_analysis(tl, info.duration, analysis, target=target,
@@ -287,9 +293,6 @@ class _Looks:
 
     def look(self, segments: Sequence[Segment]) -> bool:
         """Analyse the stretches around ``segments`` not seen yet; False if none."""
-        from worker import analysis
-        from worker.reframe import TARGET_ASPECT
-
         spans = self._unseen(segments)
         # Faces only place a crop; a 9:16 (or narrower) picture is never cropped to a
         # face, and face detection is a quarter of a look's CPU on a real face here.
@@ -330,8 +333,6 @@ def _cuts_nobody_hears(segments: list[Segment], seen: Sequence[Any], info: Media
     air taken out (``worker.cuts``), from the analyses ``seen`` (``whole``: one analysis
     of all the recording, else windows of it); with the notes that say where no pause
     was within reach and how much dead air went."""
-    from worker import cuts
-
     if not info.has_audio or not seen:
         return segments, []
     pauses = np.concatenate([np.asarray(a.pauses, dtype=float).reshape(-1, 2) for a in seen])
@@ -386,8 +387,6 @@ def _saved_analysis(info: MediaInfo, analysis_path: Path | None) -> tuple[Any, l
     """The analysis saved for this recording (at upload), when there is one and it is
     current; else None, with a note when one was there but is out of date or unreadable
     (never a silent re-analysis)."""
-    from worker import analysis
-
     if analysis_path is None or not analysis_path.exists():
         return None, []
     try:
@@ -404,8 +403,6 @@ def _saved_analysis(info: MediaInfo, analysis_path: Path | None) -> tuple[Any, l
 def _analyse(info: MediaInfo, analysis_path: Path | None,
              on_progress: Callable[[float], None]) -> Any:
     """Analyse the whole recording; keep the result at ``analysis_path`` when given."""
-    from worker import analysis
-
     result = analysis.analyse(info.path, on_progress=on_progress)
     if analysis_path is not None:
         result.save(analysis_path)
@@ -413,16 +410,12 @@ def _analyse(info: MediaInfo, analysis_path: Path | None,
 
 
 def _cut_candidates(analysis: Any) -> list[float]:
-    from worker.ranking import cut_candidates
-
     return cut_candidates(analysis)
 
 
 def render_edit_list(edit: EditList, out_video: Path, out_poster: Path, *,
                      on_progress: Callable[[float], None] | None = None) -> Any:
     """Render a saved or freshly planned edit list (one ffmpeg run, verified)."""
-    from worker.render import render
-
     return render(edit, out_video, out_poster, on_progress=on_progress)
 
 

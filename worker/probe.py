@@ -165,7 +165,9 @@ def parse_header(dump: str) -> Header:
 
 def _top_level(desc: str) -> list[str]:
     """``desc`` split at the commas outside parentheses and brackets."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in desc:
         if char in "([":
             depth += 1

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 from worker.analysis import Analysis
 from worker.editlist import Segment
 from worker.errors import InputError
+from worker.frames import VideoFrame, read_media
 
 MATCH_WIDTH = 640  # frames looked at this wide: enough detail for a product's print
 IMAGE_SIDE = 400  # the catalogue image scaled so its longer side is this
@@ -29,8 +31,6 @@ RATIO = 0.75  # Lowe's ratio test
 def load_image(path: Path) -> np.ndarray:
     """The catalogue image as a gray array, its longer side ``IMAGE_SIDE``; ``InputError``
     when it is not a picture."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(path) as img:
             img.thumbnail((IMAGE_SIDE, IMAGE_SIDE))
@@ -47,7 +47,7 @@ def load_image(path: Path) -> np.ndarray:
 def locate(image: np.ndarray, frame: np.ndarray) -> tuple[float, float] | None:
     """Where ``image`` (the product, gray) shows in ``frame`` (gray): its (left, right) as
     shares of the frame's width, or None when it is not there."""
-    orb = cv2.ORB_create(nfeatures=1000)
+    orb = cv2.ORB_create(nfeatures=1000)  # type: ignore[attr-defined]  # not in cv2's stubs
     k1, d1 = orb.detectAndCompute(image, None)
     k2, d2 = orb.detectAndCompute(frame, None)
     if d1 is None or d2 is None or len(k1) < MIN_INLIERS or len(k2) < MIN_INLIERS:
@@ -75,8 +75,6 @@ def mark(analysis: Analysis, path: str, segments: Sequence[Segment], image: np.n
     """``analysis`` with its product region set where ``image`` is seen in the picture:
     one frame a second of each segment's stretch that the analysis covers is looked at.
     Seconds the image is not found in keep what the analysis saw moving."""
-    from worker.frames import VideoFrame, read_media
-
     a, n = analysis, analysis.seconds
     left = (np.array(a.product_left, dtype=float) if len(a.product_left) == n
             else np.full(n, np.nan))

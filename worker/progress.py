@@ -14,6 +14,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import update
+
+from store.models import Teaser, utcnow
+
 log = logging.getLogger(__name__)
 
 RowWriter = Callable[[str, float], None]
@@ -76,10 +80,6 @@ class Progress:
 def teaser_row_writer(db: Any, teaser_id: str, revision: int) -> RowWriter:
     """A ``RowWriter`` updating ``teasers.stage/progress`` of ``teaser_id`` — only while the
     row is still at ``revision``, so a superseded render cannot overwrite a newer one."""
-    from sqlalchemy import update
-
-    from store.models import Teaser, utcnow
-
     def write(stage: str, fraction: float) -> None:
         with db.session() as session:
             session.execute(

@@ -22,7 +22,7 @@ LANGS = ("id", "en")
 
 class SignalStat(NamedTuple):
     """A signal over the stretch a segment stands for: ``here`` its mean per second over
-    ``seconds`` s from the segment's start (the segment plus ``lag`` s after it), ``count``
+    ``seconds`` s from the segment's start (the segment plus ``lag`` s after it), ``total``
     its total there, ``base`` its mean per second over the session."""
 
     name: str
@@ -30,7 +30,7 @@ class SignalStat(NamedTuple):
     base: float
     lag: float = 0.0
     seconds: float = 0.0
-    count: float = 0.0
+    total: float = 0.0
 
 
 _LABELS = {
@@ -278,7 +278,7 @@ def _phrase(st: SignalStat, r: float, lang: str) -> str:
                    here=rate(st.here * 60, lang), base=rate(st.base * 60, lang))
     if st.name in _COUNTED:
         return say("count_after" if after else "count_here", lang, label=name, s=s,
-                   n=f"{st.count:.0f}", r=ratio(r, lang))
+                   n=f"{st.total:.0f}", r=ratio(r, lang))
     return say("ratio_after" if after else "ratio_here", lang, label=name, s=s,
                r=ratio(r, lang))
 

@@ -26,8 +26,9 @@ from rq.serializers import JSONSerializer
 from rq.utils import utcparse
 from sqlalchemy import select
 
+from domain.lifecycle import FootageStatus, TeaserStatus
 from store import lifecycle, telemetry, webhooks
-from store.models import Footage, FootageStatus, Teaser, TeaserStatus, utcnow
+from store.models import Footage, Teaser, utcnow
 from store.queues import (
     ACTIVE_STATUSES,
     BATCH,
@@ -137,7 +138,7 @@ class Reconciler:
             return "its job was lost by the queue"
         if status == JobStatus.STARTED:
             worker = self.gateway.connection.hget(Job.key_for(job_id), "worker_name")
-            name = worker.decode() if worker else ""
+            name = worker.decode() if isinstance(worker, bytes) else str(worker or "")
             if name and name not in live_workers:
                 return f"{DEAD_WORKER} ({name}) stopped"
             limit = timedelta(seconds=timeout) + self.stuck_margin
@@ -262,7 +263,7 @@ class Reconciler:
         raw = self.gateway.connection.hget(Job.key_for(job_id), "started_at")
         if not raw:
             return None
-        parsed: datetime = utcparse(raw.decode())
+        parsed: datetime = utcparse(raw.decode() if isinstance(raw, bytes) else str(raw))
         return parsed
 
     def _drop(self, job_id: str) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 
 from worker.analysis import KEYFRAME_FACE_EVERY, Analysis, analyse
 from worker.editlist import Crop, Segment
+from worker.graph import centre_crop
 
 TARGET_ASPECT = 9 / 16
 MIN_KEEP = 0.27  # a crop keeping less of the width than this loses too much (2.35:1 keeps 0.24)
@@ -144,8 +145,6 @@ def punch_in(segments: Sequence[Segment], shot_changes: Sequence[float], src_w: 
     tighter instead (a punch-in, as an editor cuts a one-camera talk), on the same centre
     and a little towards the top, where the face is. A letterboxed (blur) segment is left
     as it is."""
-    from worker.graph import centre_crop
-
     out: list[Segment] = []
     prev: Segment | None = None
     tight = False

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
 
+import av
 import numpy as np
+from PIL import Image
 
-from worker import ffmpeg, graph
+from worker import caption_images, design, ffmpeg, graph, music, overlays
 from worker.editlist import EditList, Segment
 from worker.errors import RenderError
 from worker.graph import Assets
@@ -101,8 +103,6 @@ def prepare_assets(edit: EditList, work: Path) -> Assets:
     """Draw the overlays for this output size into ``work`` (the LIVE card and the band
     under it, captions, call to action, arrow); the bed as raw PCM (decoded on its first
     use)."""
-    from worker import caption_images, design, music, overlays
-
     out = edit.output
     total = graph.teaser_duration(edit)
     try:
@@ -198,9 +198,6 @@ def verify(video: Path, poster: Path, edit: EditList) -> tuple[int, int, float]:
     frame rate, AAC stereo 48 kHz, the index before the data (fast start), the right
     length, a decodable first frame, and a 9:16 JPEG poster. Returns (width, height,
     duration); raises ``RenderError`` saying what is wrong."""
-    import av
-    from PIL import Image
-
     out = edit.output
     problems: list[str] = []
     if not video.is_file() or video.stat().st_size == 0:

@@ -10,6 +10,12 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from rq import get_current_job
+
+from store.models import WebhookDelivery, WebhookEndpoint, utcnow
+from store.webhooks import SIGNATURE_HEADER, body_of, sign
+from worker.jobs import context
+
 log = logging.getLogger(__name__)
 TIMEOUT_S = 10.0
 USER_AGENT = "cuplik-webhooks/1"
@@ -40,12 +46,6 @@ def send(url: str, body: bytes, headers: dict[str, str]) -> int:
 
 def deliver_webhook(delivery_id: str) -> dict[str, Any]:
     """Send delivery ``delivery_id`` once (RQ calls it again on failure)."""
-    from rq import get_current_job
-
-    from store.models import WebhookDelivery, WebhookEndpoint, utcnow
-    from store.webhooks import SIGNATURE_HEADER, body_of, sign
-    from worker.jobs import context
-
     db = context().db
     with db.session() as session:
         delivery = session.get(WebhookDelivery, delivery_id)

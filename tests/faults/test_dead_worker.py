@@ -62,7 +62,8 @@ def test_a_running_teaser_is_left_alone_while_its_worker_beats(stack: Stack) -> 
     from rq.job import Job
     from rq.utils import utcformat
 
-    from store.models import Teaser, TeaserStatus, utcnow
+    from domain.lifecycle import TeaserStatus
+    from store.models import Teaser, utcnow
 
     seller = add_seller(stack)
     teaser_id = add_teaser(stack, seller, footage_id=None, status="running")

@@ -18,8 +18,9 @@ from sqlalchemy import insert, text
 from api import create_app
 from api.auth import create_key
 from cuplik.embedded_redis import EmbeddedRedis
+from domain.lifecycle import FootageStatus, TeaserStatus
 from store.db import Database
-from store.models import Footage, FootageStatus, Seller, Teaser, TeaserStatus
+from store.models import Footage, Seller, Teaser
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

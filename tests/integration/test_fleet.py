@@ -18,7 +18,8 @@ from sqlalchemy import create_engine, select, text
 
 from cuplik.embedded_redis import EmbeddedRedis
 from cuplik.local_fleet import local_fleet
-from store.models import Footage, Teaser, TeaserStatus
+from domain.lifecycle import TeaserStatus
+from store.models import Footage, Teaser
 from tests.footage import make_clip
 from tests.integration.test_jobs_render import timeline
 from tests.integration.test_jobs_support import PG_URL, add_footage, add_session, add_teaser

@@ -12,8 +12,9 @@ import pytest
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from domain.lifecycle import TeaserStatus
 from store import lifecycle
-from store.models import Teaser, TeaserStatus, utcnow
+from store.models import Teaser, utcnow
 from tests.footage import make_clip
 from tests.integration import test_jobs_support as support
 from tests.integration.test_jobs_support import (

@@ -113,7 +113,8 @@ def add_seller(stack: Stack, name: str | None = None) -> str:
 def add_footage(stack: Stack, seller_id: str, source: Path | None, *,
                 status: str = "uploaded") -> str:
     """A footage row whose file is a copy of ``source`` under a uuid name (or missing)."""
-    from store.models import Footage, FootageStatus
+    from domain.lifecycle import FootageStatus
+    from store.models import Footage
 
     rel = stack.media.new_upload_path()
     target = stack.media.absolute(rel)
@@ -148,7 +149,8 @@ def add_teaser(stack: Stack, seller_id: str, *, session_id: str | None = None,
                target_seconds: float = 6.0, age: timedelta = timedelta(0),
                status: str = "queued", attempts: int = 0) -> str:
     """A teaser row as the API writes it (``age`` back-dates it for the reconciler)."""
-    from store.models import Teaser, TeaserSource, TeaserStatus, utcnow
+    from domain.lifecycle import TeaserSource, TeaserStatus
+    from store.models import Teaser, utcnow
 
     when = utcnow() - age
     with stack.db.session() as session:

@@ -17,8 +17,9 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from api import create_app
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import RegenerationBatch, Teaser, TeaserStatus
+from store.models import RegenerationBatch, Teaser
 from tests.integration.test_store import PG_URL, _pg_available
 from tests.unit.api.conftest import (
     NOW,

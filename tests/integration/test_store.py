@@ -12,15 +12,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database, init_db
-from store.models import (
-    Base,
-    RegenerationBatch,
-    RegenerationItem,
-    Seller,
-    Teaser,
-    TeaserStatus,
-)
+from store.models import Base, RegenerationBatch, RegenerationItem, Seller, Teaser
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

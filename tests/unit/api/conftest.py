@@ -15,8 +15,9 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from api.auth import create_key
+from domain.lifecycle import FootageStatus
 from store.db import Database
-from store.models import Footage, FootageStatus
+from store.models import Footage
 from store.queues import ingest_job_id, render_job_id
 
 NOW = datetime(2024, 11, 20, 5, 0, tzinfo=UTC)  # Wednesday 12:00 WIB

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Footage, Teaser, TeaserStatus
+from store.models import Footage, Teaser
 from tests.unit.api.conftest import NOW, ready_footage
 
 

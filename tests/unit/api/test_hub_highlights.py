@@ -8,8 +8,9 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Teaser, TeaserStatus
+from store.models import Teaser
 from tests.unit.api.conftest import Clock, make_key, seller_id
 from tests.unit.api.helpers import START, catalogue, plan_body, session_body, timeline
 

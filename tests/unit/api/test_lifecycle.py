@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Footage, LiveSession, Teaser, TeaserStatus
+from store.models import Footage, LiveSession, Teaser
 from tests.unit.api.conftest import Clock, FakeGateway, ready_footage
 from tests.unit.api.helpers import catalogue, plan_body, session_body, timeline
 

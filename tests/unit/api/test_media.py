@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Teaser, TeaserStatus
+from store.models import Teaser
 from tests.unit.api.conftest import Clock, ready_footage
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"v" * 5000

@@ -94,7 +94,8 @@ def test_upload_carries_its_captions_in_the_form(client: FlaskClient, alice: dic
 
 def test_seller_picks_another_poster_frame(client: FlaskClient, alice: dict[str, str],
                                            db: Database, gateway: FakeGateway) -> None:
-    from store.models import Teaser, TeaserStatus
+    from domain.lifecycle import TeaserStatus
+    from store.models import Teaser
     from tests.unit.api.conftest import ready_footage
 
     footage_id = ready_footage(client, db, alice)

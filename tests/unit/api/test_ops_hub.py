@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Footage, Teaser, TeaserStatus
+from store.models import Footage, Teaser
 from tests.unit.api.conftest import Clock, FakeGateway, make_key, ready_footage
 from tests.unit.api.helpers import session_body, timeline
 

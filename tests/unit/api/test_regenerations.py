@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Teaser, TeaserStatus
+from store.models import Teaser
 from tests.unit.api.conftest import FakeGateway
 from tests.unit.api.test_ops_hub import _finished_teasers
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Teaser, TeaserStatus
+from store.models import Teaser
 from tests.unit.api.conftest import NOW, ready_footage, seller_id
 from tests.unit.api.helpers import platform
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
+from domain.lifecycle import FootageStatus, TeaserStatus
 from store.db import Database
-from store.models import Footage, FootageStatus, Teaser, TeaserStatus
+from store.models import Footage, Teaser
 from tests.unit.api.conftest import Clock, ready_footage
 from tests.unit.api.helpers import catalogue, plan_body, platform, session_body, timeline
 

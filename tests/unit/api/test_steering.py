@@ -8,8 +8,9 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Teaser, TeaserStatus
+from store.models import Teaser
 from tests.unit.api.conftest import FakeGateway, ready_footage
 from tests.unit.api.helpers import catalogue, plan_body
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
+from domain.lifecycle import TeaserStatus
 from store.db import Database
-from store.models import Footage, Teaser, TeaserStatus
+from store.models import Footage, Teaser
 from tests.unit.api.conftest import FakeGateway, ready_footage
 
 
