@@ -38,7 +38,7 @@ from store.queues import JobGateway  # noqa: E402
 from tests.footage import make_clip  # noqa: E402
 
 BASELINE = ROOT / "bench" / "baselines" / "throughput.json"
-PG = os.environ.get("CUPLIK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PG = os.environ.get("TEST_POSTGRES_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BENCH_DB = "cuplik_ops_bench"
 TARGET_S = 40.0
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from api import create_app
 from api.auth import create_key
@@ -21,8 +21,7 @@ from cuplik.embedded_redis import EmbeddedRedis
 from domain.lifecycle import FootageStatus, TeaserStatus
 from store.db import Database
 from store.models import Footage, Seller, Teaser
-
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from tests.postgres import private_schema
 
 
 @pytest.fixture(scope="module")
@@ -33,25 +32,16 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def app(tmp_path: Path, redis_url: str) -> Iterator[Flask]:
-    probe = Database(PG_URL)
-    reachable = probe.ping()
-    probe.dispose()
-    if not reachable:
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    app = create_app(config={"DATABASE_URL": PG_URL, "DATABASE_SCHEMA": schema,
-                      "REDIS_URL": redis_url, "MEDIA_ROOT": str(tmp_path / "media"),
-                      "TESTING": True})
-    yield app
-    gateway = app.extensions.get("jobs")
-    if gateway is not None:
-        gateway.connection.flushdb()  # our private server only
-        gateway.connection.close()
-    app.extensions["db"].dispose()
-    admin = Database(PG_URL)
-    with admin.engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with private_schema() as (url, schema):
+        app = create_app(config={"DATABASE_URL": url, "DATABASE_SCHEMA": schema,
+                                 "REDIS_URL": redis_url, "MEDIA_ROOT": str(tmp_path / "media"),
+                                 "TESTING": True})
+        yield app
+        gateway = app.extensions.get("jobs")
+        if gateway is not None:
+            gateway.connection.flushdb()  # our private server only
+            gateway.connection.close()
+        app.extensions["db"].dispose()
 
 
 def _key(app: Flask, name: str, ops: bool = False) -> dict[str, str]:

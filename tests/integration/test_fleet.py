@@ -22,7 +22,8 @@ from domain.lifecycle import TeaserStatus
 from store.models import Footage, Teaser
 from tests.footage import make_clip
 from tests.integration.test_jobs_render import timeline
-from tests.integration.test_jobs_support import PG_URL, add_footage, add_session, add_teaser
+from tests.integration.test_jobs_support import add_footage, add_session, add_teaser
+from tests.postgres import postgres_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.fleet]
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,15 +43,12 @@ class Rows:
 def fleet_db() -> Iterator[str]:
     """A database of our own on the shared PostgreSQL (the workers take DATABASE_URL
     only, so a schema would not do), dropped afterwards."""
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{FLEET_DB}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{FLEET_DB}"'))
-    except Exception as exc:  # no PostgreSQL here
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at {PG_URL} is not usable: {exc}")
-    yield PG_URL.rsplit("/", 1)[0] + "/" + FLEET_DB
+    url = postgres_url()
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{FLEET_DB}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{FLEET_DB}"'))
+    yield url.rsplit("/", 1)[0] + "/" + FLEET_DB
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{FLEET_DB}" WITH (FORCE)'))
     admin.dispose()

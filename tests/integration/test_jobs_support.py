@@ -3,7 +3,7 @@ migrated database, a media store, the job gateway, and rows to work on."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,8 +15,7 @@ import pytest
 
 from cuplik.embedded_redis import EmbeddedRedis
 from store.queues import QUEUES, JobGateway
-
-PG_URL = os.environ.get("CUPLIK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+from tests.postgres import private_schema
 
 
 @dataclass
@@ -71,33 +70,24 @@ def stack(request: pytest.FixtureRequest, redis_server: EmbeddedRedis,
     from store.media import MediaStore
     from worker import jobs
 
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'cuplik.db'}"
-    else:
-        url, schema = PG_URL, f"q_{uuid.uuid4().hex[:12]}"
-        probe_db = Database(url)
-        if not probe_db.ping():
-            probe_db.dispose()
-            pytest.skip("PostgreSQL is not reachable at " + url)
-        probe_db.dispose()
-    db = Database(url, schema=schema)
-    db.upgrade()
-    media = MediaStore(tmp_path / "media")
-    if not redis_server.process or redis_server.process.poll() is not None:
-        redis_server.start()
-    gateway = JobGateway(redis_server.url)
-    gateway.connection.flushdb()  # our own server: nobody else's data in it
-    jobs.configure(db, media)
-    yield Stack(redis_server, gateway, db, media, tmp_path)
-    jobs.reset()
-    gateway.connection.close()
-    if schema is not None:
-        from sqlalchemy import text
-
-        with db.engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    db.dispose()
+    with contextlib.ExitStack() as cleanup:
+        schema = None
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'cuplik.db'}"
+        else:
+            url, schema = cleanup.enter_context(private_schema("q"))
+        db = Database(url, schema=schema)
+        cleanup.callback(db.dispose)
+        db.upgrade()
+        media = MediaStore(tmp_path / "media")
+        if not redis_server.process or redis_server.process.poll() is not None:
+            redis_server.start()
+        gateway = JobGateway(redis_server.url)
+        gateway.connection.flushdb()  # our own server: nobody else's data in it
+        jobs.configure(db, media)
+        yield Stack(redis_server, gateway, db, media, tmp_path)
+        jobs.reset()
+        gateway.connection.close()
 
 
 def add_seller(stack: Stack, name: str | None = None) -> str:

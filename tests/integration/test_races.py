@@ -5,6 +5,7 @@ selection key's unique constraint), not because the requests happened to be slow
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,13 +15,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from api import create_app
 from domain.lifecycle import TeaserStatus
 from store.db import Database
 from store.models import RegenerationBatch, Teaser
-from tests.integration.test_store import PG_URL, _pg_available
+from tests.postgres import private_schema
 from tests.unit.api.conftest import (
     NOW,
     Clock,
@@ -38,22 +39,15 @@ pytestmark = pytest.mark.integration
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     config: dict[str, Any] = {"MEDIA_ROOT": str(tmp_path / "media"), "JOBS": FakeGateway(),
                               "NOW": Clock(NOW), "TESTING": True}
-    schema = None
-    if request.param == "sqlite":
-        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'races.db'}"
-    else:
-        if not _pg_available():
-            pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        config.update(DATABASE_URL=PG_URL, DATABASE_SCHEMA=schema)
-    app = create_app(config=config)
-    yield app
-    app.extensions["db"].dispose()
-    if schema is not None:
-        admin = Database(PG_URL)
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with contextlib.ExitStack() as cleanup:
+        if request.param == "sqlite":
+            config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'races.db'}"
+        else:
+            url, schema = cleanup.enter_context(private_schema())
+            config.update(DATABASE_URL=url, DATABASE_SCHEMA=schema)
+        app = create_app(config=config)
+        yield app
+        app.extensions["db"].dispose()
 
 
 def at_once(app: Flask, n: int, send: Callable[[Any], Any]) -> list[Any]:

@@ -9,22 +9,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from domain.lifecycle import TeaserStatus
 from store.db import Database, init_db
 from store.models import Base, RegenerationBatch, RegenerationItem, Seller, Teaser
-
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _pg_available() -> bool:
-    probe = Database(PG_URL)
-    try:
-        return probe.ping()
-    finally:
-        probe.dispose()
+from tests.postgres import private_schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -34,18 +24,12 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         yield database
         database.dispose()
         return
-    if not _pg_available():
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    database = init_db(PG_URL, schema=schema)
-    try:
-        yield database
-    finally:
-        database.dispose()
-        admin = Database(PG_URL)
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema() as (url, schema):
+        database = init_db(url, schema=schema)
+        try:
+            yield database
+        finally:
+            database.dispose()
 
 
 def _teaser(db: Database) -> str:
