@@ -14,7 +14,7 @@ percentage); money is ``Money``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
@@ -234,8 +234,3 @@ def as_percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
         return None
     exact = Decimal(rate.numerator * 100) / Decimal(rate.denominator)
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-
-
-def field_names() -> tuple[str, ...]:
-    """Names of the ``SessionTotals`` fields, for mapping to storage columns."""
-    return tuple(f.name for f in fields(SessionTotals))

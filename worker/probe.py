@@ -45,10 +45,6 @@ class MediaInfo:
     container: str
     sar: float = 1.0
 
-    @property
-    def is_portrait(self) -> bool:
-        return self.height > self.width
-
     def to_json(self) -> dict[str, object]:
         return asdict(self)
 

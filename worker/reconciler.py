@@ -276,8 +276,3 @@ class Reconciler:
 def _aware(value: datetime) -> datetime:
     """A stored time as aware UTC (SQLite hands back naive datetimes)."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def reconcile_once(db: Any, gateway: JobGateway) -> ReconcileReport:
-    """One reconciler pass with the default limits."""
-    return Reconciler(db, gateway).run_once()
