@@ -35,6 +35,7 @@ RESOURCES = (
     "api.catalogue",
     "api.me",
     "api.campaigns",
+    "api.missions",
     "api.webhooks",
     "api.music",
     "api.keys",
