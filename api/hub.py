@@ -20,6 +20,7 @@ from api.convert import MoneyOut, iso, money_out, pct, totals_of
 from api.deps import db, now
 from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
+from domain.accounts import Reporter
 from domain.categories import CATEGORIES, find_category, parse_category
 from domain.errors import DomainError
 from domain.highlights import TEASER_WINDOW
@@ -144,6 +145,7 @@ def _hub_session(row: LiveSession, plan_end: datetime | None = None) -> HubSessi
         viewers=totals.viewers, gmv=Money(totals.gmv, row.currency), orders=totals.orders,
         conversion_rate=conversion_rate(totals), interaction_rate=interaction_rate(totals),
         violations=row.violations, products=products, plan_end=plan_end,
+        reported_by=Reporter(row.reported_by),
     )
 
 
@@ -192,6 +194,7 @@ def list_hub() -> Answer:
     currency = parse_currency(q.currency or caller().currency)
     with db().session() as s:
         query = select(LiveSession).where(
+            LiveSession.reported_by == Reporter.PLATFORM.value,
             LiveSession.views >= 300, LiveSession.violations == 0,
             (LiveSession.ended_at.is_(None)) | (LiveSession.ended_at <= at - DATA_DELAY))
         if category is not None:

@@ -12,7 +12,7 @@ from api.auth import caller
 from api.convert import iso
 from api.deps import db, now
 from api.openapi import Answer, Model, spec
-from api.problems import Problem
+from api.problems import platform_fact
 from domain.accounts import AccountType, ensure_linkable
 from domain.money import parse_currency
 from domain.timezones import resolve_zone
@@ -90,9 +90,8 @@ def patch_me() -> Answer:
         parse_currency(body.currency)
     lang = parse_language(body.lang).value if body.lang is not None else None
     if body.account_type is not None and not caller().is_ops:
-        raise Problem(403, "Forbidden", "The account type and sanctions come from the "
-                      "platform; ops set them (PUT /v1/ops/sellers/{id}/account).",
-                      code="platform_fact", field="account_type")
+        raise platform_fact("The account type and sanctions come from the platform; ops "
+                            "set them (PUT /v1/ops/sellers/{id}/account).", "account_type")
     if body.account_type is not None:
         ensure_linkable(AccountType(body.account_type), body.has_unresolved_sanction)
     with db().session() as s:

@@ -17,7 +17,7 @@ from api.convert import iso
 from api.deps import db, now
 from api.openapi import Answer, Model, spec
 from api.plans import PostOut, posts_out
-from api.problems import Problem
+from api.problems import Problem, platform_fact
 from domain.errors import TeaserRefused
 from domain.lifecycle import TeaserStatus
 from domain.schedule import PostingPreferences, PostSlot, Visibility, check_post
@@ -126,9 +126,9 @@ def post_metrics(teaser_id: str) -> Answer:
     come from the platform: an ops key writes them, the seller reads them."""
     body: MetricsIn = request.context.json  # type: ignore[attr-defined]
     if not caller().is_ops:
-        raise Problem(403, "Forbidden", "Teaser views, new viewers and new followers come "
-                      "from the platform; a seller key cannot write them (it reads them at "
-                      "GET /v1/metrics/teasers).", code="platform_fact")
+        raise platform_fact("Teaser views, new viewers and new followers come from the "
+                            "platform; a seller key cannot write them (it reads them at "
+                            "GET /v1/metrics/teasers).", "hours")
     at_now = now()
     with db().session() as s:
         row = owned_or_404(s, Teaser, teaser_id, "teaser")

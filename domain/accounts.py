@@ -1,5 +1,5 @@
 """Accounts: which TikTok account may be linked for LIVE selling, affiliate creator
-requirements, and who may see whose resources."""
+requirements, who may see whose resources, and whose word a fact is."""
 
 from __future__ import annotations
 
@@ -28,12 +28,25 @@ class Role(StrEnum):
     OPS = "ops"
 
 
+class Reporter(StrEnum):
+    """Whose word a fact is. The platform's exports (written with a platform/ops key) are
+    the facts others are ranked on; what a seller reports of itself is its own claim."""
+
+    PLATFORM = "platform"
+    SELLER = "seller"
+
+
 @dataclass(frozen=True)
 class Actor:
     """The caller of a rule: a seller (with its id) or ops (acts across sellers)."""
 
     role: Role
     seller_id: str | None = None
+
+    @property
+    def reporter(self) -> Reporter:
+        """Whose word what this actor writes is: ops write for the platform."""
+        return Reporter.PLATFORM if self.role is Role.OPS else Reporter.SELLER
 
 
 def link_refusal_reason(account_type: AccountType, has_unresolved_sanction: bool) -> str | None:

@@ -191,6 +191,10 @@ class LiveSession(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(255))
+    # Whose figures these are (domain.accounts.Reporter): the platform's, written with a
+    # platform/ops key, or the seller's own report, which ranks nobody in the hub.
+    reported_by: Mapped[str] = mapped_column(String(16), default="seller",
+                                             server_default="seller")
     account_type: Mapped[str] = mapped_column(String(24), default="official")
     category: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)

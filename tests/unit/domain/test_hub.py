@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from domain.accounts import Reporter
 from domain.errors import CurrencyMismatch, HubAccessDenied
 from domain.highlights import Highlight
 from domain.hub import (
@@ -63,6 +64,14 @@ def _s(
 )
 def test_quality_bar_is_300_views_and_no_violation(views: int, violations: int, ok: bool) -> None:
     assert meets_quality_bar(_s("x", views=views, violations=violations)) is ok
+
+
+def test_a_session_whose_figures_the_seller_reported_is_not_listed() -> None:
+    platform = _s("p")
+    boast = replace(_s("s", gmv=10**12), reported_by=Reporter.SELLER)
+    assert is_listed(platform, NOW, {}) and not is_listed(boast, NOW, {})
+    assert [e.session.session_id for e in hub_list([boast, platform], HubQuery(),
+                                                   now=NOW, privacy={})] == ["p"]
 
 
 @pytest.mark.parametrize(
