@@ -36,6 +36,7 @@ RESOURCES = (
     "api.me",
     "api.campaigns",
     "api.missions",
+    "api.creators",
     "api.webhooks",
     "api.music",
     "api.keys",

@@ -10,6 +10,7 @@ from spectree import Response as Resp
 
 from api.auth import caller
 from api.convert import iso
+from api.creators import CreatorOut, creator_out
 from api.deps import db, now
 from api.openapi import Answer, Model, spec
 from api.problems import platform_fact
@@ -39,6 +40,8 @@ class MeOut(Model):
     currency: str
     show_in_hub: bool
     privacy_changed_at: str | None
+    creator: CreatorOut | None = Field(None, description=(
+        "what the platform reports of you as a creator (affiliate age and followers)"))
     note: str | None = None
 
 
@@ -62,7 +65,7 @@ def _out(row: Seller, is_ops: bool, note: str | None = None) -> MeOut:
     return MeOut(seller_id=row.id, name=row.name, ops=is_ops, account_type=row.account_type,
                  time_zone=row.time_zone, lang=row.lang, currency=row.currency,
                  show_in_hub=row.show_in_hub, privacy_changed_at=iso(row.privacy_changed_at),
-                 note=note)
+                 creator=creator_out(row, now().date()), note=note)
 
 
 def _seller() -> Seller:
