@@ -184,10 +184,16 @@ def install(app: Flask) -> None:
 
     @app.get("/openapi.json")
     def openapi_document() -> Response:
+        # spectree deletes each model's nested definitions from its registry as it lifts
+        # them into a document: keep the registry as it was before the first document, so
+        # the next app's document has them too.
+        if "_registered_models" not in spec.__dict__:
+            spec.__dict__["_registered_models"] = copy.deepcopy(spec.models)
         # The SpecTree instance is module-level (decorators need it at import time); point
         # it at this app so the document lists this app's routes.
         if getattr(spec, "app", None) is not current_app._get_current_object():  # type: ignore[attr-defined]
             spec.app = current_app._get_current_object()  # type: ignore[attr-defined]
+            spec.models = copy.deepcopy(spec.__dict__["_registered_models"])
             spec.__dict__.pop("_spec", None)
             spec.__dict__.pop("_completed", None)
         if "_completed" not in spec.__dict__:
