@@ -20,7 +20,7 @@ from api.auth import caller, require_ops
 from api.convert import iso
 from api.deps import db, now
 from api.feeds import FEED_LIMIT, aware, sign_up_once, unique_ids, utc
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem
 from domain.actions import Campaign
 from store.models import CampaignRegistration, PlatformCampaign
@@ -47,6 +47,11 @@ class CampaignIn(Model):
 
 class CampaignFeed(Model):
     """The platform's current campaigns (the whole list: others are unlisted)."""
+
+    model_config = example(
+        items=[{"id": "c-1212", "title": "12.12 Birthday LIVE",
+                "opens_at": "2024-11-25T00:00:00+07:00",
+                "closes_at": "2024-12-10T00:00:00+07:00"}])
 
     items: list[CampaignIn] = Field(max_length=FEED_LIMIT)
 

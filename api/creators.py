@@ -17,7 +17,7 @@ from spectree import Response as Resp
 from api.auth import require_ops
 from api.convert import creator_of
 from api.deps import db, now
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
 from domain.accounts import affiliate_refusal, age_on
 from store.models import Seller
@@ -27,6 +27,8 @@ bp = Blueprint("creators", __name__)
 
 class CreatorIn(Model):
     """A creator's account as the platform knows it."""
+
+    model_config = example(birth_date="2000-05-17", followers=12_500)
 
     birth_date: date = Field(description="the account holder's date of birth")
     followers: int = Field(ge=0, le=10**12)

@@ -12,7 +12,7 @@ from api.auth import caller
 from api.convert import iso
 from api.creators import CreatorOut, creator_out
 from api.deps import db, now
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import platform_fact
 from domain.accounts import AccountType, ensure_linkable
 from domain.money import parse_currency
@@ -48,6 +48,8 @@ class MeOut(Model):
 class MeIn(Model):
     """Settings a seller may change; linking an account checks it is an official one."""
 
+    model_config = example(time_zone="Asia/Makassar", lang="en", currency="IDR")
+
     time_zone: str | None = None
     lang: str | None = None
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
@@ -57,6 +59,8 @@ class MeIn(Model):
 
 class PrivacyIn(Model):
     """"Show my LIVE metrics and recordings" in the Inspiration Hub."""
+
+    model_config = example(show_live_metrics_and_recordings=False)
 
     show_live_metrics_and_recordings: bool
 

@@ -20,7 +20,7 @@ from api.auth import caller, require_ops
 from api.convert import iso
 from api.deps import db, now
 from api.feeds import FEED_LIMIT, aware, sign_up_once, unique_ids, utc
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem
 from domain.actions import Mission
 from store.models import MissionJoin, PlatformMission
@@ -49,6 +49,11 @@ class MissionIn(Model):
 
 class MissionFeed(Model):
     """The platform's current missions (the whole list: others are unlisted)."""
+
+    model_config = example(
+        items=[{"id": "m-first-live", "title": "Go LIVE 3 times this week",
+                "available_from": "2024-11-18T00:00:00+07:00",
+                "available_until": "2024-11-25T00:00:00+07:00"}])
 
     items: list[MissionIn] = Field(max_length=FEED_LIMIT)
 

@@ -29,7 +29,7 @@ from api.convert import (
     totals_of,
 )
 from api.deps import db
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found, platform_fact
 from domain.accounts import AccountType, Reporter
 from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
@@ -53,6 +53,11 @@ from store.repos import footage_ready, owned
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 MAX_ROWS = 24 * 60 * 4  # a day of one-minute buckets at 4x resolution; a session is shorter
+EXAMPLE_TIMELINE = [  # two minutes of the platform's per-minute export
+    {"t": 60 * m, "views": 120, "viewers": 95, "room_impressions": 400, "room_enters": 60,
+     "product_impressions": 200, "product_clicks": 20 + 30 * m, "gmv": 150_000 + 450_000 * m,
+     "orders": 2 + 4 * m, "customers": 2 + 4 * m, "comments": 3, "likes": 10, "shares": 1,
+     "new_followers": 1, "pinned_product": "SKU-SERUM" if m else ""} for m in range(2)]
 
 
 class ProductSaleIn(Model):
@@ -67,6 +72,12 @@ class SessionIn(Model):
     """A past LIVE session. ``timeline`` rows are the platform's per-bucket export: ``t``
     (seconds from the recording's start) plus counters (``gmv`` in integer minor units
     of ``currency``). ``footage_id`` attaches an uploaded recording."""
+
+    model_config = example(
+        title="Tuesday LIVE", category="beauty", started_at="2024-11-19T19:00:00+07:00",
+        ended_at="2024-11-19T20:30:00+07:00", currency="IDR", time_zone="Asia/Jakarta",
+        timeline=EXAMPLE_TIMELINE,
+        products=[{"product_id": "SKU-SERUM", "gmv": 150_000, "units": 2}])
 
     title: str = Field(min_length=1, max_length=255)
     seller_id: str | None = Field(None, max_length=32, description=(
@@ -281,6 +292,11 @@ class FiguresIn(Model):
     """A session's final figures, recorded once it has ended: its end and the platform's
     full export (they replace the estimates recorded while it was live)."""
 
+    model_config = example(
+        ended_at="2024-11-19T20:30:00+07:00", viewers=950, customers=40,
+        timeline=EXAMPLE_TIMELINE,
+        products=[{"product_id": "SKU-SERUM", "gmv": 400_000, "units": 8}])
+
     ended_at: datetime
     violations: int | None = Field(None, ge=0, description=(
         "policy violations; left as they were when absent"))
@@ -389,6 +405,8 @@ def ensure_covers(footage: Footage, timeline_end: float) -> None:
 
 class RecordingIn(Model):
     """The uploaded footage (``POST /footage``) that is this session's recording."""
+
+    model_config = example(footage_id="3f2a9c1e5b7d4e0f8a6b2c4d6e8f0a1b")
 
     footage_id: str = Field(min_length=1, max_length=64)
 
