@@ -96,9 +96,11 @@ def patch_me() -> Answer:
     if body.currency is not None:
         parse_currency(body.currency)
     lang = parse_language(body.lang).value if body.lang is not None else None
-    if body.account_type is not None and not caller().is_ops:
-        raise platform_fact("The account type and sanctions come from the platform; ops "
-                            "set them (PUT /v1/ops/sellers/{id}/account).", "account_type")
+    if not caller().is_ops:
+        for name in ("account_type", "has_unresolved_sanction"):
+            if name in body.model_fields_set:
+                raise platform_fact("The account type and sanctions come from the platform; "
+                                    "ops set them (PUT /v1/ops/sellers/{id}/account).", name)
     if body.account_type is not None:
         ensure_linkable(AccountType(body.account_type), body.has_unresolved_sanction)
     with db().session() as s:

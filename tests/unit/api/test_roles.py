@@ -42,6 +42,8 @@ def test_account_type_and_sanctions_are_set_by_ops(
 ) -> None:
     own = client.patch("/v1/me", json={"account_type": "official"}, headers=alice)
     assert own.status_code == 403 and own.get_json()["code"] == "platform_fact"
+    cleared = client.patch("/v1/me", json={"has_unresolved_sanction": False}, headers=alice)
+    assert cleared.status_code == 403 and cleared.get_json()["field"] == "has_unresolved_sanction"
     assert client.patch("/v1/me", json={"time_zone": "Asia/Makassar"},
                         headers=alice).status_code == 200  # the seller's own settings
     url = f"/v1/ops/sellers/{seller_id(client, alice)}/account"
