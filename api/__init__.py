@@ -35,6 +35,8 @@ RESOURCES = (
     "api.catalogue",
     "api.me",
     "api.campaigns",
+    "api.missions",
+    "api.creators",
     "api.webhooks",
     "api.music",
     "api.keys",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from api.auth import caller
 from api.deps import db
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from domain.offers import check_terms
 from domain.timezones import to_utc
 from store.models import Product, PromotionToolRow
@@ -54,6 +54,12 @@ class ToolIn(Model):
 
 class CatalogueIn(Model):
     """Products and tools to add or update (upsert by id); others are left as they are."""
+
+    model_config = example(
+        products=[{"id": "SKU-SERUM", "name": "Glow serum 30 ml"},
+                  {"id": "SKU-TONER", "name": "Hydrating toner"}],
+        promotion_tools=[{"id": "VOUCHER-10", "kind": "voucher", "product_ids": ["SKU-SERUM"],
+                          "terms": {"percent_off": 10, "min_spend": 100_000}}])
 
     products: list[ProductIn] = Field(default_factory=list, max_length=5000)
     promotion_tools: list[ToolIn] = Field(default_factory=list, max_length=1000)

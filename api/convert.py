@@ -10,7 +10,7 @@ from typing import Any
 from flask import url_for
 from pydantic import BaseModel
 
-from domain.accounts import AccountType
+from domain.accounts import AccountType, Creator
 from domain.lifecycle import FootageStatus
 from domain.metrics import SessionMetrics, SessionTotals, as_percent, interaction_rate
 from domain.money import Money
@@ -18,7 +18,7 @@ from domain.performance import SessionRecord
 from domain.plans import LivePlan
 from domain.teasers import PastSession, recording_shortfall
 from domain.timeline import TimelineRows, rows_from_objects
-from store.models import Footage, LiveSession, Plan
+from store.models import Footage, LiveSession, Plan, Seller
 
 
 class MoneyOut(BaseModel):
@@ -147,3 +147,10 @@ def page_links(endpoint: str, query: BaseModel, total: int) -> dict[str, str]:
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC (with offset), or None."""
     return None if value is None else value.isoformat()
+
+
+def creator_of(row: Seller | None) -> Creator | None:
+    """What the platform reported of the seller as a creator (``None``: nothing yet)."""
+    if row is None or row.birth_date is None or row.followers is None:
+        return None
+    return Creator(row.birth_date, row.followers)

@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth import caller
-from api.convert import MoneyOut, iso, money_out, pct, totals_of
+from api.convert import MoneyOut, creator_of, iso, money_out, pct, totals_of
 from api.deps import db, now
 from api.openapi import Answer, Model, spec
 from api.problems import Problem, not_found
+from domain.accounts import AccountType, Reporter
 from domain.categories import CATEGORIES, find_category, parse_category
 from domain.errors import DomainError
 from domain.highlights import TEASER_WINDOW
@@ -132,7 +133,8 @@ def _plan_ends(s: Session, rows: Sequence[LiveSession]) -> dict[str, datetime]:
     return {p.id: p.start_at + timedelta(seconds=p.duration_s) for p in plans}
 
 
-def _hub_session(row: LiveSession, plan_end: datetime | None = None) -> HubSession:
+def _hub_session(row: LiveSession, owner: Seller | None,
+                 plan_end: datetime | None = None) -> HubSession:
     totals = totals_of(row)
     products = tuple(ProductSales(str(p.get("product_id")), Money(int(p.get("gmv", 0)),
                                   row.currency), int(p.get("units", 0)))
@@ -144,7 +146,15 @@ def _hub_session(row: LiveSession, plan_end: datetime | None = None) -> HubSessi
         viewers=totals.viewers, gmv=Money(totals.gmv, row.currency), orders=totals.orders,
         conversion_rate=conversion_rate(totals), interaction_rate=interaction_rate(totals),
         violations=row.violations, products=products, plan_end=plan_end,
+        reported_by=Reporter(row.reported_by), account_type=AccountType(row.account_type),
+        creator=creator_of(owner),
     )
+
+
+def _owners(s: Session, rows: Sequence[LiveSession]) -> dict[str, Seller]:
+    """The sellers (creators) these sessions belong to."""
+    ids = {r.seller_id for r in rows}
+    return {o.id: o for o in s.scalars(select(Seller).where(Seller.id.in_(ids)))} if ids else {}
 
 
 def _product(p: ProductSales) -> ProductOut:
@@ -192,13 +202,16 @@ def list_hub() -> Answer:
     currency = parse_currency(q.currency or caller().currency)
     with db().session() as s:
         query = select(LiveSession).where(
+            LiveSession.reported_by == Reporter.PLATFORM.value,
             LiveSession.views >= 300, LiveSession.violations == 0,
             (LiveSession.ended_at.is_(None)) | (LiveSession.ended_at <= at - DATA_DELAY))
         if category is not None:
             query = query.where(LiveSession.category == category.code)
         rows = s.scalars(query).all()
         ends = _plan_ends(s, rows)
-        sessions = [_hub_session(r, ends.get(r.plan_id or "")) for r in rows]
+        owners = _owners(s, rows)
+        sessions = [_hub_session(r, owners.get(r.seller_id), ends.get(r.plan_id or ""))
+                    for r in rows]
     wanted = HubQuery(HubSort(q.sort), category.code if category else None, q.q, period,
                       currency)
     entries = hub_list(sessions, wanted, now=at, privacy=privacy, viewer=viewer)
@@ -333,8 +346,9 @@ def get_hub_session(session_id: str) -> Answer:
         row = s.get(LiveSession, session_id)
         if row is None:
             raise not_found("hub session", session_id)
-        facts = _session_facts(s, row, s.get(Seller, row.seller_id), at)
-        hub = _hub_session(row, _plan_ends(s, [row]).get(row.plan_id or ""))
+        owner = s.get(Seller, row.seller_id)
+        facts = _session_facts(s, row, owner, at)
+        hub = _hub_session(row, owner, _plan_ends(s, [row]).get(row.plan_id or ""))
         clips = clips_from_timeline(row)
     detail = session_detail(hub, facts, clips, now=at, privacy=privacy, viewer=viewer)
     if detail is None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller, new_key
 from api.convert import iso
 from api.deps import db, now
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
 from store.models import ApiKey
 
@@ -25,11 +25,15 @@ bp = Blueprint("keys", __name__, url_prefix="/keys")
 class KeyIn(Model):
     """A new key; ``ops`` only from an ops key."""
 
+    model_config = example(ops=False)
+
     ops: bool = False
 
 
 class RotateIn(Model):
     """How long the old key keeps working after the new one is made (0: not at all)."""
+
+    model_config = example(grace_seconds=3600)
 
     grace_seconds: int = Field(0, ge=0, le=86400)
 

@@ -10,9 +10,10 @@ from spectree import Response as Resp
 
 from api.auth import caller
 from api.convert import iso
+from api.creators import CreatorOut, creator_out
 from api.deps import db, now
-from api.openapi import Answer, Model, spec
-from api.problems import Problem
+from api.openapi import Answer, Model, example, spec
+from api.problems import platform_fact
 from domain.accounts import AccountType, ensure_linkable
 from domain.money import parse_currency
 from domain.timezones import resolve_zone
@@ -39,11 +40,15 @@ class MeOut(Model):
     currency: str
     show_in_hub: bool
     privacy_changed_at: str | None
+    creator: CreatorOut | None = Field(None, description=(
+        "what the platform reports of you as a creator (affiliate age and followers)"))
     note: str | None = None
 
 
 class MeIn(Model):
     """Settings a seller may change; linking an account checks it is an official one."""
+
+    model_config = example(time_zone="Asia/Makassar", lang="en", currency="IDR")
 
     time_zone: str | None = None
     lang: str | None = None
@@ -55,6 +60,8 @@ class MeIn(Model):
 class PrivacyIn(Model):
     """"Show my LIVE metrics and recordings" in the Inspiration Hub."""
 
+    model_config = example(show_live_metrics_and_recordings=False)
+
     show_live_metrics_and_recordings: bool
 
 
@@ -62,7 +69,7 @@ def _out(row: Seller, is_ops: bool, note: str | None = None) -> MeOut:
     return MeOut(seller_id=row.id, name=row.name, ops=is_ops, account_type=row.account_type,
                  time_zone=row.time_zone, lang=row.lang, currency=row.currency,
                  show_in_hub=row.show_in_hub, privacy_changed_at=iso(row.privacy_changed_at),
-                 note=note)
+                 creator=creator_out(row, now().date()), note=note)
 
 
 def _seller() -> Seller:
@@ -89,10 +96,11 @@ def patch_me() -> Answer:
     if body.currency is not None:
         parse_currency(body.currency)
     lang = parse_language(body.lang).value if body.lang is not None else None
-    if body.account_type is not None and not caller().is_ops:
-        raise Problem(403, "Forbidden", "The account type and sanctions come from the "
-                      "platform; ops set them (PUT /v1/ops/sellers/{id}/account).",
-                      code="platform_fact", field="account_type")
+    if not caller().is_ops:
+        for name in ("account_type", "has_unresolved_sanction"):
+            if name in body.model_fields_set:
+                raise platform_fact("The account type and sanctions come from the platform; "
+                                    "ops set them (PUT /v1/ops/sellers/{id}/account).", name)
     if body.account_type is not None:
         ensure_linkable(AccountType(body.account_type), body.has_unresolved_sanction)
     with db().session() as s:

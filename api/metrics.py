@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from api.auth import caller
-from api.campaigns import action_inputs
+from api.campaigns import campaign_actions
 from api.convert import MetricsOut, iso, live_plan, metrics_out, pct, session_record
 from api.deps import db, now
+from api.missions import mission_actions
 from api.openapi import Answer, Model, spec
 from api.problems import Problem
 from domain.actions import PlanTeaser, recommended_actions
@@ -181,7 +182,8 @@ def actions() -> Answer:
                     Teaser.plan_id.in_([p.id for p in plans]))):
                 by_plan.setdefault(t.plan_id or "", []).append(
                     PlanTeaser(t.id, t.post_at, str(t.status)))
-        campaigns, missions = action_inputs(s, who.seller_id, at)
+        campaigns = campaign_actions(s, who.seller_id, at)
+        missions = mission_actions(s, who.seller_id, at)
     items: list[Any] = recommended_actions(
         plans=[live_plan(p) for p in plans], teasers=by_plan, campaigns=campaigns,
         missions=missions, now=at, lang=who.lang)

@@ -74,6 +74,12 @@ Answer = (ResponseReturnValue | Model | tuple[Model, int]
           | tuple[Model, int, Mapping[str, Any]])
 
 
+def example(**body: Any) -> ConfigDict:
+    """A request model's config with ``body`` as its example (the document shows it on
+    the request; the contract test checks it against the schema)."""
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [body]})
+
+
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "An error (RFC 9457): ``code`` is stable per kind of error, ``detail`` "
@@ -111,10 +117,20 @@ def _binary(media_type: str) -> dict[str, Any]:
     return {media_type: {"schema": {"type": "string", "format": "binary"}}}
 
 
+def _request_example(op: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Show a JSON request body's example (its model's, see ``example``) on the request."""
+    content = op.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None or "$ref" not in content.get("schema", {}):
+        return
+    examples = schemas[content["schema"]["$ref"].rsplit("/", 1)[-1]].get("examples")
+    if examples:
+        content["example"] = examples[0]
+
+
 def complete(doc: dict[str, Any]) -> dict[str, Any]:
     """What the models alone do not say: every error is problem+json (replacing spectree's
     own validation-error shape), the upload body, the binary video/poster answers with
-    Range (206/416), the Idempotency-Key header on POSTs."""
+    Range (206/416), the Idempotency-Key header on POSTs, each request body's example."""
     # The studio's HTML pages are the web app, not the API: not in its contract.
     doc["paths"] = {p: item for p, item in doc["paths"].items() if not p.startswith("/studio")}
     schemas = doc["components"]["schemas"]
@@ -123,6 +139,7 @@ def complete(doc: dict[str, Any]) -> dict[str, Any]:
     doc["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
     for path, item in doc["paths"].items():
         for method, op in item.items():
+            _request_example(op, doc["components"]["schemas"])
             responses = op.setdefault("responses", {})
             responses.pop("422", None)
             if path == "/metrics":  # for the operator's scraper: no key, plain text
@@ -171,7 +188,8 @@ def complete(doc: dict[str, Any]) -> dict[str, Any]:
             **_binary("application/octet-stream"),
             "multipart/form-data": {"schema": {
                 "type": "object", "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+                "properties": {"file": {"type": "string", "format": "binary"}}},
+                "example": {"file": "(the recording's bytes: MP4, MOV, WebM or MKV)"}}}}
         upload.setdefault("parameters", []).append({
             "name": "X-Filename", "in": "header", "required": False,
             "schema": {"type": "string", "maxLength": 255},
@@ -184,10 +202,16 @@ def install(app: Flask) -> None:
 
     @app.get("/openapi.json")
     def openapi_document() -> Response:
+        # spectree deletes each model's nested definitions from its registry as it lifts
+        # them into a document: keep the registry as it was before the first document, so
+        # the next app's document has them too.
+        if "_registered_models" not in spec.__dict__:
+            spec.__dict__["_registered_models"] = copy.deepcopy(spec.models)
         # The SpecTree instance is module-level (decorators need it at import time); point
         # it at this app so the document lists this app's routes.
         if getattr(spec, "app", None) is not current_app._get_current_object():  # type: ignore[attr-defined]
             spec.app = current_app._get_current_object()  # type: ignore[attr-defined]
+            spec.models = copy.deepcopy(spec.__dict__["_registered_models"])
             spec.__dict__.pop("_spec", None)
             spec.__dict__.pop("_completed", None)
         if "_completed" not in spec.__dict__:

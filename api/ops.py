@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from api.auth import require_ops
 from api.convert import iso
 from api.deps import db, jobs, now, template_version
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
 from domain.accounts import AccountType, ensure_linkable
 from domain.lifecycle import TeaserStatus
@@ -40,6 +40,8 @@ FINAL = (TeaserStatus.READY, TeaserStatus.FAILED)
 
 class Selection(Model):
     """Which teasers to regenerate; every given criterion must match."""
+
+    model_config = example(template_version="1", status=["ready", "failed"])
 
     template_version: str | None = Field(None, description="teasers made with this version")
     seller_id: str | None = None
@@ -389,6 +391,8 @@ def cancel_regeneration(batch_id: str) -> Answer:
 
 class AccountIn(Model):
     """A shop's account as the platform knows it."""
+
+    model_config = example(account_type="official", has_unresolved_sanction=False)
 
     account_type: Literal["official", "affiliate", "marketing"]
     has_unresolved_sanction: bool = False

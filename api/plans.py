@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller, owned_or_404
 from api.convert import iso, live_plan, past_session
 from api.deps import db, media, now
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.teaser_lifecycle import relink
 from api.teasers import create_teaser_row, enqueue_render
 from domain.lifecycle import TeaserSource, TeaserStatus
@@ -54,6 +54,12 @@ class PlanIn(Model):
     """A new plan; ``auto_teasers`` queues the day-before and hour-before teasers from
     the seller's best past session with a recording."""
 
+    model_config = example(
+        title="Weekend glow sale", description="Skincare bundle night",
+        start="2024-11-23T19:00:00+07:00", time_zone="Asia/Jakarta", duration_minutes=90,
+        product_ids=["SKU-SERUM", "SKU-TONER"], promotion_tool_ids=["VOUCHER-10"],
+        auto_teasers=True)
+
     title: str = Field(min_length=1, max_length=255)
     description: str = Field("", max_length=5000)
     start: datetime
@@ -75,6 +81,9 @@ class PlanIn(Model):
 class PlanPatch(Model):
     """Only products and promotion tools are editable; sending event details that
     differ from the plan's is refused with how to reschedule."""
+
+    model_config = example(
+        product_ids=["SKU-SERUM", "SKU-TONER", "SKU-MASK"], promotion_tool_ids=["VOUCHER-10"])
 
     product_ids: list[str] | None = Field(None, max_length=1000)
     promotion_tool_ids: list[str] | None = Field(None, max_length=100)

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from api.auth import caller, owned_or_404
 from api.convert import iso
 from api.deps import db, now
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.plans import PostOut, posts_out
-from api.problems import Problem
+from api.problems import Problem, platform_fact
 from domain.errors import TeaserRefused
 from domain.lifecycle import TeaserStatus
 from domain.schedule import PostingPreferences, PostSlot, Visibility, check_post
@@ -37,6 +37,12 @@ class Preferences(Model):
 
 class PostingIn(Model):
     """What a post needs: caption (max 2,200 characters), preferences and when."""
+
+    model_config = example(
+        caption="LIVE Sabtu 19.00 WIB: serum 30% lebih hemat, hanya saat LIVE!",
+        preferences={"visibility": "everyone", "allow_comments": True, "allow_duet": True,
+                     "allow_stitch": False},
+        post_at="2024-11-22T19:00:00+07:00")
 
     caption: str | None = None
     preferences: Preferences | None = None
@@ -72,6 +78,10 @@ class HourlyMetric(Model):
 
 class MetricsIn(Model):
     """A batch of hourly updates (an hour sent twice replaces the first)."""
+
+    model_config = example(
+        hours=[{"at": "2024-11-24T19:00:00+07:00", "views": 1_200, "new_viewers": 300,
+                "new_followers": 12}])
 
     hours: list[HourlyMetric] = Field(min_length=1, max_length=24 * 7)
 
@@ -126,9 +136,9 @@ def post_metrics(teaser_id: str) -> Answer:
     come from the platform: an ops key writes them, the seller reads them."""
     body: MetricsIn = request.context.json  # type: ignore[attr-defined]
     if not caller().is_ops:
-        raise Problem(403, "Forbidden", "Teaser views, new viewers and new followers come "
-                      "from the platform; a seller key cannot write them (it reads them at "
-                      "GET /v1/metrics/teasers).", code="platform_fact")
+        raise platform_fact("Teaser views, new viewers and new followers come from the "
+                            "platform; a seller key cannot write them (it reads them at "
+                            "GET /v1/metrics/teasers).", "hours")
     at_now = now()
     with db().session() as s:
         row = owned_or_404(s, Teaser, teaser_id, "teaser")

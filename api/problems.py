@@ -48,6 +48,12 @@ def not_found(kind: str, ident: str) -> Problem:
                    code="not_found")
 
 
+def platform_fact(detail: str, field: str | None = None) -> Problem:
+    """403 for a seller key writing a fact that only the platform reports (a platform/ops
+    key writes it; the seller reads it)."""
+    return Problem(403, "Forbidden", detail, code="platform_fact", field=field)
+
+
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response:
     """The problem+json response for ``problem``."""
     body = {

@@ -29,7 +29,7 @@ from api.footage import (
     disk_full,
     footage_out,
 )
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
 from store.media import CHUNK_BYTES, DiskFull, ResumeConflict, UploadTooLarge
 
@@ -38,6 +38,8 @@ bp = Blueprint("resumable", __name__, url_prefix="/footage/uploads")
 
 class UploadIn(Model):
     """A resumable upload to open: the whole file's size in bytes, its name (metadata)."""
+
+    model_config = example(size=734_003_200, filename="live-2024-11-19.mp4")
 
     size: int = Field(gt=0)
     filename: str | None = Field(None, max_length=FILENAME_MAX)

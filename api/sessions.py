@@ -1,5 +1,11 @@
 """``/v1/sessions``: past LIVE sessions (metadata, per-minute timeline, recording) and
-the teaser source picker, sorted by GMV or interaction rate, highest first."""
+the teaser source picker, sorted by GMV or interaction rate, highest first.
+
+Whose word the figures are: a session posted with a platform/ops key (for the shop named
+by ``seller_id``) carries the platform's figures, account type and violations; a seller
+may post its own session with its own export, which it can cut teasers from, but it is
+marked ``reported_by: seller`` and ranks nobody in the hub. Final figures (``PUT
+.../figures``) come from the platform only."""
 
 from __future__ import annotations
 
@@ -23,9 +29,9 @@ from api.convert import (
     totals_of,
 )
 from api.deps import db
-from api.openapi import Answer, Model, spec
-from api.problems import Problem, not_found
-from domain.accounts import AccountType
+from api.openapi import Answer, Model, example, spec
+from api.problems import Problem, not_found, platform_fact
+from domain.accounts import AccountType, Reporter
 from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
 from domain.categories import parse_category
 from domain.lifecycle import FootageStatus
@@ -42,11 +48,16 @@ from domain.money import Money
 from domain.teasers import recording_shortfall
 from domain.timeline import InvalidTimeline, rows_from_objects
 from domain.timezones import resolve_zone, to_utc
-from store.models import Footage, LiveSession, Plan
+from store.models import Footage, LiveSession, Plan, Seller
 from store.repos import footage_ready, owned
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 MAX_ROWS = 24 * 60 * 4  # a day of one-minute buckets at 4x resolution; a session is shorter
+EXAMPLE_TIMELINE = [  # two minutes of the platform's per-minute export
+    {"t": 60 * m, "views": 120, "viewers": 95, "room_impressions": 400, "room_enters": 60,
+     "product_impressions": 200, "product_clicks": 20 + 30 * m, "gmv": 150_000 + 450_000 * m,
+     "orders": 2 + 4 * m, "customers": 2 + 4 * m, "comments": 3, "likes": 10, "shares": 1,
+     "new_followers": 1, "pinned_product": "SKU-SERUM" if m else ""} for m in range(2)]
 
 
 class ProductSaleIn(Model):
@@ -62,8 +73,17 @@ class SessionIn(Model):
     (seconds from the recording's start) plus counters (``gmv`` in integer minor units
     of ``currency``). ``footage_id`` attaches an uploaded recording."""
 
+    model_config = example(
+        title="Tuesday LIVE", category="beauty", started_at="2024-11-19T19:00:00+07:00",
+        ended_at="2024-11-19T20:30:00+07:00", currency="IDR", time_zone="Asia/Jakarta",
+        timeline=EXAMPLE_TIMELINE,
+        products=[{"product_id": "SKU-SERUM", "gmv": 150_000, "units": 2}])
+
     title: str = Field(min_length=1, max_length=255)
-    account_type: Literal["official", "affiliate", "marketing"] = "official"
+    seller_id: str | None = Field(None, max_length=32, description=(
+        "platform/ops keys: the shop the session belongs to (default: the key's own)"))
+    account_type: Literal["official", "affiliate", "marketing"] = Field(
+        "official", description="the broadcasting account's type: platform keys only")
     category: str | None = Field(None, max_length=64, description=(
         "level-1 product category: a code or name from GET /v1/hub/categories, any case; "
         "stored as its code"))
@@ -80,7 +100,7 @@ class SessionIn(Model):
     viewers: int | None = Field(None, ge=0, description="session-level distinct viewers")
     customers: int | None = Field(None, ge=0)
     interacting_viewers: int | None = Field(None, ge=0)
-    violations: int = Field(0, ge=0)
+    violations: int = Field(0, ge=0, description="policy violations: platform keys only")
     products: list[ProductSaleIn] = Field(default_factory=list, max_length=500,
                                           description="best-selling products")
     transcript: str | None = Field(None, max_length=500_000)
@@ -97,10 +117,12 @@ class SessionIn(Model):
 
 
 class SessionOut(Model):
-    """A session with its metrics (rates ``null`` = no data)."""
+    """A session with its metrics (rates ``null`` = no data); ``reported_by`` says whose
+    figures they are (only the platform's are listed in the hub)."""
 
     id: str
     title: str
+    reported_by: Literal["platform", "seller"]
     account_type: str
     category: str | None
     started_at: str
@@ -141,7 +163,8 @@ def session_out(row: LiveSession, ready: bool) -> SessionOut:
     else:
         metrics = metrics_out(session_metrics(totals_of(row), row.currency))
     return SessionOut(
-        id=row.id, title=row.title, account_type=row.account_type, category=row.category,
+        id=row.id, title=row.title, reported_by=Reporter(row.reported_by).value,
+        account_type=row.account_type, category=row.category,
         started_at=iso(row.started_at) or "", ended_at=iso(row.ended_at),
         time_zone=row.time_zone, plan_id=row.plan_id, footage_id=row.footage_id,
         recording_ready=ready, violations=row.violations,
@@ -157,6 +180,17 @@ def create_session() -> Answer:
     """Record a past session; its totals and rates are computed from the timeline."""
     body: SessionIn = request.context.json  # type: ignore[attr-defined]
     who = caller()
+    reporter = who.actor.reporter
+    if reporter is Reporter.SELLER:
+        if "seller_id" in body.model_fields_set:
+            raise platform_fact("Only a platform/ops key records a session for a shop; "
+                                "leave seller_id out to record your own.", "seller_id")
+        for name in ("account_type", "violations"):
+            if name in body.model_fields_set:
+                raise platform_fact(
+                    "A session's account type and policy violations come from the "
+                    "platform; leave them out (a session you record is your shop's "
+                    "official account's).", name)
     figures = _checked_figures(body, "session")
     if body.captions is not None:
         parse_captions(body.captions)  # refused now, naming the line, while the seller is here
@@ -166,29 +200,32 @@ def create_session() -> Answer:
         raise Problem(422, "Invalid request", "ended_at must come after started_at.",
                       code="invalid_request", field="ended_at")
     with db().session() as s:
+        shop = s.get(Seller, body.seller_id or who.seller_id)
+        if shop is None:
+            raise not_found("seller", body.seller_id or "")
         ready = False
         if body.footage_id is not None:
-            footage = owned(s, Footage, body.footage_id, who.seller_id)
+            footage = owned(s, Footage, body.footage_id, shop.id)
             if footage is None:
                 raise not_found("footage", body.footage_id)
             ready = footage.status is FootageStatus.READY
             ensure_covers(footage, figures.end)
         plan = None
         if body.plan_id is not None:
-            plan = owned(s, Plan, body.plan_id, who.seller_id)
+            plan = owned(s, Plan, body.plan_id, shop.id)
             if plan is None:
                 raise not_found("LIVE plan", body.plan_id)
-        zone = body.time_zone or (plan.time_zone if plan else who.time_zone)
+        zone = body.time_zone or (plan.time_zone if plan else shop.time_zone)
         resolve_zone(zone)
         row = LiveSession(
-            seller_id=who.seller_id, title=body.title.strip(),
+            seller_id=shop.id, title=body.title.strip(), reported_by=reporter.value,
             account_type=AccountType(body.account_type).value, category=category,
             started_at=to_utc(body.started_at), currency=body.currency, time_zone=zone,
             plan_id=plan.id if plan else None,
             ended_at=to_utc(body.ended_at) if body.ended_at else None,
             footage_id=body.footage_id, violations=body.violations, events=body.events,
             transcript=body.transcript, captions=body.captions,
-            extra={"username": body.username or who.seller_name},
+            extra={"username": body.username or shop.name},
         )
         _set_figures(row, body, figures)
         s.add(row)
@@ -255,7 +292,14 @@ class FiguresIn(Model):
     """A session's final figures, recorded once it has ended: its end and the platform's
     full export (they replace the estimates recorded while it was live)."""
 
+    model_config = example(
+        ended_at="2024-11-19T20:30:00+07:00", viewers=950, customers=40,
+        timeline=EXAMPLE_TIMELINE,
+        products=[{"product_id": "SKU-SERUM", "gmv": 400_000, "units": 8}])
+
     ended_at: datetime
+    violations: int | None = Field(None, ge=0, description=(
+        "policy violations; left as they were when absent"))
     timeline: list[dict[str, Any]] = Field(max_length=MAX_ROWS)
     viewers: int | None = Field(None, ge=0, description="session-level distinct viewers")
     customers: int | None = Field(None, ge=0)
@@ -274,9 +318,14 @@ class FiguresIn(Model):
 @bp.put("/<session_id>/figures")
 @spec.validate(json=FiguresIn, resp=Resp(HTTP_200=SessionOut), tags=["sessions"])
 def put_figures(session_id: str) -> Answer:
-    """Record the final figures of a session that has ended: its end time and full
-    timeline replace what was recorded while it was live (the hub's estimates)."""
+    """Record the platform's final figures of a session that has ended (a platform/ops
+    key): its end time and full timeline replace what was recorded while it was live
+    (the hub's estimates) or what the seller reported."""
     body: FiguresIn = request.context.json  # type: ignore[attr-defined]
+    if caller().actor.reporter is not Reporter.PLATFORM:
+        raise platform_fact("A session's final figures come from the platform's export, "
+                            "written with a platform/ops key; a session you recorded "
+                            "yourself keeps the timeline you sent with it.", "timeline")
     figures = _checked_figures(body, "figures")
     with db().session() as s:
         row = owned_or_404(s, LiveSession, session_id, "LIVE session")
@@ -287,6 +336,9 @@ def put_figures(session_id: str) -> Answer:
         if footage is not None:
             ensure_covers(footage, figures.end)
         row.ended_at = to_utc(body.ended_at)
+        row.reported_by = Reporter.PLATFORM.value
+        if body.violations is not None:
+            row.violations = body.violations
         _set_figures(row, body, figures)
         return session_out(row, footage is not None
                            and footage.status is FootageStatus.READY)
@@ -353,6 +405,8 @@ def ensure_covers(footage: Footage, timeline_end: float) -> None:
 
 class RecordingIn(Model):
     """The uploaded footage (``POST /footage``) that is this session's recording."""
+
+    model_config = example(footage_id="3f2a9c1e5b7d4e0f8a6b2c4d6e8f0a1b")
 
     footage_id: str = Field(min_length=1, max_length=64)
 

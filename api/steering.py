@@ -21,7 +21,7 @@ from api.auth import owned_or_404
 from api.convert import iso
 from api.deps import db, now
 from api.music import check_music
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem
 from api.teasers import Segment, TeaserOut, enqueue_render, plan_sticker, teaser_out
 from domain.edits import MAX_SEGMENTS, MIN_SEGMENT_S, length_bounds
@@ -68,6 +68,10 @@ class EditOut(Model):
 class EditIn(Model):
     """The edited edit list; what is left out stays as it is. ``segments`` in play order
     (the first is the opening, which should show the product)."""
+
+    model_config = example(
+        segments=[{"start": 252.0, "end": 266.0}, {"start": 1210.5, "end": 1223.0},
+                  {"start": 2404.0, "end": 2417.0}], music="none", lang="id")
 
     segments: list[Cut] | None = Field(None, max_length=20)
     music: str | None = Field(None, pattern=r"^[a-z0-9_-]{1,40}$")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from api.auth import owned_or_404, scope
 from api.convert import iso, page_links
 from api.deps import db, media, now
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
 from api.teasers import (
     TeaserOut,
@@ -105,6 +105,8 @@ def delete_teaser(teaser_id: str) -> Answer:
 class TeaserPlanIn(Model):
     """The plan to link the teaser to (``null``: no plan, no sticker), and optionally the
     post it is worded for."""
+
+    model_config = example(plan_id="5e4d3c2b1a0f4e9d8c7b6a5f4e3d2c1b", slot="hour_before")
 
     plan_id: str | None
     slot: Literal["day_before", "hour_before"] | None = None

@@ -21,7 +21,7 @@ from api.deps import db, jobs, media, now, template_version
 from api.downloads import signed_url
 from api.eta import eta_seconds
 from api.music import check_music
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
 from domain.lifecycle import FootageStatus, TeaserSource, TeaserStatus
 from domain.plans import PlanStatus, plan_status
@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 class TeaserIn(Model):
     """What to cut from: exactly one of ``session_id`` / ``footage_id``. ``plan_id``
     links the teaser to a plan (it then carries the LIVE time sticker)."""
+
+    model_config = example(
+        session_id="9d1c0b8a7f6e4d3c2b1a0f9e8d7c6b5a", plan_id="5e4d3c2b1a0f4e9d8c7b6a5f4e3d2c1b",
+        slot="day_before", target_seconds=40, music="auto")
 
     session_id: str | None = None
     footage_id: str | None = None
@@ -310,6 +314,8 @@ def get_poster(teaser_id: str) -> ResponseReturnValue:
 
 class PosterIn(Model):
     """The teaser second (from its start) the poster is to show."""
+
+    model_config = example(at_s=2.5)
 
     at_s: float = Field(ge=0.0, le=600.0)
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from api.auth import caller, owned_or_404
 from api.convert import iso
 from api.deps import db, now
-from api.openapi import Answer, Model, spec
+from api.openapi import Answer, Model, example, spec
 from api.problems import Problem
 from store.models import WebhookDelivery, WebhookEndpoint
 from store.webhooks import EVENTS
@@ -40,6 +40,9 @@ SHOWN_DELIVERIES = 20
 
 class WebhookIn(Model):
     """Where to deliver, and which events."""
+
+    model_config = example(url="https://hooks.example.com/cuplik",
+                           events=["teaser.ready", "teaser.failed"])
 
     url: str = Field(min_length=1, max_length=2048,
                      examples=["https://hooks.example.com/cuplik"])

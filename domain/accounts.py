@@ -1,5 +1,5 @@
 """Accounts: which TikTok account may be linked for LIVE selling, affiliate creator
-requirements, and who may see whose resources."""
+requirements, who may see whose resources, and whose word a fact is."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from domain.errors import AccountNotLinkable, CreatorNotEligible
+from domain.errors import AccountNotLinkable
 
 AFFILIATE_MIN_AGE = 18
 AFFILIATE_MIN_FOLLOWERS_EXCLUSIVE = 5_000  # "more than 5,000": 5,000 is not enough
@@ -28,12 +28,25 @@ class Role(StrEnum):
     OPS = "ops"
 
 
+class Reporter(StrEnum):
+    """Whose word a fact is. The platform's exports (written with a platform/ops key) are
+    the facts others are ranked on; what a seller reports of itself is its own claim."""
+
+    PLATFORM = "platform"
+    SELLER = "seller"
+
+
 @dataclass(frozen=True)
 class Actor:
     """The caller of a rule: a seller (with its id) or ops (acts across sellers)."""
 
     role: Role
     seller_id: str | None = None
+
+    @property
+    def reporter(self) -> Reporter:
+        """Whose word what this actor writes is: ops write for the platform."""
+        return Reporter.PLATFORM if self.role is Role.OPS else Reporter.SELLER
 
 
 def link_refusal_reason(account_type: AccountType, has_unresolved_sanction: bool) -> str | None:
@@ -89,11 +102,23 @@ def creator_refusal_reason(age_years: int, followers: int) -> str | None:
     return "Affiliate creators must " + " and ".join(problems) + "."
 
 
-def ensure_creator_eligible(age_years: int, followers: int) -> None:
-    """Raise ``CreatorNotEligible`` with what is missing unless the creator qualifies."""
-    reason = creator_refusal_reason(age_years, followers)
-    if reason is not None:
-        raise CreatorNotEligible(reason)
+@dataclass(frozen=True)
+class Creator:
+    """What the platform reports of a creator's account: the facts the affiliate rule
+    needs (seed 002: at least 18 years old and more than 5,000 followers)."""
+
+    birth_date: date
+    followers: int
+
+
+def affiliate_refusal(creator: Creator | None, today: date) -> str | None:
+    """Why a creator may not act as an affiliate creator on ``today`` (``None`` when it
+    may): facts the platform has not reported count as not met, never as met."""
+    if creator is None:
+        return ("The platform has not reported this creator's age and followers; "
+                "affiliate creators must be at least 18 years old and have more than "
+                f"{AFFILIATE_MIN_FOLLOWERS_EXCLUSIVE:,} followers.")
+    return creator_refusal_reason(age_on(creator.birth_date, today), creator.followers)
 
 
 def can_access(actor: Actor, owner_seller_id: str) -> bool:

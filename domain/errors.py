@@ -72,12 +72,6 @@ class AccountNotLinkable(DomainError):
     code = "account_not_linkable"
 
 
-class CreatorNotEligible(DomainError):
-    """An affiliate creator does not meet the age or follower minimum."""
-
-    code = "creator_not_eligible"
-
-
 class PlanInvalid(DomainError):
     """A LIVE plan's fields break a rule (products, promotion tools, schedule)."""
 

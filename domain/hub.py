@@ -1,6 +1,11 @@
 """Inspiration Hub: curated high-quality LIVE sessions of other sellers and creators.
 
 - Quality bar: at least 300 views and no policy violation.
+- The platform's figures only: a session whose figures a seller reported itself (its
+  own export, sent with its own key) ranks nobody in the hub.
+- An affiliate creator's session is listed only while the creator is at least 18 and
+  has more than 5,000 followers, as the platform reports them (not reported: not
+  listed); merchants need no follower minimum.
 - T-2: an ended session appears two days after it ended, to the minute. A session that
   is live now appears with its GMV and orders marked as estimates.
 - Live is bounded: a session with no recorded end is live until its plan's end, or 12 h
@@ -21,6 +26,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
+from domain.accounts import AccountType, Creator, Reporter, affiliate_refusal
 from domain.categories import same_category
 from domain.errors import CurrencyMismatch, HubAccessDenied
 from domain.highlights import CheckResult, evaluate_highlights, key_highlights
@@ -63,7 +69,9 @@ class ProductSales:
 @dataclass(frozen=True)
 class HubSession:
     """A session as the hub knows it. ``ended_at`` is ``None`` until its final figures
-    are recorded; ``plan_end`` is the scheduled end of the plan it was broadcast for."""
+    are recorded; ``plan_end`` is the scheduled end of the plan it was broadcast for;
+    ``reported_by`` says whose figures they are; ``account_type`` is the broadcasting
+    account's, and ``creator`` what the platform reports of that creator."""
 
     session_id: str
     creator_id: str
@@ -80,6 +88,9 @@ class HubSession:
     violations: int
     products: tuple[ProductSales, ...] = ()
     plan_end: datetime | None = None
+    reported_by: Reporter = Reporter.PLATFORM
+    account_type: AccountType = AccountType.OFFICIAL
+    creator: Creator | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,14 @@ class HubQuery:
 def meets_quality_bar(session: HubSession) -> bool:
     """At least 300 views and no policy violation."""
     return session.views >= QUALITY_MIN_VIEWS and session.violations == 0
+
+
+def creator_qualifies(session: HubSession, now: datetime) -> bool:
+    """A merchant's session always; an affiliate creator's only while the creator meets
+    the age and follower rule on ``now``'s date (UTC)."""
+    if session.account_type is not AccountType.AFFILIATE:
+        return True
+    return affiliate_refusal(session.creator, to_utc(now).date()) is None
 
 
 def live_until(session: HubSession) -> datetime:
@@ -167,9 +186,12 @@ def ensure_can_browse_live_list(viewer: CreatorPrivacy | None) -> None:
 
 
 def is_listed(session: HubSession, now: datetime, privacy: Mapping[str, CreatorPrivacy]) -> bool:
-    """Quality bar met, T-2 passed (or live now), and the creator's switch on."""
+    """The platform's figures, quality bar met, an eligible creator, T-2 passed (or live
+    now), and the creator's switch on."""
     return (
-        meets_quality_bar(session)
+        session.reported_by is Reporter.PLATFORM
+        and meets_quality_bar(session)
+        and creator_qualifies(session, now)
         and to_utc(now) >= visible_from(session, now)
         and creator_shown(privacy.get(session.creator_id))
     )

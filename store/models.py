@@ -8,7 +8,7 @@ Enums stored as their values.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -102,6 +103,10 @@ class Seller(Base):
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
     show_in_hub: Mapped[bool] = mapped_column(Boolean, default=True)
     privacy_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # What the platform reports of a creator (domain.accounts.Creator): an affiliate
+    # creator's sessions are in the hub only at 18+ with more than 5,000 followers.
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    followers: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -191,6 +196,10 @@ class LiveSession(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(255))
+    # Whose figures these are (domain.accounts.Reporter): the platform's, written with a
+    # platform/ops key, or the seller's own report, which ranks nobody in the hub.
+    reported_by: Mapped[str] = mapped_column(String(16), default="seller",
+                                             server_default="seller")
     account_type: Mapped[str] = mapped_column(String(24), default="official")
     category: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -68,3 +68,18 @@ def test_sessions_recorded_before_keep_their_sellers_zone_and_their_teasers(
         assert moved is not None and moved.time_zone == "Asia/Makassar"
     db.dispose()
     assert (zone, plan, teaser_source) == ("Asia/Makassar", None, "a")
+
+
+def test_sessions_recorded_before_whose_figures_were_reported_are_the_sellers(
+    tmp_path: Path,
+) -> None:
+    db = _old_database(tmp_path, "0012")
+    with db.engine.begin() as conn:
+        conn.execute(text(_SELLER), {"id": "s1", "tz": "Asia/Jakarta", "at": AT})
+        conn.execute(text(_SESSION), {"id": "a", "seller": "s1", "category": "beauty", "at": AT})
+    db.upgrade()
+    with db.session() as s:
+        reported = {r.id: r.reported_by for r in s.query(LiveSession)}
+    db.dispose()
+    # any seller key could write them then: none is known to be the platform's
+    assert reported == {"a": "seller"}

@@ -69,6 +69,11 @@ class Platform:
         extra = {k: v for k, v in headers.items() if k != "Authorization"}
         return self.client.post(path, json=body, headers={**extra, **self.auth})
 
+    def put(self, path: str, *, json: dict[str, Any], headers: dict[str, str]) -> Any:
+        """PUT ``json`` (the platform's final figures of a session of that shop)."""
+        extra = {k: v for k, v in headers.items() if k != "Authorization"}
+        return self.client.put(path, json=json, headers={**extra, **self.auth})
+
 
 def platform(client: FlaskClient) -> Platform:
     """The platform's writer for this app."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from flask.testing import FlaskClient
@@ -77,6 +79,21 @@ def test_openapi_is_generated_from_the_models(client: FlaskClient) -> None:
     schemas = doc["components"]["schemas"]
     assert any(name.startswith("TeaserIn") for name in schemas)
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_every_app_serves_the_whole_document(tmp_path: Path) -> None:
+    """A second app in one process (the studio's tests, a fleet's workers) serves every
+    nested model too, not references to schemas the document no longer holds."""
+    def served(name: str) -> tuple[int, set[str]]:
+        app = create_app(config={"DATABASE_URL": f"sqlite:///{tmp_path / name}.db",
+                                 "MEDIA_ROOT": str(tmp_path / name), "TESTING": True})
+        doc = app.test_client().get("/openapi.json").get_json()
+        app.extensions["db"].dispose()
+        refs = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(doc)))
+        return len(doc["components"]["schemas"]), refs - set(doc["components"]["schemas"])
+
+    first, second = served("one"), served("two")
+    assert first[1] == set() and second == first
 
 
 def test_healthz_reports_database_and_redis(client: FlaskClient, gateway: FakeGateway) -> None:

@@ -8,11 +8,11 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 
 from tests.unit.api.conftest import Clock
-from tests.unit.api.helpers import session_body, timeline
+from tests.unit.api.helpers import platform, session_body, timeline
 
 
 def _session(client: FlaskClient, headers: dict[str, str], category: str) -> str:
-    response = client.post("/v1/sessions", headers=headers, json=session_body(
+    response = platform(client).post("/v1/sessions", headers=headers, json=session_body(
         category=category, timeline=timeline(10, {4: 500_000}), username="glowshop"))
     assert response.status_code == 201, response.get_json()
     return str(response.get_json()["id"])

@@ -12,7 +12,7 @@ from domain.lifecycle import TeaserStatus
 from store.db import Database
 from store.models import Teaser
 from tests.unit.api.conftest import Clock, make_key, seller_id
-from tests.unit.api.helpers import START, catalogue, plan_body, session_body, timeline
+from tests.unit.api.helpers import START, catalogue, plan_body, platform, session_body, timeline
 
 PLAN_SESSION = {"started_at": START, "ended_at": "2024-11-23T20:30:00+07:00"}
 
@@ -21,7 +21,7 @@ def _session(client: FlaskClient, headers: dict[str, str], **changes: Any) -> st
     body = session_body(username="glowshop",
                         products=[{"product_id": "p1", "gmv": 400_000, "units": 8}])
     body.update(changes)
-    response = client.post("/v1/sessions", json=body, headers=headers)
+    response = platform(client).post("/v1/sessions", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     return str(response.get_json()["id"])
 

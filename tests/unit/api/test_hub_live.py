@@ -9,13 +9,13 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.unit.api.conftest import Clock
-from tests.unit.api.helpers import START, catalogue, plan_body, session_body, timeline
+from tests.unit.api.helpers import START, catalogue, plan_body, platform, session_body, timeline
 
 
 def _live_session(client: FlaskClient, headers: dict[str, str], **changes: Any) -> str:
     body = session_body(username="glowshop", ended_at=None, timeline=timeline(10, {4: 500_000}))
     body.update(changes)
-    response = client.post("/v1/sessions", json=body, headers=headers)
+    response = platform(client).post("/v1/sessions", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     return str(response.get_json()["id"])
 
@@ -59,7 +59,7 @@ def test_recorded_figures_replace_the_estimates(
     session = _live_session(client, alice, started_at="2024-11-20T10:00:00+07:00")
     estimate = _listed(client, bob)[session]
     assert estimate["estimated"] and estimate["gmv"]["amount_minor"] == 590_000
-    final = client.put(f"/v1/sessions/{session}/figures", headers=alice, json={
+    final = platform(client).put(f"/v1/sessions/{session}/figures", headers=alice, json={
         "ended_at": "2024-11-20T12:30:00+07:00", "timeline": timeline(150, {4: 500_000}),
         "products": [{"product_id": "p1", "gmv": 400_000, "units": 8}]})
     assert final.status_code == 200, final.get_json()
@@ -75,16 +75,18 @@ def test_recorded_figures_replace_the_estimates(
     assert duration["outcome"] == "passed" and duration["evidence"] == "lasted 150 minutes"
 
 
-def test_figures_must_end_after_the_start_and_belong_to_the_caller(
+def test_figures_must_end_after_the_start_and_name_a_session(
     client: FlaskClient, alice: dict[str, str], bob: dict[str, str]
 ) -> None:
     session = _live_session(client, alice, started_at="2024-11-20T10:00:00+07:00")
     body = {"ended_at": "2024-11-20T09:00:00+07:00", "timeline": timeline(3)}
-    early = client.put(f"/v1/sessions/{session}/figures", headers=alice, json=body)
+    early = platform(client).put(f"/v1/sessions/{session}/figures", headers=alice, json=body)
     assert early.status_code == 422 and "ended_at must come after" in early.get_json()["detail"]
     body["ended_at"] = "2024-11-20T11:00:00+07:00"
-    assert client.put(f"/v1/sessions/{session}/figures", headers=bob, json=body).status_code == 404
-    bad = client.put(f"/v1/sessions/{session}/figures", headers=alice,
+    assert platform(client).put("/v1/sessions/nope/figures", headers=alice,
+                                json=body).status_code == 404
+    assert client.put(f"/v1/sessions/{session}/figures", headers=bob, json=body).status_code == 403
+    bad = platform(client).put(f"/v1/sessions/{session}/figures", headers=alice,
                      json={**body, "timeline": [{"t": 60}, {"t": 0}]})
     assert bad.status_code == 422 and bad.get_json()["code"] == "invalid_timeline"
     unchanged = client.get(f"/v1/sessions/{session}", headers=alice).get_json()

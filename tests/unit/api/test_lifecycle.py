@@ -12,7 +12,7 @@ from domain.lifecycle import TeaserStatus
 from store.db import Database
 from store.models import Footage, LiveSession, Teaser
 from tests.unit.api.conftest import Clock, FakeGateway, ready_footage
-from tests.unit.api.helpers import catalogue, plan_body, session_body, timeline
+from tests.unit.api.helpers import catalogue, plan_body, platform, session_body, timeline
 
 LATER_START = "2024-11-30T20:00:00+07:00"  # a Saturday a week later, 20.00 WIB
 
@@ -243,9 +243,10 @@ def test_auto_teasers_skip_affiliate_sessions_and_recordings_shorter_than_the_ti
     catalogue(client, alice)
     # the biggest GMV is an affiliate creator's session: not the shop's
     big = ready_footage(client, db, alice)
-    client.post("/v1/sessions", json=session_body(
+    affiliate = platform(client).post("/v1/sessions", json=session_body(
         footage_id=big, account_type="affiliate", timeline=timeline(10, {4: 9_000_000})),
         headers=alice)
+    assert affiliate.status_code == 201, affiliate.get_json()
     # the next one's recording (5 min) is far shorter than its 60-minute timeline
     short = ready_footage(client, db, alice)
     long_session = client.post("/v1/sessions", json=session_body(

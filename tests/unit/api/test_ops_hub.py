@@ -10,7 +10,7 @@ from domain.lifecycle import TeaserStatus
 from store.db import Database
 from store.models import Footage, Teaser
 from tests.unit.api.conftest import Clock, FakeGateway, make_key, ready_footage
-from tests.unit.api.helpers import session_body, timeline
+from tests.unit.api.helpers import platform, session_body, timeline
 
 
 def _finished_teasers(client: FlaskClient, db: Database, headers: dict[str, str],
@@ -80,7 +80,7 @@ def _hub_session(client: FlaskClient, headers: dict[str, str], **changes: object
                         products=[{"product_id": "p1", "gmv": 400_000, "units": 8},
                                   {"product_id": "p2", "gmv": 20_000, "units": 1}])
     body.update(changes)
-    response = client.post("/v1/sessions", json=body, headers=headers)
+    response = platform(client).post("/v1/sessions", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     return str(response.get_json()["id"])
 

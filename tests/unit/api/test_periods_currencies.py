@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.unit.api.conftest import Clock
-from tests.unit.api.helpers import session_body
+from tests.unit.api.helpers import platform, session_body
 
 FROM, TO = "2024-11-18T00:00:00+07:00", "2024-11-20T00:00:00+07:00"
 
@@ -22,7 +22,7 @@ def _session(client: FlaskClient, headers: dict[str, str], currency: str, gmv: i
         {"t": 60 * m, "views": 100, "viewers": 80, "gmv": gmv if m == 0 else 0, "orders": 1}
         for m in range(5)])
     body.update(changes)
-    response = client.post("/v1/sessions", json=body, headers=headers)
+    response = platform(client).post("/v1/sessions", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     return str(response.get_json()["id"])
 

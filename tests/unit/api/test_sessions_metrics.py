@@ -163,8 +163,9 @@ def test_overview_compares_only_for_last_7_days(
     client: FlaskClient, alice: dict[str, str]
 ) -> None:
     client.post("/v1/sessions", json=session_body(timeline=timeline(3)), headers=alice)
-    client.post("/v1/sessions", json=session_body(timeline=timeline(3), account_type="affiliate"),
-                headers=alice)
+    affiliate = platform(client).post("/v1/sessions", headers=alice, json=session_body(
+        timeline=timeline(3), account_type="affiliate"))
+    assert affiliate.status_code == 201, affiliate.get_json()
     body = client.get("/v1/metrics/overview", headers=alice).get_json()
     assert body["sessions"] == 1  # the affiliate creator's session is not the seller's GMV
     assert body["current"]["gmv"]["amount_minor"] == 30_000

@@ -7,15 +7,16 @@ import pytest
 from domain.accounts import (
     AccountType,
     Actor,
+    Creator,
     Role,
+    affiliate_refusal,
     age_on,
     can_access,
     creator_refusal_reason,
-    ensure_creator_eligible,
     ensure_linkable,
     link_refusal_reason,
 )
-from domain.errors import AccountNotLinkable, CreatorNotEligible
+from domain.errors import AccountNotLinkable
 
 
 def test_only_official_account_links_for_live_selling() -> None:
@@ -53,8 +54,15 @@ def test_affiliate_creator_needs_18_years_and_more_than_5000_followers(
 ) -> None:
     assert (creator_refusal_reason(age, followers) is None) is eligible
     if not eligible:
-        with pytest.raises(CreatorNotEligible, match="Affiliate creators must"):
-            ensure_creator_eligible(age, followers)
+        assert (creator_refusal_reason(age, followers) or "").startswith(
+            "Affiliate creators must")
+
+
+def test_a_creator_the_platform_has_not_reported_is_not_an_eligible_affiliate() -> None:
+    today = date(2024, 11, 23)
+    assert "has not reported" in (affiliate_refusal(None, today) or "")
+    assert affiliate_refusal(Creator(date(2006, 11, 23), 5_001), today) is None
+    assert "18 years" in (affiliate_refusal(Creator(date(2006, 11, 24), 5_001), today) or "")
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from domain.accounts import AccountType, Creator, Reporter
 from domain.errors import CurrencyMismatch, HubAccessDenied
 from domain.highlights import Highlight
 from domain.hub import (
@@ -63,6 +64,25 @@ def _s(
 )
 def test_quality_bar_is_300_views_and_no_violation(views: int, violations: int, ok: bool) -> None:
     assert meets_quality_bar(_s("x", views=views, violations=violations)) is ok
+
+
+def test_an_affiliate_creators_session_is_listed_at_18_with_over_5000_followers() -> None:
+    affiliate = replace(_s("a"), account_type=AccountType.AFFILIATE)
+    eighteen_today = NOW.date().replace(year=NOW.year - 18)
+    assert not is_listed(affiliate, NOW, {})  # nothing reported: not listed
+    for creator, listed in ((Creator(eighteen_today, 5_001), True),
+                            (Creator(eighteen_today, 5_000), False),
+                            (Creator(eighteen_today + timedelta(days=1), 1_000_000), False)):
+        assert is_listed(replace(affiliate, creator=creator), NOW, {}) is listed, creator
+    assert is_listed(_s("merchant"), NOW, {})  # merchants: no follower minimum
+
+
+def test_a_session_whose_figures_the_seller_reported_is_not_listed() -> None:
+    platform = _s("p")
+    boast = replace(_s("s", gmv=10**12), reported_by=Reporter.SELLER)
+    assert is_listed(platform, NOW, {}) and not is_listed(boast, NOW, {})
+    assert [e.session.session_id for e in hub_list([boast, platform], HubQuery(),
+                                                   now=NOW, privacy={})] == ["p"]
 
 
 @pytest.mark.parametrize(
