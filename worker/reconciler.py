@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from domain.lifecycle import FootageStatus, TeaserStatus
 from store import lifecycle, telemetry, webhooks
-from store.models import Footage, Teaser, utcnow
+from store.models import Footage, RegenerationItem, Teaser, utcnow
 from store.queues import (
     ACTIVE_STATUSES,
     BATCH,
@@ -169,6 +169,10 @@ class Reconciler:
             return
         ids = [render_job_id(r.id, r.revision) for r in rows]
         statuses = self.gateway.statuses(ids)
+        with self.db.session() as session:
+            regenerations = {(t, r) for t, r in session.execute(
+                select(RegenerationItem.teaser_id, RegenerationItem.revision)
+                .where(RegenerationItem.teaser_id.in_([r.id for r in rows])))}
         requeue: dict[str, list[tuple[str, int]]] = {INTERACTIVE: [], BATCH: []}
         failures: dict[str, tuple[int, str]] = {}
         for row, job_id in zip(rows, ids, strict=True):
@@ -185,8 +189,10 @@ class Reconciler:
             log.info("re-queueing teaser %s r%s: %s", row.id, row.revision, trouble)
             if statuses[job_id] == JobStatus.STARTED:
                 self._drop(job_id)  # stuck: free the id so the re-queue is not a no-op
-            # A first render is a seller waiting; later revisions come from ops batches.
-            requeue[INTERACTIVE if row.revision == 1 else BATCH].append((row.id, row.revision))
+            # An ops regeneration goes back on the batch queue; anything else (a first
+            # render, a seller's edit, relink or poster) is a seller waiting.
+            batch = (row.id, row.revision) in regenerations
+            requeue[BATCH if batch else INTERACTIVE].append((row.id, row.revision))
         for queue, items in requeue.items():
             if items:
                 self.gateway.enqueue_renders(items, queue=queue)

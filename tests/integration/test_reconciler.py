@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from store.models import Footage, Teaser, utcnow
+from store.models import Footage, RegenerationBatch, RegenerationItem, Teaser, utcnow
 from tests.footage import make_clip
 from tests.integration import test_jobs_support as support
 from tests.integration.test_jobs_support import (
@@ -128,13 +128,23 @@ def test_an_upload_interrupted_too_often_is_rejected_with_a_reason(stack: Stack,
     assert stack.gateway.queue_counts()["interactive"] == 0
 
 
-def test_a_regeneration_is_requeued_on_the_batch_queue(stack: Stack) -> None:
+def test_a_regeneration_is_requeued_on_the_batch_queue_and_a_sellers_edit_is_not(
+        stack: Stack) -> None:
     seller = add_seller(stack)
-    teaser_id = add_teaser(stack, seller, session_id=add_session(stack, seller, None),
-                           revision=3, age=OLD)
+    session_id = add_session(stack, seller, None)
+    regenerated = add_teaser(stack, seller, session_id=session_id, revision=3, age=OLD)
+    edited = add_teaser(stack, seller, session_id=session_id, revision=2, age=OLD)
+    with stack.db.session() as s:
+        batch = RegenerationBatch(selection={}, selection_key="k", template_version="t",
+                                  created_by=seller, created_at=utcnow())
+        s.add(batch)
+        s.flush()
+        s.add(RegenerationItem(batch_id=batch.id, teaser_id=regenerated, revision=3))
     report = Reconciler(stack.db, stack.gateway).run_once()
-    assert report.requeued_teasers == [teaser_id]
-    assert stack.gateway.queue_counts() == {"interactive": 0, "batch": 1}
+    assert sorted(report.requeued_teasers) == sorted([regenerated, edited])
+    # before: every revision after the first went to the batch queue, so a seller's edit
+    # (PUT /teasers/{id}/edit, a relink, a poster) waited behind a whole ops batch
+    assert stack.gateway.queue_counts() == {"interactive": 1, "batch": 1}
 
 
 def _worker_env(stack: Stack) -> dict[str, str]:
