@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bench.render import ensure_source, teaser_edit  # noqa: E402
 from worker import render  # noqa: E402
 from worker.ffmpeg import binary  # noqa: E402
-from worker.mix import mix  # noqa: E402
+from worker.mix import mix, read_bed  # noqa: E402
 
 SETTINGS = {"cbr 128k": ["-b:a", "128k"], "vbr q2": ["-q:a", "2"],
             "vbr q1.5": ["-q:a", "1.5"]}
@@ -41,7 +41,7 @@ def mix_pcm(work: Path) -> Path:
     edit = teaser_edit(ensure_source())
     assets = render.prepare_assets(edit, work)
     lengths = render.segment_samples(edit)
-    bed = render.read_bed(assets.music, sum(lengths)) if assets.music else None
+    bed = read_bed(assets.music, sum(lengths)) if assets.music else None
     sound, _ = mix(render.decode_voice(edit, work, timeout=60), lengths, bed)
     out = work / "mix.f32"
     sound.tofile(out)

@@ -8,16 +8,20 @@ it starts ``LOOKAHEAD_S`` before a word (the first syllable is never masked), st
 for ``HOLD_S`` after speech (no pumping between words) and comes back up over
 ``RELEASE_S`` in a real pause. The bed fades in at the start and out with the last
 word. ``worker.loudness.master`` then sets -14 LUFS under the peak ceiling. Pure NumPy
-on 48 kHz stereo float arrays.
+on 48 kHz stereo float arrays; a bed is read from its raw PCM (``read_bed``), its loudness
+powers measured once per process (``bed_sub_powers``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from worker.errors import RenderError
 from worker.loudness import (
     RATE,
     SUB,
@@ -182,3 +186,33 @@ def mix(voice: np.ndarray | None, lengths: Sequence[int], music: np.ndarray | No
                        voice_db=round(voice_db, 2), music_db=round(music_db, 2),
                        ducked=bool(speaks and music is not None), music_ends=round(ends, 3),
                        master=done)
+
+
+def read_bed(pcm: Path, n: int) -> np.ndarray:
+    """``n`` samples of a music bed (raw 48 kHz stereo s16le, ``worker.music.bed_pcm``) as
+    (n, 2) float32, looped from its start when it is shorter (beds loop seamlessly)."""
+    raw = np.fromfile(pcm, dtype="<i2", count=2 * n)
+    bed = raw[: len(raw) // 2 * 2].reshape(-1, 2)
+    if not len(bed):
+        raise RenderError(f"the music bed {pcm.name} is empty")
+    if len(bed) < n:
+        bed = np.resize(bed, (n, 2))
+    return bed.astype(np.float32) * np.float32(1 / 32768)
+
+
+def bed_sub_powers(pcm: Path | None, n: int) -> np.ndarray | None:
+    """The bed's 100 ms loudness powers (``worker.loudness.sub_powers``) for its first
+    ``n`` samples, computed once per bed file and process; None when the bed is shorter
+    (it loops: the caller measures the looped samples)."""
+    if pcm is None:
+        return None
+    st = pcm.stat()
+    if n > st.st_size // 4:
+        return None
+    return _bed_subs(str(pcm), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _bed_subs(path: str, size: int, mtime_ns: int) -> np.ndarray:
+    del mtime_ns  # part of the key: a rewritten bed is measured again
+    return sub_powers(read_bed(Path(path), size // 4))

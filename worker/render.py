@@ -1,11 +1,11 @@
 """Render an edit list: an audio-only pass decoding the voice, the mix (``worker.mix``:
 fades, ducked music, -14 LUFS under the peak ceiling) computed on its samples, then ONE
-ffmpeg run writing the teaser and its poster, then verification of what a viewer will get.
+ffmpeg run writing the teaser and its poster, then verification of what a viewer will get
+(``worker.verify``).
 """
 
 from __future__ import annotations
 
-import functools
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -14,18 +14,15 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
 
-import av
 import numpy as np
-from PIL import Image
 
 from worker import caption_images, design, ffmpeg, graph, music, overlays
 from worker.editlist import EditList, Segment
 from worker.errors import RenderError
 from worker.graph import Assets
-from worker.loudness import sub_powers
-from worker.mix import Mix, mix
+from worker.mix import Mix, bed_sub_powers, mix, read_bed
+from worker.verify import verify
 
-DURATION_TOLERANCE_S = 0.5
 MEASURE_SHARE = 0.05  # of the progress bar
 
 
@@ -161,113 +158,3 @@ def _decode(edit: EditList, out: Path, timeout: float) -> np.ndarray:
     if len(voice) < want:  # the last samples of a source that ends early: silence
         voice = np.concatenate((voice, np.zeros((want - len(voice), 2), np.float32)))
     return voice
-
-
-def read_bed(pcm: Path, n: int) -> np.ndarray:
-    """``n`` samples of a music bed (raw 48 kHz stereo s16le, ``worker.music.bed_pcm``) as
-    (n, 2) float32, looped from its start when it is shorter (beds loop seamlessly)."""
-    raw = np.fromfile(pcm, dtype="<i2", count=2 * n)
-    bed = raw[: len(raw) // 2 * 2].reshape(-1, 2)
-    if not len(bed):
-        raise RenderError(f"the music bed {pcm.name} is empty")
-    if len(bed) < n:
-        bed = np.resize(bed, (n, 2))
-    return bed.astype(np.float32) * np.float32(1 / 32768)
-
-
-def bed_sub_powers(pcm: Path | None, n: int) -> np.ndarray | None:
-    """The bed's 100 ms loudness powers (``worker.loudness.sub_powers``) for its first
-    ``n`` samples, computed once per bed file and process; None when the bed is shorter
-    (it loops: the caller measures the looped samples)."""
-    if pcm is None:
-        return None
-    st = pcm.stat()
-    if n > st.st_size // 4:
-        return None
-    return _bed_subs(str(pcm), st.st_size, st.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=8)
-def _bed_subs(path: str, size: int, mtime_ns: int) -> np.ndarray:
-    del mtime_ns  # part of the key: a rewritten bed is measured again
-    return sub_powers(read_bed(Path(path), size // 4))
-
-
-def verify(video: Path, poster: Path, edit: EditList) -> tuple[int, int, float]:
-    """Check the render is what a viewer needs: H.264 yuv420p at the edit list's size and
-    frame rate, AAC stereo 48 kHz, the index before the data (fast start), the right
-    length, a decodable first frame, and a 9:16 JPEG poster. Returns (width, height,
-    duration); raises ``RenderError`` saying what is wrong."""
-    out = edit.output
-    problems: list[str] = []
-    if not video.is_file() or video.stat().st_size == 0:
-        raise RenderError("the render wrote no video")
-    try:
-        with av.open(str(video)) as container:
-            if not container.streams.video or not container.streams.audio:
-                raise RenderError("the rendered teaser lacks a picture or a sound track")
-            vs, aud = container.streams.video[0], container.streams.audio[0]
-            width, height = vs.codec_context.width, vs.codec_context.height
-            if vs.codec_context.name != "h264" or vs.codec_context.pix_fmt != "yuv420p":
-                problems.append(f"video is {vs.codec_context.name} "
-                                f"{vs.codec_context.pix_fmt}, not h264 yuv420p")
-            if (width, height) != (out.width, out.height):
-                problems.append(f"size is {width}x{height}, not {out.width}x{out.height}")
-            rate = float(vs.average_rate or 0)
-            if abs(rate - out.fps) > 0.5:
-                problems.append(f"frame rate is {rate:.2f}, not {out.fps}")
-            ac = aud.codec_context
-            if ac.name != "aac" or ac.sample_rate != graph.RATE or ac.channels != 2:
-                problems.append(f"audio is {ac.name} {ac.sample_rate} Hz "
-                                f"{ac.channels} ch, not AAC 48 kHz stereo")
-            duration = float(container.duration or 0) / av.time_base
-            # Each stream on its own: silence padding can make the file look complete
-            # while its picture stops early.
-            for kind, stream in (("teaser", None), ("picture", vs), ("sound", aud)):
-                length = duration if stream is None else (
-                    float(stream.duration * stream.time_base)
-                    if stream.duration and stream.time_base else duration)
-                if abs(length - edit.duration) > DURATION_TOLERANCE_S:
-                    problems.append(f"the {kind} lasts {length:.2f} s, the edit list says "
-                                    f"{edit.duration:.2f} s")
-            if next(container.decode(video=0), None) is None:
-                problems.append("no picture decodes")
-    except av.error.FFmpegError as exc:
-        raise RenderError(f"the rendered teaser does not play back: {exc}") from exc
-    if not moov_before_mdat(video):
-        problems.append("the index (moov) is not at the front: no fast start")
-    try:
-        with Image.open(poster) as img:
-            img.verify()
-        with Image.open(poster) as img:
-            if img.format != "JPEG" or img.size != (out.width, out.height):
-                problems.append(f"poster is {img.format} {img.size}, not a "
-                                f"{out.width}x{out.height} JPEG")
-    except (OSError, SyntaxError) as exc:
-        problems.append(f"poster is unreadable ({exc})")
-    if problems:
-        raise RenderError("render verification failed: " + "; ".join(problems))
-    return width, height, round(duration, 3)
-
-
-def moov_before_mdat(path: Path) -> bool:
-    """True when the MP4's ``moov`` box precedes its ``mdat`` (playable while loading)."""
-    with path.open("rb") as f:
-        offset, size = 0, path.stat().st_size
-        while offset + 8 <= size:
-            f.seek(offset)
-            header = f.read(16)
-            box_size = int.from_bytes(header[:4], "big")
-            kind = header[4:8]
-            if kind == b"moov":
-                return True
-            if kind == b"mdat":
-                return False
-            if box_size == 1:
-                box_size = int.from_bytes(header[8:16], "big")
-            elif box_size == 0:
-                return False
-            if box_size < 8:
-                return False
-            offset += box_size
-    return False

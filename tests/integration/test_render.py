@@ -18,7 +18,8 @@ from tests.footage import make_clip
 from worker.editlist import Crop, EditList, Output, Segment, Source, Sticker
 from worker.errors import RenderError
 from worker.ffmpeg import binary
-from worker.render import RenderResult, moov_before_mdat, render
+from worker.render import RenderResult, render
+from worker.verify import moov_before_mdat
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,8 @@ from worker import music
 from worker.editlist import EditList, Output, Segment, Source
 from worker.ffmpeg import binary
 from worker.loudness import RATE, integrated
-from worker.render import RenderResult, read_bed, render
+from worker.mix import read_bed
+from worker.render import RenderResult, render
 
 pytestmark = pytest.mark.integration
 
