@@ -1,10 +1,12 @@
 """The edit list: everything a render needs, as JSON. Analysis writes it, render reads it;
-``cuplik render --edit-list FILE`` re-renders one exactly."""
+``cuplik render --edit-list FILE`` re-renders one exactly. ``work_needed`` says what a
+changed edit list takes beside the verified render of the old one (a regeneration)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +171,42 @@ class EditList:
     @classmethod
     def load(cls, path: str | Path) -> EditList:
         return cls.from_json(json.loads(Path(path).read_text()))
+
+
+class Work(StrEnum):
+    """What a regeneration does to turn the render of one edit list into that of another,
+    least first: nothing, the poster cut again, the sound mixed again and muxed over the
+    same picture (stream copy), or a full render."""
+
+    UNCHANGED = "unchanged"
+    POSTER = "poster"
+    REMUX = "remux"
+    RENDER = "render"
+
+
+# The edit list's fields that only the sound is made from; the picture is made from
+# every other rendered field. What is not rendered at all (the notes, the reasons'
+# language, the lags, the moments offered to swap in) changes nothing in the files.
+SOUND_FIELDS = frozenset({"music"})
+SOUND_OUTPUT_FIELDS = frozenset({"audio_quality", "audio_bitrate"})
+POSTER_FIELDS = frozenset({"poster_at"})
+UNRENDERED_FIELDS = frozenset({"notes", "lang", "lags", "candidates", "short_source"})
+
+
+def work_needed(old: EditList, new: EditList) -> Work:
+    """The least work that turns a verified render of ``old`` into what a full render of
+    ``new`` gives: a change of music or of the sound's encoding re-mixes and re-muxes the
+    sound (a poster change with it is cut too); a change of the poster's second cuts the
+    poster again; any change to what the picture is made of (the source, segments, crops,
+    overlays, their words, the template, the picture's encoding) renders again."""
+    changed = {f.name for f in fields(EditList)
+               if getattr(old, f.name) != getattr(new, f.name)} - UNRENDERED_FIELDS
+    if "output" in changed:
+        changed.discard("output")
+        changed |= {f.name for f in fields(Output)
+                    if getattr(old.output, f.name) != getattr(new.output, f.name)}
+    if changed - SOUND_FIELDS - SOUND_OUTPUT_FIELDS - POSTER_FIELDS:
+        return Work.RENDER
+    if changed & (SOUND_FIELDS | SOUND_OUTPUT_FIELDS):
+        return Work.REMUX
+    return Work.POSTER if changed else Work.UNCHANGED

@@ -232,26 +232,11 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
     is given, the frame at ``edit.poster_at`` (under the captions and the arrow) as a
     JPEG. ``bare`` is the benchmark floor: same cut and encode, no overlays, the
     segments' own sound with no mix."""
-    if not edit.segments:
-        raise ValueError("an edit list needs at least one segment")
     if sound is None and not bare:
         raise ValueError("a render needs its mixed sound (worker.mix)")
     out = edit.output
     total = teaser_duration(edit)
-    # Slice threads inside the filters only fight x264's threads for the same cores:
-    # one thread per graph is 0.2 s faster on a 3.4 s render here (bench/render.py).
-    args = ["-filter_complex_threads", "1", *_segment_inputs(edit)]
-    chains = [segment_video(edit, seg, i) for i, seg in enumerate(edit.segments)]
-    # BT.709 on the frames themselves: the encoder and the MP4 'colr' box take the tags
-    # from the frames (an encoder option alone is overridden by the untagged frames).
-    chains.append(_concat(edit, video=True) + f",{BT709_TAGS}[vcat]")
-    n_in = len(edit.segments)
-    video = "vcat"
-    under, over = ([], []) if bare else (assets.under_poster(), assets.over_poster())
-    for k, ov in enumerate(under):
-        args += _overlay_input(ov)
-        chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
-        video, n_in = f"ov{k}", n_in + 1
+    args, chains, video, n_in = _under_poster(edit, Assets() if bare else assets)
     poster: list[str] = []
     if out_poster is not None:
         # The poster branch ends after its one frame, so it costs one JPEG: 0.1 s less
@@ -259,15 +244,11 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
         # It is taken under the captions and the arrow: the card and the product are
         # what a cover shows.
         chains.append(f"[{video}]split=2[vpre][pv]")
-        frame = poster_frame(edit)
-        # The JPEG's full-range conversion stays in this branch: left to negotiation, it
-        # would pull the teaser itself to yuvj420p through the split.
-        chains.append(f"[pv]trim=start_frame={frame}:end_frame={frame + 1},"
-                      "scale=out_range=full,format=yuvj420p[poster]")
+        chains.append(_poster_chain(edit, "pv"))
         video = "vpre"
-        poster = ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
-                  "-update", "1", "-f", "image2", str(out_poster)]
-    for k, ov in enumerate(over, start=len(under)):
+        poster = _poster_output(out_poster)
+    for k, ov in enumerate([] if bare else assets.over_poster(),
+                           start=len(assets.under_poster())):
         args += _overlay_input(ov)
         chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
         video, n_in = f"ov{k}", n_in + 1
@@ -280,13 +261,66 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
         args += ["-f", "f32le", "-ar", str(RATE), "-ch_layout", "stereo", "-i", str(sound)]
         sound_args = ["-map", f"{n_in}:a"]
     args += ["-filter_complex", ";".join(chains), "-map", f"[{video}]", *sound_args,
-             *video_codec(out), "-fps_mode", "cfr", "-r", str(out.fps),
-             "-c:a", "aac", "-aac_coder", "fast", "-aac_pns", "0", *_audio_rate(out),
-             "-ar", str(RATE), "-ac", "2",
+             *video_codec(out), "-fps_mode", "cfr", "-r", str(out.fps), *audio_codec(out),
              "-map_metadata", "-1", "-map_chapters", "-1",
              "-movflags", "+faststart", "-t", _num(total), "-f", "mp4", str(out_video),
              *poster]
     return args
+
+
+def build_poster_args(edit: EditList, assets: Assets, out_poster: Path) -> list[str]:
+    """The poster alone, as the render takes it: the same picture graph as far as the
+    poster's frame (the card and the band laid on), and nothing encoded but that JPEG.
+    ffmpeg stops at the frame, so only the segments before it are decoded."""
+    args, chains, video, _ = _under_poster(edit, assets)
+    chains.append(_poster_chain(edit, video))
+    return [*args, "-filter_complex", ";".join(chains), *_poster_output(out_poster)]
+
+
+def build_remux_args(edit: EditList, video: Path, sound: Path, out_video: Path) -> list[str]:
+    """A new sound under a verified teaser's picture: ``video``'s picture packets copied
+    as they are (nothing decoded or encoded), the mixed ``sound`` encoded exactly as the
+    render encodes it, fast start. ``video`` is our own render, never a user's file."""
+    return ["-i", str(video),
+            "-f", "f32le", "-ar", str(RATE), "-ch_layout", "stereo", "-i", str(sound),
+            "-map", "0:v:0", "-map", "1:a", "-c:v", "copy", *audio_codec(edit.output),
+            "-map_metadata", "-1", "-map_chapters", "-1", "-movflags", "+faststart",
+            "-t", _num(teaser_duration(edit)), "-f", "mp4", str(out_video)]
+
+
+def _under_poster(edit: EditList, assets: Assets) -> tuple[list[str], list[str], str, int]:
+    """Inputs and chains of the picture as far as the poster: the segments cut, framed
+    and concatenated, the overlays the poster shows laid on; with the label of that
+    picture and the index of the next input."""
+    if not edit.segments:
+        raise ValueError("an edit list needs at least one segment")
+    # Slice threads inside the filters only fight x264's threads for the same cores:
+    # one thread per graph is 0.2 s faster on a 3.4 s render here (bench/render.py).
+    args = ["-filter_complex_threads", "1", *_segment_inputs(edit)]
+    chains = [segment_video(edit, seg, i) for i, seg in enumerate(edit.segments)]
+    # BT.709 on the frames themselves: the encoder and the MP4 'colr' box take the tags
+    # from the frames (an encoder option alone is overridden by the untagged frames).
+    chains.append(_concat(edit, video=True) + f",{BT709_TAGS}[vcat]")
+    n_in = len(edit.segments)
+    video = "vcat"
+    for k, ov in enumerate(assets.under_poster()):
+        args += _overlay_input(ov)
+        chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
+        video, n_in = f"ov{k}", n_in + 1
+    return args, chains, video, n_in
+
+
+def _poster_chain(edit: EditList, label: str) -> str:
+    # The JPEG's full-range conversion stays in this branch: left to negotiation, it
+    # would pull the teaser itself to yuvj420p through the split.
+    frame = poster_frame(edit)
+    return (f"[{label}]trim=start_frame={frame}:end_frame={frame + 1},"
+            "scale=out_range=full,format=yuvj420p[poster]")
+
+
+def _poster_output(out_poster: Path) -> list[str]:
+    return ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
+            "-update", "1", "-f", "image2", str(out_poster)]
 
 
 def video_codec(out: Output) -> list[str]:
@@ -301,6 +335,13 @@ def video_codec(out: Output) -> list[str]:
             "-x264-params", "8x8dct=1", "-profile:v", "high", "-pix_fmt", "yuv420p",
             "-g", str(out.fps * 2), "-color_primaries", "bt709", "-color_trc", "bt709",
             "-colorspace", "bt709", "-color_range", "tv"]
+
+
+def audio_codec(out: Output) -> list[str]:
+    """The sound's encoder settings (a render and a regeneration's remux use the same):
+    AAC stereo 48 kHz at the edit list's rate control."""
+    return ["-c:a", "aac", "-aac_coder", "fast", "-aac_pns", "0", *_audio_rate(out),
+            "-ar", str(RATE), "-ac", "2"]
 
 
 def _audio_rate(out: Output) -> list[str]:

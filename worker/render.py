@@ -36,7 +36,7 @@ class RenderResult:
     width: int
     height: int
     seconds: float
-    mix: Mix
+    mix: Mix | None  # None: the sound was kept as it was (a regeneration of the poster)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -70,15 +70,10 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
         # Drawing the overlays runs beside the voice's decoding (both are short, and
         # neither needs the other).
         drawn = pool.submit(prepare_assets, edit, work)
-        lengths = segment_samples(edit)
         voice = (decode_voice(edit, work, timeout=timeout, pool=pool)
                  if edit.source.has_audio else None)
         assets = drawn.result()
-        bed = read_bed(assets.music, sum(lengths)) if assets.music is not None else None
-        sound, mixed = mix(voice, lengths, bed, music_subs=bed_sub_powers(assets.music,
-                                                                          sum(lengths)))
-        sound_path = work / "sound.f32"
-        sound.tofile(sound_path)
+        sound_path, mixed = mixed_sound(edit, voice, assets.music, work)
         lap("assets+mix")
         report(MEASURE_SHARE)
         with ffmpeg.atomic_output(out_video) as tmp_video, \
@@ -104,11 +99,9 @@ def prepare_assets(edit: EditList, work: Path) -> Assets:
     total = graph.teaser_duration(edit)
     try:
         layout = design.load_layout(edit.arrow or "standard_9x16")
-        # "auto" normally is resolved when the edit list is planned; same rule here.
-        name = music.pick(edit.source.path) if edit.music == "auto" else edit.music
-        bed = music.bed_pcm(name, work) if name else None
     except ValueError as exc:
         raise RenderError(str(exc)) from exc
+    bed = bed_of(edit, work)
     sticker, band = overlays.card_overlays(
         edit.sticker.text if edit.sticker else None,
         edit.sticker.title if edit.sticker else None, edit.product, edit.offer,
@@ -121,6 +114,29 @@ def prepare_assets(edit: EditList, work: Path) -> Assets:
                                              layout, work)
     return Assets(sticker=sticker, band=band, captions=captions, cta=cta, arrow=arrow,
                   music=bed)
+
+
+def bed_of(edit: EditList, work: Path) -> Path | None:
+    """The edit list's music bed as raw PCM (``worker.music.bed_pcm``), or None."""
+    try:
+        # "auto" normally is resolved when the edit list is planned; same rule here.
+        name = music.pick(edit.source.path) if edit.music == "auto" else edit.music
+        return music.bed_pcm(name, work) if name else None
+    except ValueError as exc:
+        raise RenderError(str(exc)) from exc
+
+
+def mixed_sound(edit: EditList, voice: np.ndarray | None, bed: Path | None,
+                work: Path) -> tuple[Path, Mix]:
+    """The teaser's sound (``worker.mix``: the voice faded, the bed ducked under it,
+    mastered) written into ``work`` as the raw float PCM the encoder reads."""
+    lengths = segment_samples(edit)
+    n = sum(lengths)
+    music = read_bed(bed, n) if bed is not None else None
+    sound, mixed = mix(voice, lengths, music, music_subs=bed_sub_powers(bed, n))
+    path = work / "sound.f32"
+    sound.tofile(path)
+    return path, mixed
 
 
 def segment_samples(edit: EditList) -> list[int]:

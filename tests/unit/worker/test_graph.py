@@ -234,3 +234,33 @@ def test_non_square_pixels_are_made_square_before_the_crop() -> None:
     assert "fps=30,trim" in fc and "scale=192:144,setsar=1,fps=30" in fc
     assert "lutyuv=y=val*0.55" in fc  # the blur fill is darkened
     assert "scale=192" not in _graph(_args(_edit()))  # square pixels: nothing added
+
+
+def test_a_remux_copies_the_picture_packets_and_encodes_the_sound_as_the_render_does() -> None:
+    edit = EditList(source=Source("/in.mp4", 1280, 720, 100.0, True),
+                    segments=(Segment(1.0, 6.0, 1.0, "r"),), output=Output(720, 1280))
+    args = graph.build_remux_args(edit, Path("/old/r1.mp4"), Path("/tmp/s.f32"),
+                                  Path("/new/r2.mp4"))
+    assert args[:2] == ["-i", "/old/r1.mp4"]
+    assert args[args.index("-c:v") + 1] == "copy" and "libx264" not in args
+    assert args[args.index("-map"):args.index("-map") + 2] == ["-map", "0:v:0"]
+    render = graph.build_render_args(edit, Assets(), Path("o.mp4"), sound=Path("/tmp/s.f32"))
+    at = render.index("-c:a")
+    assert args[args.index("-c:a"):args.index("-c:a") + 12] == render[at:at + 12]
+    assert "+faststart" in args and args[-1] == "/new/r2.mp4"
+
+
+def test_a_poster_alone_is_the_render_graph_up_to_its_frame_with_nothing_encoded() -> None:
+    card = Overlay(Path("/w/card.png"), 10, 20, 300, 100)
+    arrow = Overlay(Path("/w/arrow.png"), 400, 900, 80, 80)
+    edit = EditList(source=Source("/in.mp4", 1280, 720, 100.0, True),
+                    segments=(Segment(1.0, 6.0, 1.0, "r"), Segment(9.0, 12.0, 1.0, "r")),
+                    output=Output(720, 1280), poster_at=2.0)
+    args = graph.build_poster_args(edit, Assets(sticker=card, arrow=arrow), Path("/w/p.jpg"))
+    graph_text = args[args.index("-filter_complex", 2) + 1]
+    full = graph.build_render_args(edit, Assets(sticker=card, arrow=arrow), Path("o.mp4"),
+                                   Path("/w/p.jpg"), sound=Path("s.f32"))
+    assert "trim=start_frame=60:end_frame=61" in graph_text
+    assert "/w/card.png" in args and "/w/arrow.png" not in args  # the poster is under it
+    assert "libx264" not in args and "-c:a" not in args
+    assert args[-len(full[full.index("[poster]") - 1:]):] == full[full.index("[poster]") - 1:]
