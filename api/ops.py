@@ -1,9 +1,13 @@
 """``/v1/ops/regenerations``: re-render a selection of teasers (new music, new sticker
 design, failed renders) on the low-priority ``batch`` queue.
 
-The same selection (normalised, for the same template version) finds the same batch, so
-submitting it twice queues nothing new. Each selected teaser gets a new revision; its
-old files stay served until the new render is verified (the job swaps the paths).
+The same selection (normalised, for the same template version, with the same
+``changes``) finds the same batch, so submitting it twice queues nothing new. Each
+selected teaser gets a new revision; its old files stay served until the new one is
+verified (the job swaps the paths). ``changes`` (a music bed, a poster second, the
+current template) are applied to each teaser's edit list, and the worker does the least
+work that gives the same result as a full render: a new bed only re-mixes the sound
+under the same picture (``remux``), a new poster second only cuts the poster again.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy.orm import Session
 from api.auth import require_ops
 from api.convert import iso
 from api.deps import db, jobs, now, template_version
+from api.music import check_music
 from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
 from domain.accounts import AccountType, ensure_linkable
@@ -85,11 +90,38 @@ class Selection(Model):
         return out
 
 
+class Changes(Model):
+    """What to change in each selected teaser's edit list. The worker then does the least
+    work that gives the same result as a full render: a new music bed re-mixes the sound
+    under the same picture (``remux``), a new poster second cuts the poster again
+    (``poster``), a teaser drawn with an older template is rendered again (``render``)."""
+
+    music: str | None = Field(None, description="a music bed (GET /v1/music), auto or none")
+    poster_at: float | None = Field(None, ge=0, le=60,
+                                    description="the teaser's second the poster shows")
+    template_version: str | None = Field(
+        None, description="draw the teasers with this template: the one this service renders")
+
+    def given(self) -> dict[str, Any]:
+        """The changes asked for, in one canonical form."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class RegenerationIn(Selection):
+    """A selection, and what to change in each selected teaser (nothing: render again)."""
+
+    model_config = example(template_version="1", status=["ready"], changes={"music": "chill"})
+
+    changes: Changes | None = None
+
+
 class BatchOut(Model):
-    """A regeneration batch and how far it got."""
+    """A regeneration batch and how far it got; ``work`` counts the finished items by the
+    work their result took (``remux``, ``poster``, ``render``, ``unchanged``)."""
 
     id: str
     selection: dict[str, Any]
+    changes: dict[str, Any] | None = None
     template_version: str
     created_at: str
     cancelled_at: str | None = None
@@ -97,13 +129,18 @@ class BatchOut(Model):
     newly_queued: int | None = None
     newly_cancelled: int | None = None
     counts: dict[str, int]
+    work: dict[str, int]
     failures: list[dict[str, str | None]]
     links: dict[str, str]
 
 
-def selection_key(normalised: dict[str, Any], version: str) -> str:
-    """The unique key of a selection for a template version."""
-    text = json.dumps({"selection": normalised, "to": version}, sort_keys=True)
+def selection_key(normalised: dict[str, Any], version: str,
+                  changes: dict[str, Any] | None = None) -> str:
+    """The unique key of a selection for a template version and its changes."""
+    what: dict[str, Any] = {"selection": normalised, "to": version}
+    if changes:  # only when given, so earlier batches keep their keys
+        what["changes"] = changes
+    text = json.dumps(what, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -125,37 +162,50 @@ def _matching(s: Session, sel: Selection) -> list[tuple[str, int]]:
     return [(t, r) for t, r in s.execute(query.order_by(Teaser.created_at, Teaser.id))]
 
 
+def _items(batch_id: str) -> Any:
+    """Each item of a batch: (its revision, its work, teaser id, the teaser's revision,
+    status and error)."""
+    return (select(RegenerationItem.revision, RegenerationItem.work, Teaser.id,
+                   Teaser.revision, Teaser.status, Teaser.error)
+            .join(Teaser, Teaser.id == RegenerationItem.teaser_id)
+            .where(RegenerationItem.batch_id == batch_id))
+
+
+def _outcome(item_revision: int, revision: int, status: TeaserStatus) -> str:
+    """Where one item of a batch stands: queued, running, done, failed, or superseded (a
+    later batch, an edit or a cancellation moved the teaser past it)."""
+    if revision != item_revision:
+        return "superseded"
+    return {TeaserStatus.READY: "done", TeaserStatus.FAILED: "failed"}.get(status, str(status))
+
+
 def batch_out(s: Session, batch: RegenerationBatch, newly: int | None = None,
               cancelled: int | None = None) -> BatchOut:
     """JSON of a batch with live counts from the teaser rows."""
-    rows = s.execute(
-        select(RegenerationItem.revision, Teaser.id, Teaser.revision, Teaser.status, Teaser.error)
-        .join(Teaser, Teaser.id == RegenerationItem.teaser_id)
-        .where(RegenerationItem.batch_id == batch.id)
-    ).all()
+    rows = s.execute(_items(batch.id)).all()
     counts = {"queued": 0, "running": 0, "done": 0, "failed": 0, "superseded": 0}
+    work: dict[str, int] = {}
     failures: list[dict[str, str | None]] = []
-    for item_rev, teaser_id, rev, status, error in rows:
-        if rev != item_rev:
-            counts["superseded"] += 1  # a later batch re-rendered it
-        elif status is TeaserStatus.READY:
-            counts["done"] += 1
-        elif status is TeaserStatus.FAILED:
-            counts["failed"] += 1
+    for item_rev, done, teaser_id, rev, status, error in rows:
+        outcome = _outcome(item_rev, rev, status)
+        counts[outcome] += 1
+        if outcome == "done" and done:
+            work[done] = work.get(done, 0) + 1
+        elif outcome == "failed":
             failures.append({"teaser_id": teaser_id, "reason": error})
-        else:
-            counts[str(status)] += 1
     return BatchOut(
-        id=batch.id, selection=batch.selection, template_version=batch.template_version,
+        id=batch.id, selection=batch.selection, changes=batch.changes,
+        template_version=batch.template_version,
         created_at=iso(batch.created_at) or "", cancelled_at=iso(batch.cancelled_at),
         total=len(rows), newly_queued=newly, newly_cancelled=cancelled,
-        counts=counts, failures=failures[:100],
+        counts=counts, work=work, failures=failures[:100],
         links={"self": url_for("v1.ops.get_regeneration", batch_id=batch.id)},
     )
 
 
 def _submit(sel: Selection, normalised: dict[str, Any], key: str, version: str,
-            created_by: str) -> tuple[str, list[tuple[str, int]], bool]:
+            created_by: str, changes: dict[str, Any] | None
+            ) -> tuple[str, list[tuple[str, int]], bool]:
     """Find or make the batch of a selection; (batch id, renders to queue, existed)."""
     def find(s: Session) -> RegenerationBatch | None:
         return s.scalar(select(RegenerationBatch).where(
@@ -183,8 +233,8 @@ def _submit(sel: Selection, normalised: dict[str, Any], key: str, version: str,
             batch_id = existing.id
         else:
             batch = RegenerationBatch(selection=normalised, selection_key=key,
-                                      template_version=version, created_by=created_by,
-                                      created_at=now())
+                                      template_version=version, changes=changes,
+                                      created_by=created_by, created_at=now())
             s.add(batch)
             s.flush()
             batch_id = batch.id
@@ -196,21 +246,26 @@ def _submit(sel: Selection, normalised: dict[str, Any], key: str, version: str,
 
 
 @bp.post("/regenerations")
-@spec.validate(json=Selection, resp=Resp(HTTP_202=BatchOut, HTTP_200=BatchOut), tags=["ops"])
+@spec.validate(json=RegenerationIn, resp=Resp(HTTP_202=BatchOut, HTTP_200=BatchOut),
+               tags=["ops"])
 def create_regeneration() -> Answer:
-    """Regenerate the selected teasers; 202 with the batch (200 and nothing newly queued
-    when the same selection was submitted before)."""
+    """Regenerate the selected teasers, with ``changes`` to their edit lists if given;
+    202 with the batch (200 and nothing newly queued when the same selection and changes
+    were submitted before)."""
     who = require_ops()
-    sel: Selection = request.context.json  # type: ignore[attr-defined]
+    sel: RegenerationIn = request.context.json  # type: ignore[attr-defined]
     version = template_version()
+    changes = _checked(sel.changes, version)
     normalised = sel.normalised()
-    key = selection_key(normalised, version)
+    key = selection_key(normalised, version, changes)
     try:
-        batch_id, pending, existed = _submit(sel, normalised, key, version, who.seller_id)
+        batch_id, pending, existed = _submit(sel, normalised, key, version, who.seller_id,
+                                             changes)
     except IntegrityError:
         # The same selection submitted at the same moment: the other request made the
         # batch (its selection_key is unique); this one finds it.
-        batch_id, pending, existed = _submit(sel, normalised, key, version, who.seller_id)
+        batch_id, pending, existed = _submit(sel, normalised, key, version, who.seller_id,
+                                             changes)
     newly = _enqueue(pending)
     with db().session() as s:
         batch_row = s.get(RegenerationBatch, batch_id)
@@ -218,6 +273,20 @@ def create_regeneration() -> Answer:
         body = batch_out(s, batch_row, newly)
     status = 200 if existed else 202
     return body, status, {"Location": body.links["self"]}
+
+
+def _checked(changes: Changes | None, version: str) -> dict[str, Any] | None:
+    """The changes asked for (None when none), refused when the worker could not make
+    them: an unknown music bed, a template other than the one this service draws."""
+    given = changes.given() if changes is not None else {}
+    if "music" in given:
+        check_music(given["music"])
+    if given.get("template_version", version) != version:
+        raise Problem(422, "Invalid request", f"This service draws template version "
+                      f"{version}; a regeneration can bring teasers to it, not to "
+                      f"{given['template_version']!r}.", code="unknown_template",
+                      field="template_version")
+    return given or None
 
 
 def _enqueue(pending: list[tuple[str, int]]) -> int:
@@ -239,6 +308,50 @@ def get_regeneration(batch_id: str) -> Answer:
         if batch is None:
             raise not_found("regeneration batch", batch_id)
         return batch_out(s, batch)
+
+
+class ItemQuery(Model):
+    """A page of a batch's items, in teaser id order."""
+
+    limit: int = Field(100, ge=1, le=1000)
+    after: str | None = Field(None, description="the last teaser id of the previous page")
+
+
+class ItemOut(Model):
+    """One teaser of a batch: where it stands (queued, running, done, failed,
+    superseded), the work its result took, and why it failed."""
+
+    teaser_id: str
+    revision: int
+    outcome: str
+    work: str | None
+    error: str | None
+
+
+class ItemList(Model):
+    """A page of a batch's items; ``next`` is the ``after`` of the next page."""
+
+    items: list[ItemOut]
+    next: str | None
+
+
+@bp.get("/regenerations/<batch_id>/items")
+@spec.validate(query=ItemQuery, resp=Resp(HTTP_200=ItemList), tags=["ops"])
+def list_regeneration_items(batch_id: str) -> Answer:
+    """Each teaser of a batch with its outcome and the work done, in pages."""
+    require_ops()
+    q: ItemQuery = request.context.query  # type: ignore[attr-defined]
+    with db().session() as s:
+        if s.get(RegenerationBatch, batch_id) is None:
+            raise not_found("regeneration batch", batch_id)
+        query = _items(batch_id).order_by(Teaser.id).limit(q.limit)
+        if q.after is not None:
+            query = query.where(Teaser.id > q.after)
+        rows = s.execute(query).all()
+    items = [ItemOut(teaser_id=t, revision=item_rev, outcome=_outcome(item_rev, rev, status),
+                     work=done, error=error if status is TeaserStatus.FAILED else None)
+             for item_rev, done, t, rev, status, error in rows]
+    return ItemList(items=items, next=items[-1].teaser_id if len(items) == q.limit else None)
 
 
 class QueueOut(Model):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from domain.lifecycle import FootageStatus, TeaserSource, TeaserStatus
 from store import webhooks
-from store.models import Footage, Teaser
+from store.models import Footage, RegenerationItem, Teaser
 from store.queues import render_job_id
 
 CANCELLED = "The regeneration was cancelled before this teaser was rendered again."
@@ -104,12 +104,22 @@ def fail(s: Session, row: Teaser, reason: str, at: datetime) -> list[str]:
 
 
 def finish(s: Session, row: Teaser, *, video: str, poster: str, report: dict[str, Any],
-           template_version: str, at: datetime) -> list[str]:
-    """The verified render is in place: ``ready`` with its files and report."""
+           template_version: str, at: datetime, params: dict[str, Any] | None = None,
+           work: str | None = None) -> list[str]:
+    """The verified render is in place: ``ready`` with its files and report. ``params``:
+    the render parameters it was made with when a regeneration changed them (so later
+    renders keep the change); ``work``: what a regeneration's result took, recorded on
+    the batch's item for this revision."""
     row.video_path, row.poster_path, row.report = video, poster, report
     row.status, row.stage, row.progress = TeaserStatus.READY, "done", 1.0
     row.error, row.finished_at = None, at
     row.template_version = template_version  # what this verified render was made with
+    if params is not None:
+        row.params = params
+    if work is not None:
+        s.execute(update(RegenerationItem).where(
+            RegenerationItem.teaser_id == row.id, RegenerationItem.revision == row.revision)
+            .values(work=work), execution_options={"synchronize_session": False})
     return webhooks.teaser_ended(s, row, at)
 
 

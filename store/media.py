@@ -1,7 +1,8 @@
 """Media files on disk under MEDIA_ROOT, always under names we choose.
 
 Uploads: ``uploads/<uuid>.bin`` (the client's file name never reaches a path); teaser
-renders: ``teasers/<teaser_id>/r<revision>.mp4`` and ``.jpg``. Paths stored in the
+renders: ``teasers/<teaser_id>/r<revision>.mp4`` and ``.jpg``, with the edit list the
+render was made from beside them (``.json``: what a regeneration compares with). Paths stored in the
 database are relative to the root, so the media store can move between machines.
 """
 
@@ -87,6 +88,10 @@ class MediaStore:
             raise ValueError("teaser id must be a uuid hex and revision >= 1")
         base = f"teasers/{teaser_id}/r{revision}"
         return f"{base}.mp4", f"{base}.jpg"
+
+    def edit_list_of(self, video: str) -> str:
+        """Relative path of the edit list kept beside a teaser's video."""
+        return video.rsplit(".", 1)[0] + ".json"
 
     def write_stream(self, relative: str, chunks: Iterable[bytes], limit: int, *,
                      expected: int | None = None) -> int:

@@ -325,7 +325,8 @@ class TeaserMetric(Base):
 
 class RegenerationBatch(Base):
     """An ops regeneration of a selection; ``selection_key`` makes the same selection
-    find the same batch."""
+    (with the same ``changes``) find the same batch. ``changes``: what each selected
+    teaser's edit list gets (``{"music": "chill"}``), None for a plain re-render."""
 
     __tablename__ = "regeneration_batches"
 
@@ -333,6 +334,7 @@ class RegenerationBatch(Base):
     selection: Mapped[dict[str, Any]] = mapped_column(JSON)
     selection_key: Mapped[str] = mapped_column(String(64), unique=True)
     template_version: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set once, by whichever render ends the batch (regeneration.finished is sent once).
@@ -341,7 +343,8 @@ class RegenerationBatch(Base):
 
 
 class RegenerationItem(Base):
-    """A teaser revision queued by a batch."""
+    """A teaser revision queued by a batch; ``work`` is what its verified result took
+    (``worker.editlist.Work``: unchanged, poster, remux or render), None until then."""
 
     __tablename__ = "regeneration_items"
 
@@ -352,6 +355,7 @@ class RegenerationItem(Base):
         ForeignKey("teasers.id", ondelete="CASCADE"), primary_key=True
     )
     revision: Mapped[int] = mapped_column(Integer)
+    work: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     __table_args__ = (UniqueConstraint("teaser_id", "revision", name="uq_regen_teaser_revision"),)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rq import get_current_job
+from sqlalchemy import select
 
 from domain.captions import parse_captions
 from domain.errors import DomainError
@@ -34,15 +35,24 @@ from store.models import (
     Plan,
     Product,
     PromotionToolRow,
+    RegenerationBatch,
+    RegenerationItem,
     Seller,
     Teaser,
     utcnow,
 )
 from store.settings import current
 from worker import analysis, failures
+from worker.editlist import EditList
 from worker.errors import InputError
 from worker.limits import check_limits
-from worker.pipeline import OnScreen, TeaserInput, make_teaser
+from worker.pipeline import (
+    OnScreen,
+    TeaserInput,
+    changed_edit_list,
+    make_teaser,
+    regenerate_teaser,
+)
 from worker.probe import media_info
 from worker.progress import Progress, teaser_row_writer
 
@@ -112,7 +122,9 @@ def _now() -> Any:
 
 def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
     """Render revision ``revision`` of teaser ``teaser_id`` and mark it ready (or failed
-    with a reason). A job for a revision that has been superseded does nothing."""
+    with a reason). A job for a revision that has been superseded does nothing. A
+    regeneration that changes the teaser (its batch's ``changes``) does only the work the
+    change needs on top of the last verified render and its edit list."""
 
     ctx, job = context(), _current_job()
     with ctx.db.session() as session:
@@ -124,17 +136,27 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
         video_rel, poster_rel = ctx.media.teaser_paths(teaser_id, revision)
         if teaser.status == TeaserStatus.READY and teaser.video_path == video_rel:
             return {"skipped": "already rendered"}
+        changes = _batch_changes(session, teaser_id, revision)
+        previous = _previous_render(teaser, ctx.media) if changes is not None else None
         lifecycle.start(teaser, _now(), job.id if job is not None else None)
 
     started = time.monotonic()
     progress = Progress(teaser_row_writer(ctx.db, teaser_id, revision), job)
     video, poster = ctx.media.absolute(video_rel), ctx.media.absolute(poster_rel)
     ctx.media.remove_partials_of(video_rel)  # a killed earlier run of this revision's
+    edit_list = ctx.media.absolute(ctx.media.edit_list_of(video_rel))
     try:
-
         with ctx.db.session() as session:
-            inputs = _render_inputs(session, session.get(Teaser, teaser_id), ctx.media)
-        report = make_teaser(inputs, video, poster, on_progress=progress)
+            row = session.get(Teaser, teaser_id)
+            params = {**(row.params or {}), **(changes or {})}
+            inputs = _render_inputs(session, row, ctx.media, params)
+        if previous is not None:
+            edit = changed_edit_list(previous[0], inputs, list(changes or {}))
+            report = regenerate_teaser(*previous, edit, video, poster, edit_list_path=edit_list,
+                                       on_progress=progress)
+        else:
+            report = make_teaser(inputs, video, poster, edit_list_path=edit_list,
+                                 on_progress=progress)
     except InputError as exc:
         if job is not None:
             job.retries_left = 0  # a bad recording stays bad: no retry
@@ -151,14 +173,51 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
         _fail_teaser(teaser_id, revision, reason, final=final)
         raise
     progress("done", 1.0)
-    telemetry.render_seconds.labels(telemetry.size_label(report.width, report.height)).observe(
-        time.monotonic() - started)
-    return _finish_teaser(teaser_id, revision, video_rel, poster_rel, report.to_json())
+    if report.work == "render":  # a regeneration's lighter work would skew the figure
+        telemetry.render_seconds.labels(telemetry.size_label(report.width, report.height)
+                                        ).observe(time.monotonic() - started)
+    return _finish_teaser(teaser_id, revision, video_rel, poster_rel, report.to_json(),
+                          params=params if changes else None)
 
 
-def _render_inputs(session: Any, teaser: Any, media: Any) -> TeaserInput:
-    """Resolve the recording, timeline and parameters of a teaser (raises InputError)."""
-    params = dict(teaser.params or {})
+# What a batch's changes set among a teaser's render parameters (``template_version``
+# sets none: every render draws the current template).
+PARAM_CHANGES = ("music", "poster_at")
+
+
+def _batch_changes(session: Any, teaser_id: str, revision: int) -> dict[str, Any] | None:
+    """The render parameters the regeneration batch that queued this revision changes
+    (``{}`` for a change of template alone); None when no batch with changes queued it."""
+    changes = session.scalar(
+        select(RegenerationBatch.changes)
+        .join(RegenerationItem, RegenerationItem.batch_id == RegenerationBatch.id)
+        .where(RegenerationItem.teaser_id == teaser_id, RegenerationItem.revision == revision))
+    if not changes:
+        return None
+    return {k: v for k, v in changes.items() if k in PARAM_CHANGES}
+
+
+def _previous_render(teaser: Any, media: Any) -> tuple[EditList, Path, Path] | None:
+    """The teaser's last verified render and the edit list it was made from, when all
+    three are still there (a render from before edit lists were kept has none)."""
+    if not teaser.video_path or not teaser.poster_path:
+        return None
+    video, poster = media.absolute(teaser.video_path), media.absolute(teaser.poster_path)
+    edit_list = media.absolute(media.edit_list_of(teaser.video_path))
+    if not (video.is_file() and poster.is_file() and edit_list.is_file()):
+        return None
+    try:
+        return EditList.load(edit_list), video, poster
+    except (OSError, ValueError, KeyError, TypeError):
+        log.warning("edit list %s is unreadable: rendering again", edit_list)
+        return None
+
+
+def _render_inputs(session: Any, teaser: Any, media: Any,
+                   params: dict[str, Any] | None = None) -> TeaserInput:
+    """Resolve the recording, timeline and parameters of a teaser (raises InputError);
+    ``params``: its render parameters as a regeneration changes them."""
+    params = dict(teaser.params or {}) if params is None else params
     timeline_rows: list[dict[str, Any]] | None = None
     footage_id = teaser.footage_id
     live = None
@@ -260,28 +319,34 @@ def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> 
 
 
 def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: str,
-                   report: dict[str, Any]) -> dict[str, Any]:
-    """Swap in the verified render and mark the teaser ready; remove the replaced files."""
+                   report: dict[str, Any], *,
+                   params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Swap in the verified render and mark the teaser ready; remove the replaced files.
+    ``params``: the render parameters a regeneration changed."""
 
     ctx = context()
-    old: tuple[str | None, str | None] = (None, None)
+    ours = (video_rel, poster_rel, ctx.media.edit_list_of(video_rel))
+    old: list[str | None] = []
     with ctx.db.session() as session:
         teaser = session.get(Teaser, teaser_id, with_for_update=True)
         if teaser is None or teaser.revision != revision:
             # Superseded while rendering: this output will never be served.
-            ctx.media.remove(video_rel)
-            ctx.media.remove(poster_rel)
+            for path in ours:
+                ctx.media.remove(path)
             return {"skipped": "superseded while rendering"}
-        old = (teaser.video_path, teaser.poster_path)
+        old = [teaser.video_path, teaser.poster_path,
+               ctx.media.edit_list_of(teaser.video_path) if teaser.video_path else None]
         report = {**report, "output": video_rel, "poster": poster_rel, "revision": revision}
         report.pop("edit_list", None)
+        # A regeneration that kept the picture keeps the template it was drawn with.
+        drawn = (current().template_version if report.get("work", "render") == "render"
+                 else teaser.template_version)
         deliveries = lifecycle.finish(session, teaser, video=video_rel, poster=poster_rel,
-                                      report=report,
-                                      template_version=current().template_version,
-                                      at=_now())
+                                      report=report, template_version=drawn, at=_now(),
+                                      params=params, work=report.get("work"))
     _send(deliveries)
     for path in old:
-        if path and path not in (video_rel, poster_rel):
+        if path and path not in ours:
             ctx.media.remove(path)
     log.info("teaser %s r%s ready (%.1f s)", teaser_id, revision, report.get("duration_s", 0))
     return {"teaser_id": teaser_id, "revision": revision, "video": video_rel,

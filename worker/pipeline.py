@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,6 +20,7 @@ import numpy as np
 from domain.captions import Cue, cut_to_segments
 from domain.edits import check_cuts
 from domain.errors import EditRefused
+from domain.teasers import TEMPLATE_VERSION
 from domain.wording import cta_text
 from worker import (
     analysis,
@@ -40,6 +41,7 @@ from worker.limits import check_limits
 from worker.probe import MediaInfo, media_info
 from worker.ranking import cut_candidates
 from worker.reframe import TARGET_ASPECT
+from worker.regeneration import regenerate
 from worker.render import render
 
 Progress = Callable[[str, float], None]
@@ -117,6 +119,9 @@ class TeaserReport:
     on_screen: dict[str, Any] = field(default_factory=dict)
     #: Other moments of the source the seller can swap in (``PUT /v1/teasers/{id}/edit``).
     candidates: list[dict[str, Any]] = field(default_factory=list)
+    #: What this version took (``worker.editlist.Work``): a full render, or what a
+    #: regeneration did instead (remux, poster, unchanged).
+    work: str = "render"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -215,9 +220,7 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     starts = [0.0]
     for seg in segments[:-1]:
         starts.append(starts[-1] + frame_duration(seg.duration, fps))
-    bed = None if inp.music == "none" else (
-        music_beds.pick(inp.music_key or f"{Path(info.path).name}:{info.size_bytes}")
-        if inp.music == "auto" else music_beds.check(inp.music))
+    bed = music_bed(inp, f"{Path(info.path).name}:{info.size_bytes}")
     edit = EditList(
         source=Source(path=info.path, width=info.width, height=info.height,
                       duration=info.duration, has_audio=info.has_audio, fps=info.fps,
@@ -242,6 +245,16 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     timings["rank"] = round(time.perf_counter() - t0, 3)
     stage("rank")(1.0)
     return edit, timings
+
+
+def music_bed(inp: TeaserInput, fallback_key: str) -> str | None:
+    """The bed ``inp.music`` means: None for "none", the one "auto" picks (by
+    ``inp.music_key``, else ``fallback_key``), or the named bed (checked)."""
+    if inp.music == "none":
+        return None
+    if inp.music == "auto":
+        return music_beds.pick(inp.music_key or fallback_key)
+    return music_beds.check(inp.music)
 
 
 def _check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float) -> None:
@@ -442,6 +455,38 @@ def make_teaser(inp: TeaserInput, out_video: Path, out_poster: Path, *,
     timings["render"] = round(time.perf_counter() - t0, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
     return report_for(edit, result, timings, edit_list_path)
+
+
+def changed_edit_list(previous: EditList, inp: TeaserInput,
+                      changed: Collection[str]) -> EditList:
+    """``previous`` (the edit list of the teaser's verified render) with a regeneration's
+    changes: the ``changed`` render parameters (``music``, ``poster_at``) as ``inp`` now
+    has them, and the template this worker draws (a render from an older template is
+    drawn again)."""
+    edit = replace(previous, template_version=TEMPLATE_VERSION)
+    if "music" in changed:
+        source = Path(previous.source.path)
+        edit = replace(edit, music=music_bed(inp, f"{source.name}:{source.stat().st_size}"))
+    if "poster_at" in changed and inp.on_screen.poster_at is not None:
+        edit = replace(edit, poster_at=float(inp.on_screen.poster_at))
+    return edit
+
+
+def regenerate_teaser(previous: EditList, previous_video: Path, previous_poster: Path,
+                      edit: EditList, out_video: Path, out_poster: Path, *,
+                      edit_list_path: Path,
+                      on_progress: Progress | None = None) -> TeaserReport:
+    """Make the teaser ``edit`` describes from the verified render of ``previous`` with
+    the least work (``worker.regeneration``), keep ``edit`` at ``edit_list_path``, and
+    report it as ``make_teaser`` does, saying what the work was."""
+    started = time.perf_counter()
+    work, result = regenerate(previous, previous_video, previous_poster, edit, out_video,
+                              out_poster, on_progress=_staged(on_progress)("render"))
+    edit.save(edit_list_path)
+    timings = {**result.timings, "total": round(time.perf_counter() - started, 3)}
+    report = report_for(edit, result, timings, edit_list_path)
+    report.work = work.value
+    return report
 
 
 def plan_only(inp: TeaserInput, out_video: Path, out_poster: Path, *,
