@@ -34,8 +34,9 @@ DRAIN_SECONDS = 25  # a 40 s teaser renders in well under this on two cores
 # Imported once in the worker so every forked horse starts with them loaded (a cold
 # import of numpy/OpenCV/PyAV per job would add seconds to every teaser).
 PRELOAD = ("worker.jobs", "worker.pipeline", "worker.probe", "worker.render", "worker.graph",
-           "worker.ranking", "worker.timeline", "worker.analysis", "worker.footage_ranking",
-           "worker.reframe", "worker.overlays", "worker.music", "numpy", "av", "cv2")
+           "worker.regeneration", "worker.ranking", "worker.timeline", "worker.analysis",
+           "worker.footage_ranking", "worker.reframe", "worker.overlays", "worker.music",
+           "numpy", "av", "cv2")
 
 
 class ReconcilingWorker(Worker):
@@ -212,6 +213,12 @@ def run(args: argparse.Namespace) -> int:
     for module in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(module)
+    try:
+        from worker.mix import warm_beds
+
+        warm_beds()
+    except Exception:  # a bed that cannot be read fails its own renders, with the reason
+        log.warning("the music beds were not measured ahead", exc_info=True)
     worker = build_worker(settings.redis_url, settings.database_url, settings.media_root,
                           reconcile_every=args.reconcile_every, name=args.name,
                           drain_seconds=args.drain_seconds)

@@ -181,7 +181,13 @@ def master(mix: np.ndarray, target: float = TARGET_LUFS, *,
     m = min(len(subs), n // SUB)
     subs = subs[:m]
     # Energy per 1 ms step, to weigh the limiter's gain with (10 ms steps make a 100 ms).
-    e = (mix[: m * SUB].astype(np.float32) ** 2).sum(axis=1, dtype=np.float64)
+    # The channels' float32 squares added in float64, channel by channel: what
+    # ``.sum(axis=1, dtype=np.float64)`` gives, without its slow reduction over an axis
+    # of two (36 of the mix's 110 ms on a 40 s teaser).
+    sq = mix[: m * SUB].astype(np.float32) ** 2
+    e = sq[:, 0].astype(np.float64)
+    for channel in range(1, sq.shape[1]):
+        e += sq[:, channel]
     e_step = e.reshape(-1, STEP).sum(axis=1)
     e_sub = e_step.reshape(m, -1).sum(axis=1) + 1e-20
     gain_db = _clip(target - before)
