@@ -142,3 +142,19 @@ def test_each_item_of_a_batch_says_where_it_stands_and_the_work_it_took(
     assert {t: (i["outcome"], i["work"]) for t, i in items.items()} == {
         ids[0]: ("done", "render"), ids[1]: ("done", "remux"), ids[2]: ("queued", None)}
     assert client.get("/v1/ops/regenerations/nope/items", headers=ops).status_code == 404
+
+
+def test_a_cancelled_change_leaves_each_queued_teaser_as_it_was(
+    client: FlaskClient, db: Database, alice: dict[str, str], ops: dict[str, str],
+) -> None:
+    ids = _finished_teasers(client, db, alice, 2)
+    batch = client.post("/v1/ops/regenerations", headers=ops, json={
+        "teaser_ids": ids, "changes": {"music": "chill"}}).get_json()
+    cancelled = client.post(f"/v1/ops/regenerations/{batch['id']}/cancel",
+                            headers=ops).get_json()
+    assert cancelled["newly_cancelled"] == 2 and cancelled["changes"] == {"music": "chill"}
+    with db.session() as s:
+        kept = s.get(Teaser, ids[1])
+        assert kept is not None and kept.status is TeaserStatus.READY
+        assert kept.params["music"] != "chill"  # only a verified result takes the change
+        assert kept.video_path == f"teasers/{ids[1]}/r1.mp4"
