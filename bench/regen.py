@@ -162,6 +162,8 @@ def throughput(count: int) -> dict[str, Any]:
                 rows = [s.get(Teaser, t) for t in ids]
                 begun = min(r.started_at for r in rows if r is not None)
                 ended = max(r.finished_at for r in rows if r is not None)
+                inside = statistics.mean((r.finished_at - r.started_at).total_seconds()
+                                         for r in rows if r is not None)
                 music = {EditList.load(media.absolute(media.edit_list_of(r.video_path))).music
                          for r in rows if r is not None}
             db.dispose()
@@ -169,6 +171,9 @@ def throughput(count: int) -> dict[str, Any]:
     per = busy / count
     return {"count": count, "worker_wall_s": round(wall, 2), "jobs_s": round(busy, 2),
             "per_regeneration_s": round(per, 3), "startup_s": round(wall - busy, 2),
+            # from the row's start to its finish: the rest of per_regeneration_s is the
+            # queue's own (fetching the job, forking a work horse, recording the result)
+            "mean_in_job_s": round(inside, 3),
             # CPU of the worker, its work horses and their ffmpeg runs: what the wall time
             # would about be on an idle machine (the work is mostly one process at a time).
             "worker_cpu_s": round(cpu, 2), "cpu_per_regeneration_s": round(cpu / count, 3),
