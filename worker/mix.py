@@ -34,7 +34,7 @@ from worker.loudness import (
     ramps,
     sub_powers,
 )
-from worker.music import BED_LUFS
+from worker.music import BED_LUFS, bed_pcm, beds
 
 VOICE_FADE_S = 0.03
 BED_UNDER_VOICE_LU = 8.0  # the bed in pauses, under the voice's loudness
@@ -217,11 +217,9 @@ def warm_beds() -> None:
     """Measure every committed bed's loudness powers now (decoding it into the cache if
     need be): a worker calls this once, so the work horses it forks inherit them instead
     of each measuring its bed again (0.1-0.2 s of a music-only regeneration's ~0.5 s)."""
-    from worker import music
-
     with tempfile.TemporaryDirectory(prefix="cuplik-beds-") as spare:
-        for name in music.beds():
-            bed_sub_powers(music.bed_pcm(name, Path(spare)), 1)
+        for name in beds():
+            bed_sub_powers(bed_pcm(name, Path(spare)), 1)
 
 
 @functools.lru_cache(maxsize=8)
