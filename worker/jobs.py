@@ -150,6 +150,7 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
             row = session.get(Teaser, teaser_id)
             params = {**(row.params or {}), **(changes or {})}
             inputs = _render_inputs(session, row, ctx.media, params)
+        previous = _on_recording(previous, inputs.recording)
         if previous is not None:
             edit = changed_edit_list(previous[0], inputs, list(changes or {}))
             report = regenerate_teaser(*previous, edit, video, poster, edit_list_path=edit_list,
@@ -211,6 +212,17 @@ def _previous_render(teaser: Any, media: Any) -> tuple[EditList, Path, Path] | N
     except (OSError, ValueError, KeyError, TypeError):
         log.warning("edit list %s is unreadable: rendering again", edit_list)
         return None
+
+
+def _on_recording(previous: tuple[EditList, Path, Path] | None,
+                  recording: Path) -> tuple[EditList, Path, Path] | None:
+    """The last render's edit list pointed at where its recording is now (the media store
+    may have moved); None when it was cut from another recording (the teaser was
+    linked to another since): that render cannot be reworked, only made again."""
+    if previous is None or Path(previous[0].source.path).name != recording.name:
+        return None
+    edit, video, poster = previous
+    return replace(edit, source=replace(edit.source, path=str(recording))), video, poster
 
 
 def _render_inputs(session: Any, teaser: Any, media: Any,
