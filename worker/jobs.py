@@ -43,7 +43,6 @@ from store.models import (
 )
 from store.settings import current
 from worker import analysis, failures
-from worker.editlist import EditList
 from worker.errors import InputError
 from worker.limits import check_limits
 from worker.pipeline import (
@@ -55,6 +54,7 @@ from worker.pipeline import (
 )
 from worker.probe import media_info
 from worker.progress import Progress, teaser_row_writer
+from worker.regeneration import previous_render
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,12 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
         if teaser.status == TeaserStatus.READY and teaser.video_path == video_rel:
             return {"skipped": "already rendered"}
         changes = _batch_changes(session, teaser_id, revision)
-        previous = _previous_render(teaser, ctx.media) if changes is not None else None
+        # The verified render a regeneration with changes starts from (video, poster, the
+        # edit list it was made from).
+        kept = (None if changes is None or not teaser.video_path or not teaser.poster_path
+                else (ctx.media.absolute(teaser.video_path),
+                      ctx.media.absolute(teaser.poster_path),
+                      ctx.media.absolute(ctx.media.edit_list_of(teaser.video_path))))
         lifecycle.start(teaser, _now(), job.id if job is not None else None)
 
     started = time.monotonic()
@@ -150,7 +155,7 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
             row = session.get(Teaser, teaser_id)
             params = {**(row.params or {}), **(changes or {})}
             inputs = _render_inputs(session, row, ctx.media, params)
-        previous = _on_recording(previous, inputs.recording)
+        previous = previous_render(*kept, inputs.recording) if kept else None
         if previous is not None:
             edit = changed_edit_list(previous[0], inputs, list(changes or {}))
             report = regenerate_teaser(*previous, edit, video, poster, edit_list_path=edit_list,
@@ -196,33 +201,6 @@ def _batch_changes(session: Any, teaser_id: str, revision: int) -> dict[str, Any
     if not changes:
         return None
     return {k: v for k, v in changes.items() if k in PARAM_CHANGES}
-
-
-def _previous_render(teaser: Any, media: Any) -> tuple[EditList, Path, Path] | None:
-    """The teaser's last verified render and the edit list it was made from, when all
-    three are still there (a render from before edit lists were kept has none)."""
-    if not teaser.video_path or not teaser.poster_path:
-        return None
-    video, poster = media.absolute(teaser.video_path), media.absolute(teaser.poster_path)
-    edit_list = media.absolute(media.edit_list_of(teaser.video_path))
-    if not (video.is_file() and poster.is_file() and edit_list.is_file()):
-        return None
-    try:
-        return EditList.load(edit_list), video, poster
-    except (OSError, ValueError, KeyError, TypeError):
-        log.warning("edit list %s is unreadable: rendering again", edit_list)
-        return None
-
-
-def _on_recording(previous: tuple[EditList, Path, Path] | None,
-                  recording: Path) -> tuple[EditList, Path, Path] | None:
-    """The last render's edit list pointed at where its recording is now (the media store
-    may have moved); None when it was cut from another recording (the teaser was
-    linked to another since): that render cannot be reworked, only made again."""
-    if previous is None or Path(previous[0].source.path).name != recording.name:
-        return None
-    edit, video, poster = previous
-    return replace(edit, source=replace(edit.source, path=str(recording))), video, poster
 
 
 def _render_inputs(session: Any, teaser: Any, media: Any,

@@ -9,12 +9,14 @@ output paths when it fails.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from worker import ffmpeg, graph
@@ -28,6 +30,8 @@ from worker.render import (
     render,
 )
 from worker.verify import verify
+
+log = logging.getLogger(__name__)
 
 
 def regenerate(old: EditList, old_video: Path, old_poster: Path, new: EditList,
@@ -75,6 +79,25 @@ def regenerate(old: EditList, old_video: Path, old_poster: Path, new: EditList,
     return work, RenderResult(video=out_video, poster=out_poster, duration=duration,
                               width=width, height=height, seconds=_since(started),
                               mix=mixed, timings=timings)
+
+
+def previous_render(video: Path, poster: Path, edit_list: Path,
+                    recording: Path) -> tuple[EditList, Path, Path] | None:
+    """The verified render a regeneration starts from: its edit list (pointed at where
+    its recording is now: the media store may have moved), video and poster. None when
+    one of the three is missing or unreadable (a render from before edit lists were
+    kept), or when it was cut from another recording (the teaser was linked to another
+    since): then the teaser can only be made again."""
+    if not (video.is_file() and poster.is_file() and edit_list.is_file()):
+        return None
+    try:
+        edit = EditList.load(edit_list)
+    except (OSError, ValueError, KeyError, TypeError):
+        log.warning("edit list %s is unreadable: the teaser is made again", edit_list)
+        return None
+    if Path(edit.source.path).name != recording.name:
+        return None
+    return replace(edit, source=replace(edit.source, path=str(recording))), video, poster
 
 
 def _keep(src: Path, tmp: Path) -> None:
