@@ -1,8 +1,9 @@
 """What an operator sees when a regeneration changes the music: the API takes the batch
 with its ``changes``, a real ``cuplik worker`` regenerates each teaser with the least work
 (the picture kept packet for packet, the sound mixed again with the new bed), the batch
-counts say ``remux`` (and ``render`` for a teaser drawn with an older template), each
-teaser plays its new sound, and ``regeneration.finished`` reaches the webhook."""
+counts say ``remux`` (and ``render`` for a teaser drawn with an older template or
+rendered before edit lists were kept), each teaser plays its new sound, and
+``regeneration.finished`` reaches the webhook."""
 
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def test_a_music_change_remuxes_under_the_same_picture_and_the_batch_says_so(
                                              "has_audio": True}
         live = add_session(rows, seller, footage, timeline())
         ids = [add_teaser(rows, seller, session_id=live, target_seconds=TARGET)
-               for _ in range(2)]
+               for _ in range(3)]
         gateway.enqueue_renders([(t, 1) for t in ids], queue="interactive")
         _worker(env, tmp_path / "worker.log")
         first = {t: _row(db, t) for t in ids}
@@ -121,6 +122,8 @@ def test_a_music_change_remuxes_under_the_same_picture_and_the_batch_says_so(
         older = media.absolute(media.edit_list_of(first[ids[1]].video_path))
         older.write_text(json.dumps({**json.loads(older.read_text()),
                                      "template_version": "2025.1"}))
+        # The third was rendered before edit lists were kept: it is made again in full.
+        media.absolute(media.edit_list_of(first[ids[2]].video_path)).unlink()
 
         body = {"teaser_ids": ids, "changes": {"music": "chill"}}
         answer = client.post("/v1/ops/regenerations", headers=ops, json=body)
@@ -131,12 +134,12 @@ def test_a_music_change_remuxes_under_the_same_picture_and_the_batch_says_so(
         took = time.monotonic() - started
 
         batch = client.get(batch_url, headers=ops).get_json()
-        assert batch["counts"]["done"] == 2, batch
-        assert batch["work"] == {"remux": 1, "render": 1}
+        assert batch["counts"]["done"] == 3, batch
+        assert batch["work"] == {"remux": 1, "render": 2}
         assert batch["changes"] == {"music": "chill"}
         items = client.get(f"{batch_url}/items", headers=ops).get_json()["items"]
-        assert {i["teaser_id"]: i["work"] for i in items} == {ids[0]: "remux",
-                                                              ids[1]: "render"}
+        assert {i["teaser_id"]: i["work"] for i in items} == {
+            ids[0]: "remux", ids[1]: "render", ids[2]: "render"}
         remuxed, rendered = _row(db, ids[0]), _row(db, ids[1])
         assert remuxed.video_path == f"teasers/{ids[0]}/r2.mp4"
         assert remuxed.params["music"] == "chill" and remuxed.report["work"] == "remux"
@@ -155,12 +158,16 @@ def test_a_music_change_remuxes_under_the_same_picture_and_the_batch_says_so(
         assert rendered.report["work"] == "render" and rendered.params["music"] == "chill"
         redrawn = EditList.load(media.absolute(media.edit_list_of(rendered.video_path)))
         assert (redrawn.template_version, redrawn.music) == (TEMPLATE_VERSION, "chill")
+        remade = _row(db, ids[2])
+        assert remade.report["work"] == "render" and remade.params["music"] == "chill"
+        assert EditList.load(media.absolute(media.edit_list_of(remade.video_path))).music \
+            == "chill"
         finished = [e for e in events if e["event"] == "regeneration.finished"]
         assert [e["data"]["batch_id"] for e in finished] == [batch["id"]]
         # The same selection and changes again: the same batch, nothing queued.
         again = client.post("/v1/ops/regenerations", headers=ops, json=body)
         assert again.status_code == 200 and again.get_json()["newly_queued"] == 0
-        print(f"regeneration of 2 teasers by one worker: {took:.1f} s")
+        print(f"regeneration of 3 teasers by one worker: {took:.1f} s")
     finally:
         gateway.connection.close()
         if app.extensions.get("jobs") is not None:
