@@ -110,7 +110,9 @@ def test_music_is_under_speech_by_about_15_db_and_ends_with_the_last_word() -> N
     voice = np.concatenate([voice, np.zeros((RATE, 2), np.float32)])
     rng = np.random.default_rng(3)
     bed = (rng.standard_normal((n, 2)) * 0.05).astype(np.float32)
-    bed *= np.float32(10 ** ((BED_LUFS - float(integrated(bed))) / 20))  # as loud as a bed
+    level = integrated(bed)
+    assert level is not None
+    bed *= np.float32(10 ** ((BED_LUFS - level) / 20))  # as loud as a bed
     out, done = mix.mix(voice, [n], bed)
     assert done.ducked and integrated(out) == pytest.approx(-14.0, abs=0.2)
     assert done.music_ends == pytest.approx(spans[-1][1] + mix.MUSIC_TAIL_S, abs=0.05)
