@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -161,7 +163,7 @@ def test_recording_quality_feeds_the_domain_checks() -> None:
     assert quiet.silence_share == 1.0 and quiet.loudness_lufs == -70.0
 
 
-def test_analysis_survives_a_save_and_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_analysis_survives_a_save_and_load(tmp_path: Path) -> None:
     a = synthetic_analysis(12, shot_changes=np.array([4.5]), quiet_times=np.array([2.2]))
     path = a.save(tmp_path / "clip.mp4.analysis.npz")
     b = Analysis.load(path)
