@@ -176,7 +176,9 @@ def test_movement_beside_the_face_is_found_as_the_product_region() -> None:
     cols = np.full(256, 1.0)  # a still picture's noise
     cols[40:80] += 20.0  # the seller talking (face at 0.15-0.3)
     cols[190:230] += 15.0  # a product turned in the hands
-    left, right = fx.region_beside(cols, (40 / 256, 80 / 256))  # type: ignore[misc]
+    found = fx.region_beside(cols, (40 / 256, 80 / 256))
+    assert found is not None
+    left, right = found
     assert 185 / 256 < left < right < 235 / 256
     assert fx.region_beside(np.full(256, 1.0), (0.2, 0.3)) is None  # nothing moves
     everywhere = np.full(256, 1.0)

@@ -123,11 +123,16 @@ def test_music_is_under_speech_by_about_15_db_and_ends_with_the_last_word() -> N
         gain = float((out[i:j] * bed[i:j]).sum() / (bed[i:j] ** 2).sum())
         return gain * bed[i:j], out[i:j] - gain * bed[i:j]
 
+    def loudness(x: np.ndarray) -> float:
+        level = integrated(x)
+        assert level is not None
+        return float(level)
+
     def music_db(a: float, b: float) -> float:
-        return float(integrated(parts(a, b)[0]))  # type: ignore[arg-type]
+        return loudness(parts(a, b)[0])
 
     def voice_db(a: float, b: float) -> float:
-        return float(integrated(parts(a, b)[1]))  # type: ignore[arg-type]
+        return loudness(parts(a, b)[1])
 
     s0, s1 = spans[1]
     under = voice_db(s0, s1) - music_db(s0, s1)
