@@ -85,7 +85,7 @@ def say(text: str, voice: str = "id") -> tuple[np.ndarray, int]:
     lib, rate = _espeak()
     chunks: list[np.ndarray] = []
 
-    def collect(wav: ctypes.Array, n: int, _events: int) -> int:  # type: ignore[type-arg]
+    def collect(wav: ctypes.Array, n: int, _events: int) -> int:
         if n > 0:
             chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).copy())
         return 0

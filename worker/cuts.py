@@ -10,7 +10,7 @@ as a ``CutContext``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -106,7 +106,7 @@ def grow(ctx: CutContext, segs: list[list[int]], missing: int) -> None:
 
 
 def snap(bounds: list[tuple[float, float]], ctx: CutContext, moment: float | None,
-         cut_candidates: Sequence[float]) -> list[tuple[float, float]]:
+         cut_candidates: Iterable[float]) -> list[tuple[float, float]]:
     """Move each cut to the nearest candidate within ±2 s that keeps every rule."""
     cands = np.array(sorted(float(c) for c in cut_candidates
                             if math.isfinite(c) and 0 <= c <= ctx.duration))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +73,7 @@ def reader_argv(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.
 
 def read_media(path: str, *, width: int = DEFAULT_WIDTH, fps: float | None = 4.0,
                window: tuple[float, float] | None = None, audio: bool = True,
-               timeout: float = 600.0) -> Iterator[VideoFrame | AudioBlock]:
+               timeout: float = 600.0) -> Generator[VideoFrame | AudioBlock, None, None]:
     """Yield frames and audio blocks of ``path`` in stream order.
 
     ``window`` = (start, duration) in source seconds limits the decode (input-side seek),

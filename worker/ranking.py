@@ -19,7 +19,7 @@ avoids those seconds the same way, so a seller posting both does not post one vi
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +145,7 @@ def _order_value_capped(timeline: Timeline, gmv: np.ndarray, n: int, lag: float)
 
 def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
                  lags: Mapping[str, float] | None = None,
-                 cut_candidates: Sequence[float] = (),
+                 cut_candidates: Iterable[float] = (),
                  quality: np.ndarray | None = None,
                  avoid: Sequence[tuple[float, float]] = (),
                  motion: np.ndarray | None = None, lang: str = "en") -> Selection:

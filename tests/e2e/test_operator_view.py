@@ -71,7 +71,7 @@ def poll(svc: LocalService, path: str, key: str, done: set[str],
         body = json.loads(raw)
         assert status == 200, body
         if body["status"] in done:
-            return body  # type: ignore[no-any-return]
+            return body
         assert time.monotonic() < deadline, body
         time.sleep(0.3)
 

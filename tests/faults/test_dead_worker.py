@@ -76,7 +76,7 @@ def test_a_running_teaser_is_left_alone_while_its_worker_beats(stack: Stack) -> 
     conn.hset(Job.key_for(job_id), mapping={"status": "started", "worker_name": worker.name,
                                             "started_at": utcformat(utcnow())})
     with stack.db.session() as session:
-        session.get(Teaser, teaser_id).status = TeaserStatus.RUNNING  # type: ignore[union-attr]
+        session.get(Teaser, teaser_id).status = TeaserStatus.RUNNING
     reconciler = Reconciler(stack.db, stack.gateway)
     assert reconciler.run_once().requeued_teasers == []  # beating: alive
     # Three beats missed (16 s ago): dead, though RQ's key for it is still there.

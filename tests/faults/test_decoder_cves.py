@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,8 +109,12 @@ def test_the_worker_never_opens_an_upload_with_pyav_or_opencv(
                     extra=["-f", "mp4"])
     opened: list[object] = []
     real_open = av.open
-    monkeypatch.setattr(av, "open", lambda target, *a, **k: (opened.append(target),
-                                                             real_open(target, *a, **k))[1])
+
+    def spy_open(target: object, *a: Any, **k: Any) -> object:
+        opened.append(target)
+        return real_open(target, *a, **k)
+
+    monkeypatch.setattr(av, "open", spy_open)
     monkeypatch.setattr(cv2, "VideoCapture", lambda *a, **k: opened.append(a))
     check_limits(upload)
     probe(upload)

@@ -6,8 +6,9 @@ on every ffmpeg child); each refusal names the limit."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from tests.integration.test_jobs_support import Stack, add_footage, add_seller
 from worker import analysis
 from worker.errors import InputError
 from worker.ffmpeg import MemoryLimitError
+from worker.frames import AudioBlock, VideoFrame
 from worker.limits import check_limits
 
 redis_server, stack = support.redis_server, support.stack  # fixtures
@@ -62,8 +64,8 @@ def test_decoding_stops_at_the_duration_the_header_states(
     decoded: list[float] = []
     real = analysis.read_media
 
-    def spy(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        for item in real(*args, **kwargs):  # type: ignore[arg-type]
+    def spy(*args: Any, **kwargs: Any) -> Iterator[VideoFrame | AudioBlock]:  # passed on
+        for item in real(*args, **kwargs):
             decoded.append(item.t)
             yield item
 

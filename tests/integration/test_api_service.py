@@ -21,6 +21,7 @@ from cuplik.embedded_redis import EmbeddedRedis
 from domain.lifecycle import FootageStatus, TeaserStatus
 from store.db import Database
 from store.models import Footage, Seller, Teaser
+from store.queues import JobGateway
 from tests.postgres import private_schema
 
 
@@ -53,7 +54,9 @@ def _queued_ids(app: Flask, queue: str) -> list[str]:
     from api.deps import jobs
 
     with app.app_context():
-        return list(jobs().queue(queue).job_ids)  # type: ignore[attr-defined]
+        gateway = jobs()
+        assert isinstance(gateway, JobGateway)  # the real one, over RQ
+        return list(gateway.queue(queue).job_ids)
 
 
 def test_healthz_sees_postgres_and_redis(app: Flask) -> None:

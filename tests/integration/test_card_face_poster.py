@@ -14,6 +14,7 @@ from PIL import Image
 from tests.integration.test_real_face import portrait
 from worker import design, features, render
 from worker.ffmpeg import binary
+from worker.graph import Overlay
 from worker.pipeline import OnScreen, TeaserInput, plan_teaser
 from worker.probe import probe
 
@@ -59,10 +60,10 @@ def _faces(rgb: np.ndarray) -> list[tuple[float, float, float, float]]:
             for x, y, w, h in features.faces(grey)]
 
 
-def _y_at(ov: object, t: float) -> int:
+def _y_at(ov: Overlay, t: float) -> int:
     """Where an overlay is at output second ``t``."""
-    steps = ov.y_steps  # type: ignore[attr-defined]
-    return [y for s, y in steps if s <= t][-1] if steps else ov.y  # type: ignore[attr-defined]
+    steps = ov.y_steps
+    return [y for s, y in steps if s <= t][-1] if steps else ov.y
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:

@@ -19,6 +19,8 @@ from sqlalchemy import create_engine, select, text
 from cuplik.embedded_redis import EmbeddedRedis
 from cuplik.local_fleet import local_fleet
 from domain.lifecycle import TeaserStatus
+from store.db import Database
+from store.media import MediaStore
 from store.models import Footage, Teaser
 from tests.footage import make_clip
 from tests.integration.test_jobs_render import timeline
@@ -33,9 +35,9 @@ TARGET = 5.0  # short teasers (the shortest a seller may ask): the fleet is the 
 
 
 class Rows:
-    """What the add_* helpers need (``db``, ``media``)."""
+    """What the add_* helpers need (``db``, ``media``): the service's own."""
 
-    def __init__(self, db: Any, media: Any) -> None:
+    def __init__(self, db: Database, media: MediaStore) -> None:
         self.db, self.media = db, media
 
 

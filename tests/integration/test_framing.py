@@ -52,10 +52,10 @@ def test_non_square_pixels_are_shown_at_their_shape_and_a_tiny_source_gets_a_not
     # PAL QCIF: 176x144 coded, 12:11 pixels (192x144 shown), a round disc drawn in the
     # shown geometry (an ellipse in coded pixels).
     src = tmp_path / "qcif.mp4"
-    disc = "if(lt(pow(X*12/11-96,2)+pow(Y-72,2),2500),235,16)"
+    disc_lum = "if(lt(pow(X*12/11-96,2)+pow(Y-72,2),2500),235,16)"
     subprocess.run([binary(), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
                     "color=c=black:s=176x144:r=25:d=7", "-vf",
-                    f"format=gray,geq=lum='{disc}',format=yuv420p,setsar=12/11",
+                    f"format=gray,geq=lum='{disc_lum}',format=yuv420p,setsar=12/11",
                     "-c:v", "libx264", "-preset", "ultrafast", str(src)], check=True)
     info = probe(src)
     assert (info.width, info.height, info.sar) == (192, 144, pytest.approx(12 / 11, abs=1e-3))

@@ -9,13 +9,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
 from cuplik.embedded_redis import EmbeddedRedis
+from store.db import Database
+from store.media import MediaStore
 from store.queues import QUEUES, JobGateway
 from tests.postgres import private_schema
+
+
+class Stores(Protocol):
+    """What the add_* helpers write to: a ``Stack``, or a service's own database and
+    media store."""
+
+    db: Database
+    media: MediaStore
 
 
 @dataclass
@@ -66,8 +76,6 @@ def stack(request: pytest.FixtureRequest, redis_server: EmbeddedRedis,
           tmp_path: Path) -> Iterator[Stack]:
     """A fresh database (SQLite file, or a private PostgreSQL schema), media root and
     an emptied Redis, with the job context pointing at them."""
-    from store.db import Database
-    from store.media import MediaStore
     from worker import jobs
 
     with contextlib.ExitStack() as cleanup:
@@ -90,7 +98,7 @@ def stack(request: pytest.FixtureRequest, redis_server: EmbeddedRedis,
         gateway.connection.close()
 
 
-def add_seller(stack: Stack, name: str | None = None) -> str:
+def add_seller(stack: Stores, name: str | None = None) -> str:
     from store.models import Seller
 
     with stack.db.session() as session:
@@ -100,7 +108,7 @@ def add_seller(stack: Stack, name: str | None = None) -> str:
         return seller.id
 
 
-def add_footage(stack: Stack, seller_id: str, source: Path | None, *,
+def add_footage(stack: Stores, seller_id: str, source: Path | None, *,
                 status: str = "uploaded") -> str:
     """A footage row whose file is a copy of ``source`` under a uuid name (or missing)."""
     from domain.lifecycle import FootageStatus
@@ -120,7 +128,7 @@ def add_footage(stack: Stack, seller_id: str, source: Path | None, *,
         return row.id
 
 
-def add_session(stack: Stack, seller_id: str, footage_id: str | None,
+def add_session(stack: Stores, seller_id: str, footage_id: str | None,
                 rows: list[dict[str, Any]] | None = None) -> str:
     from store.models import LiveSession
 
@@ -134,7 +142,7 @@ def add_session(stack: Stack, seller_id: str, footage_id: str | None,
         return live.id
 
 
-def add_teaser(stack: Stack, seller_id: str, *, session_id: str | None = None,
+def add_teaser(stack: Stores, seller_id: str, *, session_id: str | None = None,
                footage_id: str | None = None, revision: int = 1,
                target_seconds: float = 6.0, age: timedelta = timedelta(0),
                status: str = "queued", attempts: int = 0) -> str:
@@ -157,7 +165,7 @@ def add_teaser(stack: Stack, seller_id: str, *, session_id: str | None = None,
         return teaser.id
 
 
-def backdate(stack: Stack, model: Any, row_id: str, age: timedelta) -> None:
+def backdate(stack: Stores, model: Any, row_id: str, age: timedelta) -> None:
     """Make a row look untouched for ``age`` (updated_at is set on every write)."""
     from sqlalchemy import update
 

@@ -146,6 +146,7 @@ def test_every_overlay_is_legible_over_any_footage(colours: tuple, work: Path) -
     drawn = work / "drawn"
     drawn.mkdir(exist_ok=True)
     assets = render.prepare_assets(edit, drawn)
+    assert assets.sticker is not None and assets.band is not None and assets.cta is not None
     card = Image.open(assets.sticker.path)
     times = [round(k * STRETCH + 0.2, 3) for k in range(30)]
     frames = _frames(video, times, 720, 1280)

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from tests.footage import SPEECH_EXPR, make_clip
-from worker.analysis import analyse
+from worker.analysis import Analysis, analyse
+from worker.editlist import Segment
 from worker.errors import InputError
 from worker.ffmpeg import binary
 from worker.footage_ranking import rank_footage
 from worker.limits import check_limits
-from worker.probe import probe
+from worker.probe import MediaInfo, probe
 from worker.ranking import Selection
 from worker.reframe import reframe_segments
 
@@ -32,7 +33,7 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("realworld")
 
 
-def choose(path: Path) -> tuple[Selection, object, object]:
+def choose(path: Path) -> tuple[Selection, tuple[Segment, ...], tuple[MediaInfo, Analysis]]:
     """What the pipeline does for footage: limits, probe, analyse, rank, reframe."""
     check_limits(path)
     info = probe(path)

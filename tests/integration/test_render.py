@@ -44,9 +44,10 @@ def _loudness(path: Path) -> tuple[float, float]:
                            "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
                           capture_output=True, text=True, check=True)
     summary = proc.stderr[proc.stderr.rindex("Summary:"):]
-    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
-    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1)  # type: ignore[union-attr]
-    return lufs, float(peak)
+    lufs = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    assert lufs is not None and peak is not None, summary
+    return float(lufs.group(1)), float(peak.group(1))
 
 
 def _frame(path: Path, t: float, width: int, height: int) -> np.ndarray:

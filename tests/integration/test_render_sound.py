@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Required, TypedDict
 
 import numpy as np
 import pytest
@@ -54,9 +55,10 @@ def _ebur128(path: Path) -> tuple[float, float]:
                            "ebur128=peak=true", "-f", "null", "-"],
                           capture_output=True, text=True, check=True)
     summary = proc.stderr[proc.stderr.rindex("Summary:"):]
-    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
-    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1)  # type: ignore[union-attr]
-    return lufs, float(peak)
+    lufs = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    assert lufs is not None and peak is not None, summary
+    return float(lufs.group(1)), float(peak.group(1))
 
 
 def _audio(path: Path) -> np.ndarray:
@@ -110,13 +112,21 @@ def _lag(out: np.ndarray, bed: np.ndarray) -> int:
     return 2048 - int(np.argmax(np.abs(corr)))
 
 
+class Kind(TypedDict, total=False):
+    """A kind of teaser: its cuts and music; a 5.1 source or another sound than speech."""
+    segments: Required[tuple[tuple[float, float], ...]]
+    music: Required[str | None]
+    channels: int
+    audio: str | None
+
+
 CLASSES = {
-    "speech with music": dict(segments=((0.3, 6.0), (7.0, 13.0)), music="upbeat"),
-    "speech": dict(segments=((0.3, 6.0), (7.0, 13.0)), music=None),
-    "5-second": dict(segments=((4.0, 9.0),), music="warm"),
-    "5.1 speech": dict(segments=((0.3, 9.0),), music="chill", channels=6),
-    "music only": dict(segments=((0.5, 4.5), (5.0, 9.0)), music="warm", audio="silence"),
-    "no sound track": dict(segments=((0.5, 8.5),), music="upbeat", audio=None),
+    "speech with music": Kind(segments=((0.3, 6.0), (7.0, 13.0)), music="upbeat"),
+    "speech": Kind(segments=((0.3, 6.0), (7.0, 13.0)), music=None),
+    "5-second": Kind(segments=((4.0, 9.0),), music="warm"),
+    "5.1 speech": Kind(segments=((0.3, 9.0),), music="chill", channels=6),
+    "music only": Kind(segments=((0.5, 4.5), (5.0, 9.0)), music="warm", audio="silence"),
+    "no sound track": Kind(segments=((0.5, 8.5),), music="upbeat", audio=None),
 }
 
 
@@ -130,9 +140,9 @@ def test_every_kind_of_teaser_is_at_minus_14_lufs_under_minus_1_dbtp(
                         video="color=c=gray", voice=work / "spoken.wav", channels=6)
     elif "audio" in spec:
         src = make_clip(work / f"{kind}.mp4".replace(" ", "_"), seconds=10, size="320x180",
-                        audio=spec["audio"])  # type: ignore[arg-type]
-    segments = tuple(Segment(s, e, 1.0, "x") for s, e in spec["segments"])  # type: ignore[attr-defined]
-    edit = _edit(src, 14.0, segments, spec["music"],  # type: ignore[arg-type]
+                        audio=spec["audio"])
+    segments = tuple(Segment(s, e, 1.0, "x") for s, e in spec["segments"])
+    edit = _edit(src, 14.0, segments, spec["music"],
                  has_audio=spec.get("audio", "speech") is not None)
     result = _render(work, kind.replace(" ", "_").replace(".", ""), edit)
     lufs, peak = _ebur128(result.video)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from tests.footage import make_clip
@@ -64,7 +65,12 @@ def test_portrait_session_is_looked_at_without_searching_for_faces(
     portrait = make_clip(tmp_path / "phone.mp4", seconds=60, size="360x640")
     searched: list[tuple[int, int]] = []
     real = features.faces
-    monkeypatch.setattr(features, "faces", lambda g: searched.append(g.shape) or real(g))
+
+    def spy(gray: np.ndarray) -> list[tuple[float, float, float, float]]:
+        searched.append(gray.shape)
+        return real(gray)
+
+    monkeypatch.setattr(features, "faces", spy)
     edit, _ = plan_teaser(probe(portrait), TeaserInput(portrait, timeline_rows=rows(60),
                                                        target_seconds=20, music="none"))
     assert edit.segments

@@ -4,6 +4,7 @@ readable by the service's own timeline reader, and scored the way the issue defi
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from eval import ranking as board
 from eval.__main__ import main
@@ -63,7 +64,8 @@ def test_a_teaser_is_scored_on_where_it_opens_and_what_it_covers() -> None:
     assert s.opens == any(abs(opened - t) <= 3 for t in case.product_moments)
 
 
-def test_a_missed_goal_fails_the_run(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_missed_goal_fails_the_run(monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     stage = Stage("t", ["a"], [["1"]], [Goal("g", "1 %", "≥ 95 %", False)])
     monkeypatch.setattr(board, "run", lambda: stage)
     assert main(["--only", "ranking"]) == 1

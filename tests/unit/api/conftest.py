@@ -90,7 +90,7 @@ def app(tmp_path: Path, gateway: FakeGateway, clock: Clock) -> Iterator[Flask]:
 
 @pytest.fixture
 def db(app: Flask) -> Database:
-    return app.extensions["db"]  # type: ignore[no-any-return]
+    return app.extensions["db"]
 
 
 @pytest.fixture

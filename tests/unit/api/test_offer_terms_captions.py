@@ -62,7 +62,8 @@ def test_session_captions_are_kept_or_refused_naming_the_line(
     response = client.post("/v1/sessions", headers=alice, json=session_body(captions=VTT))
     assert response.status_code == 201, response.get_json()
     with db.session() as s:
-        assert s.get(LiveSession, response.get_json()["id"]).captions == VTT
+        live = s.get(LiveSession, response.get_json()["id"])
+        assert live is not None and live.captions == VTT
     bad = client.post("/v1/sessions", headers=alice, json=session_body(
         captions="WEBVTT\n\n00:00:01.000 -> 00:00:02.000\nhi\n"))
     assert bad.status_code == 422
@@ -79,7 +80,8 @@ def test_upload_carries_its_captions_in_the_form(client: FlaskClient, alice: dic
                                  "captions": VTT})
     assert response.status_code == 202, response.get_json()
     with db.session() as s:
-        assert s.get(Footage, response.get_json()["id"]).captions == VTT
+        footage = s.get(Footage, response.get_json()["id"])
+        assert footage is not None and footage.captions == VTT
     as_file = client.post("/v1/footage", headers=alice, content_type="multipart/form-data",
                           data={"file": (io.BytesIO(b"x" * 5000), "live.mp4"),
                                 "captions": (io.BytesIO(VTT.encode()), "live.vtt")})
@@ -105,6 +107,7 @@ def test_seller_picks_another_poster_frame(client: FlaskClient, alice: dict[str,
     assert early.status_code == 409  # not rendered yet
     with db.session() as s:
         row = s.get(Teaser, teaser_id)
+        assert row is not None
         row.status, row.video_path, row.poster_path = TeaserStatus.READY, "t/v.mp4", "t/p.jpg"
         row.report = {"duration_s": 12.0, "segments": []}
     past = client.put(f"/v1/teasers/{teaser_id}/poster", headers=alice, json={"at_s": 12.5})
@@ -116,4 +119,5 @@ def test_seller_picks_another_poster_frame(client: FlaskClient, alice: dict[str,
     assert body["links"]["poster"]  # the current poster is served until the new one is made
     assert gateway.renders[-1] == (teaser_id, 2, "interactive")
     with db.session() as s:
-        assert s.get(Teaser, teaser_id).params["poster_at"] == 3.5
+        row = s.get(Teaser, teaser_id)
+        assert row is not None and row.params["poster_at"] == 3.5

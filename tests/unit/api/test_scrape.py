@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from store.db import Database
 from tests.unit.api.conftest import ready_footage
 
 
@@ -18,7 +19,7 @@ def _samples(client: FlaskClient) -> dict[tuple[str, tuple[tuple[str, str], ...]
 
 
 def test_metrics_count_requests_by_route_template_and_teasers_by_state(
-        client: FlaskClient, db, alice: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+        client: FlaskClient, db: Database, alice: dict[str, str]) -> None:
     key = ("cuplik_http_requests_total",
            (("method", "POST"), ("route", "/v1/teasers"), ("status", "202")))
     before = _samples(client).get(key, 0.0)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -33,7 +34,7 @@ TIMELINE: list[dict[str, float]] = [
 ]  # fmt: skip
 
 
-def totals_of(rows: list[dict[str, object]]) -> SessionTotals:
+def totals_of(rows: Sequence[Mapping[str, object]]) -> SessionTotals:
     return totals_from_rows(rows_from_objects(rows))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -161,7 +163,7 @@ def test_recording_quality_feeds_the_domain_checks() -> None:
     assert quiet.silence_share == 1.0 and quiet.loudness_lufs == -70.0
 
 
-def test_analysis_survives_a_save_and_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_analysis_survives_a_save_and_load(tmp_path: Path) -> None:
     a = synthetic_analysis(12, shot_changes=np.array([4.5]), quiet_times=np.array([2.2]))
     path = a.save(tmp_path / "clip.mp4.analysis.npz")
     b = Analysis.load(path)
@@ -174,7 +176,9 @@ def test_movement_beside_the_face_is_found_as_the_product_region() -> None:
     cols = np.full(256, 1.0)  # a still picture's noise
     cols[40:80] += 20.0  # the seller talking (face at 0.15-0.3)
     cols[190:230] += 15.0  # a product turned in the hands
-    left, right = fx.region_beside(cols, (40 / 256, 80 / 256))  # type: ignore[misc]
+    found = fx.region_beside(cols, (40 / 256, 80 / 256))
+    assert found is not None
+    left, right = found
     assert 185 / 256 < left < right < 235 / 256
     assert fx.region_beside(np.full(256, 1.0), (0.2, 0.3)) is None  # nothing moves
     everywhere = np.full(256, 1.0)

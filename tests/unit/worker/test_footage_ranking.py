@@ -8,9 +8,10 @@ import pytest
 from tests.unit.worker.test_analysis_features import synthetic_analysis
 from worker.errors import InputError
 from worker.footage_ranking import rank_footage
+from worker.ranking import Selection
 
 
-def _check_shape(sel, duration: float) -> None:  # type: ignore[no-untyped-def]
+def _check_shape(sel: Selection, duration: float) -> None:
     segs = sel.segments
     assert 1 <= len(segs) <= 4
     assert 35.0 <= sel.duration <= 45.0

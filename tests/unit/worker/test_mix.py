@@ -110,7 +110,9 @@ def test_music_is_under_speech_by_about_15_db_and_ends_with_the_last_word() -> N
     voice = np.concatenate([voice, np.zeros((RATE, 2), np.float32)])
     rng = np.random.default_rng(3)
     bed = (rng.standard_normal((n, 2)) * 0.05).astype(np.float32)
-    bed *= np.float32(10 ** ((BED_LUFS - float(integrated(bed))) / 20))  # as loud as a bed
+    level = integrated(bed)
+    assert level is not None
+    bed *= np.float32(10 ** ((BED_LUFS - level) / 20))  # as loud as a bed
     out, done = mix.mix(voice, [n], bed)
     assert done.ducked and integrated(out) == pytest.approx(-14.0, abs=0.2)
     assert done.music_ends == pytest.approx(spans[-1][1] + mix.MUSIC_TAIL_S, abs=0.05)
@@ -121,11 +123,16 @@ def test_music_is_under_speech_by_about_15_db_and_ends_with_the_last_word() -> N
         gain = float((out[i:j] * bed[i:j]).sum() / (bed[i:j] ** 2).sum())
         return gain * bed[i:j], out[i:j] - gain * bed[i:j]
 
+    def loudness(x: np.ndarray) -> float:
+        level = integrated(x)
+        assert level is not None
+        return float(level)
+
     def music_db(a: float, b: float) -> float:
-        return float(integrated(parts(a, b)[0]))  # type: ignore[arg-type]
+        return loudness(parts(a, b)[0])
 
     def voice_db(a: float, b: float) -> float:
-        return float(integrated(parts(a, b)[1]))  # type: ignore[arg-type]
+        return loudness(parts(a, b)[1])
 
     s0, s1 = spans[1]
     under = voice_db(s0, s1) - music_db(s0, s1)

@@ -9,11 +9,12 @@ from domain.edits import check_cuts
 from tests.unit.worker.test_ranking import session, steady
 from worker.moments import seller_session_cuts, session_moments
 from worker.ranking import rank_session
+from worker.timeline import Timeline
 
 N = 1800
 
 
-def _busy_session() -> object:
+def _busy_session() -> Timeline:
     comments = steady(N, 30)
     for at in (300, 700, 1100, 1500):  # four comment bursts, the last the biggest
         comments[at:at + 10] = 1 if at < 1500 else 2

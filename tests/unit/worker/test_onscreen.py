@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 
 from tests.unit.worker.test_analysis_features import synthetic_analysis
+from worker.analysis import Analysis
 from worker.editlist import Crop, Segment
 from worker.onscreen import FACE_MARGIN, faces_on_screen, poster_time
 
 
-def _with_face(n: int, seconds: range) -> object:
+def _with_face(n: int, seconds: range) -> Analysis:
     left, right, top, bottom = (np.full(n, np.nan) for _ in range(4))
     for k in seconds:
         left[k], right[k], top[k], bottom[k] = 0.5, 0.6, 0.1, 0.4
@@ -42,7 +43,7 @@ def test_poster_is_the_sharpest_second_with_a_face_of_the_opening_moment() -> No
     sharp = np.full(30, 0.5)
     sharp[12], sharp[14], sharp[25] = 0.9, 0.8, 1.0  # 25 is not in the opening moment
     a = _with_face(30, range(14, 16))
-    a.sharpness = sharp  # type: ignore[attr-defined]
+    a.sharpness = sharp
     segments = [Segment(10.0, 16.0, 1, "opening"), Segment(20.0, 26.0, 1, "later")]
     # second 14 (a face, sharp) beats 12 (sharper, nobody): output 14.5 - 10
     assert poster_time([a], segments, 30) == pytest.approx(4.5)

@@ -19,8 +19,8 @@ SIZES = [(1080, 1920), (720, 1280)]
 STICKER = "LIVE Sabtu, 23 Nov · 19.00 WIB"
 
 
-def _opaque_box(img: object) -> tuple[int, int, int, int]:
-    alpha = np.asarray(img)[:, :, 3]  # type: ignore[call-overload]
+def _opaque_box(img: Image.Image) -> tuple[int, int, int, int]:
+    alpha = np.asarray(img)[:, :, 3]
     ys, xs = np.nonzero(alpha > 16)
     return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
 

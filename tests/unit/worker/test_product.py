@@ -20,7 +20,9 @@ def test_the_catalogue_picture_is_found_where_the_product_is(tmp_path: Path) -> 
     frame = np.full((360, 640), 96, np.uint8)
     small = np.asarray(Image.open(label).convert("L").resize((105, 140)))
     frame[150:290, 480:585] = small  # a third of its size, on the right of the picture
-    left, right = product.locate(image, frame)  # type: ignore[misc]
+    found = product.locate(image, frame)
+    assert found is not None
+    left, right = found
     assert left == pytest.approx(480 / 640, abs=0.02)
     assert right == pytest.approx(585 / 640, abs=0.02)
     assert product.locate(image, np.full((360, 640), 96, np.uint8)) is None

@@ -4,6 +4,8 @@ an order that tells one story, and the distractors it must not fall for."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 import pytest
 
@@ -14,9 +16,15 @@ from worker.ranking import rank_session
 N = 3600
 
 
+class Pitch(TypedDict):
+    """A pitch's two columns, for ``session(..., **cols)``."""
+    product_clicks: np.ndarray
+    orders: np.ndarray
+
+
 def pitched(pin_at: int, lag: int, *, pitch: int = 20, n: int = N, orders_per_s: float = 1.0,
             pins: dict[int, str] | None = None, clicks: np.ndarray | None = None,
-            orders: np.ndarray | None = None) -> dict[str, np.ndarray]:
+            orders: np.ndarray | None = None) -> Pitch:
     """Columns of a session where a product pinned at ``pin_at`` is pitched for ``pitch`` s:
     clicks rise at once, orders land ``lag`` s later."""
     clicks = steady(n, 20) if clicks is None else clicks
@@ -91,7 +99,7 @@ def test_two_products_in_turn_are_never_shown_as_ping_pong() -> None:
                  pins=pins)
     sel = rank_session(tl, N)
     check_rules(sel, N)
-    shown = []
+    shown: list[str] = []
     for s in sel.segments:
         p = tl.pins[int((s.start + s.end) / 2)]
         if p and (not shown or shown[-1] != p):
@@ -210,8 +218,8 @@ def test_the_lag_is_found_in_a_quiet_room_where_orders_come_one_by_one() -> None
     for at in (600, 1500, 2600):
         click_rate[at:at + 25] += 1.0
         order_rate[at + 50:at + 75] += 0.12
-    cols = {"product_clicks": rng.poisson(click_rate).astype(float),
-            "orders": rng.poisson(order_rate).astype(float)}
+    cols: Pitch = {"product_clicks": rng.poisson(click_rate).astype(float),
+                   "orders": rng.poisson(order_rate).astype(float)}
     sel = rank_session(session(N, viewers=200, comments=steady(N, 9), **cols), N)
     assert sel.lags["orders"] == pytest.approx(50, abs=5)
     assert any("about" in n and "measured" in n for n in sel.notes)

@@ -13,12 +13,13 @@ from tests.unit.worker.test_analysis_features import synthetic_analysis
 from tests.unit.worker.test_ranking import session, steady
 from worker import reasons
 from worker.footage_ranking import rank_footage
-from worker.ranking import rank_session
+from worker.ranking import Selection, rank_session
+from worker.timeline import Timeline
 
 N = 3600
 
 
-def pinned_session():  # type: ignore[no-untyped-def]
+def pinned_session() -> Timeline:
     clicks, orders = steady(N, 20), steady(N, 300, start=7)
     clicks[1200:1220] = 1
     orders[1240:1260] = 1
@@ -26,7 +27,7 @@ def pinned_session():  # type: ignore[no-untyped-def]
                    orders=orders, pins={i: "SKU-SERUM" for i in range(1200, 1500)})
 
 
-def words(sel) -> str:  # type: ignore[no-untyped-def]
+def words(sel: Selection) -> str:
     return " | ".join([*(s.reason for s in sel.segments), sel.opening_reason, *sel.notes])
 
 

@@ -59,7 +59,8 @@ def test_faces_spread_wider_than_the_crop_get_the_blurred_fill() -> None:
     n = 10
     a = synthetic_analysis(n, face=np.ones(n), face_x=np.full(n, 0.2), face_w=np.full(n, 0.1),
                            face_left=np.full(n, 0.15), face_right=np.full(n, 0.85))
-    assert crop_for_segment(a, seg(0, 10), 1280, 720).fill == "blur"  # type: ignore[union-attr]
+    crop = crop_for_segment(a, seg(0, 10), 1280, 720)
+    assert crop is not None and crop.fill == "blur"
 
 
 def test_nobody_on_screen_follows_the_movement_or_shows_everything() -> None:
@@ -68,7 +69,8 @@ def test_nobody_on_screen_follows_the_movement_or_shows_everything() -> None:
     crop = crop_for_segment(on_left, seg(0, 10), 1280, 720)
     assert crop is not None and crop.fill == "crop" and crop.x + crop.w / 2 < 0.35 * 1280
     everywhere = synthetic_analysis(n)  # movement all over the picture
-    assert crop_for_segment(everywhere, seg(0, 10), 1280, 720).fill == "blur"  # type: ignore[union-attr]
+    crop = crop_for_segment(everywhere, seg(0, 10), 1280, 720)
+    assert crop is not None and crop.fill == "blur"
 
 
 def test_a_new_position_only_at_a_shot_change() -> None:
@@ -77,7 +79,8 @@ def test_a_new_position_only_at_a_shot_change() -> None:
     a = synthetic_analysis(n, shot_changes=np.array([10.0]), **_face_at(n, x))
     parts = reframe_segments(a, [seg(4, 16)], 1280, 720)
     assert [(p.start, p.end) for p in parts] == [(4, 10), (10, 16)]
-    assert parts[0].crop.x < parts[1].crop.x  # type: ignore[union-attr]
+    first, second = parts[0].crop, parts[1].crop
+    assert first is not None and second is not None and first.x < second.x
     # Without the shot change the same moment keeps one crop.
     same = reframe_segments(synthetic_analysis(n, **_face_at(n, 0.25)), [seg(4, 16)], 1280, 720)
     assert len(same) == 1 and same[0].crop is not None
@@ -106,10 +109,12 @@ def test_the_crop_keeps_a_product_shown_beside_the_seller() -> None:
     # the product on the table far to the right: no crop holds both, the whole picture
     far = synthetic_analysis(n, **_face_at(n, 0.25), product_left=np.full(n, 0.75),
                              product_right=np.full(n, 0.9))
-    assert crop_for_segment(far, seg(0, n), 1280, 720).fill == "blur"  # type: ignore[union-attr]
+    crop = crop_for_segment(far, seg(0, n), 1280, 720)
+    assert crop is not None and crop.fill == "blur"
     # seen in a moment only (a hand passing by): the face alone decides
     brief = np.full(n, np.nan)
     brief[3] = 0.75
     once = synthetic_analysis(n, **_face_at(n, 0.25), product_left=brief,
                               product_right=brief + 0.15)
-    assert crop_for_segment(once, seg(0, n), 1280, 720).fill == "crop"  # type: ignore[union-attr]
+    crop = crop_for_segment(once, seg(0, n), 1280, 720)
+    assert crop is not None and crop.fill == "crop"

@@ -176,7 +176,8 @@ def test_json_errors_name_the_row(tmp_path: Path) -> None:
 
 
 def test_stored_rows_validate_like_the_file_with_line_numbers() -> None:
-    rows = [{"t": 0, "orders": 1}, {"t": 60, "orders": 2}, {"t": 120, "orders": "x"}]
+    rows: list[dict[str, object]] = [{"t": 0, "orders": 1}, {"t": 60, "orders": 2},
+                                     {"t": 120, "orders": "x"}]
     with pytest.raises(InputError) as err:
         timeline_from_rows(rows)
     assert str(err.value) == "timeline line 3: 'orders' is 'x', expected a number"
