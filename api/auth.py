@@ -126,7 +126,7 @@ def authenticate(session: Session) -> Caller:
 
 def caller() -> Caller:
     """The authenticated caller of this request (set by the v1 blueprint's hook)."""
-    return g.caller  # type: ignore[no-any-return]
+    return g.caller
 
 
 def scope() -> str | None:

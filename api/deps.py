@@ -26,12 +26,12 @@ class Jobs(Protocol):
 
 def db() -> Database:
     """The app's Database."""
-    return current_app.extensions["db"]  # type: ignore[no-any-return]
+    return current_app.extensions["db"]
 
 
 def media() -> MediaStore:
     """The app's MediaStore."""
-    return current_app.extensions["media"]  # type: ignore[no-any-return]
+    return current_app.extensions["media"]
 
 
 def jobs() -> Jobs:
@@ -42,7 +42,7 @@ def jobs() -> Jobs:
         if not url:
             raise RuntimeError("REDIS_URL is not configured; `cuplik serve` sets it")
         ext["jobs"] = JobGateway(url)
-    return ext["jobs"]  # type: ignore[no-any-return]
+    return ext["jobs"]
 
 
 def now() -> datetime:

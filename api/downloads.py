@@ -40,7 +40,7 @@ def _key() -> bytes:
                     assert row is not None
                     value = row.value
         ext["download_key"] = value.encode()
-    return ext["download_key"]  # type: ignore[no-any-return]
+    return ext["download_key"]
 
 
 def _signature(teaser_id: str, kind: str, path: str, expires: int) -> str:

@@ -85,7 +85,7 @@ def metrics() -> Response:
     """Every cuplik metric in the Prometheus text format."""
     registry = CollectorRegistry()
     if telemetry.multiprocess_dir() is not None:
-        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        MultiProcessCollector(registry)
     else:
         registry.register(_Events())
     registry.register(_State())

@@ -51,7 +51,7 @@ class _Body:
     def readline(self, size: int | None = -1) -> bytes:
         line = self.stream.readline(PIECE if size is None or size < 0 else min(size, PIECE))
         self._seen(line)
-        return line  # type: ignore[no-any-return]
+        return line
 
     def __iter__(self) -> Any:
         while line := self.readline():

@@ -72,7 +72,7 @@ class Client:
 
 
 @contextmanager
-def serve(var: Path, *, worker: bool):  # type: ignore[no-untyped-def]
+def serve(var: Path, *, worker: bool):
     """``cuplik serve`` on a free port with its own VAR_DIR; yields a Client."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("REDIS_URL", "DATABASE_URL", "MEDIA_ROOT")}

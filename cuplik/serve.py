@@ -105,7 +105,7 @@ def _http_server(factory: Any, options: dict[str, Any]) -> Any:
     the fork, so no database or Redis connection is shared across processes)."""
     from gunicorn.app.base import BaseApplication
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)

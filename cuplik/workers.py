@@ -61,7 +61,7 @@ class ReconcilingWorker(Worker):
             self._running = None
 
     def handle_warm_shutdown_request(self) -> None:
-        super().handle_warm_shutdown_request()  # type: ignore[no-untyped-call]
+        super().handle_warm_shutdown_request()
         self._drain_deadline = time.monotonic() + self.drain_seconds
         if self._running is not None and self.drain_seconds <= 0:
             self._stop_horse_to_hand_back(self._running[0])

@@ -57,7 +57,7 @@ def prepare_multiprocess_dir(path: Path) -> Path:
         stale.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
     if not getattr(values.ValueClass, "_multiprocess", False):
-        values.ValueClass = values.MultiProcessValue()  # type: ignore[no-untyped-call]
+        values.ValueClass = values.MultiProcessValue()
     return path
 
 
@@ -74,7 +74,7 @@ def use_worker_files() -> None:
     if multiprocess_dir() is None:
         return
     _WORKER_PID = os.getpid()
-    values.ValueClass = values.MultiProcessValue(  # type: ignore[no-untyped-call]
+    values.ValueClass = values.MultiProcessValue(
         process_identifier=_identity)
 
 

@@ -120,7 +120,7 @@ def child_setup(memory_limit: int | None = None) -> Callable[[], None]:
     return setup
 
 
-def popen(argv: list[str], **kwargs: object) -> subprocess.Popen:  # type: ignore[type-arg]
+def popen(argv: list[str], **kwargs: object) -> subprocess.Popen:
     """Start an ffmpeg child: own process group, dies with us, memory bounded."""
     return subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True,  # type: ignore[call-overload]
                             preexec_fn=child_setup(), **kwargs)
@@ -195,7 +195,7 @@ class Process:
     """A running ffmpeg (see :func:`process`): ``stdout`` to read (bytes, or text), and
     ``tail``, the last lines of its stderr."""
 
-    proc: subprocess.Popen  # type: ignore[type-arg]
+    proc: subprocess.Popen
     stdout: IO[Any] | None
     tail: deque[str]
 
@@ -276,7 +276,7 @@ def run(args: list[str], *, timeout: float, total_seconds: float | None = None,
     return "".join(ff.tail).strip()
 
 
-def _killpg(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
+def _killpg(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
