@@ -145,8 +145,10 @@ def ensure_teaser_capacity(teasers_for_session: int) -> None:
     if teasers_for_session >= MAX_TEASERS_PER_SESSION:
         raise TeaserRefused(
             f"A LIVE session can have at most {MAX_TEASERS_PER_SESSION} teasers; it already "
-            f"has {teasers_for_session}. Delete one to add another."
-        )
+            f"has {teasers_for_session}. Delete one to add another.",
+            indonesian=f"Satu sesi LIVE maksimal punya {MAX_TEASERS_PER_SESSION} teaser; "
+                       f"sesi ini sudah punya {teasers_for_session}. Hapus satu untuk "
+                       "menambah yang lain.")
 
 
 def check_post(
@@ -172,40 +174,57 @@ def check_post(
     if posted and current_post_at is not None and to_utc(post_at) != to_utc(current_post_at):
         raise TeaserRefused(
             f"This teaser was already posted at {to_utc(current_post_at).isoformat()}; a "
-            "posted teaser cannot be moved. Make a new teaser for another post time."
-        )
+            "posted teaser cannot be moved. Make a new teaser for another post time.",
+            field="post_at",
+            indonesian=f"Teaser ini sudah diposting pada {to_utc(current_post_at).isoformat()};"
+                       " teaser yang sudah diposting tidak bisa dipindah. Buat teaser baru "
+                       "untuk waktu posting lain.")
     if product_links:
         raise TeaserRefused(
-            "A teaser carries no product links (it is not a shopping video); remove them."
-        )
+            "A teaser carries no product links (it is not a shopping video); remove them.",
+            field="product_links",
+            indonesian="Teaser tidak memuat tautan produk (bukan video belanja); hapus "
+                       "tautannya.")
     if caption is None or not caption.strip():
-        raise TeaserRefused("Write a caption before posting the teaser.")
+        raise TeaserRefused("Write a caption before posting the teaser.", field="caption",
+                            indonesian="Tulis keterangan sebelum memposting teaser.")
     if len(caption) > CAPTION_MAX_CHARS:
         raise TeaserRefused(
             f"The caption has {len(caption):,} characters; shorten it to "
-            f"{CAPTION_MAX_CHARS:,} at most."
-        )
+            f"{CAPTION_MAX_CHARS:,} at most.", field="caption",
+            indonesian=f"Keterangan berisi {len(caption):,} karakter; persingkat menjadi "
+                       f"maksimal {CAPTION_MAX_CHARS:,}.".replace(",", "."))
     if preferences is None:
         raise TeaserRefused(
             "Choose the video preferences before posting: who can view (everyone, friends, "
-            "only me) and whether comments, duet and stitch are allowed."
-        )
+            "only me) and whether comments, duet and stitch are allowed.",
+            field="preferences",
+            indonesian="Pilih preferensi video sebelum memposting: siapa yang bisa menonton "
+                       "(semua orang, teman, hanya saya) dan apakah komentar, duet, dan "
+                       "stitch diizinkan.")
     at = to_utc(post_at, "post time")
     if at < to_utc(now, "current time"):
-        raise TeaserRefused("The post time has passed; pick a time from now on.")
+        raise TeaserRefused("The post time has passed; pick a time from now on.",
+                            field="post_at",
+                            indonesian="Waktu posting sudah lewat; pilih waktu mulai sekarang.")
     if live_start is not None:
         start = to_utc(live_start, "LIVE start")
         if at >= start:
-            raise TeaserRefused("A teaser is posted before the LIVE starts; pick an earlier time.")
+            raise TeaserRefused(
+                "A teaser is posted before the LIVE starts; pick an earlier time.",
+                field="post_at",
+                indonesian="Teaser harus diposting sebelum LIVE dimulai; pilih waktu yang "
+                           "lebih awal.")
         if at < earliest_post_time(start):
             raise TeaserRefused(
                 "Teasers can be posted at most 7 days before the LIVE; pick a time from "
-                f"{earliest_post_time(start).isoformat()} on."
-            )
+                f"{earliest_post_time(start).isoformat()} on.", field="post_at",
+                indonesian="Teaser bisa diposting paling cepat 7 hari sebelum LIVE; pilih "
+                           f"waktu mulai {earliest_post_time(start).isoformat()}.")
         if slot is not None:
             refusal = slot_refusal(slot, at, start, time_zone or "UTC")
             if refusal is not None:
-                raise TeaserRefused(refusal)
+                raise TeaserRefused(refusal, field="post_at")
     ensure_teaser_capacity(teasers_for_session)
 
 

@@ -140,6 +140,28 @@ def test_posting_needs_caption_and_preferences(
                                                                        "hour_before"]
 
 
+def test_a_refused_post_names_its_field_in_the_sellers_language(
+    client: FlaskClient, db: Database, alice: dict[str, str]
+) -> None:
+    teaser_id = _ready_plan_teaser(client, db, alice)
+    url = f"/v1/teasers/{teaser_id}/posting"
+    indonesian = {**alice, "Accept-Language": "id-ID,id;q=0.9,en;q=0.5"}
+    # before: English only and no field, whatever the seller reads
+    too_long = client.put(url, headers=indonesian, json={
+        "caption": "x" * 2201, "preferences": PREFS, "post_at": "2024-11-22T19:00:00+07:00"})
+    problem = too_long.get_json()
+    assert too_long.status_code == 409 and problem["field"] == "caption"
+    assert problem["detail"].startswith("Keterangan berisi 2.201 karakter; persingkat")
+    late = client.put(url, headers=indonesian, json={
+        "caption": "Yuk!", "preferences": PREFS, "post_at": "2024-11-23T20:00:00+07:00"})
+    assert late.get_json()["field"] == "post_at"
+    assert "sebelum LIVE dimulai" in late.get_json()["detail"]
+    english = client.put(url, headers=alice, json={
+        "preferences": PREFS, "post_at": "2024-11-22T19:00:00+07:00"})
+    assert english.get_json()["detail"].startswith("Write a caption")
+    assert english.get_json()["field"] == "caption"
+
+
 def test_teaser_figures_count_from_48_hours_after_posting(
     client: FlaskClient, db: Database, alice: dict[str, str], clock: Clock
 ) -> None:
