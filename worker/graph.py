@@ -222,15 +222,13 @@ def build_voice_args(edit: EditList, out_pcm: Path) -> list[str]:
             "-map", "[out]", "-c:a", "pcm_f32le", "-f", "f32le", str(out_pcm)]
 
 
-def build_render_args(edit: EditList, assets: Assets, out_video: Path,
-                      out_poster: Path | None = None, *,
+def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
                       sound: Path | None = None, bare: bool = False) -> list[str]:
     """The whole render as one ffmpeg argv (without the binary): segments cut, framed and
     concatenated; the LIVE card, product/offer band, captions, call to action and the
     arrow laid on; the mixed ``sound`` (raw 48 kHz stereo float from ``worker.mix``)
-    encoded; H.264/AAC MP4 with fast start, bounded by ``-t``; and, when ``out_poster``
-    is given, the frame at ``edit.poster_at`` (under the captions and the arrow) as a
-    JPEG. ``bare`` is the benchmark floor: same cut and encode, no overlays, the
+    encoded; H.264/AAC MP4 with fast start, bounded by ``-t`` (the poster is
+    ``build_poster_args``). ``bare`` is the benchmark floor: same cut and encode, no overlays, the
     segments' own sound with no mix."""
     if not edit.segments:
         raise ValueError("an edit list needs at least one segment")
@@ -252,21 +250,6 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
         args += _overlay_input(ov)
         chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
         video, n_in = f"ov{k}", n_in + 1
-    poster: list[str] = []
-    if out_poster is not None:
-        # The poster branch ends after its one frame, so it costs one JPEG: 0.1 s less
-        # than reading the frame back from the finished MP4 in a second run (measured).
-        # It is taken under the captions and the arrow: the card and the product are
-        # what a cover shows.
-        chains.append(f"[{video}]split=2[vpre][pv]")
-        frame = poster_frame(edit)
-        # The JPEG's full-range conversion stays in this branch: left to negotiation, it
-        # would pull the teaser itself to yuvj420p through the split.
-        chains.append(f"[pv]trim=start_frame={frame}:end_frame={frame + 1},"
-                      "scale=out_range=full,format=yuvj420p[poster]")
-        video = "vpre"
-        poster = ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
-                  "-update", "1", "-f", "image2", str(out_poster)]
     for k, ov in enumerate(over, start=len(under)):
         args += _overlay_input(ov)
         chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
@@ -284,9 +267,45 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
              "-c:a", "aac", "-aac_coder", "fast", "-aac_pns", "0", *_audio_rate(out),
              "-ar", str(RATE), "-ac", "2",
              "-map_metadata", "-1", "-map_chapters", "-1",
-             "-movflags", "+faststart", "-t", _num(total), "-f", "mp4", str(out_video),
-             *poster]
+             "-movflags", "+faststart", "-t", _num(total), "-f", "mp4", str(out_video)]
     return args
+
+
+def build_poster_args(edit: EditList, assets: Assets, out_poster: Path) -> list[str]:
+    """The poster as a run of its own: the teaser's frame at ``edit.poster_at`` (cut and
+    framed as its segment is, under the LIVE card and the band, not the captions and the
+    arrow: the card and the product are what a cover shows) as a JPEG.
+
+    Not a branch of the render's graph: there ffmpeg holds back the teaser's frames until
+    the poster's one has come (it serves the output that is behind first), so a poster
+    22 s into a 1080x1920 teaser kept 660 frames, 2.3 GB, and ran past the memory limit.
+    Here it decodes from the source's seek point to that one frame, beside the render."""
+    if not edit.segments:
+        raise ValueError("an edit list needs at least one segment")
+    fps = edit.output.fps
+    frame = poster_frame(edit)
+    first = 0  # the output frame the segment holding the poster starts at
+    for seg in edit.segments:
+        frames = max(1, round(seg.duration * fps))
+        if frame < first + frames or seg is edit.segments[-1]:
+            break
+        first += frames
+    at = seg.start + min(frame - first, frames - 1) / fps
+    one = Segment(start=at, end=at + 1 / fps, score=seg.score, reason=seg.reason,
+                  crop=seg.crop)
+    args = [*user_input(edit.source.path, seek=at, duration=2 / fps + 0.1)]
+    chains = [segment_video(edit, one, 0),
+              f"[v0]setpts=PTS+{_num(frame / fps)}/TB[p0]"]  # the overlays' own time
+    video = "p0"
+    for k, ov in enumerate(assets.under_poster(), start=1):
+        args += _overlay_input(ov)
+        chains.append(f"[{video}][{k}:v]" + _overlay(ov) + f"[p{k}]")
+        video = f"p{k}"
+    # The JPEG's full range: converted at the end, from the teaser's limited range.
+    chains.append(f"[{video}]scale=out_range=full,format=yuvj420p[poster]")
+    return ["-filter_complex_threads", "1", *args, "-filter_complex", ";".join(chains),
+            "-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
+            "-update", "1", "-f", "image2", str(out_poster)]
 
 
 def video_codec(out: Output) -> list[str]:
