@@ -51,7 +51,7 @@ def variants(src: Path, work: Path) -> dict[str, list[str]]:
     return {
         "decode only (every frame)": decode(),
         "decode, -skip_loop_filter all": decode("-skip_loop_filter", "all"),
-        "decode, -skip_frame nonref": decode("-skip_frame", "nonref"),
+        "decode, -skip_frame noref (B-frames left out)": decode("-skip_frame:v", "noref"),
         "the look's reader (10 fps gray, audio)": look,
         "the look's reader, -skip_loop_filter all": cheap_look,
         "floor 1080x1920 (decode + x264 ultrafast crf 21)":

@@ -337,7 +337,7 @@ def stage(done: Sequence[ClassResult], took_s: float) -> Stage:
         return r.service_s <= READY_GOAL_S
 
     def ratio_ok(r: ClassResult) -> bool:
-        return r.ratio <= RATIO_GOAL
+        return r.cpu_ratio <= RATIO_GOAL
 
     def sound_ok(r: ClassResult) -> bool:
         return -15.0 <= r.lufs <= -13.0 and r.true_peak <= -1.0
@@ -356,9 +356,9 @@ def stage(done: Sequence[ClassResult], took_s: float) -> Stage:
         Goal("request-to-ready through the service, analysis saved at upload, worst class",
              f"{slow_service.service_s:.1f} s ({slow_service.name}){missed(ready_service)}",
              "≤ 10 s", all(map(ready_service, done))),
-        Goal("render / bare floor (paired median), worst class",
-             f"{worst('ratio').ratio:.2f} ({worst('ratio').name}){missed(ratio_ok)}",
-             "≤ 1.15", all(map(ratio_ok, done))),
+        Goal("render / bare floor, CPU s (paired median), worst class",
+             f"{worst('cpu_ratio').cpu_ratio:.2f} ({worst('cpu_ratio').name})"
+             f"{missed(ratio_ok)}", "≤ 1.15", all(map(ratio_ok, done))),
         Goal("loudness and true peak, every class",
              f"{min(r.lufs for r in done):.1f} to {max(r.lufs for r in done):.1f} LUFS, "
              f"peak ≤ {max(r.true_peak for r in done):.1f} dBTP{missed(sound_ok)}",
@@ -379,7 +379,9 @@ def stage(done: Sequence[ClassResult], took_s: float) -> Stage:
                "the load, ratios are paired in one run",
                "render/floor: the CLI's edit list rendered again right after its bare floor "
                f"(same cut, crop, size and encoder), {PAIRS} pairs, median of the wall ratios "
-               "(of the CPU ratios in brackets)",
+               "(of the CPU ratios in brackets: the goal, as wall ratios at this load swing "
+               "0.97-1.50 for the same class from run to run)",
+               "CLI CPU s / 2 is the least wall time 2 idle cores could give",
                "Mbit/s of the picture; VMAF every 5th frame against a lossless render of the "
                "same edit list (CLI teaser)",
                "the service's teaser has no LIVE card (no plan); the CLI's has card, "
@@ -390,11 +392,12 @@ def run(names: set[str] | None = None) -> Stage:
     """The stage as ``make eval`` runs it."""
     started = time.perf_counter()
     done = results(names)
+    took = time.perf_counter() - started
     # Every figure (stage timings too), beside the table: bench/baselines/eval_render.json
-    # is the last run's copy.
-    (CACHE / "render-figures.json").write_text(
-        json.dumps([r.__dict__ for r in done], indent=1) + "\n")
-    return stage(done, time.perf_counter() - started)
+    # is the last run's copy (``--figures`` prints its table again).
+    (CACHE / "render-figures.json").write_text(json.dumps(
+        {"took_s": round(took), "classes": [r.__dict__ for r in done]}, indent=1) + "\n")
+    return stage(done, took)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -402,15 +405,15 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--classes", help="comma-separated class names (default: all)")
-    parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument("--figures", type=Path,
+                        help="no renders: the table of a saved run's figures (render-figures.json)")
     args = parser.parse_args(argv)
-    names = set(args.classes.split(",")) if args.classes else None
-    started = time.perf_counter()
-    done = results(names)
-    result = stage(done, time.perf_counter() - started)
+    if args.figures:
+        saved = json.loads(args.figures.read_text())
+        result = stage([ClassResult(**r) for r in saved["classes"]], saved["took_s"])
+    else:
+        result = run(set(args.classes.split(",")) if args.classes else None)
     print(table(result))
-    if args.json:
-        args.json.write_text(json.dumps([r.__dict__ for r in done], indent=1) + "\n")
     return 0 if result.met else 1
 
 
