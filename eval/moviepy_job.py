@@ -82,7 +82,11 @@ def main(job_path: str) -> int:
         x, y, cw, ch = seg["crop"]
         if (x, y, cw, ch) != (0, 0, source.w, source.h):
             clip = clip.cropped(x1=x, y1=y, width=cw, height=ch)
-        if (cw, ch) != (w, h):
+        if seg["fill"] == "blur":  # letterboxed (on black: moviepy has no blur)
+            scale = min(w / cw, h / ch)
+            clip = CompositeVideoClip([clip.resized(scale).with_position("center")],
+                                      size=(w, h))
+        elif (cw, ch) != (w, h):
             clip = clip.resized((w, h))
         parts.append(clip)
     video = concatenate_videoclips(parts)
@@ -102,8 +106,8 @@ def main(job_path: str) -> int:
     teaser.write_videofile(
         job["out"], fps=fps, codec="libx264", preset=job["preset"], threads=2,
         audio_codec="aac", audio_fps=48000, logger=None,
-        ffmpeg_params=["-crf", str(job["crf"]), "-profile:v", "high", "-pix_fmt", "yuv420p",
-                       "-movflags", "+faststart"])
+        ffmpeg_params=["-crf", str(job["crf"]), "-x264-params", "8x8dct=1", "-profile:v",
+                       "high", "-pix_fmt", "yuv420p", "-movflags", "+faststart"])
     source.close()
     return 0
 

@@ -65,7 +65,7 @@ def job_for(edit: EditList, assets: graph.Assets, work: Path, out: Path) -> Path
     segments = []
     for seg in edit.segments:
         crop = seg.crop or graph.centre_crop(src.width, src.height)
-        segments.append({"start": seg.start, "end": seg.end,
+        segments.append({"start": seg.start, "end": seg.end, "fill": crop.fill,
                          "crop": [crop.x, crop.y, crop.w, crop.h]})
     overlays = [{"frames": frames_of(ov, total), "x": ov.x, "y": ov.y,
                  "windows": [list(w) for w in ov.windows], "slide_px": ov.slide_px,
