@@ -49,7 +49,8 @@ from eval import footage
 from eval.table import Goal, Stage
 from worker import ffmpeg, graph, render
 from worker.editlist import EditList
-from worker.ffmpeg import binary
+from worker.errors import InputError, RenderError
+from worker.ffmpeg import FfmpegError, binary
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "var" / "eval"
@@ -304,24 +305,43 @@ class ServicePath:
         return took, out
 
 
-def results(names: set[str] | None = None) -> list[ClassResult]:
-    """Every class (or those in ``names``) measured, one after another."""
+def results(names: set[str] | None = None
+            ) -> tuple[list[ClassResult], dict[str, str]]:
+    """Every class (or those in ``names``) measured, one after another; and the classes
+    that did not render end to end, with what went wrong (a finding, not a crash)."""
     classes = [c for c in footage.CLASSES if names is None or c.name in names]
     done: list[ClassResult] = []
+    failed: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="eval-render-") as tmp:
         work = Path(tmp)
         (work / "service").mkdir()
         with serve(work / "service", worker=True) as client:
             path = ServicePath(client, client.key("eval-render"))
             for cls in classes:
-                r = run_class(cls, work, path)
+                try:
+                    r = run_class(cls, work, path)
+                except (RuntimeError, InputError, RenderError, FfmpegError) as exc:
+                    failed[cls.name] = str(exc).splitlines()[0][:300]
+                    print(f"render stage: {cls.name} FAILED: {exc}", file=sys.stderr,
+                          flush=True)
+                    continue
                 done.append(r)
                 print(f"render stage: {' | '.join(r.row())}", file=sys.stderr, flush=True)
-    return done
+    return done, failed
 
 
-def stage(done: Sequence[ClassResult], took_s: float) -> Stage:
-    """The table and its goals."""
+def stage(done: Sequence[ClassResult], took_s: float,
+          failed: dict[str, str] | None = None) -> Stage:
+    """The table and its goals (``failed``: classes that did not render, and why)."""
+    failed = failed or {}
+    rendered = Goal("every input class rendered end to end",
+                    f"{len(done)} of {len(done) + len(failed)}"
+                    + (f", failed: {', '.join(failed)}" if failed else ""), "all",
+                    not failed)
+    if not done:
+        return Stage(title="Render: no input class rendered", columns=["class", "failure"],
+                     rows=[[k, v] for k, v in failed.items()], goals=[rendered])
+
     def worst(key: str, over: bool = True) -> ClassResult:
         pick = max if over else min
         return pick(done, key=lambda r: getattr(r, key))
@@ -350,6 +370,7 @@ def stage(done: Sequence[ClassResult], took_s: float) -> Stage:
 
     slow_cli, slow_service = worst("cli_s"), worst("service_s")
     goals = [
+        rendered,
         Goal("request-to-ready, `cuplik render` without a saved analysis, worst class",
              f"{slow_cli.cli_s:.1f} s ({slow_cli.name}){missed(ready_cli)}", "≤ 10 s",
              all(map(ready_cli, done))),
@@ -385,19 +406,21 @@ def stage(done: Sequence[ClassResult], took_s: float) -> Stage:
                "Mbit/s of the picture; VMAF every 5th frame against a lossless render of the "
                "same edit list (CLI teaser)",
                "the service's teaser has no LIVE card (no plan); the CLI's has card, "
-               "product and offer; both have the arrow, call to action and music"])
+               "product and offer; both have the arrow, call to action and music",
+               *(f"{k} failed: {v}" for k, v in failed.items())])
 
 
 def run(names: set[str] | None = None) -> Stage:
     """The stage as ``make eval`` runs it."""
     started = time.perf_counter()
-    done = results(names)
+    done, failed = results(names)
     took = time.perf_counter() - started
     # Every figure (stage timings too), beside the table: bench/baselines/eval_render.json
     # is the last run's copy (``--figures`` prints its table again).
     (CACHE / "render-figures.json").write_text(json.dumps(
-        {"took_s": round(took), "classes": [r.__dict__ for r in done]}, indent=1) + "\n")
-    return stage(done, took)
+        {"took_s": round(took), "classes": [r.__dict__ for r in done], "failed": failed},
+        indent=1) + "\n")
+    return stage(done, took, failed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -410,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.figures:
         saved = json.loads(args.figures.read_text())
-        result = stage([ClassResult(**r) for r in saved["classes"]], saved["took_s"])
+        result = stage([ClassResult(**r) for r in saved["classes"]], saved["took_s"],
+                       saved.get("failed"))
     else:
         result = run(set(args.classes.split(",")) if args.classes else None)
     print(table(result))

@@ -99,7 +99,11 @@ def test_the_render_table_fails_the_goal_a_class_misses_and_names_it() -> None:
     assert not goals["VMAF against a lossless render of the same edit list"].met
     assert not goals["High profile and BT.709 tags"].met
     assert goals["loudness and true peak"].met and goals["render / bare floor"].met
+    assert goals["every input class rendered end to end"].met
     assert stage([good], 60.0).met
+    broken = stage([good], 60.0, {"landscape_nobody": "ffmpeg ran out of memory"})
+    assert not broken.met and "failed: landscape_nobody" in broken.goals[0].value
+    assert "landscape_nobody failed: ffmpeg ran out of memory" in broken.notes
 
 
 def test_the_moviepy_job_shows_each_image_of_a_sequence_over_its_own_span(tmp_path) -> None:  # type: ignore[no-untyped-def]
