@@ -173,9 +173,9 @@ def _scaled(name: str, path: Path, *, width: int | None = None,
 
     with Image.open(sample_image(name)) as opened:
         img = opened.convert("RGBA")
-        w = width or round(img.width * (height or img.height) / img.height)
-        h = height or round(img.height * w / img.width)
-        img.resize((w // 2 * 2, h // 2 * 2), Image.Resampling.LANCZOS).save(path)
+    w = width or round(img.width * (height or img.height) / img.height)
+    h = height or round(img.height * w / img.width)
+    img.resize((w // 2 * 2, h // 2 * 2), Image.Resampling.LANCZOS).save(path)
     return path
 
 

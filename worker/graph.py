@@ -222,33 +222,35 @@ def build_voice_args(edit: EditList, out_pcm: Path) -> list[str]:
             "-map", "[out]", "-c:a", "pcm_f32le", "-f", "f32le", str(out_pcm)]
 
 
-def build_render_args(edit: EditList, assets: Assets, out_video: Path,
-                      out_poster: Path | None = None, *,
+def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
                       sound: Path | None = None, bare: bool = False) -> list[str]:
     """The whole render as one ffmpeg argv (without the binary): segments cut, framed and
     concatenated; the LIVE card, product/offer band, captions, call to action and the
     arrow laid on; the mixed ``sound`` (raw 48 kHz stereo float from ``worker.mix``)
-    encoded; H.264/AAC MP4 with fast start, bounded by ``-t``; and, when ``out_poster``
-    is given, the frame at ``edit.poster_at`` (under the captions and the arrow) as a
-    JPEG. ``bare`` is the benchmark floor: same cut and encode, no overlays, the
-    segments' own sound with no mix."""
+    encoded; H.264/AAC MP4 with fast start, bounded by ``-t`` (the poster is
+    ``build_poster_args``). ``bare`` is the benchmark floor: same cut and encode, no
+    overlays, the segments' own sound with no mix."""
+    if not edit.segments:
+        raise ValueError("an edit list needs at least one segment")
     if sound is None and not bare:
         raise ValueError("a render needs its mixed sound (worker.mix)")
     out = edit.output
     total = teaser_duration(edit)
-    args, chains, video, n_in = _under_poster(edit, Assets() if bare else assets)
-    poster: list[str] = []
-    if out_poster is not None:
-        # The poster branch ends after its one frame, so it costs one JPEG: 0.1 s less
-        # than reading the frame back from the finished MP4 in a second run (measured).
-        # It is taken under the captions and the arrow: the card and the product are
-        # what a cover shows.
-        chains.append(f"[{video}]split=2[vpre][pv]")
-        chains.append(_poster_chain(edit, "pv"))
-        video = "vpre"
-        poster = _poster_output(out_poster)
-    for k, ov in enumerate([] if bare else assets.over_poster(),
-                           start=len(assets.under_poster())):
+    # Slice threads inside the filters only fight x264's threads for the same cores:
+    # one thread per graph is 0.2 s faster on a 3.4 s render here (bench/render.py).
+    args = ["-filter_complex_threads", "1", *_segment_inputs(edit)]
+    chains = [segment_video(edit, seg, i) for i, seg in enumerate(edit.segments)]
+    # BT.709 on the frames themselves: the encoder and the MP4 'colr' box take the tags
+    # from the frames (an encoder option alone is overridden by the untagged frames).
+    chains.append(_concat(edit, video=True) + f",{BT709_TAGS}[vcat]")
+    n_in = len(edit.segments)
+    video = "vcat"
+    under, over = ([], []) if bare else (assets.under_poster(), assets.over_poster())
+    for k, ov in enumerate(under):
+        args += _overlay_input(ov)
+        chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
+        video, n_in = f"ov{k}", n_in + 1
+    for k, ov in enumerate(over, start=len(under)):
         args += _overlay_input(ov)
         chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
         video, n_in = f"ov{k}", n_in + 1
@@ -263,18 +265,45 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path,
     args += ["-filter_complex", ";".join(chains), "-map", f"[{video}]", *sound_args,
              *video_codec(out), "-fps_mode", "cfr", "-r", str(out.fps), *audio_codec(out),
              "-map_metadata", "-1", "-map_chapters", "-1",
-             "-movflags", "+faststart", "-t", _num(total), "-f", "mp4", str(out_video),
-             *poster]
+             "-movflags", "+faststart", "-t", _num(total), "-f", "mp4", str(out_video)]
     return args
 
 
 def build_poster_args(edit: EditList, assets: Assets, out_poster: Path) -> list[str]:
-    """The poster alone, as the render takes it: the same picture graph as far as the
-    poster's frame (the card and the band laid on), and nothing encoded but that JPEG.
-    ffmpeg stops at the frame, so only the segments before it are decoded."""
-    args, chains, video, _ = _under_poster(edit, assets)
-    chains.append(_poster_chain(edit, video))
-    return [*args, "-filter_complex", ";".join(chains), *_poster_output(out_poster)]
+    """The poster as a run of its own: the teaser's frame at ``edit.poster_at`` (cut and
+    framed as its segment is, under the LIVE card and the band, not the captions and the
+    arrow: the card and the product are what a cover shows) as a JPEG.
+
+    Not a branch of the render's graph: there ffmpeg holds back the teaser's frames until
+    the poster's one has come (it serves the output that is behind first), so a poster
+    22 s into a 1080x1920 teaser kept 660 frames, 2.3 GB, and ran past the memory limit.
+    Here it decodes from the source's seek point to that one frame, beside the render."""
+    if not edit.segments:
+        raise ValueError("an edit list needs at least one segment")
+    fps = edit.output.fps
+    frame = poster_frame(edit)
+    first = 0  # the output frame the segment holding the poster starts at
+    for seg in edit.segments:
+        frames = max(1, round(seg.duration * fps))
+        if frame < first + frames or seg is edit.segments[-1]:
+            break
+        first += frames
+    at = seg.start + min(frame - first, frames - 1) / fps
+    one = Segment(start=at, end=at + 1 / fps, score=seg.score, reason=seg.reason,
+                  crop=seg.crop)
+    args = [*user_input(edit.source.path, seek=at, duration=2 / fps + 0.1)]
+    chains = [segment_video(edit, one, 0),
+              f"[v0]setpts=PTS+{_num(frame / fps)}/TB[p0]"]  # the overlays' own time
+    video = "p0"
+    for k, ov in enumerate(assets.under_poster(), start=1):
+        args += _overlay_input(ov)
+        chains.append(f"[{video}][{k}:v]" + _overlay(ov) + f"[p{k}]")
+        video = f"p{k}"
+    # The JPEG's full range: converted at the end, from the teaser's limited range.
+    chains.append(f"[{video}]scale=out_range=full,format=yuvj420p[poster]")
+    return ["-filter_complex_threads", "1", *args, "-filter_complex", ";".join(chains),
+            "-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
+            "-update", "1", "-f", "image2", str(out_poster)]
 
 
 def build_remux_args(edit: EditList, video: Path, sound: Path, out_video: Path) -> list[str]:
@@ -286,41 +315,6 @@ def build_remux_args(edit: EditList, video: Path, sound: Path, out_video: Path) 
             "-map", "0:v:0", "-map", "1:a", "-c:v", "copy", *audio_codec(edit.output),
             "-map_metadata", "-1", "-map_chapters", "-1", "-movflags", "+faststart",
             "-t", _num(teaser_duration(edit)), "-f", "mp4", str(out_video)]
-
-
-def _under_poster(edit: EditList, assets: Assets) -> tuple[list[str], list[str], str, int]:
-    """Inputs and chains of the picture as far as the poster: the segments cut, framed
-    and concatenated, the overlays the poster shows laid on; with the label of that
-    picture and the index of the next input."""
-    if not edit.segments:
-        raise ValueError("an edit list needs at least one segment")
-    # Slice threads inside the filters only fight x264's threads for the same cores:
-    # one thread per graph is 0.2 s faster on a 3.4 s render here (bench/render.py).
-    args = ["-filter_complex_threads", "1", *_segment_inputs(edit)]
-    chains = [segment_video(edit, seg, i) for i, seg in enumerate(edit.segments)]
-    # BT.709 on the frames themselves: the encoder and the MP4 'colr' box take the tags
-    # from the frames (an encoder option alone is overridden by the untagged frames).
-    chains.append(_concat(edit, video=True) + f",{BT709_TAGS}[vcat]")
-    n_in = len(edit.segments)
-    video = "vcat"
-    for k, ov in enumerate(assets.under_poster()):
-        args += _overlay_input(ov)
-        chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
-        video, n_in = f"ov{k}", n_in + 1
-    return args, chains, video, n_in
-
-
-def _poster_chain(edit: EditList, label: str) -> str:
-    # The JPEG's full-range conversion stays in this branch: left to negotiation, it
-    # would pull the teaser itself to yuvj420p through the split.
-    frame = poster_frame(edit)
-    return (f"[{label}]trim=start_frame={frame}:end_frame={frame + 1},"
-            "scale=out_range=full,format=yuvj420p[poster]")
-
-
-def _poster_output(out_poster: Path) -> list[str]:
-    return ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
-            "-update", "1", "-f", "image2", str(out_poster)]
 
 
 def video_codec(out: Output) -> list[str]:

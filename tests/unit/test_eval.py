@@ -3,12 +3,16 @@ readable by the service's own timeline reader, and scored the way the issue defi
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 
 from eval import ranking as board
 from eval.__main__ import main
 from eval.corpus import CLASSES, corpus, make_case
+from eval.render import ClassResult
 from eval.table import Goal, Stage, render
 from worker.timeline import timeline_from_rows
 
@@ -74,3 +78,56 @@ def test_a_missed_goal_fails_the_run(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(board, "run", lambda: passing)
     assert main(["--only", "ranking"]) == 0
     assert render(passing).splitlines()[2] == "| a |"
+
+
+def _class_result(**kw: Any) -> ClassResult:
+    base: dict[str, Any] = dict(
+        name="portrait_1080", label="", output="1080x1920", cli_s=9.0, cli_cpu_s=17.0,
+        service_s=8.0, ratio=1.1, cpu_ratio=1.08, render_s=8.0, floor_s=7.4, lufs=-14.1,
+        true_peak=-2.0, mbps=12.0, service_mbps=12.0, vmaf=94.0, profile="High",
+        colour="bt709", load=1.0, cli_timings={}, render_stages={})
+    base.update(kw)
+    return ClassResult(**base)
+
+
+def test_the_render_table_fails_the_goal_a_class_misses_and_names_it() -> None:
+    from eval.render import stage
+
+    good = _class_result()
+    slow = _class_result(name="vfr", service_s=12.5)
+    soft = _class_result(name="interlaced", vmaf=91.0, profile="Constrained Baseline")
+    result = stage([good, slow, soft], 600.0)
+    goals = {g.name.split(",")[0]: g for g in result.goals}
+    service = goals["request-to-ready through the service"]
+    assert not service.met and "12.5 s (vfr)" in service.value and "1 of 3: vfr" in service.value
+    assert not goals["VMAF against a lossless render of the same edit list"].met
+    assert not goals["High profile and BT.709 tags"].met
+    assert goals["loudness and true peak"].met and goals["render / bare floor"].met
+    assert goals["every input class rendered end to end"].met
+    assert stage([good], 60.0).met
+    broken = stage([good], 60.0, {"landscape_nobody": "ffmpeg ran out of memory"})
+    assert not broken.met and "failed: landscape_nobody" in broken.goals[0].value
+    assert "landscape_nobody failed: ffmpeg ran out of memory" in broken.notes
+
+
+def test_the_moviepy_job_shows_each_image_of_a_sequence_over_its_own_span(tmp_path: Path) -> None:
+    from eval.versus_moviepy import frames_of
+    from worker.graph import Overlay
+
+    listing = tmp_path / "arrow.ffconcat"
+    listing.write_text("ffconcat version 1.0\nfile 'arrow-blank.png'\noption framerate 30\n"
+                       "duration 3.500000\nfile 'arrow-0001.png'\noption framerate 30\n"
+                       "duration 37.000000\nfile 'arrow-0001.png'\noption framerate 30\n")
+    frames = frames_of(Overlay(listing, 0, 0, 10, 10, sequence=True), 40.0)
+    assert frames == [(str(tmp_path / "arrow-0001.png"), 3.5, 40.5)]
+    still = frames_of(Overlay(tmp_path / "card.png", 0, 0, 10, 10), 40.0)
+    assert still == [(str(tmp_path / "card.png"), 0.0, 40.0)]
+
+
+def test_without_moviepy_the_comparison_fails_saying_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from eval import versus_moviepy
+
+    monkeypatch.setattr(versus_moviepy, "PYTHON", tmp_path / "missing" / "python")
+    result = versus_moviepy.run()
+    assert not result.met and "make .venv-moviepy" in " ".join(result.notes)

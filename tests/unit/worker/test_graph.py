@@ -33,8 +33,8 @@ ASSETS = Assets(
 SOUND = Path("/tmp/render/sound.f32")
 
 
-def _args(edit: EditList, out: Path = Path("/o.mp4"), poster: Path | None = None) -> list[str]:
-    return graph.build_render_args(edit, ASSETS, out, poster, sound=SOUND)
+def _args(edit: EditList, out: Path = Path("/o.mp4")) -> list[str]:
+    return graph.build_render_args(edit, ASSETS, out, sound=SOUND)
 
 
 def _graph(args: list[str]) -> str:
@@ -139,11 +139,10 @@ def test_overlays_are_our_images_at_numbers_and_the_arrow_slides_in_then_bounces
     assert "Sabtu" not in " ".join(args)  # sticker text never enters the argv
 
 
-def test_the_poster_is_taken_under_the_captions_and_the_arrow() -> None:
-    fc = _graph(_args(_edit(), poster=Path("/p.jpg")))
-    split = fc.index("split=2[vpre][pv]")
-    assert fc.index("[ov0]") < split  # the card is on it
-    assert fc.index("[vpre][") > split  # captions come after the poster branch
+def test_the_poster_is_taken_under_the_card_not_the_captions_and_the_arrow() -> None:
+    fc = _graph(graph.build_poster_args(_edit(), ASSETS, Path("/p.jpg")))
+    assert "[1:v]overlay=x=40:y=190" in fc  # the card is on it
+    assert "ffconcat" not in " ".join(graph.build_poster_args(_edit(), ASSETS, Path("/p.jpg")))
 
 
 def test_a_card_moving_clear_of_faces_changes_place_at_the_cuts() -> None:
@@ -176,11 +175,23 @@ def test_teaser_and_floor_are_high_profile_tagged_bt709_with_the_same_encoder() 
 
 
 def test_poster_is_one_frame_of_the_teaser_at_poster_time() -> None:
-    args = _args(_edit(poster_at=1.5), poster=Path("/p.jpg"))
-    assert "[pv]trim=start_frame=45:end_frame=46," in _graph(args)
-    tail = args[args.index("/o.mp4") + 1:]
-    assert tail[:2] == ["-map", "[poster]"] and tail[-1] == "/p.jpg"
-    assert tail[tail.index("-frames:v") + 1] == "1"
+    # 1.5 s into the teaser: 1.5 s into its first moment (source 100 s), with the
+    # overlays at their 1.5 s
+    args = graph.build_poster_args(_edit(poster_at=1.5), ASSETS, Path("/p.jpg"))
+    assert args[args.index("-ss") + 1] == "101.500"
+    assert "setpts=PTS+1.5/TB" in _graph(args)
+    assert args[args.index("-frames:v") + 1] == "1" and args[-1] == "/p.jpg"
+    # 6 s in: 1.5 s into the second moment (the first is 4.5 s), framed as it is
+    later = graph.build_poster_args(_edit(poster_at=6.0), ASSETS, Path("/p.jpg"))
+    assert later[later.index("-ss") + 1] == "301.500"
+    assert "crop=406:720:200:0" in _graph(later)
+
+
+def test_the_render_does_not_wait_for_the_poster() -> None:
+    # A poster frame late in the teaser, taken in the render's own graph, held the
+    # teaser's frames back until it came: 2.3 GB at 1080x1920, past the memory limit.
+    args = _args(_edit(poster_at=8.0))
+    assert "split=2[vpre]" not in _graph(args) and "mjpeg" not in args
 
 
 def test_poster_frame_stays_inside_the_teaser() -> None:
@@ -248,19 +259,3 @@ def test_a_remux_copies_the_picture_packets_and_encodes_the_sound_as_the_render_
     at = render.index("-c:a")
     assert args[args.index("-c:a"):args.index("-c:a") + 12] == render[at:at + 12]
     assert "+faststart" in args and args[-1] == "/new/r2.mp4"
-
-
-def test_a_poster_alone_is_the_render_graph_up_to_its_frame_with_nothing_encoded() -> None:
-    card = Overlay(Path("/w/card.png"), 10, 20, 300, 100)
-    arrow = Overlay(Path("/w/arrow.png"), 400, 900, 80, 80)
-    edit = EditList(source=Source("/in.mp4", 1280, 720, 100.0, True),
-                    segments=(Segment(1.0, 6.0, 1.0, "r"), Segment(9.0, 12.0, 1.0, "r")),
-                    output=Output(720, 1280), poster_at=2.0)
-    args = graph.build_poster_args(edit, Assets(sticker=card, arrow=arrow), Path("/w/p.jpg"))
-    graph_text = args[args.index("-filter_complex", 2) + 1]
-    full = graph.build_render_args(edit, Assets(sticker=card, arrow=arrow), Path("o.mp4"),
-                                   Path("/w/p.jpg"), sound=Path("s.f32"))
-    assert "trim=start_frame=60:end_frame=61" in graph_text
-    assert "/w/card.png" in args and "/w/arrow.png" not in args  # the poster is under it
-    assert "libx264" not in args and "-c:a" not in args
-    assert args[-len(full[full.index("[poster]") - 1:]):] == full[full.index("[poster]") - 1:]
