@@ -221,7 +221,7 @@ def _argv(cls: InputClass, speech: Path, wall: Path) -> list[str]:
     args += ["-filter_complex", ";".join(chains), *maps, "-t", f"{d:g}"]
     if cls.interlaced:
         args += ["-c:v", "mpeg2video", "-b:v", cls.bitrate, "-maxrate", cls.bitrate,
-                 "-bufsize", "9M", "-flags", "+ilme+ildct", "-top", "1", "-g", "12",
+                 "-bufsize", "9M", "-flags", "+ilme+ildct", "-g", "12",
                  "-bf", "2", "-pix_fmt", "yuv420p"]
         if cls.audio:
             args += ["-c:a", "mp2", "-b:a", "256k"]

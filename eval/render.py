@@ -312,6 +312,7 @@ def results(names: set[str] | None = None
     classes = [c for c in footage.CLASSES if names is None or c.name in names]
     done: list[ClassResult] = []
     failed: dict[str, str] = {}
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="eval-render-") as tmp:
         work = Path(tmp)
         (work / "service").mkdir()
@@ -320,14 +321,26 @@ def results(names: set[str] | None = None
             for cls in classes:
                 try:
                     r = run_class(cls, work, path)
-                except (RuntimeError, InputError, RenderError, FfmpegError) as exc:
+                except (RuntimeError, InputError, RenderError, FfmpegError,
+                        subprocess.CalledProcessError) as exc:
                     failed[cls.name] = str(exc).splitlines()[0][:300]
                     print(f"render stage: {cls.name} FAILED: {exc}", file=sys.stderr,
                           flush=True)
                     continue
                 done.append(r)
                 print(f"render stage: {' | '.join(r.row())}", file=sys.stderr, flush=True)
+                save_figures(done, failed, time.perf_counter() - started)
     return done, failed
+
+
+def save_figures(done: Sequence[ClassResult], failed: dict[str, str], took: float) -> None:
+    """Every figure so far (stage timings too), rewritten after each class so a run cut
+    short keeps what it measured: bench/baselines/eval_render.json is the last run's copy
+    (``--figures`` prints its table again)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / "render-figures.json").write_text(json.dumps(
+        {"took_s": round(took), "classes": [r.__dict__ for r in done], "failed": failed},
+        indent=1) + "\n")
 
 
 def stage(done: Sequence[ClassResult], took_s: float,
@@ -402,7 +415,7 @@ def stage(done: Sequence[ClassResult], took_s: float,
                f"(same cut, crop, size and encoder), {PAIRS} pairs, median of the wall ratios "
                "(of the CPU ratios in brackets: the goal, as wall ratios at this load swing "
                "0.97-1.50 for the same class from run to run)",
-               "CLI CPU s / 2 is the least wall time 2 idle cores could give",
+               "CPU s on busy cores overstate what idle ones take (shared caches and cores)",
                "Mbit/s of the picture; VMAF every 5th frame against a lossless render of the "
                "same edit list (CLI teaser)",
                "the service's teaser has no LIVE card (no plan); the CLI's has card, "
@@ -415,11 +428,7 @@ def run(names: set[str] | None = None) -> Stage:
     started = time.perf_counter()
     done, failed = results(names)
     took = time.perf_counter() - started
-    # Every figure (stage timings too), beside the table: bench/baselines/eval_render.json
-    # is the last run's copy (``--figures`` prints its table again).
-    (CACHE / "render-figures.json").write_text(json.dumps(
-        {"took_s": round(took), "classes": [r.__dict__ for r in done], "failed": failed},
-        indent=1) + "\n")
+    save_figures(done, failed, took)
     return stage(done, took, failed)
 
 
