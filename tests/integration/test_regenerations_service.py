@@ -112,6 +112,11 @@ def test_a_music_change_remuxes_under_the_same_picture_and_the_batch_says_so(
         live = add_session(rows, seller, footage, timeline())
         ids = [add_teaser(rows, seller, session_id=live, target_seconds=TARGET)
                for _ in range(3)]
+        with db.session() as s:  # made with another bed than the change's (not "auto",
+            for t in ids:        # which could pick the same one: then nothing changes)
+                row = s.get(Teaser, t)
+                assert row is not None
+                row.params = {**row.params, "music": "warm"}
         gateway.enqueue_renders([(t, 1) for t in ids], queue="interactive")
         _worker(env, tmp_path / "worker.log")
         first = {t: _row(db, t) for t in ids}
