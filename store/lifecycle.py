@@ -22,6 +22,11 @@ from store import webhooks
 from store.models import Footage, RegenerationItem, Teaser
 from store.queues import render_job_id
 
+# A revision waiting for its first attempt: what new_revision and new_revisions both write.
+_FRESH: dict[str, Any] = {"status": TeaserStatus.QUEUED, "stage": None, "progress": 0.0,
+                          "error": None, "attempts": 0, "started_at": None,
+                          "finished_at": None}
+
 CANCELLED = "The regeneration was cancelled before this teaser was rendered again."
 
 
@@ -56,9 +61,7 @@ def new_revisions(s: Session, current: Iterable[tuple[str, int]], at: datetime) 
     t = table.c
     s.execute(update(table).where(t.id == bindparam("tid"),
                                   t.revision == bindparam("was")).values(
-        revision=bindparam("rev"), job_id=bindparam("jid"), status=TeaserStatus.QUEUED,
-        stage=None, progress=0.0, error=None, attempts=0, started_at=None, finished_at=None,
-        updated_at=at), values)
+        revision=bindparam("rev"), job_id=bindparam("jid"), updated_at=at, **_FRESH), values)
 
 
 def cancel_revision(row: Teaser, at: datetime) -> None:
@@ -135,6 +138,6 @@ def footage_ended(s: Session, row: Footage, status: FootageStatus, at: datetime,
 
 
 def _queued(row: Teaser, at: datetime) -> None:
-    row.status, row.stage, row.progress, row.error = TeaserStatus.QUEUED, None, 0.0, None
-    row.attempts, row.started_at, row.finished_at = 0, None, None
+    for column, value in _FRESH.items():
+        setattr(row, column, value)
     row.job_id, row.updated_at = render_job_id(row.id, row.revision), at
