@@ -167,6 +167,11 @@ def run(args: argparse.Namespace) -> int:
         server = _http_server(factory, {
             "bind": f"{args.host}:{args.port}", "workers": max(1, args.http_workers),
             "worker_class": "gthread", "threads": max(1, args.threads),
+            # A process takes at most as many connections again as it has threads, so
+            # one whose threads are all held (by slow bodies, until api.slow_bodies cuts
+            # them off) leaves new connections to the others or the listen backlog:
+            # whatever it queued runs in the next round, never two rounds behind.
+            "worker_connections": 2 * max(1, args.threads),
             "timeout": 300, "graceful_timeout": 10, "loglevel": "warning",
             "forwarded_allow_ips": "", "proc_name": "cuplik-api",
             "when_ready": lambda _arbiter: print(

@@ -114,6 +114,8 @@ def test_trickling_bodies_are_cut_off_and_healthz_stays_up(service: Service) -> 
     finally:
         stop.set()
         feeder.join(timeout=5)
+        for sock in socks:
+            sock.close()
     assert statuses == [408] * 10
     assert service.footage_ids() == before
     assert not [name for name in service.uploads() if name.endswith(".part")]
