@@ -97,6 +97,10 @@ class Case:
     product_moments: tuple[float, ...]
     sales_peak: tuple[float, float] | None
     distractors: tuple[tuple[float, float], ...] = field(default=())
+    #: Product moments whose sales no data can tell from the hero's: their realized orders
+    #: and GMV are each within one standard deviation of counting noise of the hero's (4
+    #: orders against 4, or 1 against 2). The hero is among them.
+    ties: tuple[float, ...] = field(default=())
 
 
 def corpus(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT,
@@ -174,12 +178,14 @@ class _Session:
         qty = orders + rng.poisson(orders * 0.3)
         gmv = qty * usual_price
         sold: dict[float, tuple[float, float]] = {}  # orders and GMV each pin drew
+        noise: dict[float, float] = {}  # the variance of each pin's GMV (items x price)
         for p in pins:
             mine = rng.poisson(_delay(drawn[p.start] * conversion, self.lag)).astype(float)
             items = mine + rng.poisson(mine * 0.3)
             orders, qty = orders + mine, qty + items
             gmv = gmv + items * price_of[p.product]
             sold[p.start] = (float(mine.sum()), float(items.sum() * price_of[p.product]))
+            noise[p.start] = float(items.sum()) * price_of[p.product] ** 2
         if self.kind == "bulk order":
             self._bulk_order(pins, orders, qty, gmv, usual_price)
         counts.update(orders=orders, items_sold=qty, gmv=gmv,
@@ -193,10 +199,14 @@ class _Session:
         flat = self.kind == "flat"
         moments = tuple(p.start for p in pins) if flat else (hero.start,)
         peak = None if flat else (hero.start, hero.start + hero.pitch)
+        ties = moments if flat else tuple(
+            p.start for p in pins if not self.poor[int(p.start)]
+            and _within_noise(sold[hero.start], sold[p.start], noise[hero.start],
+                              noise[p.start]))
         return Case(index=self.index, kind=self.kind, duration=float(n), bucket=self.bucket,
                     rows=rows, analysis=self._analysis(pins), lag=self.lag, pins=tuple(pins),
                     product_moments=moments, sales_peak=peak,
-                    distractors=tuple(self.distractors))
+                    distractors=tuple(self.distractors), ties=ties)
 
     def _viewers(self, t: np.ndarray) -> np.ndarray:
         rng = self.rng
@@ -339,6 +349,14 @@ class _Session:
             action_spread=np.full(n, 0.3), speech=np.full(n, 0.8),
             loudness=np.full(n, -20.0), silence=np.zeros(n),
             shot_changes=np.array(sorted(shots)), quiet_times=quiet[quiet < n])
+
+
+def _within_noise(a: tuple[float, float], b: tuple[float, float], gmv_var_a: float,
+                  gmv_var_b: float) -> bool:
+    """Whether two pins' realized (orders, GMV) differ by less than one standard deviation
+    of their counting noise, in both (Poisson orders; GMV as items times price)."""
+    return (abs(a[0] - b[0]) <= math.sqrt(a[0] + b[0])
+            and abs(a[1] - b[1]) <= math.sqrt(gmv_var_a + gmv_var_b))
 
 
 def _delay(x: np.ndarray, lag: float) -> np.ndarray:

@@ -66,6 +66,22 @@ def test_a_teaser_is_scored_on_where_it_opens_and_what_it_covers() -> None:
     assert s.in_length and s.moments >= 1
     opened = sel.segments[0].start
     assert s.opens == any(abs(opened - t) <= 3 for t in case.product_moments)
+    assert s.opens_tied == any(abs(opened - t) <= 3 for t in case.ties)
+    assert s.opens_tied or not s.opens
+
+
+def test_ties_are_the_hero_and_the_pins_whose_sales_no_count_can_tell_from_it() -> None:
+    cases = [make_case(5, i, "clean") for i in range(0, 360, 9)]
+    for case in cases:
+        assert case.product_moments[0] in case.ties
+        assert set(case.ties) <= {p.start for p in case.pins}
+    assert any(len(c.ties) > 1 for c in cases)  # some sessions sold alike on two pins
+    assert any(len(c.ties) == 1 for c in cases)  # and some had one clear hero
+    flat = make_case(5, 5, "flat")
+    assert flat.ties == flat.product_moments
+    poor = make_case(5, 3, "poor picture")
+    (lo, hi), = poor.distractors
+    assert not any(lo <= t < hi for t in poor.ties)  # a moment nobody can show is no tie
 
 
 def test_a_missed_goal_fails_the_run(monkeypatch: pytest.MonkeyPatch,
