@@ -68,6 +68,7 @@ def test_a_teaser_is_scored_on_where_it_opens_and_what_it_covers() -> None:
     assert s.opens == any(abs(opened - t) <= 3 for t in case.product_moments)
     assert s.opens_tied == any(abs(opened - t) <= 3 for t in case.ties)
     assert s.opens_tied or not s.opens
+    assert s.peak is not None and s.peak_tied is not None and s.peak_tied >= s.peak
 
 
 def test_ties_are_the_hero_and_the_pins_whose_sales_no_count_can_tell_from_it() -> None:
