@@ -7,7 +7,8 @@
    regeneration's picture must be the first render's and the full render's packet for
    packet (framemd5 of the copied stream), and its loudness within 0.5 LU of the full
    render's (ebur128).
-2. Throughput: ``--count`` teasers (copies of that verified render) regenerated to
+2. Throughput: ``--count`` teasers (copies of that verified render and the voice stem it
+   keeps) regenerated to
    ``chill`` by one real ``cuplik worker --burst`` on SQLite and an embedded Redis,
    submitted as one ops batch; the per-teaser time (first start to last finish) is
    extrapolated to 1,000 (goal <= 10 minutes), the worker's start-up added once.
