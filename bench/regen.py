@@ -7,7 +7,8 @@
    regeneration's picture must be the first render's and the full render's packet for
    packet (framemd5 of the copied stream), and its loudness within 0.5 LU of the full
    render's (ebur128).
-2. Throughput: ``--count`` teasers (copies of that verified render) regenerated to
+2. Throughput: ``--count`` teasers (copies of that verified render and the voice stem it
+   keeps) regenerated to
    ``chill`` by one real ``cuplik worker --burst`` on SQLite and an embedded Redis,
    submitted as one ops batch; the per-teaser time (first start to last finish) is
    extrapolated to 1,000 (goal <= 10 minutes), the worker's start-up added once.
@@ -39,6 +40,7 @@ from tests.integration.test_regeneration import packets  # noqa: E402
 from worker.editlist import EditList, Work  # noqa: E402
 from worker.regeneration import regenerate  # noqa: E402
 from worker.render import render  # noqa: E402
+from worker.stem import stem_path, stem_relative  # noqa: E402
 
 BASELINE = ROOT / "bench" / "baselines" / "regen.json"
 RATIO_GOAL = 0.1
@@ -138,7 +140,9 @@ def throughput(count: int) -> dict[str, Any]:
                     s.add(row)
                     s.flush()
                     video, poster = media.teaser_paths(row.id, 1)
-                    for src, dst in ((first.video, video), (first.poster, poster)):
+                    # The files a render keeps: video, poster, voice stem, edit list.
+                    for src, dst in ((first.video, video), (first.poster, poster),
+                                     (stem_path(first.video), stem_relative(video))):
                         media.absolute(dst).parent.mkdir(parents=True, exist_ok=True)
                         os.link(src, media.absolute(dst))
                     edit.save(media.absolute(media.edit_list_of(video)))

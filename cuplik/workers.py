@@ -36,7 +36,10 @@ DRAIN_SECONDS = 25  # a 40 s teaser renders in well under this on two cores
 PRELOAD = ("worker.jobs", "worker.pipeline", "worker.probe", "worker.render", "worker.graph",
            "worker.regeneration", "worker.ranking", "worker.timeline", "worker.analysis",
            "worker.footage_ranking", "worker.reframe", "worker.overlays", "worker.music",
-           "numpy", "av", "cv2")
+           "worker.stem", "worker.verify", "worker.webhooks", "numpy", "av", "cv2",
+           # imported on first use otherwise, in every horse: the poster's JPEG reader,
+           # the ffmpeg wheel's lookup
+           "av.subtitles.stream", "PIL.JpegImagePlugin", "imageio_ffmpeg")
 
 
 class ReconcilingWorker(Worker):
@@ -185,6 +188,10 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
     if swept:
         log.warning("removed %d stale temporary files under %s", len(swept), media.root)
     jobs.configure(db, media)
+    try:
+        jobs.warm_statements(db)  # compiled once here, not in every forked horse
+    except Exception:  # the database not up yet: each horse compiles its own, as before
+        log.warning("the job statements were not compiled ahead", exc_info=True)
     worker = ReconcilingWorker([gateway.queue(q) for q in QUEUES], connection=gateway.connection,
                                serializer=JSONSerializer, name=name,
                                maintenance_interval=reconcile_every,
@@ -196,6 +203,23 @@ def build_worker(redis_url: str, database_url: str, media_root: Any, *,
     worker.db = db
     worker.drain_seconds = drain_seconds
     return worker
+
+
+def warm_up() -> None:
+    """Do once, here, what every forked horse would otherwise do again for its one job:
+    import the media stack, find the ffmpeg binary (imageio-ffmpeg looks for it on every
+    first call: 0.05 s), measure the music beds."""
+    for module in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
+    try:
+        from worker import ffmpeg
+        from worker.mix import warm_beds
+
+        ffmpeg.binary()
+        warm_beds()
+    except Exception:  # a bed that cannot be read fails its own renders, with the reason
+        log.warning("the music beds were not measured ahead", exc_info=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -210,15 +234,7 @@ def run(args: argparse.Namespace) -> int:
         print("cuplik worker: set REDIS_URL to the Redis the API enqueues on "
               "(`cuplik serve` starts its own worker for the embedded Redis)", file=sys.stderr)
         return 2
-    for module in PRELOAD:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(module)
-    try:
-        from worker.mix import warm_beds
-
-        warm_beds()
-    except Exception:  # a bed that cannot be read fails its own renders, with the reason
-        log.warning("the music beds were not measured ahead", exc_info=True)
+    warm_up()
     worker = build_worker(settings.redis_url, settings.database_url, settings.media_root,
                           reconcile_every=args.reconcile_every, name=args.name,
                           drain_seconds=args.drain_seconds)

@@ -37,6 +37,10 @@ ingest_seconds = Histogram("cuplik_ingest_seconds",
                            ["size"], buckets=_JOB_BUCKETS)
 job_failures = Counter("cuplik_job_failures", "Failed job runs, by job kind and reason code",
                        ["kind", "reason"])
+regenerations = Counter("cuplik_regenerations",
+                        "Teasers made again (a regeneration batch's item, a seller's edit, a "
+                        "new poster), by the work it took: remux (the sound mixed again over "
+                        "the same picture), poster, unchanged, or render (in full)", ["work"])
 reconciler_actions = Counter("cuplik_reconciler_actions",
                              "What the reconciler did to unfinished work", ["action"])
 

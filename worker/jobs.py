@@ -42,7 +42,7 @@ from store.models import (
     utcnow,
 )
 from store.settings import current
-from worker import analysis, failures
+from worker import analysis, failures, stem
 from worker.errors import InputError
 from worker.limits import check_limits
 from worker.pipeline import (
@@ -77,6 +77,25 @@ def configure(db: Any, media: Any) -> None:
     """Use this database and media store in this process (tests, embedded workers)."""
     global _context, _context_pid
     _context, _context_pid = JobContext(db, media), os.getpid()
+
+
+def warm_statements(db: Any) -> None:
+    """Compile, here, the reads every render job makes, against ids that match nothing:
+    SQLAlchemy keeps compiled statements on the engine, so the work horses a worker forks
+    start with them compiled instead of each compiling them again for its one job (0.03 s
+    of CPU a job). Writes nothing."""
+    nothing = "0" * 32
+    with db.session() as session:
+        for model in (Teaser, Footage, LiveSession, Plan, Seller, RegenerationBatch):
+            session.get(model, nothing)
+        session.get(Teaser, nothing, with_for_update=True)
+        for keyed in (Product, PromotionToolRow):
+            session.get(keyed, (nothing, nothing))
+        _batch_changes(session, nothing, 0)
+        webhooks.teaser_ended(session, Teaser(id=nothing, seller_id=nothing, revision=0),
+                              utcnow())
+        session.expunge_all()
+        session.rollback()
 
 
 def reset() -> None:
@@ -136,7 +155,11 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
         video_rel, poster_rel = ctx.media.teaser_paths(teaser_id, revision)
         if teaser.status == TeaserStatus.READY and teaser.video_path == video_rel:
             return {"skipped": "already rendered"}
-        changes = _batch_changes(session, teaser_id, revision)
+        in_batch, changes = _batch_changes(session, teaser_id, revision)
+        if changes is None and teaser.video_path:
+            # A seller's edit of the music or the poster alone takes the same least work.
+            changes = edited_params(teaser.report, teaser.params)
+        again = in_batch or bool(teaser.video_path)  # a teaser made again: counted
         # The verified render a regeneration with changes starts from (video, poster, the
         # edit list it was made from).
         kept = (None if changes is None or not teaser.video_path or not teaser.poster_path
@@ -146,7 +169,10 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
         lifecycle.start(teaser, _now(), job.id if job is not None else None)
 
     started = time.monotonic()
-    progress = Progress(teaser_row_writer(ctx.db, teaser_id, revision), job)
+    # A regeneration mostly ends in well under a second: its row goes from running to
+    # ready with no progress written in between (each write is a database commit).
+    progress = QuietProgress(teaser_row_writer(ctx.db, teaser_id, revision), job,
+                             quiet_s=QUIET_S if kept else 0.0)
     video, poster = ctx.media.absolute(video_rel), ctx.media.absolute(poster_rel)
     ctx.media.remove_partials_of(video_rel)  # a killed earlier run of this revision's
     edit_list = ctx.media.absolute(ctx.media.edit_list_of(video_rel))
@@ -182,8 +208,50 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
     if report.work == "render":  # a regeneration's lighter work would skew the figure
         telemetry.render_seconds.labels(telemetry.size_label(report.width, report.height)
                                         ).observe(time.monotonic() - started)
-    return _finish_teaser(teaser_id, revision, video_rel, poster_rel, report.to_json(),
+    if again:
+        telemetry.regenerations.labels(report.work).inc()
+    return _finish_teaser(teaser_id, revision, video_rel, poster_rel,
+                          {**report.to_json(), MADE_WITH: params},
                           params=params if changes else None)
+
+
+# The render parameters a version was made from, kept in its report: a later edit that
+# changes only what a regeneration can redo (``PARAM_CHANGES``) takes the least work.
+MADE_WITH = "params"
+QUIET_S = 1.0
+
+
+def edited_params(report: dict[str, Any] | None,
+                  params: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What an edit changed since the served version (``report``, made from the
+    parameters kept in it) when that is only music or the poster's second; None when
+    anything else changed, nothing did, or the version does not say what it was made
+    from (rendered before they were kept): then the teaser is made again in full."""
+    before = (report or {}).get(MADE_WITH)
+    if not isinstance(before, dict):
+        return None
+    now = params or {}
+    changed = {k for k in before.keys() | now.keys() if before.get(k) != now.get(k)}
+    if not changed or changed - set(PARAM_CHANGES):
+        return None
+    return {k: now.get(k) for k in changed}
+
+
+class QuietProgress(Progress):
+    """``Progress`` that writes nothing (row or job meta) for its first ``quiet_s``: a
+    regeneration done in less goes from running to ready with no write in between (the
+    end is written with the teaser's row); a longer one reports from then on."""
+
+    def __init__(self, *args: Any, quiet_s: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._quiet_until = self.clock() + quiet_s
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if self.clock() < self._quiet_until:
+            self.stage = stage
+            self.progress = max(self.progress, min(1.0, max(0.0, float(fraction))))
+            return
+        super().__call__(stage, fraction)
 
 
 # What a batch's changes set among a teaser's render parameters (``template_version``
@@ -191,16 +259,18 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
 PARAM_CHANGES = ("music", "poster_at")
 
 
-def _batch_changes(session: Any, teaser_id: str, revision: int) -> dict[str, Any] | None:
-    """The render parameters the regeneration batch that queued this revision changes
-    (``{}`` for a change of template alone); None when no batch with changes queued it."""
-    changes = session.scalar(
+def _batch_changes(session: Any, teaser_id: str,
+                   revision: int) -> tuple[bool, dict[str, Any] | None]:
+    """Whether a regeneration batch queued this revision, and the render parameters it
+    changes (``{}`` for a change of template alone; None when it has no changes)."""
+    found = session.execute(
         select(RegenerationBatch.changes)
         .join(RegenerationItem, RegenerationItem.batch_id == RegenerationBatch.id)
-        .where(RegenerationItem.teaser_id == teaser_id, RegenerationItem.revision == revision))
-    if not changes:
-        return None
-    return {k: v for k, v in changes.items() if k in PARAM_CHANGES}
+        .where(RegenerationItem.teaser_id == teaser_id, RegenerationItem.revision == revision)
+    ).first()
+    if found is None or not found[0]:
+        return found is not None, None
+    return True, {k: v for k, v in found[0].items() if k in PARAM_CHANGES}
 
 
 def _render_inputs(session: Any, teaser: Any, media: Any,
@@ -315,7 +385,8 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
     ``params``: the render parameters a regeneration changed."""
 
     ctx = context()
-    ours = (video_rel, poster_rel, ctx.media.edit_list_of(video_rel))
+    ours = (video_rel, poster_rel, ctx.media.edit_list_of(video_rel),
+            stem.stem_relative(video_rel))
     old: list[str | None] = []
     with ctx.db.session() as session:
         teaser = session.get(Teaser, teaser_id, with_for_update=True)
@@ -324,8 +395,10 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
             for path in ours:
                 ctx.media.remove(path)
             return {"skipped": "superseded while rendering"}
-        old = [teaser.video_path, teaser.poster_path,
-               ctx.media.edit_list_of(teaser.video_path) if teaser.video_path else None]
+        old = [teaser.video_path, teaser.poster_path]
+        if teaser.video_path:
+            old += [ctx.media.edit_list_of(teaser.video_path),
+                    stem.stem_relative(teaser.video_path)]
         report = {**report, "output": video_rel, "poster": poster_rel, "revision": revision}
         report.pop("edit_list", None)
         # A regeneration that kept the picture keeps the template it was drawn with.

@@ -50,6 +50,8 @@ MUSIC_TAIL_S = 0.25  # the bed is gone this long after the last word
 SILENT_LUFS = -45.0  # a quieter "voice" is silence or hiss: not boosted, nothing ducked
 MAX_VOICE_GAIN_DB = 30.0
 HOP = RATE // 100  # the dip is decided every 10 ms
+STEM_HEADROOM = 4.0  # a decoded voice may peak over full scale: the stem keeps 12 dB more
+STEM_SCALE = 2.0 ** 23 / STEM_HEADROOM  # 24-bit steps over +-STEM_HEADROOM
 
 
 @dataclass(frozen=True)
@@ -140,19 +142,47 @@ def _bed_fades_db(steps: int, fade_out_end: float) -> np.ndarray:
     return 20 * np.log10(np.maximum(fin * fout, 1e-5))
 
 
+def voice_stem(voice: np.ndarray | None, lengths: Sequence[int]) -> np.ndarray:
+    """The voice as the mix takes it ((n, 2) float32): the concatenated segments' sound
+    (``lengths``: samples of each; None when the source has no sound) cut or padded with
+    silence to their length, faded at every join, on the grid ``STEM_SCALE`` (what a
+    24-bit stem holds exactly: a render and a regeneration that reads the kept stem mix
+    the very same samples)."""
+    n = int(sum(lengths))
+    if voice is None:
+        return np.zeros((n, 2), dtype=np.float32)
+    out = np.array(voice[:n], dtype=np.float32)
+    if len(out) < n:
+        out = np.concatenate((out, np.zeros((n - len(out), 2), np.float32)))
+    fade_joins(out, segment_bounds(lengths))
+    return on_stem_grid(out)
+
+
+def on_stem_grid(x: np.ndarray) -> np.ndarray:
+    """``x`` rounded to the nearest multiple of 1 / ``STEM_SCALE`` (at most ``STEM_HEADROOM``
+    times full scale), in place: steps of -126 dBFS, far under any recording's noise."""
+    scale = np.float32(STEM_SCALE)
+    np.multiply(x, scale, out=x)
+    np.rint(x, out=x)
+    np.clip(x, -(2.0 ** 23), 2.0 ** 23 - 1, out=x)
+    np.multiply(x, np.float32(1 / STEM_SCALE), out=x)  # a power of two: exact
+    return x
+
+
 def mix(voice: np.ndarray | None, lengths: Sequence[int], music: np.ndarray | None, *,
         music_subs: np.ndarray | None = None) -> tuple[np.ndarray, Mix]:
     """The teaser's sound ((n, 2) float32, 48 kHz, mastered) from the concatenated voice
     (``lengths``: samples of each segment; None when the source has no sound) and the
     bed (at least n samples, or None; ``music_subs``: its ``sub_powers`` when known)."""
-    n = int(sum(lengths))
+    return mix_stem(voice_stem(voice, lengths), music, music_subs=music_subs)
+
+
+def mix_stem(voice: np.ndarray, music: np.ndarray | None, *,
+             music_subs: np.ndarray | None = None) -> tuple[np.ndarray, Mix]:
+    """``mix`` of a voice that is its ``voice_stem`` already (a render's, or the one kept
+    beside it): not cut or faded again."""
+    n = len(voice)
     total = n / RATE
-    if voice is None:
-        voice = np.zeros((n, 2), dtype=np.float32)
-    voice = np.array(voice[:n], dtype=np.float32)
-    if len(voice) < n:
-        voice = np.concatenate((voice, np.zeros((n - len(voice), 2), np.float32)))
-    fade_joins(voice, segment_bounds(lengths))
     voice_subs = sub_powers(voice)
     lufs = gated(block_loudness(voice_subs))
     speaks = lufs is not None and lufs > SILENT_LUFS

@@ -1,14 +1,16 @@
 """A regeneration: the least work that turns a verified teaser into what a full render of
 its changed edit list gives (``worker.editlist.work_needed``). A new music bed re-mixes
-the sound and muxes it over the same picture packets (stream copy: nothing decoded or
-encoded but the sound); a new poster second cuts the poster again from the same picture
-graph; a change to the picture renders again. The files kept are linked, never rewritten.
-Every result is verified (``worker.verify``) like a render, and nothing is left at the
-output paths when it fails.
+the sound under the voice stem kept beside the old render (``worker.stem``; decoded from
+the recording again only when there is none) and muxes it over the same picture packets
+in one ffmpeg run (stream copy: nothing decoded or encoded but the sound); a new poster
+second cuts the poster again from the same picture graph; a change to the picture
+renders again. The files kept are linked, never rewritten. Every result is verified
+(``worker.verify``) like a render, and nothing is left at the output paths when it fails.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -19,15 +21,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from worker import ffmpeg, graph
+import numpy as np
+
+from worker import ffmpeg, graph, stem
 from worker.editlist import EditList, Work, work_needed
 from worker.render import (
     RenderResult,
     bed_of,
-    decode_voice,
     mixed_sound,
     prepare_assets,
     render,
+    segment_samples,
+    voice_of,
 )
 from worker.verify import verify
 
@@ -50,22 +55,46 @@ def regenerate(old: EditList, old_video: Path, old_poster: Path, new: EditList,
     report = on_progress or (lambda _f: None)
     timings: dict[str, float] = {}
     mixed = None
+    old_stem = stem.stem_path(old_video)
     with tempfile.TemporaryDirectory(prefix="cuplik-regen-") as tmp, \
-            ThreadPoolExecutor(max_workers=2) as pool, \
+            contextlib.ExitStack() as stems, \
             ffmpeg.atomic_output(out_video) as tmp_video, \
             ffmpeg.atomic_output(out_poster) as tmp_poster:
         scratch = Path(tmp)
+
+        def keep_stem(voice: np.ndarray | None) -> None:
+            # The result's voice stem: the old one linked (the cut is the same), or the
+            # voice decoded again saved; none when there is neither.
+            final = stem.stem_path(out_video)
+            if voice is None and not old_stem.is_file():
+                final.unlink(missing_ok=True)
+                return
+            kept = stems.enter_context(ffmpeg.atomic_output(final))
+            if voice is None:
+                _keep(old_stem, kept)
+            else:
+                stem.save(voice, kept, stem.key_of(new))
+
         if work is Work.REMUX:
-            voice = (decode_voice(new, scratch, timeout=timeout, pool=pool)
+            voice = (stem.load(old_stem, stem.key_of(new), sum(segment_samples(new)))
                      if new.source.has_audio else None)
+            if voice is not None or not new.source.has_audio:
+                keep_stem(None)
+            else:  # a render from before stems were kept: the recording decoded again
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    voice = voice_of(new, scratch, timeout=timeout, pool=pool)
+                keep_stem(voice)
+            timings["voice"] = _since(started)
             sound, mixed = mixed_sound(new, voice, bed_of(new, scratch), scratch)
-            timings["mix"] = _since(started)
+            timings["mix"] = round(_since(started) - timings["voice"], 3)
             report(0.4)
+            mark = time.perf_counter()
             ffmpeg.run(["-y", *graph.build_remux_args(new, old_video, sound, tmp_video)],
                        timeout=timeout)
-            timings["remux"] = _since(started) - timings["mix"]
+            timings["remux"] = _since(mark)
         else:
             _keep(old_video, tmp_video)
+            keep_stem(None)
         if graph.poster_frame(new) != graph.poster_frame(old):
             mark = time.perf_counter()
             ffmpeg.run(["-y", *graph.build_poster_args(new, prepare_assets(new, scratch),
@@ -74,7 +103,9 @@ def regenerate(old: EditList, old_video: Path, old_poster: Path, new: EditList,
         else:
             _keep(old_poster, tmp_poster)
         report(0.9)
+        mark = time.perf_counter()
         width, height, duration = verify(tmp_video, tmp_poster, new)
+        timings["verify"] = _since(mark)
     report(1.0)
     return work, RenderResult(video=out_video, poster=out_poster, duration=duration,
                               width=width, height=height, seconds=_since(started),

@@ -1,14 +1,16 @@
 """Render an edit list: an audio-only pass decoding the voice, the mix (``worker.mix``:
 fades, ducked music, -14 LUFS under the peak ceiling) computed on its samples, then ONE
-ffmpeg run writing the teaser (its poster's frame decoded beside it), then verification
-of what a viewer will get (``worker.verify``).
+ffmpeg run writing the teaser (its poster's frame decoded beside it, its voice stem kept
+beside it for a regeneration of the music: ``worker.stem``), then verification of what a
+viewer will get (``worker.verify``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
@@ -16,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from worker import caption_images, design, ffmpeg, graph, music, overlays
+from worker import caption_images, design, ffmpeg, graph, music, overlays, stem
 from worker.editlist import EditList, Segment
 from worker.errors import RenderError
 from worker.graph import Assets
-from worker.mix import Mix, bed_sub_powers, mix, read_bed
+from worker.mix import Mix, bed_sub_powers, mix_stem, read_bed, voice_stem
 from worker.verify import verify
 
 MEASURE_SHARE = 0.05  # of the progress bar
@@ -70,21 +72,26 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
         # Drawing the overlays runs beside the voice's decoding (both are short, and
         # neither needs the other).
         drawn = pool.submit(prepare_assets, edit, work)
-        voice = (decode_voice(edit, work, timeout=timeout, pool=pool)
-                 if edit.source.has_audio else None)
+        voice = voice_of(edit, work, timeout=timeout, pool=pool)
         assets = drawn.result()
         sound_path, mixed = mixed_sound(edit, voice, assets.music, work)
         lap("assets+mix")
         report(MEASURE_SHARE)
         with ffmpeg.atomic_output(out_video) as tmp_video, \
-                ffmpeg.atomic_output(out_poster) as tmp_poster:
-            # The poster's one frame is decoded beside the render (0.1-0.3 s of CPU).
+                ffmpeg.atomic_output(out_poster) as tmp_poster, \
+                kept_voice(out_video, voice) as tmp_stem:
+            # The poster's one frame is decoded beside the render (0.1-0.3 s of CPU), and
+            # the voice stem written (0.05 s).
             poster = pool.submit(ffmpeg.run, ["-y", *graph.build_poster_args(
                 edit, assets, tmp_poster)], timeout=timeout)
+            keep = (pool.submit(stem.save, voice, tmp_stem, stem.key_of(edit))
+                    if voice is not None and tmp_stem is not None else None)
             args = graph.build_render_args(edit, assets, tmp_video, sound=sound_path)
             ffmpeg.run(["-y", *args], timeout=timeout, total_seconds=total,
                        on_progress=lambda f: report(MEASURE_SHARE + (1 - MEASURE_SHARE) * f))
             poster.result()
+            if keep is not None:
+                keep.result()
             lap("ffmpeg")
             width, height, duration = verify(tmp_video, tmp_poster, edit)
             lap("verify")
@@ -131,15 +138,41 @@ def bed_of(edit: EditList, work: Path) -> Path | None:
 
 def mixed_sound(edit: EditList, voice: np.ndarray | None, bed: Path | None,
                 work: Path) -> tuple[Path, Mix]:
-    """The teaser's sound (``worker.mix``: the voice faded, the bed ducked under it,
-    mastered) written into ``work`` as the raw float PCM the encoder reads."""
-    lengths = segment_samples(edit)
-    n = sum(lengths)
+    """The teaser's sound (``worker.mix``: the bed ducked under the voice stem ``voice``
+    from ``voice_of`` or ``stem.load``, mastered) written into ``work`` as the raw float
+    PCM the encoder reads."""
+    n = sum(segment_samples(edit))
+    if voice is None:
+        voice = voice_stem(None, [n])
     music = read_bed(bed, n) if bed is not None else None
-    sound, mixed = mix(voice, lengths, music, music_subs=bed_sub_powers(bed, n))
+    sound, mixed = mix_stem(voice, music, music_subs=bed_sub_powers(bed, n))
     path = work / "sound.f32"
     sound.tofile(path)
     return path, mixed
+
+
+def voice_of(edit: EditList, work: Path, *, timeout: float,
+             pool: ThreadPoolExecutor | None = None) -> np.ndarray | None:
+    """The teaser's voice stem (``worker.mix.voice_stem``: cut, faded) decoded from the
+    recording; None when the recording has no sound."""
+    if not edit.source.has_audio:
+        return None
+    return voice_stem(decode_voice(edit, work, timeout=timeout, pool=pool),
+                      segment_samples(edit))
+
+
+@contextlib.contextmanager
+def kept_voice(video: Path, voice: np.ndarray | None) -> Iterator[Path | None]:
+    """A temporary path for the voice stem kept beside ``video`` (``worker.stem``), put
+    in place when the block succeeds; None, and no stem left there, when there is no
+    voice to keep (a recording without sound needs none)."""
+    final = stem.stem_path(Path(video))
+    if voice is None:
+        final.unlink(missing_ok=True)  # an earlier render's at this path is not this one's
+        yield None
+        return
+    with ffmpeg.atomic_output(final) as tmp:
+        yield tmp
 
 
 def segment_samples(edit: EditList) -> list[int]:

@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.footage import make_clip
@@ -18,6 +19,7 @@ from worker.editlist import EditList, Output, Segment, Source, Sticker, Work
 from worker.ffmpeg import binary
 from worker.regeneration import regenerate
 from worker.render import RenderResult, render
+from worker.stem import key_of, save, stem_path
 
 pytestmark = pytest.mark.integration
 
@@ -93,3 +95,42 @@ def test_a_segment_change_renders_the_teaser_again(
     assert work is Work.RENDER
     assert result.duration == pytest.approx(6.0, abs=0.1)
     assert packets(result.video, "v") != packets(first.video, "v")
+
+
+def test_the_kept_voice_stem_is_what_a_music_change_mixes_and_it_passes_on(
+        teaser: tuple[EditList, RenderResult], tmp_path: Path) -> None:
+    old, first = teaser
+    kept = stem_path(first.video)
+    assert kept.is_file() and kept.stat().st_size < first.video.stat().st_size
+    chill = replace(old, music="chill")
+    full = render(chill, tmp_path / "full.mp4", tmp_path / "full.jpg")
+    # The stem alone holds the voice: with the recording gone from under it, the
+    # regeneration still sounds as the full render does.
+    gone = replace(old.source, path=str(tmp_path / "gone" / Path(old.source.path).name))
+    work, result = regenerate(replace(old, source=gone), first.video, first.poster,
+                              replace(chill, source=gone),
+                              tmp_path / "r2.mp4", tmp_path / "r2.jpg")
+    assert work is Work.REMUX
+    assert packets(result.video, "a") == packets(full.video, "a")
+    assert stem_path(result.video).read_bytes() == kept.read_bytes()  # for the next one
+
+
+@pytest.mark.parametrize("kept", ["none", "another cut's"])
+def test_without_a_stem_of_its_own_the_voice_is_decoded_again_to_the_same_sound(
+        teaser: tuple[EditList, RenderResult], tmp_path: Path, kept: str) -> None:
+    old, first = teaser
+    video = tmp_path / "old.mp4"  # a render from before stems were kept ...
+    video.hardlink_to(first.video)
+    if kept != "none":  # ... or beside a stem that is not its voice
+        n = int(old.duration * 48_000)
+        save(np.zeros((n, 2), np.float32), stem_path(video), key_of(replace(
+            old, segments=old.segments[:1])))
+    chill = replace(old, music="chill")
+    work, result = regenerate(old, video, first.poster, chill,
+                              tmp_path / "r2.mp4", tmp_path / "r2.jpg")
+    full = render(chill, tmp_path / "full.mp4", tmp_path / "full.jpg")
+    assert work is Work.REMUX
+    assert packets(result.video, "v") == packets(first.video, "v")
+    assert packets(result.video, "a") == packets(full.video, "a")
+    # The voice decoded again is kept for the next change.
+    assert stem_path(result.video).read_bytes() == stem_path(full.video).read_bytes()
