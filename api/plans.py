@@ -343,7 +343,7 @@ def delete_plan(plan_id: str) -> Answer:
         posted = [t.id for t in teasers if t.post_at is not None and t.post_at <= at]
         for teaser in teasers:
             if q.teasers == "delete":
-                stale += [teaser.video_path, teaser.poster_path]
+                stale += media().render_files(teaser.video_path, teaser.poster_path)
                 s.delete(teaser)
             elif teaser.id in posted:
                 teaser.plan_id = None

@@ -95,7 +95,7 @@ def delete_teaser(teaser_id: str) -> Answer:
     running for it does nothing once it starts or finishes."""
     with db().session() as s:
         row = owned_or_404(s, Teaser, teaser_id, "teaser")
-        files = [row.video_path, row.poster_path]
+        files = media().render_files(row.video_path, row.poster_path)
         s.delete(row)
     for relative in files:
         media().remove(relative)
@@ -123,7 +123,7 @@ def relink(row: Teaser, plan: Plan | None, slot: str | None, at: datetime) -> li
     sticker; the old render (with the old sticker) is no longer served and its post time
     is cleared. Returns the media files to remove once committed."""
     lang = str(row.params.get("lang") or "id")
-    stale = [row.video_path, row.poster_path]
+    stale = media().render_files(row.video_path, row.poster_path)
     row.plan_id, row.slot = (plan.id if plan else None), (slot if plan else None)
     row.params = {**row.params, "sticker_text": plan_sticker(plan, slot, lang) if plan else None,
                   "plan_start": iso(plan.start_at) if plan else None,
@@ -131,7 +131,7 @@ def relink(row: Teaser, plan: Plan | None, slot: str | None, at: datetime) -> li
     row.video_path = row.poster_path = None
     row.report, row.post_at = None, None
     lifecycle.new_revision(row, at)
-    return [p for p in stale if p]
+    return stale
 
 
 def ensure_not_posted(row: Teaser, at: datetime) -> None:

@@ -40,7 +40,7 @@ from tests.integration.test_regeneration import packets  # noqa: E402
 from worker.editlist import EditList, Work  # noqa: E402
 from worker.regeneration import regenerate  # noqa: E402
 from worker.render import render  # noqa: E402
-from worker.stem import stem_path, stem_relative  # noqa: E402
+from worker.stem import stem_path  # noqa: E402
 
 BASELINE = ROOT / "bench" / "baselines" / "regen.json"
 RATIO_GOAL = 0.1
@@ -142,7 +142,7 @@ def throughput(count: int) -> dict[str, Any]:
                     video, poster = media.teaser_paths(row.id, 1)
                     # The files a render keeps: video, poster, voice stem, edit list.
                     for src, dst in ((first.video, video), (first.poster, poster),
-                                     (stem_path(first.video), stem_relative(video))):
+                                     (stem_path(first.video), media.voice_stem_of(video))):
                         media.absolute(dst).parent.mkdir(parents=True, exist_ok=True)
                         os.link(src, media.absolute(dst))
                     edit.save(media.absolute(media.edit_list_of(video)))

@@ -2,8 +2,9 @@
 
 Uploads: ``uploads/<uuid>.bin`` (the client's file name never reaches a path); teaser
 renders: ``teasers/<teaser_id>/r<revision>.mp4`` and ``.jpg``, with the edit list the
-render was made from beside them (``.json``: what a regeneration compares with). Paths stored in the
-database are relative to the root, so the media store can move between machines.
+render was made from beside them (``.json``: what a regeneration compares with) and its
+voice stem (``.voice.flac``: what a music change mixes, ``worker.stem``). Paths stored in
+the database are relative to the root, so the media store can move between machines.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ STALE_PARTIAL_S = 30 * 60
 # A resumable upload a phone has not touched for this long is given up.
 RESUMABLE_TTL_S = 24 * 3600
 _ID = re.compile(r"^[0-9a-f]{32}$")
+VOICE_STEM = ".voice.flac"  # the suffix of a render's voice stem, beside its video
 
 
 class UploadTooLarge(Exception):
@@ -92,6 +94,18 @@ class MediaStore:
     def edit_list_of(self, video: str) -> str:
         """Relative path of the edit list kept beside a teaser's video."""
         return video.rsplit(".", 1)[0] + ".json"
+
+    def render_files(self, video: str | None, poster: str | None) -> list[str]:
+        """Every file one render keeps: its video and poster and, beside the video, its
+        edit list and voice stem (what to remove when the render is replaced or deleted)."""
+        kept = [video, poster]
+        if video:
+            kept += [self.edit_list_of(video), self.voice_stem_of(video)]
+        return [p for p in kept if p]
+
+    def voice_stem_of(self, video: str) -> str:
+        """Relative path of the voice stem kept beside a teaser's video."""
+        return video.rsplit(".", 1)[0] + VOICE_STEM
 
     def write_stream(self, relative: str, chunks: Iterable[bytes], limit: int, *,
                      expected: int | None = None) -> int:

@@ -42,7 +42,7 @@ from store.models import (
     utcnow,
 )
 from store.settings import current
-from worker import analysis, failures, stem
+from worker import analysis, failures
 from worker.errors import InputError
 from worker.limits import check_limits
 from worker.pipeline import (
@@ -385,8 +385,7 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
     ``params``: the render parameters a regeneration changed."""
 
     ctx = context()
-    ours = (video_rel, poster_rel, ctx.media.edit_list_of(video_rel),
-            stem.stem_relative(video_rel))
+    ours = ctx.media.render_files(video_rel, poster_rel)
     old: list[str | None] = []
     with ctx.db.session() as session:
         teaser = session.get(Teaser, teaser_id, with_for_update=True)
@@ -395,10 +394,7 @@ def _finish_teaser(teaser_id: str, revision: int, video_rel: str, poster_rel: st
             for path in ours:
                 ctx.media.remove(path)
             return {"skipped": "superseded while rendering"}
-        old = [teaser.video_path, teaser.poster_path]
-        if teaser.video_path:
-            old += [ctx.media.edit_list_of(teaser.video_path),
-                    stem.stem_relative(teaser.video_path)]
+        old = ctx.media.render_files(teaser.video_path, teaser.poster_path)
         report = {**report, "output": video_rel, "poster": poster_rel, "revision": revision}
         report.pop("edit_list", None)
         # A regeneration that kept the picture keeps the template it was drawn with.

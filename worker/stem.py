@@ -20,13 +20,14 @@ from pathlib import Path
 import av
 import numpy as np
 
+from store.media import VOICE_STEM
 from worker.editlist import EditList
 from worker.loudness import RATE
 from worker.mix import STEM_SCALE
 
 log = logging.getLogger(__name__)
 
-SUFFIX = ".voice.flac"
+SUFFIX = VOICE_STEM
 KEY_TAG = "cuplik_voice"
 VERSION = 1  # of how a stem is made: a stem of another version is not used
 _SHIFT = 8  # FLAC's 24-bit samples travel as the top 24 bits of 32-bit ones
@@ -36,11 +37,6 @@ _FRAME = 4608
 def stem_path(video: Path) -> Path:
     """Where the voice stem of the teaser ``video`` is kept (beside it)."""
     return video.with_name(video.stem + SUFFIX)
-
-
-def stem_relative(video: str) -> str:
-    """``stem_path`` of a media-store relative path (``teasers/<id>/r3.mp4``)."""
-    return video.rsplit(".", 1)[0] + SUFFIX
 
 
 def key_of(edit: EditList) -> str:

@@ -29,12 +29,18 @@ def _teaser(client: FlaskClient, headers: dict[str, str], **body: object) -> dic
     return response.get_json()
 
 
+def _kept(video: Path) -> list[Path]:
+    return [video, video.with_suffix(".jpg"), video.with_suffix(".json"),
+            video.with_suffix(".voice.flac")]
+
+
 def _rendered(db: Database, tmp_path: Path, teaser_id: str, status=TeaserStatus.READY) -> Path:
-    """What the render job leaves: files on disk, the row ready (or failed)."""
+    """What the render job leaves: files on disk (the video, its poster, its edit list and
+    voice stem), the row ready (or failed)."""
     video = tmp_path / "media" / "teasers" / f"{teaser_id}.mp4"
     video.parent.mkdir(parents=True, exist_ok=True)
-    video.write_bytes(b"mp4")
-    video.with_suffix(".jpg").write_bytes(b"jpg")
+    for kept in _kept(video):
+        kept.write_bytes(b"kept")
     with db.session() as s:
         row = s.get(Teaser, teaser_id)
         assert row is not None
@@ -63,7 +69,8 @@ def test_deleting_a_plan_unlinks_its_teasers_and_renders_them_again_without_the_
     after = client.get(f"/v1/teasers/{teaser['id']}", headers=alice).get_json()
     assert after["plan_id"] is None and after["slot"] is None and after["sticker_text"] is None
     assert after["status"] == "queued" and after["revision"] == 2
-    assert "video" not in after["links"] and not video.exists()  # the old sticker is gone
+    assert "video" not in after["links"]
+    assert [f for f in _kept(video) if f.exists()] == []  # the old sticker is gone
     assert gateway.renders[-1] == (teaser["id"], 2, "interactive")
 
 
@@ -79,7 +86,7 @@ def test_deleting_a_plan_with_teasers_delete_removes_them_and_their_files(
     assert response.status_code == 200
     assert response.get_json()["teasers"]["ids"] == [teaser["id"]]
     assert client.get(f"/v1/teasers/{teaser['id']}", headers=alice).status_code == 404
-    assert not video.exists() and not video.with_suffix(".jpg").exists()
+    assert [f for f in _kept(video) if f.exists()] == []
 
 
 def test_teaser_relinked_to_a_new_plan_is_rendered_again_with_the_new_sticker(
@@ -185,7 +192,7 @@ def test_teaser_is_deleted_with_its_files_and_only_by_its_seller(
     assert client.delete(f"/v1/teasers/{teaser['id']}", headers=bob).status_code == 404
     assert client.delete(f"/v1/teasers/{teaser['id']}", headers=alice).status_code == 204
     assert client.get(f"/v1/teasers/{teaser['id']}", headers=alice).status_code == 404
-    assert not video.exists() and not video.with_suffix(".jpg").exists()
+    assert [f for f in _kept(video) if f.exists()] == []
 
 
 def test_teaser_for_a_live_or_completed_plan_is_refused(
