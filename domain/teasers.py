@@ -93,8 +93,10 @@ def rank_past_sessions(sessions: Iterable[PastSession]) -> list[PastSession]:
     if len(currencies) > 1:
         raise CurrencyMismatch(
             f"Past sessions are in several currencies ({', '.join(sorted(currencies))}); "
-            "rank sessions of one currency."
-        )
+            "rank sessions of one currency.",
+            indonesian=f"Sesi sebelumnya memakai beberapa mata uang "
+                       f"({', '.join(sorted(currencies))}); urutkan sesi dengan satu mata "
+                       "uang saja.")
     return sorted(
         ranked,
         key=lambda s: (
