@@ -219,20 +219,28 @@ def session_metrics(
 
 
 # Counts that cannot be larger than the count they are part of.
-_PARTS: tuple[tuple[str, str, str], ...] = (
-    ("customers", "viewers", "customers cannot outnumber viewers"),
-    ("room_enters", "room_impressions", "room enters cannot outnumber room impressions"),
-    ("interacting_viewers", "viewers", "interacting viewers cannot outnumber viewers"),
+_PARTS: tuple[tuple[str, str, str, str], ...] = (
+    ("customers", "viewers", "customers cannot outnumber viewers",
+     "jumlah pembeli tidak mungkin melebihi jumlah penonton"),
+    ("room_enters", "room_impressions", "room enters cannot outnumber room impressions",
+     "jumlah masuk ruang tidak mungkin melebihi impresi ruang"),
+    ("interacting_viewers", "viewers", "interacting viewers cannot outnumber viewers",
+     "penonton yang berinteraksi tidak mungkin melebihi jumlah penonton"),
 )
 
 
-def impossible(totals: SessionTotals, known: frozenset[str] | None = None) -> str | None:
-    """Why ``totals`` cannot be real data (a part larger than its whole), or ``None``."""
-    for part, whole, why in _PARTS:
+def impossible(totals: SessionTotals, known: frozenset[str] | None = None,
+               lang: str = "en") -> str | None:
+    """Why ``totals`` cannot be real data (a part larger than its whole), in ``lang``
+    ("en" or "id"), or ``None``."""
+    for part, whole, why, why_id in _PARTS:
         p, w = getattr(totals, part), getattr(totals, whole)
         if known is not None and (part not in known or whole not in known):
             continue
         if p is not None and p > w:
+            if lang == "id":
+                return (f"{why_id} ({part} {p:,} > {whole} {w:,}); periksa "
+                        "ekspornya.").replace(",", ".")
             return f"{why} ({part} {p:,} > {whole} {w:,}); check the export."
     return None
 
