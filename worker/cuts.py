@@ -157,7 +157,7 @@ DEAD_AIR_KEEP = 0.3  # s of such a pause left each side of the skip
 
 def at_pauses(bounds: Sequence[tuple[float, float]], pauses: np.ndarray, duration: float,
               heard: Sequence[tuple[float, float]] | None = None, *,
-              target: float = TARGET_S) -> tuple[list[tuple[float, float]], list[float]]:
+              target: float | None = None) -> tuple[list[tuple[float, float]], list[float]]:
     """Each segment's start moved to just before speech resumes after a pause, its end
     to just after the last word before one, with the nearest pause within
     ``PAUSE_REACH`` s (a cut already in a pause is tightened the same way).
@@ -166,13 +166,15 @@ def at_pauses(bounds: Sequence[tuple[float, float]], pauses: np.ndarray, duratio
     within reach although there is sound there (the caller says so in the report). A
     cut never moves past the neighbouring segments nor past its segment's middle, nor
     where the teaser would break an edit rule (``domain.edits``: a moment shorter than
-    6 s, a total outside the bounds for ``target`` and this recording), so the moments a
-    teaser reports are ones its seller can send back unchanged."""
+    6 s, a total outside the bounds for ``target`` and this recording; see
+    ``teaser_bounds``), so the moments a teaser reports are ones its seller can send back
+    unchanged."""
     spans = np.asarray(pauses, dtype=float).reshape(-1, 2)
     out = [tuple(b) for b in bounds]
     missed: list[float] = []
-    least, (shortest, longest) = _least_segment(duration), length_bounds(duration, target)
     total = sum(e - s for s, e in bounds)
+    least, (shortest, longest) = _least_segment(duration), teaser_bounds(duration, total,
+                                                                          target)
     for i, (s, e) in enumerate(bounds):
         lo = max(0.0, max((b for a, b in out[:i] if b <= s), default=0.0))
         hi = min(duration, min((a for a, b in out[i + 1:] if a >= e), default=duration))
@@ -193,6 +195,19 @@ def at_pauses(bounds: Sequence[tuple[float, float]], pauses: np.ndarray, duratio
                 missed.append(round(t, 2))  # the rules keep it where a word may be clipped
         out[i] = (at[0], at[1])
     return [(float(a), float(b)) for a, b in out], missed
+
+
+def teaser_bounds(duration: float, total: float, target: float | None) -> tuple[float, float]:
+    """The shortest and longest teaser the edit rules accept for ``target`` from a
+    recording of ``duration`` s (``domain.edits.length_bounds``). Without a ``target``:
+    the default one's when the ranking's ``total`` is within them (it aimed at 40 s),
+    else the rules' tolerance around ``total`` itself (a caller that asked for another
+    length)."""
+    if target is None:
+        shortest, longest = length_bounds(duration)
+        inside = shortest - 1e-6 <= total <= longest + 1e-6
+        target = TARGET_S if inside else total
+    return length_bounds(duration, target)
 
 
 def _least_segment(duration: float) -> float:
@@ -239,7 +254,7 @@ def _was_heard(t: float, heard: Sequence[tuple[float, float]] | None) -> bool:
 
 def without_dead_air(bounds: Sequence[tuple[float, float]], pauses: np.ndarray,
                      still: np.ndarray | None, start: float = 0.0, *,
-                     duration: float | None = None, target: float = TARGET_S
+                     duration: float | None = None, target: float | None = None
                      ) -> list[list[tuple[float, float]]]:
     """Each segment as the pieces left once dead air inside it is taken out: a pause
     longer than ``DEAD_AIR`` s during which nothing is shown either (``still``: per
@@ -249,12 +264,12 @@ def without_dead_air(bounds: Sequence[tuple[float, float]], pauses: np.ndarray,
     A pause stays in where taking it out would break an edit rule (``domain.edits``):
     a piece shorter than 6 s, more than 4 moments in all, or a total under the shortest
     teaser for ``target`` and a recording of ``duration`` s (None: the span ``still``
-    covers, the whole recording as the pipeline builds it)."""
+    covers, the whole recording as the pipeline builds it; ``teaser_bounds``)."""
     spans = np.asarray(pauses, dtype=float).reshape(-1, 2)
     if duration is None:
         duration = start + (len(still) if still is not None else 0)
-    least, shortest = _least_segment(duration), length_bounds(duration, target)[0]
     total = sum(e - s for s, e in bounds)
+    least, shortest = _least_segment(duration), teaser_bounds(duration, total, target)[0]
     count = len(bounds)
     out: list[list[tuple[float, float]]] = []
     for s, e in bounds:
