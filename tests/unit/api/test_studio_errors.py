@@ -200,3 +200,26 @@ def test_the_json_api_keeps_english_unless_indonesian_is_asked_for(
                                      "message": "harus bilangan bulat"}]
     assert indonesian["code"] == english["code"] == "invalid_request"
     assert indonesian["field"] == "duration_minutes"
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("id", "Tambahkan minimal 1 produk ke rencana LIVE (maksimal 150)."),
+    ("en", "Add at least 1 product to the LIVE plan (up to 150)."),
+])
+def test_a_refused_plan_edit_marks_the_products_and_keeps_the_tools_picked(
+        client: FlaskClient, db: Database, lang: str, words: str) -> None:
+    csrf, headers = _signed_in(client, db, lang)
+    plan = client.post("/v1/plans", headers=headers, json={
+        "title": "Flash sale", "start": "2026-12-24T19:00:00+07:00", "duration_minutes": 90,
+        "product_ids": ["SKU-1", "SKU-2"]}).get_json()
+    page = client.post(f"/studio/plans/{plan['id']}/edit", data={
+        "promotion_tool_ids": ["v-1"], "csrf": csrf})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert words in _problem(html)
+    products = re.search(r"<fieldset[^>]*>\s*<legend>[^<]*(?:produk|products)", html, re.I)
+    assert products and 'aria-invalid="true"' in products[0]
+    assert re.search(r'value="v-1"\s+checked', html)  # the tool picked stays picked
+    assert not re.search(r'value="SKU-1"\s+checked', html)  # as the seller left it
+    saved = client.get(f"/v1/plans/{plan['id']}", headers=headers).get_json()
+    assert saved["product_ids"] == ["SKU-1", "SKU-2"]  # nothing saved was lost
