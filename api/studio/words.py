@@ -243,7 +243,6 @@ FIELDS: dict[str, str] = {
     "session_id": "from_session", "footage_id": "from_footage", "plan_id": "plan_optional",
     "slot": "slot", "from": "from", "to": "to", "period": "period", "category": "category",
     "q": "username", "segments": "moments", "show_in_hub": "privacy", "key": "api_key",
-    "file": "upload", "captions": "caption",
 }
 
 
