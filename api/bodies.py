@@ -77,12 +77,17 @@ def check_body() -> None:
     if not raw:
         if _takes_json(view):
             raise Problem(400, "Invalid JSON body", "This route needs a JSON object as the "
-                          "request body; send {} to give no fields.", code="empty_body")
+                          "request body; send {} to give no fields.", code="empty_body",
+                          indonesian="Rute ini butuh objek JSON sebagai isi permintaan; kirim "
+                                     "{} jika tidak ada kolom yang diisi.")
         return
     if not request.is_json:
         raise Problem(415, "Unsupported media type", f"Send the body as JSON with "
                       f"'Content-Type: application/json' (got {request.mimetype or 'none'!r}).",
-                      code="unsupported_media_type")
+                      code="unsupported_media_type",
+                      indonesian="Kirim isi permintaan sebagai JSON dengan 'Content-Type: "
+                                 f"application/json' (yang dikirim: "
+                                 f"{request.mimetype or 'none'!r}).")
     parse_json_object(raw)  # the validator reads the same bytes again, known good now
 
 
@@ -90,51 +95,69 @@ def body_too_large(limit: int) -> Problem:
     """413 naming the JSON limit."""
     return Problem(413, "Payload too large", f"The request body is larger than the limit of "
                    f"{limit:,} bytes for JSON; send a smaller body (videos go to "
-                   "POST /v1/footage).", code="body_too_large")
+                   "POST /v1/footage).", code="body_too_large",
+                   indonesian=f"Isi permintaan melebihi batas {limit:,} byte untuk JSON; "
+                              "kirim yang lebih kecil (video dikirim ke POST "
+                              "/v1/footage).".replace(",", "."))
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     """``raw`` as a JSON object, or a 400 problem saying what is wrong with it."""
-    def bad(why: str) -> Problem:
+    def bad(why: str, why_id: str) -> Problem:
         return Problem(400, "Invalid JSON body", f"The request body {why}; send one JSON "
-                       "object.", code="invalid_json")
+                       "object.", code="invalid_json",
+                       indonesian=f"Isi permintaan {why_id}; kirim satu objek JSON.")
 
     def whole(text: str) -> int:
         value = int(text)
         if abs(value) > MAX_INT:
-            raise _Refused(f"has the number {text[:24]}{'...' if len(text) > 24 else ''}, "
-                           f"larger than {MAX_INT:,}")
+            shown = f"{text[:24]}{'...' if len(text) > 24 else ''}"
+            raise _Refused(f"has the number {shown}, larger than {MAX_INT:,}",
+                           f"berisi angka {shown}, lebih besar dari "
+                           f"{MAX_INT:,}".replace(",", "."))
         return value
 
     def finite(text: str) -> float:
         value = float(text)
         if value in (float("inf"), float("-inf")):
-            raise _Refused(f"has the number {text[:24]}, too large to be a number here")
+            raise _Refused(f"has the number {text[:24]}, too large to be a number here",
+                           f"berisi angka {text[:24]}, terlalu besar untuk menjadi angka di "
+                           "sini")
         return value
 
     def constant(text: str) -> Any:
-        raise _Refused(f"has {text}, which is not a number in JSON")
+        raise _Refused(f"has {text}, which is not a number in JSON",
+                       f"berisi {text}, yang bukan angka dalam JSON")
 
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise bad("is not UTF-8 text") from None
+        raise bad("is not UTF-8 text", "bukan teks UTF-8") from None
     depth = _depth(text)
     if depth > MAX_DEPTH:
-        raise bad(f"is nested {depth} levels deep, more than the {MAX_DEPTH} allowed")
+        raise bad(f"is nested {depth} levels deep, more than the {MAX_DEPTH} allowed",
+                  f"bersarang {depth} tingkat, lebih dari {MAX_DEPTH} yang diizinkan")
     try:
         value = json.loads(text, parse_int=whole, parse_float=finite, parse_constant=constant)
     except _Refused as exc:
-        raise bad(str(exc)) from None
+        raise bad(str(exc), exc.indonesian) from None
     except (ValueError, RecursionError) as exc:
-        raise bad(f"is not valid JSON ({str(exc)[:80]})") from None
+        raise bad(f"is not valid JSON ({str(exc)[:80]})",
+                  f"bukan JSON yang valid ({str(exc)[:80]})") from None
     if not isinstance(value, dict):
-        raise bad(f"is a JSON {_kind(value)}, not an object")
+        raise bad(f"is a JSON {_kind(value)}, not an object",
+                  f"berupa {_KIND_ID[_kind(value)]} JSON, bukan objek")
     return value
 
 
 class _Refused(ValueError):
-    pass
+    def __init__(self, message: str, indonesian: str) -> None:
+        super().__init__(message)
+        self.indonesian = indonesian
+
+
+_KIND_ID = {"array": "larik", "string": "teks", "boolean": "boolean", "null": "null",
+            "number": "angka"}
 
 
 def _depth(text: str) -> int:

@@ -145,18 +145,24 @@ def post_metrics(teaser_id: str) -> Answer:
         if row.post_at is None:
             raise Problem(409, "Conflict", "This teaser has no post time yet; schedule it "
                           "with PUT .../posting before sending its figures.",
-                          code="teaser_not_posted")
+                          code="teaser_not_posted",
+                          indonesian="Teaser ini belum punya waktu posting; jadwalkan dulu "
+                                     "lewat PUT .../posting sebelum mengirim angkanya.")
         for hour in body.hours:
             at = hour.at.astimezone(row.post_at.tzinfo).replace(minute=0, second=0,
                                                                microsecond=0)
             if hour.at > at_now:
                 raise Problem(422, "Invalid request", f"Figures for {iso(hour.at)} are from "
                               "the future; send each hour once it has passed.",
-                              code="metrics_in_future", field="hours")
+                              code="metrics_in_future", field="hours",
+                              indonesian=f"Angka untuk {iso(hour.at)} berasal dari masa "
+                                         "depan; kirim tiap jam setelah jam itu lewat.")
             if at < row.post_at - timedelta(hours=1):
                 raise Problem(422, "Invalid request", f"Figures for {iso(at)} are from before "
                               "the teaser was posted; check the time zone of 'at'.",
-                              code="metrics_before_post")
+                              code="metrics_before_post", field="hours",
+                              indonesian=f"Angka untuk {iso(at)} berasal dari sebelum teaser "
+                                         "diposting; periksa zona waktu 'at'.")
             stored = s.get(TeaserMetric, (row.id, at)) or TeaserMetric(teaser_id=row.id, hour=at)
             stored.views, stored.new_viewers = hour.views, hour.new_viewers
             stored.new_followers = hour.new_followers

@@ -3,6 +3,11 @@
 Routes raise :class:`Problem`; domain rule violations (``DomainError``) map to 409 when
 they conflict with the resource's state and 422 otherwise; HTTP errors from Flask and
 Werkzeug (404 route, 405, 413 upload too large) get the same shape.
+
+The ``detail`` is English, the API's language, unless the request's ``Accept-Language``
+puts Indonesian first (the studio sends the seller's language): then a problem that has
+Indonesian words (``indonesian=``, a domain rule's own, the request checks' through
+``api.validation_words``) answers with them.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from flask import Flask, Response, json, request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 
+from api import validation_words
 from api.request_id import current
 from domain.errors import DomainError
 
@@ -26,16 +32,18 @@ FORBIDDEN_CODES = frozenset({"hub_access_denied"})
 
 
 class Problem(Exception):
-    """An HTTP error with a specific ``detail``; ``extra`` members join the body."""
+    """An HTTP error with a specific ``detail`` (and the same in Indonesian, when given);
+    ``extra`` members join the body."""
 
     def __init__(
         self, status: int, title: str, detail: str, *, code: str | None = None,
-        headers: dict[str, str] | None = None, **extra: Any
+        headers: dict[str, str] | None = None, indonesian: str | None = None, **extra: Any
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.title = title
         self.detail = detail
+        self.indonesian = indonesian
         self.code = code or title.lower().replace(" ", "_")
         self.headers = headers or {}
         self.extra = extra
@@ -45,7 +53,16 @@ def not_found(kind: str, ident: str) -> Problem:
     """404 for a resource that does not exist or belongs to another seller (same answer,
     so ids of other tenants cannot be probed)."""
     return Problem(404, "Not found", f"No {kind} with id {ident!r} in your account.",
-                   code="not_found")
+                   code="not_found",
+                   indonesian=f"Tidak ada {_KINDS_ID.get(kind, kind)} dengan id {ident!r} di "
+                              "akun Anda.")
+
+
+# The resources ``not_found`` names, as a seller reads them in Indonesian.
+_KINDS_ID = {"LIVE session": "sesi LIVE", "footage": "video unggahan", "teaser": "teaser",
+             "plan": "rencana LIVE", "LIVE plan": "rencana LIVE", "upload": "unggahan",
+             "hub session": "sesi Hub", "regeneration batch": "batch regenerasi",
+             "seller": "penjual", "API key": "kunci API"}
 
 
 def platform_fact(detail: str, field: str | None = None) -> Problem:
@@ -55,7 +72,8 @@ def platform_fact(detail: str, field: str | None = None) -> Problem:
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response:
-    """The problem+json response for ``problem``."""
+    """The problem+json response for ``problem``, its detail in the language the request
+    accepts."""
     body = {
         "type": f"https://cuplik.dev/problems/{problem.code}",
         "title": problem.title,
@@ -64,6 +82,8 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
         "code": problem.code,
         **problem.extra,
     }
+    if accepted_language() == "id":
+        body.update(_in_indonesian(problem))
 
     rid = current()
     if rid:
@@ -74,25 +94,45 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
     return response
 
 
+def _in_indonesian(problem: Problem) -> dict[str, Any]:
+    """The members of ``problem``'s body that change for a reader of Indonesian: its
+    detail, and each field error of a request check (``errors``)."""
+    errors = problem.extra.get("errors")
+    if problem.code == "invalid_request" and isinstance(errors, list) and errors:
+        return {"detail": problem.indonesian or validation_words.invalid_request_detail(errors),
+                "errors": [{**e, "message": validation_words.indonesian(e.get("message", ""))}
+                           for e in errors]}
+    return {"detail": problem.indonesian} if problem.indonesian else {}
+
+
 def domain_problem(error: DomainError) -> Problem:
     """The problem a rule violation becomes; its message is the detail, unchanged (in
     Indonesian when the request asks for it), with the ``field`` at fault (and the
     ``rule`` broken) when the error names them."""
     extra = {name: value for name in ("field", "rule")
              if (value := getattr(error, name, None))}
-    detail = error.message_in(accepted_language())
+    detail, indonesian = error.message, error.indonesian
     if error.code in FORBIDDEN_CODES:
-        return Problem(403, "Forbidden", detail, code=error.code, **extra)
+        return Problem(403, "Forbidden", detail, code=error.code, indonesian=indonesian,
+                       **extra)
     if error.code in CONFLICT_CODES:
-        return Problem(409, "Conflict", detail, code=error.code, **extra)
-    return Problem(422, "Unprocessable content", detail, code=error.code, **extra)
+        return Problem(409, "Conflict", detail, code=error.code, indonesian=indonesian,
+                       **extra)
+    return Problem(422, "Unprocessable content", detail, code=error.code,
+                   indonesian=indonesian, **extra)
 
 
 def accepted_language() -> str:
     """"id" when the request's ``Accept-Language`` puts Indonesian before English (the
     studio sends the seller's language), else "en", the API's language."""
     accept: LanguageAccept = request.accept_languages if request else LanguageAccept()
-    return "id" if accept.best_match(["en", "id"], default="en") == "id" else "en"
+    # by primary tag, highest quality first: "id-ID, en;q=0.5" is Indonesian (Werkzeug's
+    # best_match takes the exact "en" over the regional "id-ID")
+    for tag, _quality in sorted(accept, key=lambda item: -item[1]):
+        primary = tag.replace("_", "-").split("-", 1)[0].lower()
+        if primary in ("id", "en"):
+            return primary
+    return "en"
 
 
 def number_too_large() -> Problem:
@@ -100,7 +140,11 @@ def number_too_large() -> Problem:
     (totals of a long timeline)."""
     return Problem(422, "Number too large", "A number in the request, or a total computed "
                    "from it, is too large to store; check the figures (money is in minor "
-                   "units) and send them again. Nothing was saved.", code="number_too_large")
+                   "units) and send them again. Nothing was saved.", code="number_too_large",
+                   indonesian="Ada angka di permintaan ini, atau total yang dihitung darinya, "
+                              "yang terlalu besar untuk disimpan; periksa angkanya (uang "
+                              "dalam satuan terkecil) lalu kirim lagi. Belum ada yang "
+                              "tersimpan.")
 
 
 def _is_overflow(error: BaseException) -> bool:
@@ -126,8 +170,10 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         detail = error.description or error.name
         code = error.name.lower().replace(" ", "_")
+        indonesian = None
         if status == 404:
             detail = "No such route. See /openapi.json for the API's routes."
+            indonesian = "Rute ini tidak ada. Lihat /openapi.json untuk daftar rute API."
             code = "no_such_route"
         elif status == 413:
             limit = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH") or 0
@@ -140,17 +186,25 @@ def register_error_handlers(app: Flask) -> None:
                 f"The upload is larger than the limit of {limit:,} bytes. Trim or compress "
                 "the recording, then upload it again."
             )
+            indonesian = (
+                f"Unggahan ini melebihi batas {limit:,} byte. Potong atau kompres rekamannya, "
+                "lalu unggah lagi.".replace(",", ".")
+            )
         elif status == 405:
             detail = "This route does not accept that method. See /openapi.json."
+            indonesian = "Rute ini tidak menerima metode tersebut. Lihat /openapi.json."
         elif status == 416:
             length = getattr(error, "length", None)
             detail = (f"The requested byte range is outside the file ({length:,} bytes); ask "
                       "for a range within it." if length else detail)
+            indonesian = (f"Rentang byte yang diminta di luar file ({length:,} byte); minta "
+                          "rentang di dalamnya.".replace(",", ".") if length else None)
             code = "range_not_satisfiable"
         # Allow (405), Content-Range (416), WWW-Authenticate (401) and the like carry meaning.
         headers = dict(error.get_headers())
         headers.pop("Content-Type", None)
-        return problem_response(Problem(status, error.name, detail, code=code), headers)
+        return problem_response(Problem(status, error.name, detail, code=code,
+                                        indonesian=indonesian), headers)
 
     @app.errorhandler(OverflowError)
     def _overflow(error: OverflowError) -> Response:
@@ -166,5 +220,8 @@ def register_error_handlers(app: Flask) -> None:
             Problem(500, "Internal server error",
                     "Something went wrong on our side; try again in a minute. If it keeps "
                     f"happening, tell support the request id {current() or ''}.",
-                    code="internal_error")
+                    code="internal_error",
+                    indonesian="Ada yang salah di sisi kami; coba lagi sebentar lagi. Jika "
+                               "terus terjadi, sampaikan id permintaan "
+                               f"{current() or ''} ke tim dukungan.")
         )

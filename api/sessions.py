@@ -198,7 +198,8 @@ def create_session() -> Answer:
     category = parse_category(body.category).code if body.category else None
     if body.ended_at is not None and body.ended_at <= body.started_at:
         raise Problem(422, "Invalid request", "ended_at must come after started_at.",
-                      code="invalid_request", field="ended_at")
+                      code="invalid_request", field="ended_at",
+                      indonesian="ended_at harus sesudah started_at.")
     with db().session() as s:
         shop = s.get(Seller, body.seller_id or who.seller_id)
         if shop is None:
@@ -243,6 +244,10 @@ class _Figures(NamedTuple):
     known: frozenset[str]
 
 
+# What ``_checked_figures`` asks to send again, in Indonesian.
+_WHAT_ID = {"session": "sesinya", "figures": "angkanya"}
+
+
 def _checked_figures(body: SessionIn | FiguresIn, what: str) -> _Figures:
     """The figures of the body's timeline and session counts. A row the teaser job
     would refuse, or impossible figures, are refused now, while the seller is here to
@@ -257,8 +262,10 @@ def _checked_figures(body: SessionIn | FiguresIn, what: str) -> _Figures:
             summed = totals_from_rows(rows)
         except InvalidTimeline as exc:
             raise Problem(422, "Invalid request", f"{exc}. Fix it and send the {what} "
-                          "again; nothing was saved.", code=exc.code,
-                          field="timeline") from None
+                          "again; nothing was saved.", code=exc.code, field="timeline",
+                          indonesian=f"{exc.message_in('id')}. Perbaiki lalu kirim lagi "
+                                     f"{_WHAT_ID.get(what, what)}; belum ada yang "
+                                     "tersimpan.") from None
         end, warnings, known = timeline_end(rows), list(rows.warnings), set(rows.columns)
     known |= {name for name in ("viewers", "customers", "interacting_viewers")
               if getattr(body, name) is not None}
@@ -268,7 +275,10 @@ def _checked_figures(body: SessionIn | FiguresIn, what: str) -> _Figures:
     why = impossible(totals, frozenset(known))
     if why is not None:
         raise Problem(422, "Invalid request", f"The figures are impossible: {why} Nothing "
-                      "was saved.", code="impossible_data", field="timeline")
+                      "was saved.", code="impossible_data", field="timeline",
+                      indonesian="Angka-angkanya tidak mungkin: "
+                                 f"{impossible(totals, frozenset(known), 'id')} Belum ada "
+                                 "yang tersimpan.")
     return _Figures(totals, end, warnings, frozenset(known))
 
 
@@ -331,7 +341,10 @@ def put_figures(session_id: str) -> Answer:
         row = owned_or_404(s, LiveSession, session_id, "LIVE session")
         if to_utc(body.ended_at) <= row.started_at:
             raise Problem(422, "Invalid request", "ended_at must come after the session's "
-                          f"start ({iso(row.started_at)}).", code="invalid_request")
+                          f"start ({iso(row.started_at)}).", code="invalid_request",
+                          field="ended_at",
+                          indonesian="ended_at harus sesudah waktu mulai sesi "
+                                     f"({iso(row.started_at)}).")
         footage = s.get(Footage, row.footage_id) if row.footage_id else None
         if footage is not None:
             ensure_covers(footage, figures.end)
@@ -400,7 +413,8 @@ def ensure_covers(footage: Footage, timeline_end: float) -> None:
     refusal = recording_shortfall((footage.probe or {}).get("duration"), timeline_end)
     if refusal is not None:
         raise Problem(422, "Invalid request", refusal, code="recording_too_short",
-                      field="footage_id")
+                      field="footage_id", indonesian=recording_shortfall(
+                          (footage.probe or {}).get("duration"), timeline_end, "id"))
 
 
 class RecordingIn(Model):
@@ -425,7 +439,9 @@ def attach_recording(session_id: str) -> Answer:
         if footage.status is FootageStatus.REJECTED:
             raise Problem(422, "Invalid request", f"That upload was rejected: {footage.reason} "
                           "Upload the recording again and attach the new upload.",
-                          code="recording_rejected")
+                          code="recording_rejected", field="footage_id",
+                          indonesian=f"Unggahan itu ditolak: {footage.reason} Unggah lagi "
+                                     "rekamannya dan lampirkan unggahan yang baru.")
         ensure_covers(footage, timeline_end_s(row))
         row.footage_id = footage.id
         return session_out(row, footage.status is FootageStatus.READY)

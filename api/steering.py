@@ -33,6 +33,10 @@ from store.models import Footage, LiveSession, Plan, Teaser
 bp = Blueprint("steering", __name__, url_prefix="/teasers")
 
 
+# A teaser's states as a seller reads them in a refusal.
+_STATUS_ID = {"queued": "dalam antrean", "rendering": "sedang dibuat", "failed": "gagal"}
+
+
 class Cut(Model):
     """One moment of the recording, in source seconds."""
 
@@ -94,7 +98,10 @@ def _recording_s(s: Session, row: Teaser) -> float:
     duration = (footage.probe or {}).get("duration") if footage is not None else None
     if duration is None:
         raise Problem(409, "Conflict", "The teaser's recording is gone or not checked yet; "
-                      "it cannot be edited. Make a new teaser.", code="no_recording")
+                      "it cannot be edited. Make a new teaser.", code="no_recording",
+                      indonesian="Rekaman teaser ini sudah tidak ada atau belum selesai "
+                                 "diperiksa, jadi teaser ini tidak bisa disunting. Buat teaser "
+                                 "baru.")
     return float(duration)
 
 
@@ -107,11 +114,16 @@ def _editable(row: Teaser) -> dict[str, Any]:
     """The served version's report; refuses a teaser that has none yet, or is posted."""
     if not row.video_path or not row.report:
         raise Problem(409, "Conflict", f"The teaser is {row.status}; edit it once its first "
-                      "version is ready.", code="teaser_not_ready")
+                      "version is ready.", code="teaser_not_ready",
+                      indonesian=f"Teaser ini masih {_STATUS_ID.get(str(row.status), row.status)}"
+                                 "; sunting setelah versi pertamanya siap.")
     if row.post_at is not None and row.post_at <= now():
         raise Problem(409, "Conflict", f"This teaser was posted at {iso(row.post_at)}; a "
                       "posted video stays as it is. Make a new teaser to post another cut.",
-                      code="teaser_posted")
+                      code="teaser_posted",
+                      indonesian=f"Teaser ini sudah diposting pada {iso(row.post_at)}; video "
+                                 "yang sudah diposting tidak diubah lagi. Buat teaser baru "
+                                 "untuk memposting potongan lain.")
     return dict(row.report)
 
 

@@ -5,7 +5,11 @@ The app runs in this process on the embedded default (SQLite in a temporary fold
 Redis: renders are not queued); each page is requested ``--runs`` times through Flask's
 test client, signed in as the seller (ops pages as an ops key), after one warm-up
 request, so the time is the server's: routing, the in-process API calls, the database,
-Jinja. Run it with ``nice``; the load average at the time is written with the figures.
+Jinja. The pages take turns (one request each, round after round), so a burst of other
+work on the shared machine lands on every page alike instead of on whichever page was
+being measured. Beside the wall time (the goal) each page's CPU time is written: what
+the page costs this process, which the other engineers' load does not inflate. Run it
+with ``nice``; the load average at the time is written with the figures.
 
     nice -n 10 .venv/bin/python bench/studio.py [--runs 60] [--write-baseline]
 """
@@ -119,15 +123,25 @@ def signed_in(app: Any, key: str) -> Any:
     return client
 
 
-def measure(client: Any, path: str, runs: int) -> dict[str, float]:
-    assert client.get(path).status_code == 200, path  # warm-up: templates compiled
-    times = []
+def measure(pages: dict[str, tuple[Any, str]], runs: int) -> dict[str, dict[str, float]]:
+    """Each page's wall and CPU times over ``runs`` rounds of one request per page."""
+    for client, path in pages.values():
+        assert client.get(path).status_code == 200, path  # warm-up: templates compiled
+    wall: dict[str, list[float]] = {name: [] for name in pages}
+    cpu: dict[str, list[float]] = {name: [] for name in pages}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        response = client.get(path)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    times.sort()
+        for name, (client, path) in pages.items():
+            t0, c0 = time.perf_counter(), time.process_time()
+            response = client.get(path)
+            wall[name].append((time.perf_counter() - t0) * 1000)
+            cpu[name].append((time.process_time() - c0) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+    return {name: {**_figures(wall[name]), "cpu_p95_ms": _figures(cpu[name])["p95_ms"]}
+            for name in pages}
+
+
+def _figures(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
     return {"p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
             "max_ms": round(times[-1], 1)}
@@ -143,23 +157,25 @@ def main() -> int:
                           "MEDIA_ROOT": str(Path(tmp) / "media"), "JOBS": NoQueue()})
         made = seed(app)
         seller, ops = signed_in(app, made["key"]), signed_in(app, made["ops"])
-        pages = {
+        pages = {name: (seller, path) for name, path in {
             "overview": "/studio/overview", "plans": "/studio/plans",
             "plan_new": "/studio/plans/new", "plan": f"/studio/plans/{made['plan']}",
             "teasers": "/studio/teasers", "teaser": f"/studio/teasers/{made['teaser']}",
             "steer": f"/studio/teasers/{made['teaser']}/edit", "footage": "/studio/footage",
             "hub": "/studio/hub",
-        }
+        }.items()}
+        pages["ops"] = (ops, "/studio/ops")
         load_before = os.getloadavg()
-        results = {name: measure(seller, path, args.runs) for name, path in pages.items()}
-        results["ops"] = measure(ops, "/studio/ops", args.runs)
+        results = measure(pages, args.runs)
         load_after = os.getloadavg()
         app.extensions["db"].dispose()
     worst = max(r["p95_ms"] for r in results.values())
+    worst_cpu = max(r["cpu_p95_ms"] for r in results.values())
     out: dict[str, Any] = {
         "data": {"plans": PLANS, "teasers": TEASERS, "runs_per_page": args.runs,
                  "database": "sqlite (embedded default)"},
-        "pages": results, "worst_p95_ms": worst, "goal_p95_ms": GOAL_P95_MS,
+        "pages": results, "worst_p95_ms": worst, "worst_cpu_p95_ms": worst_cpu,
+        "goal_p95_ms": GOAL_P95_MS,
         "met": worst <= GOAL_P95_MS,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "nice": os.nice(0),
@@ -169,8 +185,8 @@ def main() -> int:
     }
     for name, r in results.items():
         print(f"{name:10s} p50 {r['p50_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms  "
-              f"max {r['max_ms']:6.1f} ms")
-    print(f"worst p95 {worst:.1f} ms (goal <= {GOAL_P95_MS:.0f} ms): "
+              f"max {r['max_ms']:6.1f} ms  cpu p95 {r['cpu_p95_ms']:6.1f} ms")
+    print(f"worst p95 {worst:.1f} ms, cpu {worst_cpu:.1f} ms (goal <= {GOAL_P95_MS:.0f} ms): "
           f"{'met' if out['met'] else 'NOT met'}; load {out['machine']['load_1m_before_after']}")
     if args.write_baseline:
         BASELINE.write_text(json.dumps(out, indent=2) + "\n")

@@ -49,20 +49,28 @@ class Actor:
         return Reporter.PLATFORM if self.role is Role.OPS else Reporter.SELLER
 
 
-def link_refusal_reason(account_type: AccountType, has_unresolved_sanction: bool) -> str | None:
-    """Why the account cannot be linked for LIVE selling, or ``None`` when it can."""
+def link_refusal_reason(account_type: AccountType, has_unresolved_sanction: bool,
+                        lang: str = "en") -> str | None:
+    """Why the account cannot be linked for LIVE selling (in ``lang``, "en" or "id"), or
+    ``None`` when it can."""
     if account_type is AccountType.AFFILIATE:
         return (
+            "Ini akun afiliasi. LIVE selling hanya menautkan akun resmi toko; tautkan akun "
+            "resmi sebagai gantinya." if lang == "id" else
             "This is an affiliate account. LIVE selling links only the shop's official "
             "account; link the official account instead."
         )
     if account_type is AccountType.MARKETING:
         return (
+            "Ini akun pemasaran. Saat ini LIVE selling hanya mendukung akun resmi toko; "
+            "tautkan akun resmi sebagai gantinya." if lang == "id" else
             "This is a marketing account. LIVE selling currently supports only the shop's "
             "official account; link the official account instead."
         )
     if has_unresolved_sanction:
         return (
+            "Toko masih punya sanksi pelanggaran yang belum selesai. Tunggu sampai sanksinya "
+            "selesai, lalu tautkan lagi akun resminya." if lang == "id" else
             "The shop has an unresolved violation sanction. Wait until the sanction is "
             "resolved, then link the official account again."
         )
@@ -74,7 +82,8 @@ def ensure_linkable(account_type: AccountType, has_unresolved_sanction: bool) ->
     without an unresolved sanction."""
     reason = link_refusal_reason(account_type, has_unresolved_sanction)
     if reason is not None:
-        raise AccountNotLinkable(reason)
+        raise AccountNotLinkable(reason, field="account_type", indonesian=link_refusal_reason(
+            account_type, has_unresolved_sanction, "id"))
 
 
 def age_on(birth_date: date, today: date) -> int:

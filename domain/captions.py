@@ -36,9 +36,13 @@ _EXAMPLE = "00:00:01.000 --> 00:00:03.000"
 
 
 class CaptionsInvalid(InvalidValue):
-    """A transcript is not WebVTT or SRT the service can read."""
+    """A transcript is not WebVTT or SRT the service can read; the field at fault is the
+    upload's ``captions``."""
 
     code = "captions_invalid"
+
+    def __init__(self, message: str, *, indonesian: str, field: str = "captions") -> None:
+        super().__init__(message, field=field, indonesian=indonesian)
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,10 @@ def parse_captions(text: str) -> tuple[Cue, ...]:
     if len(text) > MAX_CAPTIONS_CHARS:
         raise CaptionsInvalid(f"The captions are {len(text):,} characters; at most "
                               f"{MAX_CAPTIONS_CHARS:,} are accepted. Send only the "
-                              "recording's transcript.")
+                              "recording's transcript.",
+                              indonesian=f"Teks takarir berisi {len(text):,} karakter; "
+                                         f"maksimal {MAX_CAPTIONS_CHARS:,}. Kirim transkrip "
+                                         "rekaman ini saja.".replace(",", "."))
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     vtt = bool(lines) and lines[0].strip().startswith("WEBVTT")
     cues: list[Cue] = []
@@ -103,22 +110,33 @@ def parse_captions(text: str) -> tuple[Cue, ...]:
         if timing is None:
             raise CaptionsInvalid(
                 f"Captions line {k + 1}: {line[:60]!r} is not a cue timing; write WebVTT "
-                f"or SRT cues, each a timing line like '{_EXAMPLE}' and its text.")
+                f"or SRT cues, each a timing line like '{_EXAMPLE}' and its text.",
+                indonesian=f"Takarir baris {k + 1}: {line[:60]!r} bukan baris waktu cue; tulis "
+                           "cue WebVTT atau SRT, masing-masing dengan baris waktu seperti "
+                           f"'{_EXAMPLE}' lalu teksnya.")
         start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
         if end <= start:
             raise CaptionsInvalid(f"Captions line {k + 1}: the cue ends ({end:.3f} s) "
-                                  f"before it starts ({start:.3f} s).")
+                                  f"before it starts ({start:.3f} s).",
+                                  indonesian=f"Takarir baris {k + 1}: cue berakhir "
+                                             f"({end:.3f} dtk) sebelum dimulai "
+                                             f"({start:.3f} dtk).")
         stop = _block_end(lines, k)
         body = [ln.strip() for ln in lines[k + 1:stop]]
         cue = _cue(start, end, " ".join(b for b in body if b), k + 1)
         if cue.text:
             cues.append(cue)
         if len(cues) > MAX_CUES:
-            raise CaptionsInvalid(f"The captions have more than {MAX_CUES:,} cues.")
+            raise CaptionsInvalid(f"The captions have more than {MAX_CUES:,} cues.",
+                                  indonesian=f"Takarir berisi lebih dari {MAX_CUES:,} "
+                                             "cue.".replace(",", "."))
         k = stop
     if not cues:
         raise CaptionsInvalid("The captions hold no cue; write WebVTT or SRT cues, each a "
-                              f"timing line like '{_EXAMPLE}' and its text.")
+                              f"timing line like '{_EXAMPLE}' and its text.",
+                              indonesian="Takarir tidak berisi cue; tulis cue WebVTT atau SRT, "
+                                         f"masing-masing dengan baris waktu seperti "
+                                         f"'{_EXAMPLE}' lalu teksnya.")
     return tuple(sorted(cues, key=lambda c: (c.start, c.end)))
 
 
@@ -137,7 +155,10 @@ def _cue(start: float, end: float, body: str, line_no: int) -> Cue:
         at = _seconds(parts[i:i + 4])
         if not start <= at <= end:
             raise CaptionsInvalid(f"Captions line {line_no}: the word time {at:.3f} s is "
-                                  f"outside its cue ({start:.3f}-{end:.3f} s).")
+                                  f"outside its cue ({start:.3f}-{end:.3f} s).",
+                                  indonesian=f"Takarir baris {line_no}: waktu kata {at:.3f} "
+                                             f"dtk di luar cue-nya ({start:.3f}-{end:.3f} "
+                                             "dtk).")
         chunks.append((at, parts[i + 4]))
     timed = len(chunks) > 1
     words: list[tuple[float, str]] = []

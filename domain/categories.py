@@ -84,8 +84,10 @@ def parse_category(name: str) -> Category:
         examples = ", ".join(f"{c.code} ({c.name_id} / {c.name_en})" for c in CATEGORIES[5:9])
         raise UnknownCategory(
             f"Unknown level-1 category {name!r}. Use a code or a name (Indonesian or English) "
-            f"from GET /v1/hub/categories, for example {examples}."
-        )
+            f"from GET /v1/hub/categories, for example {examples}.", field="category",
+            indonesian=f"Kategori level 1 {name!r} tidak dikenal. Pakai kode atau nama "
+                       "(Indonesia atau Inggris) dari GET /v1/hub/categories, misalnya "
+                       f"{examples}.")
     return found
 
 

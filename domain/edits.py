@@ -3,7 +3,8 @@
 (``PUT /v1/teasers/{id}/edit``) is checked against them before it is rendered.
 
 A teaser is 1 to 4 moments of the recording, each at least 6 s, none overlapping, about
-40 s in all (35 to 45 s accepted; shorter only when the recording itself is).
+40 s in all (35 to 45 s accepted; shorter only when the recording itself is, and a
+moment shorter than 6 s only when the whole recording is).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float,
                target_s: float = TARGET_S) -> None:
     """Refuse cuts (``(start, end)`` source seconds, in play order) that break a rule,
     naming the first wrong one as ``segments.<i>.start`` / ``.end`` (or ``segments``)."""
+    least = min(MIN_SEGMENT_S, recording_s)  # a recording under 6 s is one short moment
     if not 1 <= len(cuts) <= MAX_SEGMENTS:
         raise EditRefused(
             f"A teaser has 1 to {MAX_SEGMENTS} moments; this edit has {len(cuts)}.",
@@ -58,15 +60,15 @@ def check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float,
                 indonesian=f"Momen {i + 1} selesai di {end:.1f} dtk, sesudah rekaman berakhir "
                            f"di {recording_s:.1f} dtk; akhiri di {recording_s:.1f} dtk atau "
                            "sebelumnya.")
-        if end - start < MIN_SEGMENT_S - SLACK_S:
+        if end - start < least - SLACK_S:
             raise EditRefused(
                 f"Moment {i + 1} lasts {max(0.0, end - start):.1f} s; each moment lasts at "
-                f"least {MIN_SEGMENT_S:.0f} s so a viewer can follow it. Move its end to "
-                f"{start + MIN_SEGMENT_S:.1f} s or later.", field=f"segments.{i}.end",
+                f"least {least:.0f} s so a viewer can follow it. Move its end to "
+                f"{start + least:.1f} s or later.", field=f"segments.{i}.end",
                 rule="segment_too_short",
                 indonesian=f"Momen {i + 1} hanya {max(0.0, end - start):.1f} dtk; tiap momen "
-                           f"minimal {MIN_SEGMENT_S:.0f} dtk agar penonton bisa mengikutinya. "
-                           f"Geser akhirnya ke {start + MIN_SEGMENT_S:.1f} dtk atau sesudahnya.")
+                           f"minimal {least:.0f} dtk agar penonton bisa mengikutinya. "
+                           f"Geser akhirnya ke {start + least:.1f} dtk atau sesudahnya.")
     order = sorted(range(len(cuts)), key=lambda k: cuts[k][0])
     for a, b in zip(order, order[1:], strict=False):
         if cuts[b][0] < cuts[a][1] - SLACK_S:

@@ -46,6 +46,11 @@ PRIVACY_OFF_MESSAGE = (
     "LIVE list is not available to you. Turn it on in Privacy settings to browse LIVE "
     "sessions; short videos stay available in the Video tab."
 )
+PRIVACY_OFF_MESSAGE_ID = (
+    "Setelan 'Tampilkan metrik dan rekaman LIVE saya' Anda sedang nonaktif, jadi daftar LIVE "
+    "di Hub Inspirasi tidak tersedia untuk Anda. Aktifkan di setelan Privasi untuk melihat "
+    "sesi LIVE; video pendek tetap tersedia di tab Video."
+)
 
 
 class HubSort(StrEnum):
@@ -182,7 +187,8 @@ def ensure_can_browse_live_list(viewer: CreatorPrivacy | None) -> None:
     """Raise ``HubAccessDenied`` (saying why and how to fix it) for a creator whose own
     switch is off; short videos are not affected."""
     if not creator_shown(viewer):
-        raise HubAccessDenied(PRIVACY_OFF_MESSAGE)
+        raise HubAccessDenied(PRIVACY_OFF_MESSAGE, field="show_in_hub",
+                              indonesian=PRIVACY_OFF_MESSAGE_ID)
 
 
 def is_listed(session: HubSession, now: datetime, privacy: Mapping[str, CreatorPrivacy]) -> bool:
@@ -258,7 +264,9 @@ def hub_list(
     currencies = {s.gmv.currency for s in chosen}
     if query.sort is HubSort.GMV and len(currencies) > 1:
         # comparing amounts of different currencies would be meaningless
-        raise CurrencyMismatch("The hub sorts one market at a time; filter to one currency.")
+        raise CurrencyMismatch("The hub sorts one market at a time; filter to one currency.",
+                               indonesian="Hub mengurutkan satu pasar sekaligus; saring ke "
+                                          "satu mata uang.")
     chosen.sort(key=lambda s: (*_sort_key(query.sort, s), s.session_id))
     return [_entry(s, now) for s in chosen]
 

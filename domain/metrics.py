@@ -69,13 +69,18 @@ class SessionTotals:
 
 def _counter(column: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
-        raise InvalidValue(f"{column!r} must be a number, got {value!r}.")
+        raise InvalidValue(f"{column!r} must be a number, got {value!r}.", field=column,
+                           indonesian=f"{column!r} harus berupa angka, bukan {value!r}.")
     if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidValue(f"{column!r} must be finite, got {value!r}.")
+        raise InvalidValue(f"{column!r} must be finite, got {value!r}.", field=column,
+                           indonesian=f"{column!r} harus angka yang terhingga, bukan "
+                                      f"{value!r}.")
     if value != int(value):
-        raise InvalidValue(f"{column!r} must be a whole number, got {value!r}.")
+        raise InvalidValue(f"{column!r} must be a whole number, got {value!r}.", field=column,
+                           indonesian=f"{column!r} harus bilangan bulat, bukan {value!r}.")
     if value < 0:
-        raise InvalidValue(f"{column!r} cannot be negative, got {value!r}.")
+        raise InvalidValue(f"{column!r} cannot be negative, got {value!r}.", field=column,
+                           indonesian=f"{column!r} tidak boleh negatif, bukan {value!r}.")
     return int(value)
 
 
@@ -91,8 +96,12 @@ def totals_from_rows(timeline: TimelineRows) -> SessionTotals:
             exact = Decimal(text)
             if exact != exact.to_integral_value():
                 unit = " (minor units of the currency)" if column == "gmv" else ""
+                unit_id = " (dalam satuan terkecil mata uang)" if column == "gmv" else ""
                 raise InvalidTimeline(f"{timeline.source_name} line {row.line}: {column!r} is "
-                                      f"{text}, expected a whole number{unit}")
+                                      f"{text}, expected a whole number{unit}",
+                                      indonesian=f"{timeline.source_name} baris {row.line}: "
+                                                 f"{column!r} bernilai {text}; harus bilangan "
+                                                 f"bulat{unit_id}")
             if column in OPTIONAL_COLUMNS:
                 interacting = (interacting or 0) + int(exact)
             else:
@@ -210,20 +219,28 @@ def session_metrics(
 
 
 # Counts that cannot be larger than the count they are part of.
-_PARTS: tuple[tuple[str, str, str], ...] = (
-    ("customers", "viewers", "customers cannot outnumber viewers"),
-    ("room_enters", "room_impressions", "room enters cannot outnumber room impressions"),
-    ("interacting_viewers", "viewers", "interacting viewers cannot outnumber viewers"),
+_PARTS: tuple[tuple[str, str, str, str], ...] = (
+    ("customers", "viewers", "customers cannot outnumber viewers",
+     "jumlah pembeli tidak mungkin melebihi jumlah penonton"),
+    ("room_enters", "room_impressions", "room enters cannot outnumber room impressions",
+     "jumlah masuk ruang tidak mungkin melebihi impresi ruang"),
+    ("interacting_viewers", "viewers", "interacting viewers cannot outnumber viewers",
+     "penonton yang berinteraksi tidak mungkin melebihi jumlah penonton"),
 )
 
 
-def impossible(totals: SessionTotals, known: frozenset[str] | None = None) -> str | None:
-    """Why ``totals`` cannot be real data (a part larger than its whole), or ``None``."""
-    for part, whole, why in _PARTS:
+def impossible(totals: SessionTotals, known: frozenset[str] | None = None,
+               lang: str = "en") -> str | None:
+    """Why ``totals`` cannot be real data (a part larger than its whole), in ``lang``
+    ("en" or "id"), or ``None``."""
+    for part, whole, why, why_id in _PARTS:
         p, w = getattr(totals, part), getattr(totals, whole)
         if known is not None and (part not in known or whole not in known):
             continue
         if p is not None and p > w:
+            if lang == "id":
+                return (f"{why_id} ({part} {p:,} > {whole} {w:,}); periksa "
+                        "ekspornya.").replace(",", ".")
             return f"{why} ({part} {p:,} > {whole} {w:,}); check the export."
     return None
 

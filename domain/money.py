@@ -42,8 +42,9 @@ def parse_currency(code: str) -> str:
     if not (isinstance(code, str) and code in CURRENCIES):
         raise UnknownCurrency(
             f"Unknown currency {code!r}: give an ISO 4217 code in capitals, such as IDR, "
-            "MYR, THB, PHP, VND, SGD or USD."
-        )
+            "MYR, THB, PHP, VND, SGD or USD.", field="currency",
+            indonesian=f"Mata uang {code!r} tidak dikenal: pakai kode ISO 4217 dengan huruf "
+                       "kapital, misalnya IDR, MYR, THB, PHP, VND, SGD atau USD.")
     return code
 
 
@@ -58,8 +59,9 @@ class Money:
     def __post_init__(self) -> None:
         if isinstance(self.amount, bool) or not isinstance(self.amount, int):
             raise InvalidValue(
-                f"Money amount must be an integer number of minor units, got {self.amount!r}."
-            )
+                f"Money amount must be an integer number of minor units, got {self.amount!r}.",
+                indonesian="Jumlah uang harus bilangan bulat dalam satuan terkecil mata uang, "
+                           f"bukan {self.amount!r}.")
         parse_currency(self.currency)
 
     @classmethod
@@ -72,11 +74,15 @@ class Money:
         """Money from a major-unit amount (``Money.of("1500.5", "IDR")``), exact; refuses
         more decimals than the currency's minor unit has."""
         if isinstance(value, float):
-            raise InvalidValue("Give money as a string, int or Decimal, never a float.")
+            raise InvalidValue("Give money as a string, int or Decimal, never a float.",
+                               indonesian="Tulis jumlah uang sebagai teks, bilangan bulat "
+                                          "atau Decimal, jangan sebagai float.")
         exponent = minor_unit_exponent(currency)
         minor = Decimal(value) * (Decimal(10) ** exponent)
         if minor != minor.to_integral_value():
-            raise InvalidValue(f"{value} {currency} has more than {exponent} decimal places.")
+            raise InvalidValue(f"{value} {currency} has more than {exponent} decimal places.",
+                               indonesian=f"{value} {currency} punya lebih dari {exponent} "
+                                          "angka di belakang koma.")
         return cls(int(minor), currency)
 
     def to_decimal(self) -> Decimal:
@@ -87,8 +93,9 @@ class Money:
         if self.currency != other.currency:
             raise CurrencyMismatch(
                 f"Cannot combine {self.currency} with {other.currency}; "
-                "convert to one currency first."
-            )
+                "convert to one currency first.",
+                indonesian=f"{self.currency} tidak bisa digabung dengan {other.currency}; "
+                           "ubah dulu ke satu mata uang.")
 
     def __add__(self, other: Money) -> Money:
         self._same(other)

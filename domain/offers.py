@@ -39,19 +39,34 @@ def check_terms(kind: str, percent_off: int | None, amount_off: int | None,
                 min_spend: int | None, ends_at: datetime | None, tool_id: str) -> None:
     """Refuse terms that cannot be an offer, naming the tool and what to send instead.
     Amounts are minor units of the shop's currency."""
-    where = f"Promotion tool {tool_id!r}"
+    where, di = f"Promotion tool {tool_id!r}", f"Alat promosi {tool_id!r}"
     if percent_off is not None and amount_off is not None:
-        raise OfferTermsInvalid(f"{where}: give percent_off or amount_off, not both.")
+        raise OfferTermsInvalid(f"{where}: give percent_off or amount_off, not both.",
+                                field="percent_off",
+                                indonesian=f"{di}: isi percent_off atau amount_off, jangan "
+                                           "keduanya.")
     if percent_off is not None and not 1 <= percent_off <= 100:
-        raise OfferTermsInvalid(f"{where}: percent_off must be 1 to 100 (got {percent_off}).")
+        raise OfferTermsInvalid(f"{where}: percent_off must be 1 to 100 (got {percent_off}).",
+                                field="percent_off",
+                                indonesian=f"{di}: percent_off harus 1 sampai 100 (bukan "
+                                           f"{percent_off}).")
     if amount_off is not None and amount_off <= 0:
         raise OfferTermsInvalid(f"{where}: amount_off must be a positive amount in minor "
-                                f"units of the shop's currency (got {amount_off}).")
+                                f"units of the shop's currency (got {amount_off}).",
+                                field="amount_off",
+                                indonesian=f"{di}: amount_off harus jumlah positif dalam "
+                                           "satuan terkecil mata uang toko (bukan "
+                                           f"{amount_off}).")
     if min_spend is not None and min_spend < 0:
-        raise OfferTermsInvalid(f"{where}: min_spend cannot be negative (got {min_spend}).")
+        raise OfferTermsInvalid(f"{where}: min_spend cannot be negative (got {min_spend}).",
+                                field="min_spend",
+                                indonesian=f"{di}: min_spend tidak boleh negatif (bukan "
+                                           f"{min_spend}).")
     if (percent_off is not None or amount_off is not None) and kind == "free_shipping":
         raise OfferTermsInvalid(f"{where}: free shipping takes no percent or amount off; "
-                                "send only min_spend and ends_at.")
+                                "send only min_spend and ends_at.", field="kind",
+                                indonesian=f"{di}: gratis ongkir tidak memakai potongan persen "
+                                           "atau jumlah; kirim min_spend dan ends_at saja.")
     if ends_at is not None:
         ensure_aware(ends_at, f"end of promotion tool {tool_id!r}")
 

@@ -56,7 +56,10 @@ def custom_period(start: datetime, end: datetime) -> Period:
     """A seller-chosen range; ``start`` must come before ``end``."""
     begin, finish = to_utc(start, "period start"), to_utc(end, "period end")
     if begin >= finish:
-        raise PeriodInvalid("The period must start before it ends.")
+        raise PeriodInvalid("The period must start before it ends; pick a 'from' date "
+                            "before the 'to' date.", field="from",
+                            indonesian="Periode harus dimulai sebelum berakhir; pilih tanggal "
+                                       "'Dari' yang lebih awal dari tanggal 'Sampai'.")
     return Period(begin, finish, PeriodPreset.CUSTOM)
 
 
@@ -65,8 +68,9 @@ def previous_period(period: Period) -> Period:
     if period.preset is not PeriodPreset.LAST_7_DAYS:
         raise PeriodInvalid(
             "Comparison with the previous period is available only for the last 7 days; "
-            "choose 'last 7 days' to compare."
-        )
+            "choose 'last 7 days' to compare.", field="period",
+            indonesian="Perbandingan dengan periode sebelumnya hanya tersedia untuk 7 hari "
+                       "terakhir; pilih '7 hari terakhir' untuk membandingkan.")
     length = period.end - period.start
     return Period(period.start - length, period.start, period.preset)
 
@@ -111,8 +115,9 @@ def _figures(
     for s in chosen:
         if s.currency != currency:
             raise CurrencyMismatch(
-                f"Session {s.session_id} is in {s.currency}, the overview in {currency}."
-            )
+                f"Session {s.session_id} is in {s.currency}, the overview in {currency}.",
+                indonesian=f"Sesi {s.session_id} memakai {s.currency}, sedangkan ringkasan "
+                           f"memakai {currency}.")
     totals = SessionTotals(interacting_viewers=0) if chosen else SessionTotals()
     for s in chosen:
         totals = totals + s.totals

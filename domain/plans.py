@@ -311,7 +311,8 @@ def readiness(plan: LivePlan, teaser_count: int) -> Readiness:
     which tips apply (outside the busy daytime hours, a session over 60 minutes and no
     clash with direct competitors; always: start on time)."""
     if teaser_count < 0:
-        raise InvalidValue("The teaser count cannot be negative.")
+        raise InvalidValue("The teaser count cannot be negative.",
+                           indonesian="Jumlah teaser tidak boleh negatif.")
     missing: list[ReadinessGap] = []
     if len(plan.product_ids) < READY_MIN_PRODUCTS:
         missing.append(ReadinessGap.ADD_PRODUCTS)

@@ -43,14 +43,26 @@ class RecordingQuality:
         for field in fields(self):
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidValue(f"Recording {field.name} must be a number, got {value!r}.")
+                raise InvalidValue(f"Recording {field.name} must be a number, got {value!r}.",
+                                   field=field.name,
+                                   indonesian=f"Nilai rekaman {field.name} harus angka, bukan "
+                                              f"{value!r}.")
             if not math.isfinite(value):
-                raise InvalidValue(f"Recording {field.name} must be finite, got {value!r}.")
+                raise InvalidValue(f"Recording {field.name} must be finite, got {value!r}.",
+                                   field=field.name,
+                                   indonesian=f"Nilai rekaman {field.name} harus angka yang "
+                                              f"terhingga, bukan {value!r}.")
             if field.name == "loudness_lufs":
                 if value > 0:
-                    raise InvalidValue(f"Loudness is at most 0 LUFS, got {value!r}.")
+                    raise InvalidValue(f"Loudness is at most 0 LUFS, got {value!r}.",
+                                       field=field.name,
+                                       indonesian=f"Kenyaringan paling tinggi 0 LUFS, bukan "
+                                                  f"{value!r}.")
             elif not 0.0 <= value <= 1.0:
-                raise InvalidValue(f"Recording {field.name} must be within 0..1, got {value!r}.")
+                raise InvalidValue(f"Recording {field.name} must be within 0..1, got {value!r}.",
+                                   field=field.name,
+                                   indonesian=f"Nilai rekaman {field.name} harus di antara 0 "
+                                              f"dan 1, bukan {value!r}.")
 
 
 def host_visible(quality: RecordingQuality) -> bool:

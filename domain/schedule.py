@@ -112,17 +112,27 @@ def slot_covered(slot: PostSlot, start: datetime, tz: str, post_times: Iterable[
 HOUR_BEFORE_EARLIEST = timedelta(hours=2)
 
 
-def slot_refusal(slot: PostSlot, post_at: datetime, start: datetime, tz: str) -> str | None:
+def slot_refusal(slot: PostSlot, post_at: datetime, start: datetime, tz: str,
+                 lang: str = "en") -> str | None:
     """Why a teaser worded for ``slot`` cannot be posted at ``post_at`` (its sticker would
     say something false), or ``None``. The day-before sticker says "Besok": it is posted
     on the local day before the LIVE, not on the LIVE day nor earlier. The hour-before
-    sticker says "1 jam lagi": it is posted within the 2 hours before the start."""
+    sticker says "1 jam lagi": it is posted within the 2 hours before the start. Worded
+    in ``lang`` ("en" or "id")."""
     at = to_utc(post_at, "post time")
     if slot is PostSlot.DAY_BEFORE:
         day = local_time(start, tz).date()
         posted = local_time(at, tz).date()
         if posted != day - timedelta(days=1):
             when = "on the LIVE day" if posted == day else "on another day"
+            if lang == "id":
+                when = "jatuh di hari LIVE" if posted == day else "jatuh di hari lain"
+                return (
+                    "Stiker teaser ini bertuliskan 'besok' (teaser 1 hari sebelum), jadi harus "
+                    f"diposting pada {(day - timedelta(days=1)).isoformat()} (waktu setempat), "
+                    f"sehari sebelum LIVE; {at.isoformat()} {when}. Pilih waktu pada hari "
+                    "itu, atau minta teaser tanpa tulisan 1 hari sebelum."
+                )
             return (
                 f"This teaser's sticker says 'tomorrow' (day-before teaser), so it must be "
                 f"posted on {(day - timedelta(days=1)).isoformat()} (local time), the day "
@@ -132,6 +142,13 @@ def slot_refusal(slot: PostSlot, post_at: datetime, start: datetime, tz: str) ->
         return None
     earliest = to_utc(start, "LIVE start") - HOUR_BEFORE_EARLIEST
     if at < earliest:
+        if lang == "id":
+            return (
+                "Stiker teaser ini bertuliskan '1 jam lagi' (teaser 1 jam sebelum), jadi harus "
+                f"diposting dalam 2 jam sebelum LIVE: mulai {earliest.isoformat()}. Pilih "
+                "waktu yang lebih akhir, atau pakai teaser 1 hari sebelum untuk posting lebih "
+                "awal."
+            )
         return (
             "This teaser's sticker says 'in 1 hour' (hour-before teaser), so it must be "
             f"posted within the 2 hours before the LIVE: from {earliest.isoformat()} on. "
@@ -224,7 +241,8 @@ def check_post(
         if slot is not None:
             refusal = slot_refusal(slot, at, start, time_zone or "UTC")
             if refusal is not None:
-                raise TeaserRefused(refusal, field="post_at")
+                raise TeaserRefused(refusal, field="post_at", indonesian=slot_refusal(
+                    slot, at, start, time_zone or "UTC", "id"))
     ensure_teaser_capacity(teasers_for_session)
 
 

@@ -31,17 +31,27 @@ NO_USABLE_SESSION = (
 RECORDING_SLACK_S = 60.0
 
 
-def recording_shortfall(recording_s: float | None, timeline_end_s: float) -> str | None:
+def recording_shortfall(recording_s: float | None, timeline_end_s: float,
+                        lang: str = "en") -> str | None:
     """Why a recording of ``recording_s`` seconds cannot be the recording of a session
-    whose metric timeline runs to ``timeline_end_s``, or ``None`` when it covers it (or
-    there is no timeline). A recording far shorter than its timeline would cut moments
-    the metrics point at from somewhere else, or from nothing."""
+    whose metric timeline runs to ``timeline_end_s`` (in ``lang``, "en" or "id"), or
+    ``None`` when it covers it (or there is no timeline). A recording far shorter than its
+    timeline would cut moments the metrics point at from somewhere else, or from nothing."""
     if timeline_end_s <= 0:
         return None
     if recording_s is None:
-        return "The recording's duration is not known yet; wait until the upload is ready."
+        return ("Durasi rekaman belum diketahui; tunggu sampai unggahannya siap."
+                if lang == "id" else
+                "The recording's duration is not known yet; wait until the upload is ready.")
     slack = max(RECORDING_SLACK_S, 0.1 * timeline_end_s)
     if recording_s + slack < timeline_end_s:
+        if lang == "id":
+            return (
+                f"Rekaman berdurasi {recording_s:.0f} dtk, padahal timeline sesi berjalan "
+                f"sampai {timeline_end_s:.0f} dtk: ini bukan rekaman utuh sesi tersebut. "
+                "Unggah rekaman LIVE selengkapnya, atau kirim timeline bagian yang terekam "
+                "saja."
+            )
         return (
             f"The recording lasts {recording_s:.0f} s but the session's timeline runs to "
             f"{timeline_end_s:.0f} s: it is not this session's whole recording. Upload the "
@@ -93,8 +103,10 @@ def rank_past_sessions(sessions: Iterable[PastSession]) -> list[PastSession]:
     if len(currencies) > 1:
         raise CurrencyMismatch(
             f"Past sessions are in several currencies ({', '.join(sorted(currencies))}); "
-            "rank sessions of one currency."
-        )
+            "rank sessions of one currency.",
+            indonesian=f"Sesi sebelumnya memakai beberapa mata uang "
+                       f"({', '.join(sorted(currencies))}); urutkan sesi dengan satu mata "
+                       "uang saja.")
     return sorted(
         ranked,
         key=lambda s: (

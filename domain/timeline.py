@@ -44,9 +44,21 @@ _CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
 
 
 class InvalidTimeline(InvalidValue):
-    """A timeline row or column a seller has to fix; the message says which."""
+    """A timeline row or column a seller has to fix; the message says which. The field
+    at fault is the timeline itself (the form's file or the body's ``timeline``)."""
 
     code = "invalid_timeline"
+
+    def __init__(self, message: str, *, indonesian: str, field: str = "timeline") -> None:
+        super().__init__(message, field=field, indonesian=indonesian)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a row is, for a message: ``"timeline.csv line 3"`` and its Indonesian."""
+
+    en: str
+    id: str
 
 
 @dataclass(frozen=True)
@@ -85,14 +97,18 @@ def read_file(path: str | Path) -> TimelineRows:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise InvalidTimeline(f"{name} not found; upload the session's timeline export") \
-            from None
+        raise InvalidTimeline(f"{name} not found; upload the session's timeline export",
+                              indonesian=f"{name} tidak ditemukan; unggah ekspor timeline "
+                                         "sesi ini") from None
     except UnicodeDecodeError:
         raise InvalidTimeline(f"{name} is not UTF-8 text; export the timeline as CSV or "
-                              "JSON") from None
+                              "JSON", indonesian=f"{name} bukan teks UTF-8; ekspor timeline "
+                                                 "sebagai CSV atau JSON") from None
     stripped = text.lstrip()
     if not stripped:
-        raise InvalidTimeline(f"{name} is empty; export the session's timeline with its rows")
+        raise InvalidTimeline(f"{name} is empty; export the session's timeline with its rows",
+                              indonesian=f"{name} kosong; ekspor timeline sesi ini beserta "
+                                         "baris-barisnya")
     if path.suffix.lower() == ".json" or stripped[0] in "[{":
         return _from_json_text(text, name)
     return _from_csv_text(text, name)
@@ -102,15 +118,19 @@ def _from_json_text(text: str, name: str) -> TimelineRows:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidTimeline(f"{name} line {exc.lineno}: not valid JSON ({exc.msg})") \
-            from None
+        raise InvalidTimeline(f"{name} line {exc.lineno}: not valid JSON ({exc.msg})",
+                              indonesian=f"{name} baris {exc.lineno}: bukan JSON yang valid "
+                                         f"({exc.msg})") from None
     if isinstance(data, dict):
         if "rows" not in data:
             raise InvalidTimeline(f"{name}: expected a list of rows or an object with "
-                                  "\"rows\"")
+                                  "\"rows\"", indonesian=f"{name}: harus berupa daftar baris "
+                                                          "atau objek dengan \"rows\"")
         data = data["rows"]
     if not isinstance(data, list):
-        raise InvalidTimeline(f"{name}: expected a list of rows, got {type(data).__name__}")
+        raise InvalidTimeline(f"{name}: expected a list of rows, got {type(data).__name__}",
+                              indonesian=f"{name}: harus berupa daftar baris, bukan "
+                                         f"{type(data).__name__}")
     return read_rows(((i + 1, r) for i, r in enumerate(data)), name, "row")
 
 
@@ -122,7 +142,8 @@ def _from_csv_text(text: str, name: str) -> TimelineRows:
     try:
         header = next(reader)
     except csv.Error as exc:
-        raise InvalidTimeline(f"{name} line 1: {exc}") from None
+        raise InvalidTimeline(f"{name} line 1: {exc}",
+                              indonesian=f"{name} baris 1: CSV tidak terbaca ({exc})") from None
     width = len(header)
 
     def rows() -> Iterable[tuple[int, dict[str, Any]]]:
@@ -133,11 +154,14 @@ def _from_csv_text(text: str, name: str) -> TimelineRows:
                 if len(cells) != width:
                     raise InvalidTimeline(
                         f"{name} line {reader.line_num}: {len(cells)} values but the header "
-                        f"has {width} columns"
-                    )
+                        f"has {width} columns",
+                        indonesian=f"{name} baris {reader.line_num}: ada {len(cells)} nilai, "
+                                   f"padahal judul kolom berisi {width} kolom")
                 yield reader.line_num, dict(zip(header, cells, strict=True))
         except csv.Error as exc:
-            raise InvalidTimeline(f"{name} line {reader.line_num}: {exc}") from None
+            raise InvalidTimeline(f"{name} line {reader.line_num}: {exc}",
+                                  indonesian=f"{name} baris {reader.line_num}: CSV tidak "
+                                             f"terbaca ({exc})") from None
 
     return read_rows(rows(), name, "line", header=header)
 
@@ -147,7 +171,9 @@ def rows_from_objects(rows: object, *, source_name: str = "timeline") -> Timelin
     errors say ``line`` = row index + 1."""
     if not isinstance(rows, list):
         raise InvalidTimeline(f"{source_name}: expected a list of rows, got "
-                              f"{type(rows).__name__}")
+                              f"{type(rows).__name__}",
+                              indonesian=f"{source_name}: harus berupa daftar baris, bukan "
+                                         f"{type(rows).__name__}")
     return read_rows(((i + 1, r) for i, r in enumerate(rows)), source_name, "line")
 
 
@@ -193,23 +219,28 @@ def read_rows(items: Iterable[tuple[int, Any]], name: str, unit: str,
         for col in header:
             key = column_key(col)
             if key in seen:
-                raise InvalidTimeline(f"{name} line 1: column {key!r} appears twice")
+                raise InvalidTimeline(f"{name} line 1: column {key!r} appears twice",
+                                      indonesian=f"{name} baris 1: kolom {key!r} muncul dua "
+                                                 "kali; hapus salah satunya")
             seen.add(key)
             if key not in known:
                 unknown.setdefault(str(col).strip(), 1)
         if "t" not in seen:
             raise InvalidTimeline(
                 f"{name} line 1: no 't' column; the first column must be 't', the seconds "
-                "from the recording's start of each row"
-            )
+                "from the recording's start of each row",
+                indonesian=f"{name} baris 1: tidak ada kolom 't'; kolom pertama harus 't', "
+                           "yaitu detik sejak rekaman dimulai untuk tiap baris")
         has_pins = PIN in seen
         columns = {k for k in seen if k in METRICS}
 
     parsed: list[tuple[int, float, dict[str, float], dict[str, str], str | None]] = []
     for line, row in items:
-        where = f"{name} {unit} {line}"
+        where = Where(f"{name} {unit} {line}", f"{name} baris {line}")
         if not isinstance(row, dict):
-            raise InvalidTimeline(f"{where}: expected an object with 't' and metrics")
+            raise InvalidTimeline(f"{where.en}: expected an object with 't' and metrics",
+                                  indonesian=f"{where.id}: harus berupa objek berisi 't' dan "
+                                             "metrik")
         values: dict[str, float] = {}
         raw: dict[str, str] = {}
         t: float | None = None
@@ -230,11 +261,14 @@ def read_rows(items: Iterable[tuple[int, Any]], name: str, unit: str,
             elif header is None:
                 unknown.setdefault(str(col).strip(), line)
         if t is None:
-            raise InvalidTimeline(f"{where}: no 't' (seconds from the recording's start)")
+            raise InvalidTimeline(f"{where.en}: no 't' (seconds from the recording's start)",
+                                  indonesian=f"{where.id}: tidak ada 't' (detik sejak rekaman "
+                                             "dimulai)")
         parsed.append((line, t, values, raw, pin))
     if not parsed:
         raise InvalidTimeline(f"{name} has no rows; export the session's timeline with its "
-                              "rows")
+                              "rows", indonesian=f"{name} tidak berisi baris; ekspor timeline "
+                                                 "sesi ini beserta baris-barisnya")
 
     widths = _bucket_widths([(line, t) for line, t, *_ in parsed], name, unit)
     rows = tuple(
@@ -255,42 +289,54 @@ def read_rows(items: Iterable[tuple[int, Any]], name: str, unit: str,
                         has_pins=has_pins, bucket=bucket, warnings=warnings)
 
 
-def _parse_t(cell: Any, where: str) -> float:
+def _parse_t(cell: Any, where: Where) -> float:
     text = "" if cell is None else str(cell).strip()
     if isinstance(cell, bool) or not text:
-        raise InvalidTimeline(f"{where}: 't' is empty, expected seconds from the recording's "
-                              "start")
+        raise InvalidTimeline(f"{where.en}: 't' is empty, expected seconds from the "
+                              "recording's start",
+                              indonesian=f"{where.id}: 't' kosong; isi dengan detik sejak "
+                                         "rekaman dimulai")
     clock = _CLOCK.fullmatch(text)
     if clock:  # "1:02:03" or "02:03", as some exports write elapsed time
         h, m, s = clock.groups()
         return int(h or 0) * 3600 + int(m) * 60 + float(s)
     if not _NUMBER.fullmatch(text):
-        raise InvalidTimeline(f"{where}: 't' is {text!r}, expected seconds from the "
-                              "recording's start")
+        raise InvalidTimeline(f"{where.en}: 't' is {text!r}, expected seconds from the "
+                              "recording's start",
+                              indonesian=f"{where.id}: 't' berisi {text!r}; isi dengan detik "
+                                         "sejak rekaman dimulai")
     value = float(text)
     if value < 0:
-        raise InvalidTimeline(f"{where}: 't' is {text}, a time before the recording started")
+        raise InvalidTimeline(f"{where.en}: 't' is {text}, a time before the recording "
+                              "started", indonesian=f"{where.id}: 't' bernilai {text}, waktu "
+                                                    "sebelum rekaman dimulai")
     return value
 
 
-def _parse_number(cell: Any, key: str, where: str) -> float | None:
+def _parse_number(cell: Any, key: str, where: Where) -> float | None:
     if cell is None:
         return None
     if isinstance(cell, bool):
-        raise InvalidTimeline(f"{where}: {key!r} is {cell!r}, expected a number")
+        raise InvalidTimeline(f"{where.en}: {key!r} is {cell!r}, expected a number",
+                              indonesian=f"{where.id}: {key!r} berisi {cell!r}; harus angka")
     if isinstance(cell, int | float):
         text = repr(cell)
         if not math.isfinite(cell):
-            raise InvalidTimeline(f"{where}: {key!r} is {text}, expected a number")
+            raise InvalidTimeline(f"{where.en}: {key!r} is {text}, expected a number",
+                                  indonesian=f"{where.id}: {key!r} berisi {text}; harus angka")
     else:
         text = str(cell).strip()
         if not text:
             return None
         if not _NUMBER.fullmatch(text):
-            raise InvalidTimeline(f"{where}: {key!r} is {text!r}, expected a number")
+            raise InvalidTimeline(f"{where.en}: {key!r} is {text!r}, expected a number",
+                                  indonesian=f"{where.id}: {key!r} berisi {text!r}; harus "
+                                             "angka")
     value = float(text)
     if value < 0:
-        raise InvalidTimeline(f"{where}: {key!r} is {text}; metrics cannot be negative")
+        raise InvalidTimeline(f"{where.en}: {key!r} is {text}; metrics cannot be negative",
+                              indonesian=f"{where.id}: {key!r} bernilai {text}; metrik tidak "
+                                         "boleh negatif")
     return value
 
 
@@ -304,22 +350,28 @@ def _bucket_widths(times: Sequence[tuple[int, float]], name: str, unit: str) -> 
         if gap <= 0:
             raise InvalidTimeline(
                 f"{name} {unit} {line}: t={seconds_text(t)} does not come after the "
-                f"previous row's t={seconds_text(before)}; rows must be in time order"
-            )
+                f"previous row's t={seconds_text(before)}; rows must be in time order",
+                indonesian=f"{name} baris {line}: t={seconds_text(t)} tidak lebih besar dari "
+                           f"t={seconds_text(before)} di baris sebelumnya; urutkan baris "
+                           "menurut waktu")
     width = float(statistics.median(gaps))
     tol = SPACING_TOLERANCE * width
     if width < MIN_BUCKET - tol or width > MAX_BUCKET + tol:
         raise InvalidTimeline(
             f"{name}: rows are {seconds_text(width)} s apart; expected buckets of "
-            f"{seconds_text(MIN_BUCKET)} s to {seconds_text(MAX_BUCKET)} s"
-        )
+            f"{seconds_text(MIN_BUCKET)} s to {seconds_text(MAX_BUCKET)} s",
+            indonesian=f"{name}: jarak antarbaris {seconds_text(width)} dtk; seharusnya "
+                       f"{seconds_text(MIN_BUCKET)} sampai {seconds_text(MAX_BUCKET)} dtk")
     for (line, t), gap in zip(times[1:], gaps, strict=True):
         if abs(gap - width) > tol:
             raise InvalidTimeline(
                 f"{name} {unit} {line}: t={seconds_text(t)} is {seconds_text(gap)} s after "
                 f"the previous row, but rows are {seconds_text(width)} s apart; a row is "
-                "missing or out of place — export the full timeline"
-            )
+                "missing or out of place — export the full timeline",
+                indonesian=f"{name} baris {line}: t={seconds_text(t)} berjarak "
+                           f"{seconds_text(gap)} dtk dari baris sebelumnya, padahal jarak "
+                           f"antarbaris {seconds_text(width)} dtk; ada baris yang hilang atau "
+                           "tidak pada tempatnya — ekspor ulang timeline selengkapnya")
     return [*gaps, width]
 
 

@@ -24,24 +24,32 @@ _ACCEPTED = (
     "an IANA time zone name such as Asia/Jakarta (WIB), Asia/Makassar (WITA), "
     "Asia/Jayapura (WIT) or Europe/Berlin"
 )
+_ACCEPTED_ID = (
+    "nama zona waktu IANA seperti Asia/Jakarta (WIB), Asia/Makassar (WITA), "
+    "Asia/Jayapura (WIT) atau Europe/Berlin"
+)
 
 
 def resolve_zone(tz: str) -> ZoneInfo:
     """The ``ZoneInfo`` for ``tz``; raises ``UnknownTimeZone`` saying what is accepted."""
     if not isinstance(tz, str) or not tz.strip():
-        raise UnknownTimeZone(f"Time zone is missing; use {_ACCEPTED}.")
+        raise UnknownTimeZone(f"Time zone is missing; use {_ACCEPTED}.", field="time_zone",
+                              indonesian=f"Zona waktu belum diisi; pakai {_ACCEPTED_ID}.")
     try:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise UnknownTimeZone(f"Unknown time zone {tz!r}; use {_ACCEPTED}.") from None
+        raise UnknownTimeZone(f"Unknown time zone {tz!r}; use {_ACCEPTED}.", field="time_zone",
+                              indonesian=f"Zona waktu {tz!r} tidak dikenal; pakai "
+                                         f"{_ACCEPTED_ID}.") from None
 
 
 def ensure_aware(value: datetime, name: str = "time") -> datetime:
     """``value`` unchanged if it carries a time zone; otherwise raise ``InvalidValue``."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidValue(
-            f"The {name} must include a time zone (for example 2024-11-23T19:00+07:00)."
-        )
+            f"The {name} must include a time zone (for example 2024-11-23T19:00+07:00).",
+            indonesian=f"Waktu ({name}) harus menyertakan zona waktu (misalnya "
+                       "2024-11-23T19:00+07:00).")
     return value
 
 

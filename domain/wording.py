@@ -46,8 +46,10 @@ def parse_language(lang: str | Language) -> Language:
         if primary == language.value:
             return language
     raise UnsupportedLanguage(
-        f"Unsupported language {lang!r}; use 'id' (Indonesian, the default) or 'en' (English)."
-    )
+        f"Unsupported language {lang!r}; use 'id' (Indonesian, the default) or 'en' (English).",
+        field="lang",
+        indonesian=f"Bahasa {lang!r} tidak didukung; pakai 'id' (Bahasa Indonesia, bawaan) "
+                   "atau 'en' (Inggris).")
 
 
 def clock_text(local: datetime, lang: Language) -> str:

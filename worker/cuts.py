@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from domain.edits import MIN_SEGMENT_S, TOLERANCE_S
+from domain.edits import MAX_SEGMENTS, MIN_SEGMENT_S, TARGET_S, TOLERANCE_S, length_bounds
 
 MIN_SEGMENT = MIN_SEGMENT_S
 TOLERANCE = TOLERANCE_S  # target 40 s accepts 35..45 s
@@ -156,28 +156,72 @@ DEAD_AIR_KEEP = 0.3  # s of such a pause left each side of the skip
 
 
 def at_pauses(bounds: Sequence[tuple[float, float]], pauses: np.ndarray, duration: float,
-              heard: Sequence[tuple[float, float]] | None = None
-              ) -> tuple[list[tuple[float, float]], list[float]]:
+              heard: Sequence[tuple[float, float]] | None = None, *,
+              target: float | None = None) -> tuple[list[tuple[float, float]], list[float]]:
     """Each segment's start moved to just before speech resumes after a pause, its end
     to just after the last word before one, with the nearest pause within
     ``PAUSE_REACH`` s (a cut already in a pause is tightened the same way).
     ``pauses``: (k, 2) source seconds; ``heard``: the spans whose sound was analysed
     (None: all of it). Returns the new bounds and the cut times (s) that found no pause
     within reach although there is sound there (the caller says so in the report). A
-    cut never moves past the neighbouring segments nor past its segment's middle."""
+    cut never moves past the neighbouring segments nor past its segment's middle, nor
+    where the teaser would break an edit rule (``domain.edits``: a moment shorter than
+    6 s, a total outside the bounds for ``target`` and this recording; see
+    ``teaser_bounds``), so the moments a teaser reports are ones its seller can send back
+    unchanged."""
     spans = np.asarray(pauses, dtype=float).reshape(-1, 2)
     out = [tuple(b) for b in bounds]
     missed: list[float] = []
+    total = sum(e - s for s, e in bounds)
+    least, (shortest, longest) = _least_segment(duration), teaser_bounds(duration, total,
+                                                                          target)
     for i, (s, e) in enumerate(bounds):
         lo = max(0.0, max((b for a, b in out[:i] if b <= s), default=0.0))
         hi = min(duration, min((a for a, b in out[i + 1:] if a >= e), default=duration))
         new_s = _cut_in_pause(s, spans, start=True, lo=lo, hi=e - (e - s) / 2)
         new_e = _cut_in_pause(e, spans, start=False, lo=s + (e - s) / 2, hi=hi)
-        for t, new in ((s, new_s), (e, new_e)):
-            if new is None and _was_heard(t, heard):
-                missed.append(round(t, 2))
-        out[i] = (new_s if new_s is not None else s, new_e if new_e is not None else e)
+        at = [s, e]
+        for side, (t, new) in enumerate(((s, new_s), (e, new_e))):
+            if new is None:
+                if _was_heard(t, heard):
+                    missed.append(round(t, 2))
+                continue
+            moved = [new, at[1]] if side == 0 else [at[0], new]
+            change = (moved[1] - moved[0]) - (at[1] - at[0])
+            if _keeps_rules(moved[1] - moved[0], total + change, least, shortest, longest,
+                            change):
+                at, total = moved, total + change
+            elif 0 < t < duration and _was_heard(t, heard):
+                missed.append(round(t, 2))  # the rules keep it where a word may be clipped
+        out[i] = (at[0], at[1])
     return [(float(a), float(b)) for a, b in out], missed
+
+
+def teaser_bounds(duration: float, total: float, target: float | None) -> tuple[float, float]:
+    """The shortest and longest teaser the edit rules accept for ``target`` from a
+    recording of ``duration`` s (``domain.edits.length_bounds``). Without a ``target``:
+    the default one's when the ranking's ``total`` is within them (it aimed at 40 s),
+    else the rules' tolerance around ``total`` itself (a caller that asked for another
+    length)."""
+    if target is None:
+        shortest, longest = length_bounds(duration)
+        inside = shortest - 1e-6 <= total <= longest + 1e-6
+        target = TARGET_S if inside else total
+    return length_bounds(duration, target)
+
+
+def _least_segment(duration: float) -> float:
+    """The shortest moment the edit rules accept from a recording of ``duration`` s."""
+    return min(MIN_SEGMENT_S, duration)
+
+
+def _keeps_rules(length: float, total: float, least: float, shortest: float, longest: float,
+                 change: float) -> bool:
+    """Whether a moved cut leaves its moment and the teaser within the edit rules (a
+    move that shortens nothing is judged on the total only if it lengthens it)."""
+    if change < 0 and (length < least or total < shortest):
+        return False
+    return not (change > 0 and total > longest)
 
 
 def _cut_in_pause(t: float, spans: np.ndarray, *, start: bool, lo: float, hi: float
@@ -209,13 +253,24 @@ def _was_heard(t: float, heard: Sequence[tuple[float, float]] | None) -> bool:
 
 
 def without_dead_air(bounds: Sequence[tuple[float, float]], pauses: np.ndarray,
-                     still: np.ndarray | None, start: float = 0.0
+                     still: np.ndarray | None, start: float = 0.0, *,
+                     duration: float | None = None, target: float | None = None
                      ) -> list[list[tuple[float, float]]]:
     """Each segment as the pieces left once dead air inside it is taken out: a pause
     longer than ``DEAD_AIR`` s during which nothing is shown either (``still``: per
     second from ``start``, True where the picture does not move; None: unknown, so
-    nothing is taken out), keeping ``DEAD_AIR_KEEP`` s of it each side."""
+    nothing is taken out), keeping ``DEAD_AIR_KEEP`` s of it each side.
+
+    A pause stays in where taking it out would break an edit rule (``domain.edits``):
+    a piece shorter than 6 s, more than 4 moments in all, or a total under the shortest
+    teaser for ``target`` and a recording of ``duration`` s (None: the span ``still``
+    covers, the whole recording as the pipeline builds it; ``teaser_bounds``)."""
     spans = np.asarray(pauses, dtype=float).reshape(-1, 2)
+    if duration is None:
+        duration = start + (len(still) if still is not None else 0)
+    total = sum(e - s for s, e in bounds)
+    least, shortest = _least_segment(duration), teaser_bounds(duration, total, target)[0]
+    count = len(bounds)
     out: list[list[tuple[float, float]]] = []
     for s, e in bounds:
         pieces: list[tuple[float, float]] = []
@@ -225,10 +280,14 @@ def without_dead_air(bounds: Sequence[tuple[float, float]], pauses: np.ndarray,
                 continue
             if still is None or not _still(still, start, a, b):
                 continue
-            pieces.append((at, a + DEAD_AIR_KEEP))
-            at = b - DEAD_AIR_KEEP
+            cut_from, cut_to = round(a + DEAD_AIR_KEEP, 3), round(b - DEAD_AIR_KEEP, 3)
+            if (cut_from - at < least or e - cut_to < least or count + 1 > MAX_SEGMENTS
+                    or total - (cut_to - cut_from) < shortest):
+                continue
+            pieces.append((at, cut_from))
+            at, total, count = cut_to, total - (cut_to - cut_from), count + 1
         pieces.append((at, e))
-        out.append([(round(x, 3), round(y, 3)) for x, y in pieces if y - x > 0.5])
+        out.append([(round(x, 3), round(y, 3)) for x, y in pieces])
     return out
 
 

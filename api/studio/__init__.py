@@ -17,9 +17,10 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from api.studio import client
-from api.studio.words import LANGS, coded, word
+from api.studio.words import LANGS, coded, field_label, word
 
 bp = Blueprint("studio", __name__, url_prefix="/studio", template_folder="templates",
                static_folder="static")
@@ -87,10 +88,38 @@ def _gate() -> ResponseReturnValue | None:
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {"t": t, "lang": lang, "coded": lambda code, text: coded(code, lang(), text),
+            "invalid": invalid, "faults": faults,
+            "field_label": lambda name: field_label(name, lang()),
             "csrf_token": lambda: session.get("csrf", ""),
             "signed_in": lambda: bool(session.get("key_hash")),
             "is_ops": lambda: bool(session.get("ops")),
             "lang_url": _lang_url}
+
+
+def faults(answer: client.Answer | None) -> list[dict[str, str]]:
+    """The inputs a refusal names, each with its message: the field errors of a request
+    check, else the one field of a rule's refusal (with the refusal's own words)."""
+    if answer is None or answer.ok:
+        return []
+    listed = answer.body.get("errors")
+    if isinstance(listed, list) and listed:
+        return [{"field": str(e.get("field") or ""), "message": str(e.get("message") or "")}
+                for e in listed if isinstance(e, dict)]
+    return [{"field": answer.field, "message": answer.message}] if answer.field else []
+
+
+def invalid(answer: client.Answer | None, *names: str) -> Markup:
+    """``aria-invalid`` and the tie to the refusal's message for an input that answers
+    for any of ``names`` (an API field, or its parent: ``preferences`` marks
+    ``preferences.visibility``'s input too; ``*`` one the refusal names no field for, a
+    check of the body as a whole), nothing for the others."""
+    found = faults(answer)
+    named = {f["field"] for f in found}
+    whole = "*" in names and answer is not None and not answer.ok and (
+        not found or "" in named)
+    hit = whole or any(f == n or f.startswith(n + ".") or n.startswith(f + ".")
+                       for f in named for n in names if f and n)
+    return Markup(' aria-invalid="true" aria-describedby="problem"') if hit else Markup("")
 
 
 def _lang_url(code: str) -> str:

@@ -4,7 +4,7 @@ renders what it answered; a refusal is shown on the form, with the field marked.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,13 +59,28 @@ def overview() -> ResponseReturnValue:
     period = request.args.get("period", "last_7_days")
     query: dict[str, Any] = {"period": period}
     if period == "custom":
-        query.update({"from": request.args.get("from"), "to": request.args.get("to")})
+        zone = _me().get("time_zone", "Asia/Jakarta")
+        query.update({"from": _day_start(request.args.get("from"), zone),
+                      "to": _day_start(request.args.get("to"), zone, after=True)})
     metrics = client.get("/metrics/overview", **query)
     return _page("overview.html", period=period, metrics=metrics,
                  actions=client.get("/actions").body.get("items", []),
                  active=client.get("/plans", status="active").body.get("items", []),
                  completed=client.get("/plans", status="completed").body.get("items", []),
                  teaser_metrics=client.get("/metrics/teasers").body)
+
+
+def _day_start(day: str | None, zone: str, *, after: bool = False) -> str | None:
+    """A date picked on the overview as the start of that day (``after``: of the next
+    day, so the "to" day is included) in the seller's zone; the text itself when it is
+    no date, so the API says what it expects."""
+    if not day:
+        return None
+    try:
+        start = datetime.fromisoformat(day).replace(tzinfo=ZoneInfo(zone))
+    except (ValueError, KeyError):
+        return day
+    return (start + timedelta(days=1 if after else 0)).isoformat()
 
 
 def _catalogue() -> dict[str, Any]:
@@ -83,10 +98,16 @@ def plans() -> ResponseReturnValue:
 def _plan_body(form: Any, zone: str) -> dict[str, Any]:
     start = form.get("start", "")
     try:
-        local = datetime.fromisoformat(start).replace(tzinfo=ZoneInfo(zone))
-        start = local.isoformat()
-    except (ValueError, KeyError):
+        local = datetime.fromisoformat(start)
+    except ValueError:
         pass  # the API names the field and says what it expects
+    else:
+        try:
+            start = local.replace(tzinfo=ZoneInfo(zone)).isoformat()
+        except (ValueError, KeyError):
+            # an unknown zone: the plan rules refuse it by name (time_zone), which a
+            # start without an offset would hide behind a refusal of the start
+            start = local.replace(tzinfo=UTC).isoformat()
     duration = form.get("duration_minutes", "")
     return {"title": form.get("title", ""), "description": form.get("description", ""),
             "start": start, "time_zone": zone,
@@ -125,7 +146,7 @@ def _plan_page(plan: dict[str, Any], refused: client.Answer | None = None
     """A plan's page, with the refusal of a change on it when there is one."""
     teasers = client.get("/teasers", plan_id=plan["id"]).body.get("items", [])
     return _page("plan.html", 422 if refused else 200, plan=plan, catalogue=_catalogue(),
-                 teasers=teasers, answer=refused)
+                 teasers=teasers, answer=refused, form=request.form if refused else None)
 
 
 @bp.post("/plans/<plan_id>/edit")
@@ -223,6 +244,7 @@ def _teaser_page(teaser: dict[str, Any], refused: client.Answer | None = None
     """A teaser's page, with the refusal of its posting on it when there is one."""
     return _page("teaser.html", 422 if refused else 200, teaser=teaser, layout=_layout(),
                  stage_words=_stage_words(), answer=refused,
+                 form=request.form if refused else None,
                  chart=_chart(teaser["source"].get("session_id"), teaser.get("segments", [])))
 
 

@@ -38,8 +38,12 @@ def _edited(form: Any, edit: dict[str, Any]) -> list[dict[str, Any]] | None:
             changed = True
             continue
         typed = {side: form.get(f"segments.{i}.{side}", "") for side in ("start", "end")}
-        changed |= any(typed[side] != f"{served[side]:.1f}" for side in typed)
-        out.append({side: _number(text) for side, text in typed.items()})
+        kept = {side: typed[side] == f"{served[side]:.1f}" for side in typed}
+        changed |= not all(kept.values())
+        # a cut point left as shown is sent as served, not as its rounding to 0.1 s (four
+        # moments' roundings could take a teaser at 35.0 s under the rules)
+        out.append({side: float(served[side]) if kept[side] else _number(text)
+                    for side, text in typed.items()})
     return out if changed else None
 
 

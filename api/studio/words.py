@@ -191,6 +191,7 @@ WORDS: dict[str, dict[str, str]] = {
                         "en": "Re-render queued; the current version plays until the new "
                               "one is ready."},
     "nothing_changed": {"id": "Tidak ada yang berubah.", "en": "Nothing changed."},
+    "fix_fields": {"id": "Periksa isian yang ditandai", "en": "Check the marked fields"},
 }
 
 # Readiness gaps, tips and actions by their stable codes (the API's English words stay
@@ -230,6 +231,32 @@ STATUS: dict[str, dict[str, str]] = {
     "verify": {"id": "memeriksa hasil", "en": "checking the result"},
     "done": {"id": "selesai", "en": "done"},
 }
+
+
+# The inputs the API's refusals name, by the studio label of their form field.
+FIELDS: dict[str, str] = {
+    "title": "title", "description": "description", "start": "start",
+    "time_zone": "time_zone", "duration_minutes": "duration_minutes",
+    "product_ids": "products", "promotion_tool_ids": "promotion_tools",
+    "caption": "caption", "preferences": "who_can_view", "visibility": "who_can_view",
+    "post_at": "posted_at", "music": "music", "lang": "sticker_lang",
+    "session_id": "from_session", "footage_id": "from_footage", "plan_id": "plan_optional",
+    "slot": "slot", "from": "from", "to": "to", "period": "period", "category": "category",
+    "q": "username", "segments": "moments", "show_in_hub": "privacy", "key": "api_key",
+}
+
+
+def field_label(name: str | None, lang: str) -> str:
+    """The label a seller sees for the API field ``name`` (``segments.1.end``: "Momen 2 ·
+    Selesai"); the name itself when the studio has no input for it."""
+    if not name:
+        return ""
+    parts = [p for p in name.split(".") if p != "body"]
+    if len(parts) == 3 and parts[0] == "segments" and parts[1].isdigit():
+        side = word("cut_" + parts[2], lang) if parts[2] in ("start", "end") else parts[2]
+        return f"{word('moment', lang)} {int(parts[1]) + 1} · {side}"
+    key = FIELDS.get(parts[-1]) or FIELDS.get(parts[0])
+    return word(key, lang) if key else name
 
 
 def word(key: str, lang: str) -> str:

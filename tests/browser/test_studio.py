@@ -168,7 +168,7 @@ def test_a_plan_refused_keeps_the_form_then_is_created_with_its_checklist(
     page.get_by_role("button", name="Buat", exact=True).click()
     title = page.get_by_label("Judul")
     assert title.get_attribute("aria-invalid") == "true"
-    assert "title" in page.get_by_role("alert").inner_text()
+    assert "Judul: isi minimal 1 karakter" in page.get_by_role("alert").inner_text()
     assert page.get_by_label("Deskripsi").input_value() == "Malam serum"
     assert page.get_by_label("Toner Segar").is_checked()
     title.fill("Malam Serum Glow")

@@ -44,10 +44,15 @@
         let body = {};
         try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         if (xhr.status >= 400) {
+          // the API's own words, in the page's language; the file input marked
           out.textContent = body.detail || xhr.statusText;
           out.className = "problem";
+          out.setAttribute("role", "alert");
+          input.setAttribute("aria-invalid", "true");
+          input.setAttribute("aria-describedby", "upload-status");
           return;
         }
+        input.removeAttribute("aria-invalid");
         bar.value = 1;
         out.textContent = idLang ? "Terunggah, sedang diperiksa…" : "Uploaded, being checked…";
         setTimeout(() => window.location.reload(), 800);

@@ -14,13 +14,14 @@ PAUSES = np.array([[0.0, 0.5], [3.0, 3.8], [5.0, 5.15], [7.2, 8.0], [11.0, 15.0]
 
 
 def test_cuts_move_into_the_nearest_pause_keeping_the_words() -> None:
-    bounds, missed = cuts.at_pauses([(3.5, 7.5)], PAUSES, duration=20.0)
+    # an 8 s teaser of a long recording (the rules let it lose a second or two)
+    bounds, missed = cuts.at_pauses([(3.5, 11.5)], PAUSES, duration=200.0, target=8.0)
     (s, e), = bounds
     assert s == 3.8 - cuts.LEAD_IN  # just before the phrase starts
-    assert e == 7.2 + cuts.TAIL  # just after its last word
+    assert e == 11.0 + cuts.TAIL  # just after its last word
     assert missed == []
     # a start inside a phrase goes back to the pause before it, not into the word gap
-    (s, _), = cuts.at_pauses([(4.4, 10.0)], PAUSES, duration=20.0)[0]
+    (s, _), = cuts.at_pauses([(4.4, 11.5)], PAUSES, duration=200.0, target=8.0)[0]
     assert s == 3.8 - cuts.LEAD_IN
 
 
@@ -37,17 +38,43 @@ def test_cuts_never_move_into_the_next_segment() -> None:
     assert bounds[0][1] <= bounds[1][0]
 
 
+# Phrases 0.5-9.0, then 4 s of silence, 13.0-21.0, in a long recording
+LONG_PHRASES = np.array([[0.0, 0.5], [9.0, 13.0], [21.0, 22.0]])
+
+
 def test_dead_air_with_nothing_shown_is_taken_out_of_a_segment() -> None:
-    still = np.ones(20, dtype=bool)
-    (pieces,) = cuts.without_dead_air([(8.0, 19.0)], PAUSES, still)
+    still = np.ones(200, dtype=bool)
+    (pieces,) = cuts.without_dead_air([(1.0, 21.0)], LONG_PHRASES, still, target=18.0)
     keep = cuts.DEAD_AIR_KEEP
-    assert pieces == [(8.0, 11.0 + keep), (15.0 - keep, 19.0)]
+    assert pieces == [(1.0, 9.0 + keep), (13.0 - keep, 21.0)]
     # something moves in the picture meanwhile (a product shown): it stays
     moving = still.copy()
-    moving[12] = False
-    assert cuts.without_dead_air([(8.0, 19.0)], PAUSES, moving) == [[(8.0, 19.0)]]
+    moving[10] = False
+    assert cuts.without_dead_air([(1.0, 21.0)], LONG_PHRASES, moving, target=18.0) == [
+        [(1.0, 21.0)]]
     # pauses up to 1.5 s are breathing, not dead air
-    assert cuts.without_dead_air([(3.5, 8.5)], PAUSES, still) == [[(3.5, 8.5)]]
+    assert cuts.without_dead_air([(3.5, 11.5)], PAUSES, still, target=8.0) == [[(3.5, 11.5)]]
+
+
+def test_dead_air_stays_where_taking_it_out_would_break_an_edit_rule() -> None:
+    still = np.ones(200, dtype=bool)
+    # pieces of 3.3 s and 4.3 s: shorter than a moment may be
+    assert cuts.without_dead_air([(8.0, 19.0)], PAUSES, still, target=8.0) == [[(8.0, 19.0)]]
+    # a 36 s teaser that would end up under 35 s
+    assert cuts.without_dead_air([(1.0, 21.0), (40.0, 56.0)], LONG_PHRASES, still) == [
+        [(1.0, 21.0)], [(40.0, 56.0)]]
+    # four moments already: a fifth piece is one too many
+    four = [(1.0, 21.0), (30.0, 37.0), (50.0, 57.0), (70.0, 77.0)]
+    assert cuts.without_dead_air(four, LONG_PHRASES, still, target=38.0)[0] == [(1.0, 21.0)]
+
+
+def test_a_cut_stays_where_moving_it_would_break_an_edit_rule() -> None:
+    # a 20 s recording: its teaser is all of it, so no cut moves in
+    bounds, missed = cuts.at_pauses([(0.0, 20.0)], PAUSES, duration=20.0)
+    assert bounds == [(0.0, 20.0)] and missed == []
+    # a 6 s moment does not get shorter
+    (s, e), = cuts.at_pauses([(3.5, 9.5)], PAUSES, duration=200.0, target=6.0)[0]
+    assert e - s >= 6.0
 
 
 def test_two_cuts_of_one_shot_alternate_wide_and_punched_in() -> None:
@@ -72,5 +99,5 @@ def test_a_portrait_source_is_punched_in_from_its_full_frame() -> None:
 
 
 def test_a_cut_deep_in_a_long_pause_stays_there_and_is_not_flagged() -> None:
-    bounds, missed = cuts.at_pauses([(12.0, 19.5)], PAUSES, duration=20.0)
+    bounds, missed = cuts.at_pauses([(12.0, 19.5)], PAUSES, duration=200.0, target=8.0)
     assert bounds == [(12.0, 19.25)] and missed == []
