@@ -167,6 +167,7 @@ class Footage(Base):
         _enum(FootageStatus), default=FootageStatus.UPLOADED
     )
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason_id: Mapped[str | None] = mapped_column(Text, nullable=True)  # the same, Indonesian
     path: Mapped[str] = mapped_column(String(255))
     original_filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -270,7 +270,10 @@ def _check_complete(path: Path, acc: _Accumulator, stated: float, mode: str) -> 
     if held < stated - COMPLETE_WITHIN_S[mode]:
         raise InputError(f"{path.name}: holds only {held:.1f} s of picture of the "
                          f"{stated:.1f} s its header states; the file is cut off or damaged. "
-                         "Upload the complete recording again.")
+                         "Upload the complete recording again.",
+                         indonesian=f"{path.name}: hanya berisi {held:.1f} dtk gambar dari "
+                                    f"{stated:.1f} dtk yang tercatat; berkasnya terpotong atau "
+                                    "rusak. Unggah ulang rekaman yang lengkap.")
 
 
 class _Accumulator:

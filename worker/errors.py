@@ -5,7 +5,13 @@ from __future__ import annotations
 
 class InputError(ValueError):
     """The input is wrong (unreadable, too short, malformed timeline): retrying will not
-    help. The message says what is wrong and what to do; the CLI exits 2 with it."""
+    help. The message says what is wrong and what to do; the CLI exits 2 with it.
+    ``indonesian``: the same words for a seller reading Indonesian, where a seller meets
+    the refusal (an upload's ingest: the footage page shows it)."""
+
+    def __init__(self, message: str, *, indonesian: str | None = None) -> None:
+        super().__init__(message)
+        self.indonesian = indonesian
 
 
 class RenderError(RuntimeError):

@@ -438,14 +438,17 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
         if job is not None:
             job.retries_left = 0
         failures.record("ingest", exc, job, final=True, footage_id=footage_id)
-        _set_footage(footage_id, FootageStatus.REJECTED, reason=_message(exc))
+        _set_footage(footage_id, FootageStatus.REJECTED, reason=_message(exc),
+                     reason_id=exc.indonesian[:MAX_ERROR_CHARS] if exc.indonesian else None)
         raise
     except Exception as exc:
         failures.record("ingest", exc, job, final=not _will_retry(job), footage_id=footage_id)
         if not _will_retry(job):
             _set_footage(footage_id, FootageStatus.REJECTED,
                          reason=f"The upload could not be processed ({_message(exc)}); "
-                                "upload it again.")
+                                "upload it again.",
+                         reason_id=f"Unggahan tidak bisa diproses ({_message(exc)}); "
+                                   "unggah ulang.")
         raise
     telemetry.ingest_seconds.labels(telemetry.size_label(info.width, info.height)).observe(
         time.monotonic() - started)

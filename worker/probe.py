@@ -72,14 +72,18 @@ def read_header(path: str | os.PathLike[str]) -> Header:
     open it under our whitelists."""
     p = Path(path).resolve()
     if not p.is_file():
-        raise InputError(f"{p.name}: no such file; give the path of a video recording")
+        raise InputError(f"{p.name}: no such file; give the path of a video recording",
+                         indonesian=f"{p.name}: berkas tidak ditemukan; berikan lokasi "
+                                    "rekaman videonya")
     try:
         dump = run(["-t", "0", *user_input(p), "-map", "0", "-c", "copy", "-f", "null", "-"],
                    timeout=HEADER_TIMEOUT_S, loglevel="info", tail_lines=400)
     except FfmpegError as exc:
         raise InputError(
             f"{p.name}: not a video file ffmpeg can read ({_reason(exc.tail)}); "
-            "upload an MP4, MOV, MKV, AVI, WebM or MPEG recording") from exc
+            "upload an MP4, MOV, MKV, AVI, WebM or MPEG recording",
+            indonesian=f"{p.name}: bukan berkas video yang bisa dibaca ({_reason(exc.tail)}); "
+                       "unggah rekaman MP4, MOV, MKV, AVI, WebM, atau MPEG") from exc
     return parse_header(dump)
 
 
@@ -190,13 +194,20 @@ def media_info(p: Path, head: Header, *, min_seconds: float = MIN_SECONDS) -> Me
     """The ``MediaInfo`` of a read header, with the seller-facing refusals."""
     p = Path(p).resolve()
     if head.video_codec is None:
-        raise InputError(f"{p.name}: has no video stream; upload a video, not audio only")
+        raise InputError(f"{p.name}: has no video stream; upload a video, not audio only",
+                         indonesian=f"{p.name}: tidak berisi gambar video; unggah video, "
+                                    "bukan hanya suara")
     if head.video_codec not in ACCEPTED_VIDEO_CODECS:
         raise InputError(f"{p.name}: its video is coded as {head.video_codec}, which is not "
-                         "accepted; export it as H.264 or HEVC (MP4), VP9 or AV1 (WebM)")
+                         "accepted; export it as H.264 or HEVC (MP4), VP9 or AV1 (WebM)",
+                         indonesian=f"{p.name}: videonya berformat {head.video_codec}, yang "
+                                    "tidak diterima; ekspor sebagai H.264 atau HEVC (MP4), "
+                                    "VP9 atau AV1 (WebM)")
     if head.audio_codec is not None and head.audio_codec not in ACCEPTED_AUDIO_CODECS:
         raise InputError(f"{p.name}: its sound is coded as {head.audio_codec}, which is not "
-                         "accepted; export it with AAC, MP3 or Opus sound")
+                         "accepted; export it with AAC, MP3 or Opus sound",
+                         indonesian=f"{p.name}: suaranya berformat {head.audio_codec}, yang "
+                                    "tidak diterima; ekspor dengan suara AAC, MP3, atau Opus")
     width, height, sar = head.width, head.height, head.sar
     if abs(sar - 1.0) > 0.01:  # non-square pixels: the picture is shown wider/narrower
         width = max(2, int(round(width * sar / 2)) * 2)
@@ -205,11 +216,15 @@ def media_info(p: Path, head: Header, *, min_seconds: float = MIN_SECONDS) -> Me
     if head.rotation in (90, 270):
         width, height = height, width
     if width <= 0 or height <= 0:
-        raise InputError(f"{p.name}: the video stream has no picture size; re-export it")
+        raise InputError(f"{p.name}: the video stream has no picture size; re-export it",
+                         indonesian=f"{p.name}: ukuran gambar videonya tidak tercatat; ekspor "
+                                    "ulang videonya")
     duration = head.duration or 0.0
     if duration < min_seconds:
         raise InputError(f"{p.name}: is {duration:.1f} s long; a teaser needs a recording "
-                         f"of at least {min_seconds:.0f} s")
+                         f"of at least {min_seconds:.0f} s",
+                         indonesian=f"{p.name}: hanya {duration:.1f} dtk; teaser butuh rekaman "
+                                    f"minimal {min_seconds:.0f} dtk")
     return MediaInfo(path=str(p), duration=round(duration, 3), width=width, height=height,
                      fps=round(head.fps or 30.0, 3), rotation=head.rotation,
                      interlaced=head.interlaced, has_audio=head.audio_codec is not None,
