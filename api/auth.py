@@ -149,5 +149,7 @@ def require_ops() -> Caller:
     who = caller()
     if not who.is_ops:
         raise Problem(403, "Forbidden", "This route is for ops keys only; seller keys cannot "
-                      "use it. Ask ops to run it.", code="ops_only")
+                      "use it. Ask ops to run it.", code="ops_only",
+                      indonesian="Rute ini hanya untuk kunci ops; kunci penjual tidak bisa "
+                                 "memakainya. Minta tim ops menjalankannya.")
     return who

@@ -196,7 +196,9 @@ def list_hub() -> Answer:
     if (q.from_ is None) != (q.to is None):
         raise Problem(422, "Invalid request", "A range of start times needs both 'from' and "
                       "'to' (ISO 8601 with a time zone); leave both out for every date.",
-                      code="period_invalid")
+                      code="period_invalid", field="to" if q.from_ is not None else "from",
+                      indonesian="Rentang waktu mulai butuh 'from' dan 'to' sekaligus (ISO "
+                                 "8601 dengan zona waktu); hapus keduanya untuk semua tanggal.")
     period = custom_period(q.from_, q.to) if q.from_ and q.to else None
     category = parse_category(q.category) if q.category else None
     currency = parse_currency(q.currency or caller().currency)

@@ -115,11 +115,19 @@ def overview() -> Answer:
     if q.period != "custom" and (q.from_ is not None or q.to is not None):
         raise Problem(422, "Invalid request", "'from' and 'to' choose a custom period: add "
                       "period=custom to use them, or leave them out for the last 7 days "
-                      "(the only period compared with the one before).", code="period_invalid")
+                      "(the only period compared with the one before).", code="period_invalid",
+                      field="from",
+                      indonesian="'from' dan 'to' memilih periode khusus: tambahkan "
+                                 "period=custom untuk memakainya, atau hapus keduanya untuk "
+                                 "7 hari terakhir (satu-satunya periode yang dibandingkan "
+                                 "dengan periode sebelumnya).")
     if q.period == "custom":
         if q.from_ is None or q.to is None:
             raise Problem(422, "Invalid request", "A custom period needs both 'from' and 'to' "
-                          "(ISO 8601 with a time zone).", code="period_invalid")
+                          "(ISO 8601 with a time zone).", code="period_invalid",
+                          field="to" if q.from_ is not None else "from",
+                          indonesian="Periode khusus butuh 'from' dan 'to' sekaligus (ISO "
+                                     "8601 dengan zona waktu).")
         period = custom_period(q.from_, q.to)
         earliest = period.start
     else:

@@ -53,7 +53,10 @@ def check_music(value: str) -> None:
         return
     raise Problem(422, "Invalid request", f"There is no music bed {value!r}. Use one of "
                   f"{', '.join(SPECIAL + tuple(beds()))} (GET /v1/music lists them).",
-                  code="unknown_music", field="music")
+                  code="unknown_music", field="music",
+                  indonesian=f"Tidak ada musik latar {value!r}. Pilih salah satu dari "
+                             f"{', '.join(SPECIAL + tuple(beds()))} (GET /v1/music "
+                             "menampilkan daftarnya).")
 
 
 @bp.get("")

@@ -141,13 +141,19 @@ def _recording(s: Session, body: TeaserIn) -> tuple[TeaserSource, str | None, st
         if live.footage_id is None:
             raise Problem(409, "Conflict", "This LIVE session has no recording to cut from. "
                           "Upload the recording as footage and attach it to the session, or "
-                          "make the teaser from uploaded footage.", code="no_recording")
+                          "make the teaser from uploaded footage.", code="no_recording",
+                          field="session_id",
+                          indonesian="Sesi LIVE ini belum punya rekaman untuk dipotong. "
+                                     "Unggah rekamannya sebagai footage lalu tautkan ke sesi "
+                                     "ini, atau buat teaser dari footage yang diunggah.")
         footage = s.get(Footage, live.footage_id)
+        recording_s = (footage.probe or {}).get("duration") if footage else None
         short = footage and footage.status is FootageStatus.READY and recording_shortfall(
-            (footage.probe or {}).get("duration"), timeline_end_s(live))
+            recording_s, timeline_end_s(live))
         if short:
             raise Problem(409, "Conflict", short, code="recording_too_short",
-                          field="session_id")
+                          field="session_id", indonesian=recording_shortfall(
+                              recording_s, timeline_end_s(live), "id"))
         kind = TeaserSource.SESSION
     else:
         footage = owned(s, Footage, body.footage_id or "", seller)
@@ -157,11 +163,14 @@ def _recording(s: Session, body: TeaserIn) -> tuple[TeaserSource, str | None, st
     assert footage is not None
     if footage.status is FootageStatus.REJECTED:
         raise Problem(409, "Conflict", f"The recording was rejected: {footage.reason}",
-                      code="footage_rejected")
+                      code="footage_rejected",
+                      indonesian=f"Rekamannya ditolak: {footage.reason_id or footage.reason}")
     if footage.status is not FootageStatus.READY:
         raise Problem(409, "Conflict", "The recording is still being checked; try again in "
                       "a moment (GET its footage link shows when it is ready).",
-                      code="footage_not_ready")
+                      code="footage_not_ready",
+                      indonesian="Rekamannya masih diperiksa; coba lagi sebentar lagi (GET "
+                                 "tautan footage-nya menunjukkan kapan siap).")
     return kind, body.session_id, footage.id, footage.seller_id
 
 
@@ -218,9 +227,13 @@ def check_plan_takes(s: Session, plan: Plan, slot: str | None, *,
     status = plan_status(live_plan(plan), now())
     if status is not PlanStatus.UPCOMING:
         state = "is live now" if status is PlanStatus.LIVE else "has ended"
+        keadaan = "sedang LIVE" if status is PlanStatus.LIVE else "sudah berakhir"
         raise Problem(409, "Conflict", f"The plan '{plan.title}' {state}: a teaser is posted "
                       "before a LIVE starts, so it cannot take new teasers. Link the teaser "
-                      "to an upcoming plan.", code="plan_not_upcoming", field="plan_id")
+                      "to an upcoming plan.", code="plan_not_upcoming", field="plan_id",
+                      indonesian=f"Rencana '{plan.title}' {keadaan}: teaser diposting sebelum "
+                                 "LIVE dimulai, jadi rencana ini tidak bisa menerima teaser "
+                                 "baru. Tautkan teaser ke rencana yang akan datang.")
     others = select(Teaser).where(Teaser.plan_id == plan.id)
     if teaser_id is not None:
         others = others.where(Teaser.id != teaser_id)
@@ -228,10 +241,15 @@ def check_plan_takes(s: Session, plan: Plan, slot: str | None, *,
     ensure_teaser_capacity(sum(1 for t in linked if t.status is not TeaserStatus.FAILED))
     taken = next((t for t in linked if slot is not None and t.slot == slot), None)
     if taken is not None:
+        when = "1 hari" if slot == "day_before" else "1 jam"
         raise Problem(409, "Conflict", f"The plan already has its {(slot or '').replace('_', '-')} "
                       f"teaser ({taken.id}, {taken.status}). Delete it (DELETE "
                       f"/v1/teasers/{taken.id}) to make another, or ask for one without a "
-                      "slot.", code="slot_taken", field="slot", teaser_id=taken.id)
+                      "slot.", code="slot_taken", field="slot", teaser_id=taken.id,
+                      indonesian=f"Rencana ini sudah punya teaser {when} sebelum LIVE "
+                                 f"({taken.id}, {taken.status}). Hapus teaser itu (DELETE "
+                                 f"/v1/teasers/{taken.id}) untuk membuat yang lain, atau minta "
+                                 "teaser tanpa slot.")
 
 
 @bp.post("")
@@ -335,11 +353,15 @@ def put_poster(teaser_id: str) -> Answer:
         duration = report.get("duration_s")
         if row.status is not TeaserStatus.READY or duration is None:
             raise Problem(409, "Conflict", f"The teaser is {row.status}; pick its poster "
-                          "once it is ready.", code="teaser_not_ready")
+                          "once it is ready.", code="teaser_not_ready",
+                          indonesian=f"Teaser berstatus {row.status}; pilih posternya setelah "
+                                     "siap.")
         if body.at_s >= float(duration):
             raise Problem(422, "Invalid request", f"at_s {body.at_s:g} is past the teaser's "
                           f"end; pick a second from 0 to {float(duration):.2f}.",
-                          code="poster_outside_teaser")
+                          code="poster_outside_teaser", field="at_s",
+                          indonesian=f"at_s {body.at_s:g} melewati akhir teaser; pilih detik "
+                                     f"dari 0 sampai {float(duration):.2f}.")
         if row.params.get("poster_at") == body.at_s:
             return teaser_out(row, at), 200
         row.params = {**row.params, "poster_at": body.at_s}
