@@ -29,13 +29,16 @@ class Crop:
 
 @dataclass(frozen=True)
 class Segment:
-    """One cut from the source, ``start``..``end`` in source seconds, with why it was chosen."""
+    """One cut from the source, ``start``..``end`` in source seconds, with why it was chosen.
+    ``join``: how its picture follows the segment before: a cut, or (``"fade"``, where
+    both are one shot and the framing cannot change) a crossfade of a few frames."""
 
     start: float
     end: float
     score: float
     reason: str
     crop: Crop | None = None
+    join: str = "cut"  # "cut" | "fade"
 
     @property
     def duration(self) -> float:
