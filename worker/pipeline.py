@@ -29,6 +29,7 @@ from worker import (
     moments,
     onscreen,
     overlays,
+    poster,
     product,
     ranking,
     reframe,
@@ -203,13 +204,15 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     segments, cut_notes = (list(selection.segments), []) if cuts is not None else \
         _cuts_nobody_hears(list(selection.segments), seen, info, whole=analysis is not None)
-    if inp.product_image is not None:
-        picture = product.load_image(inp.product_image)
+    picture = product.load_image(inp.product_image) if inp.product_image is not None else None
+    if picture is not None:
         if analysis is not None:
             analysis = product.mark(analysis, info.path, segments, picture)
         elif looks is not None:
             looks.windows = [product.mark(w, info.path, segments, picture)
                              for w in looks.windows]
+        # What the crop, the faces and the poster read: the product where it was found.
+        seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     if analysis is not None:
         segments = list(reframe.reframe_segments(analysis, segments, info.width, info.height))
     elif looks is not None:
@@ -236,7 +239,7 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
         sticker=Sticker(inp.sticker_text, words.title) if inp.sticker_text else None,
         music=bed,
         poster_at=(words.poster_at if words.poster_at is not None
-                   else onscreen.poster_time(seen, segments, fps)),
+                   else poster.poster_time(seen, segments, fps, info.path, picture)),
         short_source=selection.short_source,
         notes=tuple([*notes, *selection.notes, *cut_notes, *_resolution_notes(info, width)]),
         lags=lags,
