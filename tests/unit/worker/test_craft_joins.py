@@ -38,9 +38,15 @@ def test_the_crossfade_runs_over_the_frames_the_cut_before_runs_on() -> None:
                                    sound=Path("/tmp/s.f32"))
     graph_text = next(a for a in args if "[v0]" in a)
     run_on = graph.XFADE_FRAMES / 30
-    assert "[v0][v1]xfade=transition=fade:duration=0.133333:offset=5[x1]" in graph_text
-    assert "[v2][v3]xfade=transition=fade:duration=0.133333:offset=5[x3]" in graph_text
-    assert "[x1][x3]concat=n=2:v=1:a=0," in graph_text
+    # the 4 frames segment 0 runs on, blended into segment 1's first 4, laid where those
+    # were: segment 1 starts at 5 s as with cuts
+    assert "[v0]split=2[m0s][t0s]" in graph_text
+    assert "[t0s]trim=start_frame=150:end_frame=154,setpts=PTS-STARTPTS[t0]" in graph_text
+    assert "[h1s]trim=start_frame=0:end_frame=4,setpts=PTS-STARTPTS[h1]" in graph_text
+    assert "[m1s]trim=start_frame=4:end_frame=150,setpts=PTS-STARTPTS[m1]" in graph_text
+    assert "[t0][h1]xfade=transition=fade:duration=0.133333:offset=0," in graph_text
+    assert "[m0][b1][m1][v2]" not in graph_text  # segment 2 runs on into segment 3
+    assert "[m0][b1][m1][m2][b3][m3]concat=n=6:v=1:a=0," in graph_text
     # the segments before a crossfade keep its frames: decoded and trimmed that much longer
     assert f"trim=duration={graph._num(5 + run_on)}" in graph_text
     seeks = [float(args[i + 1]) for i, a in enumerate(args) if a == "-t"]
