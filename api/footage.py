@@ -3,14 +3,19 @@ and validates it (``ready``) or says why it cannot be used (``rejected``).
 
 Upload the file as the raw request body (``Content-Type: video/mp4`` or
 ``application/octet-stream``, name in ``X-Filename`` or ``?filename=``), or as the
-``file`` part of a multipart form (with, optionally, the recording's timed transcript
-as a ``captions`` field: WebVTT or SRT, shown as the teaser's captions). The body goes
-to disk in 1 MiB chunks under a uuid name; the client's file name is kept as metadata
-only.
+``file`` part of a multipart form. The recording's timed transcript (WebVTT or SRT, shown
+as the teaser's captions) comes with it on every path: a ``captions`` field or file part
+of the form; with a raw body, the ``Upload-Metadata`` header as the tus protocol writes
+it (``captions <base64 of the UTF-8 text>``, pairs separated by commas); on a resumable
+upload, the ``captions`` field when it is opened (``api.resumable``). It is checked
+before any byte of the video is stored. The body goes to disk in 1 MiB chunks under a
+uuid name; the client's file name is kept as metadata only.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from collections.abc import Iterator
 from typing import Literal
@@ -77,30 +82,64 @@ def _chunks() -> tuple[Iterator[bytes], str | None]:
         name = part.filename
     else:
         stream = request.stream
-        name = request.headers.get("X-Filename") or request.args.get("filename")
+        tus = upload_metadata(request.headers.get("Upload-Metadata")).get("filename")
+        name = (request.headers.get("X-Filename") or request.args.get("filename")
+                or (tus.decode("utf-8", "replace") if tus else None))
     declared = None if request.mimetype == "multipart/form-data" else request.content_length
     return (declared_chunks(stream, declared, CHUNK_BYTES),
             (name or None) and str(name)[:FILENAME_MAX])
 
 
 def _captions() -> str | None:
-    """The timed transcript sent beside the video of a multipart upload (a ``captions``
-    text field or file part, WebVTT or SRT), checked; None without one."""
+    """The timed transcript sent beside the video (a ``captions`` text field or file part
+    of a multipart form, or the ``Upload-Metadata`` header's ``captions`` with a raw
+    body), checked; None without one."""
     if request.mimetype != "multipart/form-data":
-        return None
+        raw = upload_metadata(request.headers.get("Upload-Metadata")).get("captions")
+        return checked_captions(None if raw is None else captions_text(raw))
     text: str | None = request.form.get("captions")
     part = request.files.get("captions")
     if part is not None:
-        raw = part.stream.read(MAX_CAPTIONS_CHARS * 4 + 1)
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Problem(422, "Invalid request", "The captions are not UTF-8 text; send "
-                          "a WebVTT or SRT file.", code="captions_invalid") from None
+        text = captions_text(part.stream.read(MAX_CAPTIONS_CHARS * 4 + 1))
+    return checked_captions(text)
+
+
+def captions_text(raw: bytes) -> str:
+    """A transcript's bytes as text, or the 422 one that is not UTF-8 gets."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Problem(422, "Invalid request", "The captions are not UTF-8 text; send "
+                      "a WebVTT or SRT file.", code="captions_invalid",
+                      field="captions") from None
+
+
+def checked_captions(text: str | None) -> str | None:
+    """``text`` when it is a transcript the teaser can show, None when it is empty; a
+    transcript that cannot be read is the 422 naming its line (``domain.captions``)."""
     if text is None or not text.strip():
         return None
     parse_captions(text)  # a DomainError: 422 naming the line
     return text
+
+
+def upload_metadata(header: str | None) -> dict[str, bytes]:
+    """The tus protocol's ``Upload-Metadata`` header as {key: value}: comma-separated
+    pairs, each a key and its value in base64 (a key alone: an empty value). A value
+    that is not base64 is a 400 naming its key."""
+    found: dict[str, bytes] = {}
+    for pair in (header or "").split(","):
+        if not pair.strip():
+            continue
+        key, _, value = pair.strip().partition(" ")
+        try:
+            found[key] = base64.b64decode(value.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raise Problem(400, "Invalid request", f"The Upload-Metadata header's {key!r} "
+                          "value is not base64; write each pair as the key, a space and "
+                          "the value in base64 (e.g. 'captions V0VCVlRU...').",
+                          code="invalid_upload_metadata", field=key) from None
+    return found
 
 
 @bp.post("")

@@ -1,8 +1,10 @@
 """``/v1/footage/uploads``: resumable uploads, so a phone on a weak network does not start
 a long recording over when its connection drops (the tus protocol's core, over our API).
 
-1. ``POST /v1/footage/uploads`` ``{"size": bytes, "filename": ...}`` -> 201 with the
-   upload's id and ``offset`` 0.
+1. ``POST /v1/footage/uploads`` ``{"size": bytes, "filename": ..., "captions": ...}``
+   -> 201 with the upload's id and ``offset`` 0. ``captions``, the recording's timed
+   transcript (WebVTT or SRT; or the tus ``Upload-Metadata`` header's ``captions``), is
+   checked here, before any byte is sent, and kept with the footage it becomes.
 2. ``PATCH /v1/footage/uploads/{id}`` with ``Upload-Offset: <offset>`` and the next bytes
    as the body (any length) -> 204 with the new ``Upload-Offset``. Whatever arrived
    before a connection was cut is kept; a chunk sent for another offset is 409 naming
@@ -25,24 +27,31 @@ from api.footage import (
     FILENAME_MAX,
     FootageOut,
     accept_upload,
+    captions_text,
     check_free_space,
+    checked_captions,
     disk_full,
     footage_out,
+    upload_metadata,
 )
 from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
+from domain.captions import MAX_CAPTIONS_CHARS
 from store.media import CHUNK_BYTES, DiskFull, ResumeConflict, UploadTooLarge
 
 bp = Blueprint("resumable", __name__, url_prefix="/footage/uploads")
 
 
 class UploadIn(Model):
-    """A resumable upload to open: the whole file's size in bytes, its name (metadata)."""
+    """A resumable upload to open: the whole file's size in bytes, its name (metadata),
+    and the recording's timed transcript (optional)."""
 
     model_config = example(size=734_003_200, filename="live-2024-11-19.mp4")
 
     size: int = Field(gt=0)
     filename: str | None = Field(None, max_length=FILENAME_MAX)
+    captions: str | None = Field(None, max_length=MAX_CAPTIONS_CHARS, description=(
+        "the recording's timed transcript, WebVTT or SRT: the teaser shows it as captions"))
 
 
 class UploadOut(Model):
@@ -76,10 +85,14 @@ def create_upload() -> Answer:
         raise Problem(413, "Payload too large", f"The upload is larger than the limit of "
                       f"{limit:,} bytes. Trim or compress the recording, then upload it "
                       "again.", code="upload_too_large")
+    tus = upload_metadata(request.headers.get("Upload-Metadata")).get("captions")
+    # Checked before any byte is sent: a seller on a weak network learns it now.
+    captions = checked_captions(body.captions if body.captions is not None
+                                else captions_text(tus) if tus is not None else None)
     store = media()
     check_free_space(store, body.size)
     upload_id = store.create_resumable({"seller_id": caller().seller_id, "size": body.size,
-                                        "filename": body.filename})
+                                        "filename": body.filename, "captions": captions})
     out = _out(upload_id, body.size, 0)
     return out, 201, {"Location": out.links["self"], "Upload-Offset": "0"}
 
@@ -121,8 +134,11 @@ def append_upload(upload_id: str) -> Answer:
     if offset < size:
         return "", 204, {"Upload-Offset": str(offset)}
     relative = store.finish_resumable(upload_id)
-    filename = meta.get("filename")
-    row = accept_upload(caller().seller_id, relative, str(filename) if filename else None, size)
+    filename, captions = meta.get("filename"), meta.get("captions")
+    # The captions were checked when the upload was opened: the bytes that came since
+    # are never refused for them.
+    row = accept_upload(caller().seller_id, relative, str(filename) if filename else None,
+                        size, str(captions) if captions else None)
     return footage_out(row), 201, {"Upload-Offset": str(offset),
                                    "Location": url_for("v1.footage.get_footage",
                                                        footage_id=row.id)}

@@ -29,13 +29,16 @@ class Crop:
 
 @dataclass(frozen=True)
 class Segment:
-    """One cut from the source, ``start``..``end`` in source seconds, with why it was chosen."""
+    """One cut from the source, ``start``..``end`` in source seconds, with why it was chosen.
+    ``join``: how its picture follows the segment before: a cut, or (``"fade"``, where
+    both are one shot and the framing cannot change) a crossfade of a few frames."""
 
     start: float
     end: float
     score: float
     reason: str
     crop: Crop | None = None
+    join: str = "cut"  # "cut" | "fade"
 
     @property
     def duration(self) -> float:
@@ -120,6 +123,9 @@ class EditList:
     lags: dict[str, float] = field(default_factory=dict)
     lang: str = "en"  # of the reasons and notes (edit lists written before: English)
     product: str | None = None
+    #: The output second the featured product's moment opens (its pin in the timeline):
+    #: its name shows then; None: as the opening moment starts.
+    product_at: float | None = None
     offer: str | None = None
     cta: str | None = None
     captions: tuple[Cue, ...] = ()
@@ -154,6 +160,8 @@ class EditList:
             lags={str(k): float(v) for k, v in (data.get("lags") or {}).items()},
             lang=str(data.get("lang", "en")),
             product=data.get("product"), offer=data.get("offer"), cta=data.get("cta"),
+            product_at=(float(data["product_at"]) if data.get("product_at") is not None
+                        else None),
             captions=tuple(Cue.from_json(c) for c in data.get("captions", ())),
             faces=tuple(Face(**f) for f in data.get("faces", ())),
             candidates=tuple(Segment(**{**c, "crop": None})

@@ -29,6 +29,9 @@ KEPT_RATES = (24, 25, 30)
 BLUR_FILL_LUMA = 0.55  # the blurred fill's brightness: the picture stands out of it
 _STEREO = f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts=stereo"
 BT709_TAGS = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"
+# A crossfade between two cuts of one shot: a few frames (0.13 s at 30 fps), enough that
+# the picture does not jump, too short to read as a transition.
+XFADE_FRAMES = 4
 
 
 @dataclass(frozen=True)
@@ -134,21 +137,24 @@ def _num(v: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def segment_video(edit: EditList, seg: Segment, index: int) -> str:
+def segment_video(edit: EditList, seg: Segment, index: int, run_on: int = 0) -> str:
     """The filter chain taking input ``index``'s picture to ``[v{index}]``: deinterlace,
     square pixels, the output's frame rate, crop (or blur-fill), scale to the output,
-    yuv420p."""
+    yuv420p. ``run_on``: frames past the segment's end it keeps, the picture the next
+    segment crossfades in over (the last frame held where the source ends first)."""
     out, src = edit.output, edit.source
     crop = seg.crop or centre_crop(src.width, src.height)
     crop = _clamped(crop, src.width, src.height)
-    d = frame_duration(seg.duration, out.fps)
+    d = frame_duration(seg.duration, out.fps) + run_on / out.fps
     head = [f"[{index}:v]setpts=PTS-STARTPTS"]
     if src.interlaced:
         head.append("bwdif=mode=send_frame")
     if src.sar != 1.0:  # crops are in display pixels: make the coded pixels square first
         head.append(f"scale={_even(src.width)}:{_even(src.height)},setsar=1")
-    head += [f"fps={out.fps}", f"trim=duration={_num(d)}",
-             f"crop={crop.w}:{crop.h}:{crop.x}:{crop.y}"]
+    head.append(f"fps={out.fps}")
+    if run_on:
+        head.append(f"tpad=stop_mode=clone:stop={run_on}")
+    head += [f"trim=duration={_num(d)}", f"crop={crop.w}:{crop.h}:{crop.x}:{crop.y}"]
     if crop.fill != "blur":
         return ",".join([*head, f"scale={out.width}:{out.height}:flags=bicubic", "setsar=1",
                          f"{LIMITED_YUV420}[v{index}]"])
@@ -191,14 +197,61 @@ def segment_audio(edit: EditList, seg: Segment, index: int) -> str:
             f"apad=whole_dur={d},atrim=duration={d}[a{index}]")
 
 
-def _segment_inputs(edit: EditList, *, audio_only: bool = False) -> list[str]:
+def run_on_frames(edit: EditList, index: int) -> int:
+    """Frames segment ``index``'s picture runs on past its end: the next segment's
+    crossfade (``Segment.join == "fade"``) is laid over them; 0 before a cut."""
+    segs = edit.segments
+    return XFADE_FRAMES if index + 1 < len(segs) and segs[index + 1].join == "fade" else 0
+
+
+def _segment_inputs(edit: EditList, *, audio_only: bool = False, joins: bool = False
+                    ) -> list[str]:
     args: list[str] = []
-    for seg in edit.segments:
+    for i, seg in enumerate(edit.segments):
         if audio_only:
             args.append("-vn")
+        more = run_on_frames(edit, i) / edit.output.fps if joins else 0.0
         args += user_input(edit.source.path, seek=seg.start,
-                           duration=frame_duration(seg.duration, edit.output.fps) + 0.1)
+                           duration=frame_duration(seg.duration, edit.output.fps) + 0.1 + more)
     return args
+
+
+def _joined_video(edit: EditList) -> list[str]:
+    """The segments' pictures joined into ``[vcat]`` (BT.709-tagged) by one concat. Where
+    a segment joins the one before by a crossfade, the crossfade's few frames are made
+    apart: the frames the segment before runs on blended into the segment's own first
+    frames (xfade), laid where those first frames were; so every segment starts where it
+    does with cuts, the teaser is as long, and no other frame passes through xfade (its
+    format negotiation converts every frame it sees to 4:4:4 and back: 2.4 CPU s over a
+    40 s teaser when the whole picture went through a chain of them)."""
+    fps = edit.output.fps
+    f = XFADE_FRAMES
+    segs = edit.segments
+    chains: list[str] = []
+    pieces: list[str] = []
+    for i, seg in enumerate(segs):
+        frames = round(frame_duration(seg.duration, fps) * fps)
+        fade_in = seg.join == "fade" and i > 0
+        fade_out = run_on_frames(edit, i) > 0
+        if not fade_in and not fade_out:
+            pieces.append(f"v{i}")
+            continue
+        parts = [name for name, wanted in (("h", fade_in), ("m", True), ("t", fade_out))
+                 if wanted]
+        chains.append(f"[v{i}]split={len(parts)}" + "".join(f"[{p}{i}s]" for p in parts))
+        spans = {"h": (0, f), "m": (f if fade_in else 0, frames), "t": (frames, frames + f)}
+        for name in parts:
+            a, b = spans[name]
+            chains.append(f"[{name}{i}s]trim=start_frame={a}:end_frame={b},"
+                          f"setpts=PTS-STARTPTS[{name}{i}]")
+        if fade_in:
+            chains.append(f"[t{i - 1}][h{i}]xfade=transition=fade:duration={_num(f / fps)}:"
+                          f"offset=0,{LIMITED_YUV420}[b{i}]")
+            pieces.append(f"b{i}")
+        pieces.append(f"m{i}")
+    pads = "".join(f"[{p}]" for p in pieces)
+    joined = f"{pads}concat=n={len(pieces)}:v=1:a=0," if len(pieces) > 1 else pads
+    return [*chains, f"{joined}{BT709_TAGS}[vcat]"]
 
 
 def _concat(edit: EditList, video: bool) -> str:
@@ -238,11 +291,17 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
     total = teaser_duration(edit)
     # Slice threads inside the filters only fight x264's threads for the same cores:
     # one thread per graph is 0.2 s faster on a 3.4 s render here (bench/render.py).
-    args = ["-filter_complex_threads", "1", *_segment_inputs(edit)]
-    chains = [segment_video(edit, seg, i) for i, seg in enumerate(edit.segments)]
+    # The bare floor cuts every join: a crossfade is part of what the render adds.
+    joins = not bare
+    args = ["-filter_complex_threads", "1", *_segment_inputs(edit, joins=joins)]
+    chains = [segment_video(edit, seg, i, run_on_frames(edit, i) if joins else 0)
+              for i, seg in enumerate(edit.segments)]
     # BT.709 on the frames themselves: the encoder and the MP4 'colr' box take the tags
     # from the frames (an encoder option alone is overridden by the untagged frames).
-    chains.append(_concat(edit, video=True) + f",{BT709_TAGS}[vcat]")
+    if joins:
+        chains += _joined_video(edit)
+    else:
+        chains.append(_concat(edit, video=True) + f",{BT709_TAGS}[vcat]")
     n_in = len(edit.segments)
     video = "vcat"
     under, over = ([], []) if bare else (assets.under_poster(), assets.over_poster())

@@ -161,34 +161,66 @@ def band_image(text: str, kind: str, width: int, height: int, layout: Layout) ->
     return img
 
 
-def band_windows(callout: str | None, offer: str | None, total: float, layout: Layout
-                 ) -> list[tuple[float, float, str, str]]:
-    """When the band shows what: (start, end, kind, text), in output seconds. The product
-    name when the opening (product) moment starts; the offer in the design's windows, never
-    over the product name."""
+def band_windows(callout: str | None, offer: str | None, total: float, layout: Layout,
+                 callout_at: float | None = None) -> list[tuple[float, float, str, str]]:
+    """When the band shows what: (start, end, kind, text), in output seconds, in time
+    order. The product's name as its moment opens (``callout_at``, the output second of
+    its pin; None: the opening moment), the design's ``from`` after it; the offer in the
+    design's windows, never over the product's name (nor just beside it)."""
     shown: list[tuple[float, float, str, str]] = []
-    free_from = 0.0
+    busy: tuple[float, float] | None = None
     if callout:
-        start = float(layout.value("band", "callout", "from"))
-        end = min(total, start + float(layout.value("band", "callout", "for")))
+        lead = float(layout.value("band", "callout", "from"))
+        length = float(layout.value("band", "callout", "for"))
+        at = callout_at if callout_at is not None else 0.0
+        if at + lead + MIN_BAND_S > total:  # too late to be read: the opening instead
+            at = 0.0
+        start, end = at + lead, min(total, at + lead + length)
         if end > start:
-            shown.append((start, end, "callout", callout))
-            free_from = end + 0.3
+            shown.append((round(start, 3), round(end, 3), "callout", callout))
+            busy = (start - BAND_GAP_S, end + BAND_GAP_S)
     if offer:
         for a, b in layout.value("band", "offer", "windows"):
-            start, end = max(free_from, a * total), b * total
-            if end - start >= 1.0:
-                shown.append((round(start, 3), round(end, 3), "offer", offer))
-    return shown
+            pieces = [(a * total, b * total)]
+            if busy is not None:
+                pieces = [(a * total, min(b * total, busy[0])),
+                          (max(a * total, busy[1]), b * total)]
+            shown += [(round(s, 3), round(e, 3), "offer", offer) for s, e in pieces
+                      if e - s >= MIN_BAND_S]
+    return sorted(shown)
+
+
+MIN_BAND_S = 1.0  # a band line on screen for less than this cannot be read
+BAND_GAP_S = 0.3  # between the product's name and the offer
+
+
+def callout_time(pins: Sequence[str | None], segments: Sequence[tuple[float, float, float]],
+                 product_id: str | None, name: str | None) -> float | None:
+    """The output second the featured product's moment opens: in the first segment
+    (source start, source end, output start; in play order) where the timeline's
+    ``pins`` (the product pinned in each source second) show it, pinned by its catalogue
+    id ``product_id`` or by its ``name``; at the segment's start when it is pinned there
+    already, else at its pin. None when no segment shows it pinned (or nothing says
+    which pin is it)."""
+    wanted = {v.strip().casefold() for v in (product_id, name) if v and v.strip()}
+    if not wanted:
+        return None
+    for start, end, out_start in segments:
+        first = math.floor(start + 1e-6)
+        for second in range(max(0, first), min(len(pins), math.ceil(end - 1e-6))):
+            pin = pins[second]
+            if pin is not None and pin.strip().casefold() in wanted:
+                return round(out_start + max(0.0, second - start), 3)
+    return None
 
 
 def band_overlay(callout: str | None, offer: str | None, width: int, height: int,
                  total: float, fps: int, layout: Layout, x_centre: int,
                  card_steps: Sequence[tuple[float, int]], offset: int,
-                 work: Path) -> Overlay | None:
+                 work: Path, callout_at: float | None = None) -> Overlay | None:
     """The band's timed sequence ``offset`` pixels under the card's top (moving with
     it), or None."""
-    windows = band_windows(callout, offer, total, layout)
+    windows = band_windows(callout, offer, total, layout, callout_at)
     if not windows:
         return None
     drawn = {(kind, text): band_image(text, kind, width, height, layout)
@@ -210,11 +242,12 @@ def band_overlay(callout: str | None, offer: str | None, width: int, height: int
 
 def card_overlays(text: str | None, title: str | None, callout: str | None,
                   offer: str | None, width: int, height: int, total: float, fps: int,
-                  layout: Layout, faces: Sequence[Face], work: Path
-                  ) -> tuple[Overlay | None, Overlay | None]:
-    """The LIVE card (whole teaser) and the band under it, placed clear of faces."""
+                  layout: Layout, faces: Sequence[Face], work: Path,
+                  callout_at: float | None = None) -> tuple[Overlay | None, Overlay | None]:
+    """The LIVE card (whole teaser) and the band under it, placed clear of faces; the
+    product's name as its moment opens (``callout_at``, see ``band_windows``)."""
     card = sticker_card(text, title, width, height, layout) if text else None
-    windows = band_windows(callout, offer, total, layout)
+    windows = band_windows(callout, offer, total, layout, callout_at)
     band_h = round(layout.value("band", "height") * height) if windows else 0
     gap = round(layout.value("band", "gap") * height) if windows and card else 0
     card_w, card_h = (card.width, card.height) if card else (0, 0)
@@ -228,7 +261,7 @@ def card_overlays(text: str | None, title: str | None, callout: str | None,
         sticker = Overlay(path=path, x=centre - card.width // 2, y=steps[0][1], w=card.width,
                           h=card.height, y_steps=steps if len(steps) > 1 else ())
     band = band_overlay(callout, offer, width, height, total, fps, layout, centre, steps,
-                        card_h + gap, work) if windows else None
+                        card_h + gap, work, callout_at) if windows else None
     return sticker, band
 
 

@@ -28,6 +28,8 @@ from worker import (
     footage_ranking,
     moments,
     onscreen,
+    overlays,
+    poster,
     product,
     ranking,
     reframe,
@@ -54,12 +56,14 @@ _STAGES = {"probe": (0.0, 0.02), "analyse": (0.02, 0.15), "rank": (0.15, 0.2),
 @dataclass(frozen=True)
 class OnScreen:
     """What a teaser says on screen besides its LIVE time: the plan's ``title``, the
-    featured ``product``'s name, the LIVE-only ``offer`` (worded), the language of the
+    featured ``product``'s name (and its catalogue id, ``product_id``: its name shows
+    when the timeline pins it), the LIVE-only ``offer`` (worded), the language of the
     call to action, the recording's ``captions`` (source time), and the poster's second
     when the seller picked one."""
 
     title: str | None = None
     product: str | None = None
+    product_id: str | None = None
     offer: str | None = None
     lang: str = "id"
     captions: tuple[Cue, ...] = ()
@@ -158,6 +162,7 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     t0 = time.perf_counter()
     looks: _Looks | None = None
     analysis, stale = _saved_analysis(info, inp.analysis_path)
+    pins: Sequence[str | None] = ()
     cuts = inp.cuts
     if cuts is not None:
         _check_cuts(cuts, info.duration)
@@ -165,6 +170,7 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
         tl = (timeline.parse_timeline(inp.timeline_path) if inp.timeline_path is not None
               else timeline.timeline_from_rows([dict(r) for r in inp.timeline_rows or ()]))
         tl.check_within(info.duration)
+        pins = tl.pins if tl.has_pins else ()
         avoid: list[tuple[float, float]] = []
         looks = _Looks(info) if analysis is None else None
         if cuts is not None:
@@ -198,13 +204,15 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     segments, cut_notes = (list(selection.segments), []) if cuts is not None else \
         _cuts_nobody_hears(list(selection.segments), seen, info, whole=analysis is not None)
-    if inp.product_image is not None:
-        picture = product.load_image(inp.product_image)
+    picture = product.load_image(inp.product_image) if inp.product_image is not None else None
+    if picture is not None:
         if analysis is not None:
             analysis = product.mark(analysis, info.path, segments, picture)
         elif looks is not None:
             looks.windows = [product.mark(w, info.path, segments, picture)
                              for w in looks.windows]
+        # What the crop, the faces and the poster read: the product where it was found.
+        seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     if analysis is not None:
         segments = list(reframe.reframe_segments(analysis, segments, info.width, info.height))
     elif looks is not None:
@@ -221,6 +229,7 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     for seg in segments[:-1]:
         starts.append(starts[-1] + frame_duration(seg.duration, fps))
     bed = music_bed(inp, f"{Path(info.path).name}:{info.size_bytes}")
+    placed = [(s.start, s.end, o) for s, o in zip(segments, starts, strict=True)]
     edit = EditList(
         source=Source(path=info.path, width=info.width, height=info.height,
                       duration=info.duration, has_audio=info.has_audio, fps=info.fps,
@@ -230,14 +239,15 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
         sticker=Sticker(inp.sticker_text, words.title) if inp.sticker_text else None,
         music=bed,
         poster_at=(words.poster_at if words.poster_at is not None
-                   else onscreen.poster_time(seen, segments, fps)),
+                   else poster.poster_time(seen, segments, fps, info.path, picture)),
         short_source=selection.short_source,
         notes=tuple([*notes, *selection.notes, *cut_notes, *_resolution_notes(info, width)]),
         lags=lags,
         lang=lang,
         product=words.product, offer=words.offer, cta=cta_text(words.lang),
-        captions=cut_to_segments(words.captions, [(s.start, s.end, o)
-                                                  for s, o in zip(segments, starts, strict=True)]),
+        product_at=(overlays.callout_time(pins, placed, words.product_id, words.product)
+                    if words.product else None),
+        captions=cut_to_segments(words.captions, placed),
         faces=onscreen.faces_on_screen(seen, segments, info.width, info.height, width, height,
                                        fps),
         candidates=selection.candidates,
@@ -533,7 +543,8 @@ def report_for(edit: EditList, result: Any, timings: dict[str, float],
         lang=edit.lang,
         on_screen={"sticker": edit.sticker.text if edit.sticker else None,
                    "title": edit.sticker.title if edit.sticker else None,
-                   "product": edit.product, "offer": edit.offer, "cta": edit.cta,
+                   "product": edit.product, "product_at": edit.product_at,
+                   "offer": edit.offer, "cta": edit.cta,
                    "captions": len(edit.captions), "poster_at": edit.poster_at})
 
 

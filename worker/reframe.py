@@ -143,8 +143,9 @@ def punch_in(segments: Sequence[Segment], shot_changes: Sequence[float], src_w: 
     """Where two segments in a row are cuts of the same shot (no shot change between
     them, the same framing), the join would jump: every second such segment is framed
     tighter instead (a punch-in, as an editor cuts a one-camera talk), on the same centre
-    and a little towards the top, where the face is. A letterboxed (blur) segment is left
-    as it is."""
+    and a little towards the top, where the face is. A letterboxed (blur) segment shows
+    the whole picture on purpose, so it is not cropped tighter: it crossfades in over a
+    few frames instead (``join="fade"``). Across a shot change the join stays a cut."""
     out: list[Segment] = []
     prev: Segment | None = None
     tight = False
@@ -157,8 +158,8 @@ def punch_in(segments: Sequence[Segment], shot_changes: Sequence[float], src_w: 
         if tight:
             w, h = _even(crop.w / PUNCH_IN), _even(crop.h / PUNCH_IN)
             x, y = crop.x + (crop.w - w) // 2, crop.y + int((crop.h - h) * 0.35)
-            out.append(replace(seg, crop=Crop(x=_even(x), y=_even(y), w=w, h=h)))
+            out.append(replace(seg, crop=Crop(x=_even(x), y=_even(y), w=w, h=h), join="cut"))
         else:
-            out.append(seg)
+            out.append(replace(seg, join="fade" if same and crop.fill == "blur" else "cut"))
         prev = seg
     return tuple(out)

@@ -115,7 +115,7 @@ def prepare_assets(edit: EditList, work: Path) -> Assets:
     sticker, band = overlays.card_overlays(
         edit.sticker.text if edit.sticker else None,
         edit.sticker.title if edit.sticker else None, edit.product, edit.offer,
-        out.width, out.height, total, out.fps, layout, edit.faces, work)
+        out.width, out.height, total, out.fps, layout, edit.faces, work, edit.product_at)
     captions, _ = caption_images.captions_overlay(edit.captions, out.width, out.height, total,
                                                   out.fps, layout, work)
     arrow = cta = None
