@@ -345,11 +345,11 @@ def _on_screen(session: Any, teaser: Any, live: Any, footage: Any, lang: str) ->
     plan = session.get(Plan, teaser.plan_id) if teaser.plan_id else None
     if plan is None:
         return OnScreen(lang=lang, captions=captions)
-    product = None
+    product = featured = None
     for product_id in plan.product_ids:
         row = session.get(Product, (plan.seller_id, product_id))
         if row is not None and row.name.strip():
-            product = row.name.strip()
+            product, featured = row.name.strip(), product_id
             break
     seller = session.get(Seller, plan.seller_id)
     currency = seller.currency if seller is not None else "IDR"
@@ -357,7 +357,7 @@ def _on_screen(session: Any, teaser: Any, live: Any, footage: Any, lang: str) ->
              for tool_id in dict.fromkeys([*plan.chosen_tool_ids, *plan.bound_tool_ids])]
     offer = strongest((offer_from(t.kind, t.terms, currency) for t in tools if t is not None),
                       plan.start_at)
-    return OnScreen(title=plan.title, product=product,
+    return OnScreen(title=plan.title, product=product, product_id=featured,
                     offer=offer_text(offer, lang, plan.time_zone) if offer else None,
                     lang=lang, captions=captions)
 

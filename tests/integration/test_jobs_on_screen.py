@@ -53,6 +53,7 @@ def test_plan_teaser_carries_title_product_offer_and_captions(stack: Stack,
         words = _render_inputs(s, teaser, stack.media).on_screen
         assert words.title == "Serum Glow Flash Sale"
         assert words.product == "Serum Glow Vitamin C"
+        assert words.product_id == "p2"  # its name shows when the timeline pins p2
         # the 50 % discount ended before the LIVE; the 30 % voucher is the strongest left
         assert words.offer == "Voucher 30% hanya saat LIVE · min. belanja Rp100.000"
         assert [c.text for c in words.captions] == ["Nah kak, ini dia!"]
