@@ -59,30 +59,3 @@ def faces_on_screen(analyses: Sequence[Analysis], segments: Sequence[Segment], s
                                       *(round(v, 4) for v in box)))
         t += d
     return tuple(faces)
-
-
-def poster_time(analyses: Sequence[Analysis], segments: Sequence[Segment], fps: int) -> float:
-    """The output second the poster is taken at: inside the opening (product) moment,
-    the sharpest well-exposed second, preferring one with a face; the middle of the
-    opening moment when nothing is known."""
-    if not segments:
-        return 0.0
-    first = segments[0]
-    d = frame_duration(first.duration, fps)
-    fallback = round(min(1.0, d / 2), 3)
-    a = _covering(analyses, first.start, first.end)
-    if a is None:
-        return fallback
-    i = a.index(first.start)
-    j = max(i + 1, min(a.seconds, math.ceil(first.end - a.start - 1e-6)))
-    exposure = a.exposure()
-    best, best_score = None, -1.0
-    for k in range(i, j):
-        score = float(a.sharpness[k]) * float(exposure[k]) * (2.0 if a.face[k] > 0 else 1.0)
-        if score > best_score:
-            best, best_score = k, score
-    if best is None:
-        return fallback
-    mid = a.start + best + 0.5  # the middle of that second, in source time
-    at = min(max(mid, first.start), first.end) - first.start
-    return round(min(max(0.0, at), max(0.0, d - 1.0 / fps)), 3)

@@ -9,7 +9,7 @@ import pytest
 from tests.unit.worker.test_analysis_features import synthetic_analysis
 from worker.analysis import Analysis
 from worker.editlist import Crop, Segment
-from worker.onscreen import FACE_MARGIN, faces_on_screen, poster_time
+from worker.onscreen import FACE_MARGIN, faces_on_screen
 
 
 def _with_face(n: int, seconds: range) -> Analysis:
@@ -37,14 +37,3 @@ def test_an_analysis_without_vertical_face_positions_adds_no_box() -> None:
     a = synthetic_analysis(10, face=np.ones(10), face_left=np.full(10, 0.4),
                            face_right=np.full(10, 0.6))
     assert faces_on_screen([a], [Segment(0.0, 5.0, 1, "a")], 1280, 720, 720, 1280, 30) == ()
-
-
-def test_poster_is_the_sharpest_second_with_a_face_of_the_opening_moment() -> None:
-    sharp = np.full(30, 0.5)
-    sharp[12], sharp[14], sharp[25] = 0.9, 0.8, 1.0  # 25 is not in the opening moment
-    a = _with_face(30, range(14, 16))
-    a.sharpness = sharp
-    segments = [Segment(10.0, 16.0, 1, "opening"), Segment(20.0, 26.0, 1, "later")]
-    # second 14 (a face, sharp) beats 12 (sharper, nobody): output 14.5 - 10
-    assert poster_time([a], segments, 30) == pytest.approx(4.5)
-    assert poster_time([], segments, 30) == 1.0  # nothing known: early in the opening
