@@ -30,7 +30,7 @@ from api.bodies import declared_chunks, streamed_body
 from api.convert import iso, page_links
 from api.deps import db, jobs, media
 from api.openapi import Answer, Model, spec
-from api.problems import Problem
+from api.problems import Problem, accepted_language
 from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
 from domain.lifecycle import FootageStatus
 from store.media import CHUNK_BYTES, DiskFull, MediaStore, UploadIncomplete, UploadTooLarge
@@ -42,11 +42,14 @@ FILENAME_MAX = 255
 
 
 class FootageOut(Model):
-    """An upload and where it stands; ``reason`` says why it was rejected."""
+    """An upload and where it stands; ``reason`` says why it was rejected (in Indonesian
+    when the request's Accept-Language puts it first); ``has_captions``, whether a timed
+    transcript came with it (its teasers show it)."""
 
     id: str
     status: str
     reason: str | None
+    has_captions: bool = False
     original_filename: str | None
     size_bytes: int
     duration_s: float | None
@@ -62,7 +65,9 @@ def footage_out(row: Footage) -> FootageOut:
     """JSON of a footage row."""
     probe = row.probe or {}
     return FootageOut(
-        id=row.id, status=str(row.status), reason=row.reason,
+        id=row.id, status=str(row.status),
+        reason=(row.reason_id or row.reason) if accepted_language() == "id" else row.reason,
+        has_captions=bool(row.captions),
         original_filename=row.original_filename, size_bytes=row.size_bytes,
         duration_s=probe.get("duration"), width=probe.get("width"),
         height=probe.get("height"), has_audio=probe.get("has_audio"),
@@ -77,7 +82,10 @@ def _chunks() -> tuple[Iterator[bytes], str | None]:
         part = request.files.get("file")
         if part is None:
             raise Problem(422, "Invalid request", "Send the video in a form field named "
-                          "'file', or as the raw request body.", code="missing_file")
+                          "'file', or as the raw request body.", code="missing_file",
+                          field="file",
+                          indonesian="Kirim videonya di kolom formulir bernama 'file', atau "
+                                     "sebagai isi permintaan.")
         stream = part.stream
         name = part.filename
     else:
@@ -111,7 +119,9 @@ def captions_text(raw: bytes) -> str:
     except UnicodeDecodeError:
         raise Problem(422, "Invalid request", "The captions are not UTF-8 text; send "
                       "a WebVTT or SRT file.", code="captions_invalid",
-                      field="captions") from None
+                      field="captions",
+                      indonesian="Teks takarirnya bukan teks UTF-8; kirim berkas WebVTT atau "
+                                 "SRT.") from None
 
 
 def checked_captions(text: str | None) -> str | None:
@@ -138,7 +148,10 @@ def upload_metadata(header: str | None) -> dict[str, bytes]:
             raise Problem(400, "Invalid request", f"The Upload-Metadata header's {key!r} "
                           "value is not base64; write each pair as the key, a space and "
                           "the value in base64 (e.g. 'captions V0VCVlRU...').",
-                          code="invalid_upload_metadata", field=key) from None
+                          code="invalid_upload_metadata", field=key,
+                          indonesian=f"Nilai {key!r} di header Upload-Metadata bukan base64; "
+                                     "tulis tiap pasangan sebagai kunci, spasi, lalu nilainya "
+                                     "dalam base64 (mis. 'captions V0VCVlRU...').") from None
     return found
 
 
@@ -162,19 +175,28 @@ def upload_footage() -> Answer:
     except UploadTooLarge:
         raise Problem(413, "Payload too large", f"The upload is larger than the limit of "
                       f"{limit:,} bytes. Trim or compress the recording, then upload it "
-                      "again.", code="upload_too_large") from None
+                      "again.", code="upload_too_large", field="file",
+                      indonesian=f"Unggahan melebihi batas {limit:,} byte. Potong atau "
+                                 "kompres rekamannya, lalu unggah lagi.") from None
     except UploadIncomplete as exc:
         raise Problem(400, "Upload incomplete", f"The upload ended after {exc.received:,} of "
                       f"its {exc.expected:,} bytes (the connection was cut); nothing was "
                       "stored. Upload it again, or use a resumable upload "
                       "(POST /v1/footage/uploads) on a weak network.",
-                      code="upload_incomplete") from None
+                      code="upload_incomplete", field="file",
+                      indonesian=f"Unggahan terhenti setelah {exc.received:,} dari "
+                                 f"{exc.expected:,} byte (koneksinya terputus); tidak ada yang "
+                                 "disimpan. Unggah lagi, atau pakai unggahan yang bisa "
+                                 "dilanjutkan (POST /v1/footage/uploads) di jaringan "
+                                 "lemah.") from None
     except DiskFull as exc:
         raise disk_full(exc) from None
     if size == 0:
         store.remove(relative)
         raise Problem(422, "Invalid request", "The upload is empty; send the video file as "
-                      "the request body.", code="empty_upload")
+                      "the request body.", code="empty_upload", field="file",
+                      indonesian="Unggahannya kosong; kirim berkas videonya sebagai isi "
+                                 "permintaan.")
     row = accept_upload(who.seller_id, relative, filename, size, captions)
     location = url_for("v1.footage.get_footage", footage_id=row.id)
     return footage_out(row), 202, {"Location": location}
@@ -202,7 +224,10 @@ def check_free_space(store: MediaStore, incoming: int) -> None:
                   "(MIN_FREE_DISK_BYTES)", store.root, free, threshold)
         raise Problem(507, "Insufficient storage", "The service is short of storage right "
                       "now, so it cannot take new uploads; nothing was stored. Try again "
-                      "later.", code="insufficient_storage")
+                      "later.", code="insufficient_storage",
+                      indonesian="Penyimpanan layanan sedang hampir penuh, jadi belum bisa "
+                                 "menerima unggahan baru; tidak ada yang disimpan. Coba lagi "
+                                 "nanti.")
 
 
 def disk_full(exc: DiskFull) -> Problem:
@@ -210,7 +235,9 @@ def disk_full(exc: DiskFull) -> Problem:
     log.error("disk full while storing an upload: %s", exc)
     return Problem(507, "Insufficient storage", "The service ran out of storage while "
                    "storing the upload; nothing was stored. Try again later.",
-                   code="insufficient_storage")
+                   code="insufficient_storage",
+                   indonesian="Penyimpanan layanan penuh saat menyimpan unggahan; tidak ada "
+                              "yang disimpan. Coba lagi nanti.")
 
 
 def _enqueue_ingest(row: Footage) -> None:

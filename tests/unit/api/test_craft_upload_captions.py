@@ -42,11 +42,12 @@ def test_a_raw_body_upload_carries_its_captions_in_upload_metadata(
         "Upload-Metadata": _meta(filename="live.mp4", captions=SRT)})
     assert response.status_code == 202, response.get_json()
     body = response.get_json()
-    assert body["original_filename"] == "live.mp4"
+    assert body["original_filename"] == "live.mp4" and body["has_captions"] is True
     assert _captions_of(db, body["id"]) == SRT
     plain = client.post("/v1/footage", data=b"x" * 5000,
                         headers={**alice, "Content-Type": "video/mp4"})
     assert plain.status_code == 202 and _captions_of(db, plain.get_json()["id"]) is None
+    assert plain.get_json()["has_captions"] is False
 
 
 def test_a_raw_body_with_bad_captions_is_refused_before_it_is_stored(

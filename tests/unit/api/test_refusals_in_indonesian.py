@@ -80,3 +80,32 @@ def test_a_half_given_period_and_an_ops_route_are_refused_in_indonesian(
     assert en["field"] == "to" and id_["detail"].startswith("Rentang waktu mulai butuh")
     en, id_ = _both(client, "GET", "/v1/ops/queues", alice)
     assert en["code"] == "ops_only" and id_["detail"].startswith("Rute ini hanya untuk kunci ops")
+
+
+def test_an_uploads_rejection_reason_reads_in_the_sellers_language(
+        client: FlaskClient, db: Database, alice: dict[str, str]) -> None:
+    footage_id = ready_footage(client, db, alice)
+    with db.session() as s:
+        row = s.get(Footage, footage_id)
+        assert row is not None
+        row.status = FootageStatus.REJECTED
+        row.reason, row.reason_id = "live.mp4: has no video stream", "live.mp4: tidak berisi video"
+    en = client.get(f"/v1/footage/{footage_id}", headers=alice).get_json()
+    id_ = client.get(f"/v1/footage/{footage_id}", headers={**alice, **ID}).get_json()
+    assert (en["reason"], id_["reason"]) == ("live.mp4: has no video stream",
+                                             "live.mp4: tidak berisi video")
+    assert en["has_captions"] is False
+    with db.session() as s:
+        row = s.get(Footage, footage_id)
+        assert row is not None
+        row.reason_id = None  # refused before reasons were kept in Indonesian
+    old = client.get(f"/v1/footage/{footage_id}", headers={**alice, **ID}).get_json()
+    assert old["reason"] == "live.mp4: has no video stream"
+
+
+def test_an_empty_upload_is_refused_in_indonesian(
+        client: FlaskClient, alice: dict[str, str]) -> None:
+    en, id_ = _both(client, "POST", "/v1/footage", alice, data=b"",
+                    content_type="video/mp4")
+    assert en["code"] == "empty_upload" and en["field"] == "file"
+    assert id_["detail"].startswith("Unggahannya kosong")
