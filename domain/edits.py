@@ -23,9 +23,13 @@ SLACK_S = 0.05  # float noise of times a browser or a JSON client rounded
 
 def length_bounds(recording_s: float, target_s: float = TARGET_S) -> tuple[float, float]:
     """The shortest and longest teaser a recording of ``recording_s`` seconds gives: the
-    target +-5 s, and no more than the recording holds."""
-    hi = target_s + TOLERANCE_S
-    return min(target_s - TOLERANCE_S, recording_s), min(hi, recording_s)
+    target +-5 s, and no more than the recording holds. A recording shorter than the
+    shortest such teaser gives a shorter one, as short as one moment (its dead air taken
+    out, say): it cannot reach the length anyway."""
+    lo, hi = target_s - TOLERANCE_S, target_s + TOLERANCE_S
+    if recording_s < lo:
+        lo = min(MIN_SEGMENT_S, recording_s)
+    return lo, min(hi, recording_s)
 
 
 def check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float,

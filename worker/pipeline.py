@@ -165,7 +165,7 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
     pins: Sequence[str | None] = ()
     cuts = inp.cuts
     if cuts is not None:
-        _check_cuts(cuts, info.duration)
+        _check_cuts(cuts, info.duration, target_seconds)
     if inp.timeline_rows is not None or inp.timeline_path is not None:
         tl = (timeline.parse_timeline(inp.timeline_path) if inp.timeline_path is not None
               else timeline.timeline_from_rows([dict(r) for r in inp.timeline_rows or ()]))
@@ -203,7 +203,8 @@ def plan_teaser(info: MediaInfo, inp: TeaserInput,
         notes, lags = list(stale), {}
     seen = [analysis] if analysis is not None else (looks.windows if looks else [])
     segments, cut_notes = (list(selection.segments), []) if cuts is not None else \
-        _cuts_nobody_hears(list(selection.segments), seen, info, whole=analysis is not None)
+        _cuts_nobody_hears(list(selection.segments), seen, info, whole=analysis is not None,
+                           target=target_seconds)
     picture = product.load_image(inp.product_image) if inp.product_image is not None else None
     if picture is not None:
         if analysis is not None:
@@ -267,11 +268,13 @@ def music_bed(inp: TeaserInput, fallback_key: str) -> str | None:
     return music_beds.check(inp.music)
 
 
-def _check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float) -> None:
-    """The rules every teaser keeps (``domain.edits``), for cuts a seller chose: a
-    refusal is permanent (the same cuts fail the same way every time)."""
+def _check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float,
+                target_s: float) -> None:
+    """The rules every teaser keeps (``domain.edits``, for a teaser of about ``target_s``
+    seconds), for cuts a seller chose: a refusal is permanent (the same cuts fail the
+    same way every time)."""
     try:
-        check_cuts(cuts, recording_s)
+        check_cuts(cuts, recording_s, target_s)
     except EditRefused as exc:
         raise InputError(exc.message) from exc
 
@@ -351,7 +354,7 @@ STILL_MOTION = 0.003  # local motion under this: nothing is being shown
 
 
 def _cuts_nobody_hears(segments: list[Segment], seen: Sequence[Any], info: MediaInfo, *,
-                       whole: bool) -> tuple[list[Segment], list[str]]:
+                       whole: bool, target: float) -> tuple[list[Segment], list[str]]:
     """The chosen segments with their cuts moved into pauses between phrases and dead
     air taken out (``worker.cuts``), from the analyses ``seen`` (``whole``: one analysis
     of all the recording, else windows of it); with the notes that say where no pause
@@ -361,14 +364,14 @@ def _cuts_nobody_hears(segments: list[Segment], seen: Sequence[Any], info: Media
     pauses = np.concatenate([np.asarray(a.pauses, dtype=float).reshape(-1, 2) for a in seen])
     heard = None if whole else [(a.start, a.start + a.duration) for a in seen]
     bounds, missed = cuts.at_pauses([(s.start, s.end) for s in segments], pauses,
-                                    info.duration, heard)
+                                    info.duration, heard, target=target)
     n = max(1, math.ceil(info.duration))
     still = np.zeros(n, dtype=bool)
     for a in seen:
         i = max(0, int(a.start))
         part = (a.local_motion < STILL_MOTION)[: max(0, n - i)]
         still[i:i + len(part)] = part
-    pieces = cuts.without_dead_air(bounds, pauses, still)
+    pieces = cuts.without_dead_air(bounds, pauses, still, target=target)
     out = [replace(seg, start=s, end=e)
            for seg, parts in zip(segments, pieces, strict=True) for s, e in parts]
     notes: list[str] = []

@@ -15,6 +15,7 @@ import pytest
 
 from domain.edits import check_cuts
 from tests.footage import make_clip, speech_wav
+from worker import cuts
 from worker.pipeline import TeaserInput, plan_teaser
 from worker.probe import probe
 
@@ -60,4 +61,5 @@ def test_a_teasers_own_moments_sent_back_unchanged_are_accepted(
     moments = [(round(s.start, 3), round(s.end, 3)) for s in edit.segments]  # as reported
     check_cuts(moments, info.duration)  # raises EditRefused naming the rule broken
     total = sum(e - s for s, e in moments)
-    assert total >= min(35.0, info.duration) - 0.05
+    # about 40 s where the recording holds it; a short recording gives most of itself
+    assert total >= min(35.0, info.duration - 2 * cuts.PAUSE_REACH) - 0.05

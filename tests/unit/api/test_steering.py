@@ -151,3 +151,16 @@ def test_a_refusal_is_in_the_language_the_request_accepts(
     assert indonesian.get_json()["detail"].startswith("Momen 1 hanya 4.0 dtk; tiap momen "
                                                       "minimal 6 dtk")
     assert indonesian.get_json()["field"] == english.get_json()["field"] == "segments.0.end"
+
+
+def test_a_teaser_asked_at_another_length_is_steered_by_the_rules_of_that_length(
+        client: FlaskClient, alice: dict[str, str], db: Database) -> None:
+    teaser_id = _ready_teaser(client, db, alice, target_seconds=20)
+    edit = client.get(f"/v1/teasers/{teaser_id}/edit", headers=alice).get_json()
+    assert (edit["rules"]["min_total_s"], edit["rules"]["max_total_s"]) == (15.0, 25.0)
+    kept = client.put(f"/v1/teasers/{teaser_id}/edit", headers=alice,
+                      json=_cuts((100, 112), (400, 410)))  # 22 s: a 20 s teaser's length
+    assert kept.status_code == 202, kept.get_json()
+    long = client.put(f"/v1/teasers/{teaser_id}/edit", headers=alice,
+                      json=_cuts((100, 115), (400, 412), (900, 913)))  # 40 s
+    assert long.status_code == 422 and long.get_json()["field"] == "segments"
