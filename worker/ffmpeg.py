@@ -120,9 +120,10 @@ def child_setup(memory_limit: int | None = None) -> Callable[[], None]:
     return setup
 
 
-def popen(argv: list[str], **kwargs: object) -> subprocess.Popen:
+def popen(argv: list[str], *, stdin: int = subprocess.DEVNULL,
+          **kwargs: object) -> subprocess.Popen:
     """Start an ffmpeg child: own process group, dies with us, memory bounded."""
-    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True,  # type: ignore[call-overload]
+    return subprocess.Popen(argv, stdin=stdin, start_new_session=True,  # type: ignore[call-overload]
                             preexec_fn=child_setup(), **kwargs)
 
 
@@ -192,28 +193,32 @@ def user_input(path: str | os.PathLike[str], *, seek: float | None = None,
 
 @dataclass
 class Process:
-    """A running ffmpeg (see :func:`process`): ``stdout`` to read (bytes, or text), and
-    ``tail``, the last lines of its stderr."""
+    """A running ffmpeg (see :func:`process`): ``stdout`` to read (bytes, or text),
+    ``tail``, the last lines of its stderr, and ``stdin`` to write its ``pipe:0`` input
+    to (with ``feed``; close it when done)."""
 
     proc: subprocess.Popen
     stdout: IO[Any] | None
     tail: deque[str]
+    stdin: IO[bytes] | None = None
 
 
 @contextlib.contextmanager
 def process(args: list[str], *, timeout: float, what: str = "ffmpeg",
             loglevel: str = "error", text: bool = False,
-            tail_lines: int = STDERR_TAIL_LINES) -> Iterator[Process]:
-    """Run ``ffmpeg <args>`` while the block reads its stdout; the one place a child is
-    watched. ``args`` excludes the binary and the global flags added here (``-nostdin``,
-    ``-hide_banner``, ``-nostats``, ``-loglevel``). The whole process group is killed when
-    the block ends (early, on error, or after ``timeout`` seconds); then ``FfmpegTimeout``,
-    or the named :func:`failure` for a non-zero exit, is raised, and logged for ops with
-    the command and ffmpeg's last lines."""
+            tail_lines: int = STDERR_TAIL_LINES, feed: bool = False) -> Iterator[Process]:
+    """Run ``ffmpeg <args>`` while the block reads its stdout (or, with ``feed``, writes
+    its ``pipe:0`` input to ``stdin``); the one place a child is watched. ``args``
+    excludes the binary and the global flags added here (``-nostdin``, ``-hide_banner``,
+    ``-nostats``, ``-loglevel``). The whole process group is killed when the block ends
+    (early, on error, or after ``timeout`` seconds); then ``FfmpegTimeout``, or the named
+    :func:`failure` for a non-zero exit, is raised, and logged for ops with the command
+    and ffmpeg's last lines."""
     argv = [binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", loglevel, *args]
     tail: deque[str] = deque(maxlen=tail_lines)
     started = time.monotonic()
-    proc = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                 stdin=subprocess.PIPE if feed else subprocess.DEVNULL)
     err_reader = threading.Thread(
         target=lambda: tail.extend(line.decode("utf-8", "replace") for line in proc.stderr or ()),
         daemon=True)
@@ -230,14 +235,17 @@ def process(args: list[str], *, timeout: float, what: str = "ffmpeg",
     if text and stdout is not None:
         stdout = io.TextIOWrapper(stdout, encoding="utf-8", errors="replace")
     try:
-        yield Process(proc, stdout, tail)
+        yield Process(proc, stdout, tail, proc.stdin)
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()  # all fed: ffmpeg sees the end of its input
         proc.wait()
     finally:
         timer.cancel()
         timer.join()  # the timer thread holds the Popen until it ends
         _killpg(proc)
         err_reader.join(timeout=5)
-        for pipe in (stdout, proc.stderr):
+        for pipe in (stdout, proc.stderr, proc.stdin):
             if pipe is not None:
                 with contextlib.suppress(OSError, ValueError):
                     pipe.close()

@@ -365,10 +365,12 @@ def build_poster_args(edit: EditList, assets: Assets, out_poster: Path) -> list[
             "-update", "1", "-f", "image2", str(out_poster)]
 
 
-def build_remux_args(edit: EditList, video: Path, sound: Path, out_video: Path) -> list[str]:
+def build_remux_args(edit: EditList, video: Path, sound: Path | str, out_video: Path
+                     ) -> list[str]:
     """A new sound under a verified teaser's picture: ``video``'s picture packets copied
-    as they are (nothing decoded or encoded), the mixed ``sound`` encoded exactly as the
-    render encodes it, fast start. ``video`` is our own render, never a user's file."""
+    as they are (nothing decoded or encoded), the mixed ``sound`` (raw float PCM: a file,
+    or ``pipe:0``) encoded exactly as the render encodes it, fast start. ``video`` is our
+    own render, never a user's file."""
     return ["-i", str(video),
             "-f", "f32le", "-ar", str(RATE), "-ch_layout", "stereo", "-i", str(sound),
             "-map", "0:v:0", "-map", "1:a", "-c:v", "copy", *audio_codec(edit.output),

@@ -28,7 +28,7 @@ from worker.editlist import EditList, Work, work_needed
 from worker.render import (
     RenderResult,
     bed_of,
-    mixed_sound,
+    mixed_pcm,
     prepare_assets,
     render,
     segment_samples,
@@ -85,12 +85,17 @@ def regenerate(old: EditList, old_video: Path, old_poster: Path, new: EditList,
                     voice = voice_of(new, scratch, timeout=timeout, pool=pool)
                 keep_stem(voice)
             timings["voice"] = _since(started)
-            sound, mixed = mixed_sound(new, voice, bed_of(new, scratch), scratch)
-            timings["mix"] = round(_since(started) - timings["voice"], 3)
-            report(0.4)
-            mark = time.perf_counter()
-            ffmpeg.run(["-y", *graph.build_remux_args(new, old_video, sound, tmp_video)],
-                       timeout=timeout)
+            # ffmpeg starts (and opens the picture) while the sound is mixed, then
+            # reads it from its stdin: no file between them.
+            args = ["-y", *graph.build_remux_args(new, old_video, "pipe:0", tmp_video)]
+            with ffmpeg.process(args, timeout=timeout, what="remux", feed=True) as ff:
+                sound, mixed = mixed_pcm(new, voice, bed_of(new, scratch))
+                timings["mix"] = round(_since(started) - timings["voice"], 3)
+                report(0.4)
+                mark = time.perf_counter()
+                assert ff.stdin is not None
+                with contextlib.suppress(BrokenPipeError):  # ended early: raised on leaving
+                    ff.stdin.write(np.ascontiguousarray(sound, dtype="<f4").data)
             timings["remux"] = _since(mark)
         else:
             _keep(old_video, tmp_video)

@@ -136,16 +136,21 @@ def bed_of(edit: EditList, work: Path) -> Path | None:
         raise RenderError(str(exc)) from exc
 
 
-def mixed_sound(edit: EditList, voice: np.ndarray | None, bed: Path | None,
-                work: Path) -> tuple[Path, Mix]:
+def mixed_pcm(edit: EditList, voice: np.ndarray | None, bed: Path | None
+              ) -> tuple[np.ndarray, Mix]:
     """The teaser's sound (``worker.mix``: the bed ducked under the voice stem ``voice``
-    from ``voice_of`` or ``stem.load``, mastered) written into ``work`` as the raw float
-    PCM the encoder reads."""
+    from ``voice_of`` or ``stem.load``, mastered): the raw float PCM the encoder reads."""
     n = sum(segment_samples(edit))
     if voice is None:
         voice = voice_stem(None, [n])
     music = read_bed(bed, n) if bed is not None else None
-    sound, mixed = mix_stem(voice, music, music_subs=bed_sub_powers(bed, n))
+    return mix_stem(voice, music, music_subs=bed_sub_powers(bed, n))
+
+
+def mixed_sound(edit: EditList, voice: np.ndarray | None, bed: Path | None,
+                work: Path) -> tuple[Path, Mix]:
+    """``mixed_pcm`` written into ``work`` (the render's encoder reads it from there)."""
+    sound, mixed = mixed_pcm(edit, voice, bed)
     path = work / "sound.f32"
     sound.tofile(path)
     return path, mixed
