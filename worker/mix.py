@@ -178,12 +178,13 @@ def mix(voice: np.ndarray | None, lengths: Sequence[int], music: np.ndarray | No
 
 
 def mix_stem(voice: np.ndarray, music: np.ndarray | None, *,
-             music_subs: np.ndarray | None = None) -> tuple[np.ndarray, Mix]:
+             music_subs: np.ndarray | None = None,
+             voice_subs: np.ndarray | None = None) -> tuple[np.ndarray, Mix]:
     """``mix`` of a voice that is its ``voice_stem`` already (a render's, or the one kept
-    beside it): not cut or faded again."""
+    beside it, with its ``sub_powers``, ``voice_subs``): not cut or faded again."""
     n = len(voice)
     total = n / RATE
-    voice_subs = sub_powers(voice)
+    voice_subs = sub_powers(voice) if voice_subs is None else voice_subs
     lufs = gated(block_loudness(voice_subs))
     speaks = lufs is not None and lufs > SILENT_LUFS
     voice_db = (max(-MAX_VOICE_GAIN_DB, min(MAX_VOICE_GAIN_DB, TARGET_LUFS - lufs))

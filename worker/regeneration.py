@@ -76,8 +76,9 @@ def regenerate(old: EditList, old_video: Path, old_poster: Path, new: EditList,
                 stem.save(voice, kept, stem.key_of(new))
 
         if work is Work.REMUX:
-            voice = (stem.load(old_stem, stem.key_of(new), sum(segment_samples(new)))
-                     if new.source.has_audio else None)
+            kept = (stem.load(old_stem, stem.key_of(new), sum(segment_samples(new)))
+                    if new.source.has_audio else None)
+            voice, powers = kept if kept is not None else (None, None)
             if voice is not None or not new.source.has_audio:
                 keep_stem(None)
             else:  # a render from before stems were kept: the recording decoded again
@@ -89,7 +90,7 @@ def regenerate(old: EditList, old_video: Path, old_poster: Path, new: EditList,
             # reads it from its stdin: no file between them.
             args = ["-y", *graph.build_remux_args(new, old_video, "pipe:0", tmp_video)]
             with ffmpeg.process(args, timeout=timeout, what="remux", feed=True) as ff:
-                sound, mixed = mixed_pcm(new, voice, bed_of(new, scratch))
+                sound, mixed = mixed_pcm(new, voice, bed_of(new, scratch), powers)
                 timings["mix"] = round(_since(started) - timings["voice"], 3)
                 report(0.4)
                 mark = time.perf_counter()

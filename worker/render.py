@@ -136,15 +136,16 @@ def bed_of(edit: EditList, work: Path) -> Path | None:
         raise RenderError(str(exc)) from exc
 
 
-def mixed_pcm(edit: EditList, voice: np.ndarray | None, bed: Path | None
-              ) -> tuple[np.ndarray, Mix]:
+def mixed_pcm(edit: EditList, voice: np.ndarray | None, bed: Path | None,
+              voice_subs: np.ndarray | None = None) -> tuple[np.ndarray, Mix]:
     """The teaser's sound (``worker.mix``: the bed ducked under the voice stem ``voice``
-    from ``voice_of`` or ``stem.load``, mastered): the raw float PCM the encoder reads."""
+    from ``voice_of`` or ``stem.load``, mastered): the raw float PCM the encoder reads.
+    ``voice_subs``: the voice's ``sub_powers`` when a kept stem carries them."""
     n = sum(segment_samples(edit))
     if voice is None:
-        voice = voice_stem(None, [n])
+        voice, voice_subs = voice_stem(None, [n]), None
     music = read_bed(bed, n) if bed is not None else None
-    return mix_stem(voice, music, music_subs=bed_sub_powers(bed, n))
+    return mix_stem(voice, music, music_subs=bed_sub_powers(bed, n), voice_subs=voice_subs)
 
 
 def mixed_sound(edit: EditList, voice: np.ndarray | None, bed: Path | None,

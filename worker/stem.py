@@ -12,6 +12,8 @@ Read and written in this process (PyAV): no ffmpeg child.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import logging
@@ -22,13 +24,14 @@ import numpy as np
 
 from store.media import VOICE_STEM
 from worker.editlist import EditList
-from worker.loudness import RATE
+from worker.loudness import RATE, SUB, sub_powers
 from worker.mix import STEM_SCALE
 
 log = logging.getLogger(__name__)
 
 SUFFIX = VOICE_STEM
 KEY_TAG = "cuplik_voice"
+POWERS_TAG = "cuplik_powers"  # the stem's 100 ms K-weighted powers (the mix's first step)
 VERSION = 1  # of how a stem is made: a stem of another version is not used
 _SHIFT = 8  # FLAC's 24-bit samples travel as the top 24 bits of 32-bit ones
 _FRAME = 4608
@@ -49,10 +52,13 @@ def key_of(edit: EditList) -> str:
 
 def save(voice: np.ndarray, path: Path, key: str) -> None:
     """Write ``voice`` ((n, 2) float32 on ``worker.mix``'s stem grid) to ``path`` as 24-bit
-    stereo FLAC tagged with ``key``."""
+    stereo FLAC tagged with ``key`` and with its ``sub_powers`` (so a music change need not
+    measure the voice again)."""
     samples = np.rint(voice * np.float32(STEM_SCALE)).astype(np.int32) << _SHIFT
+    powers = np.asarray(sub_powers(voice), dtype="<f8")
     with av.open(str(path), "w", format="flac") as container:
         container.metadata[KEY_TAG] = key
+        container.metadata[POWERS_TAG] = base64.b64encode(powers.tobytes()).decode()
         stream = container.add_stream("flac", rate=RATE, layout="stereo", format="s32")
         stream.codec_context.options = {"bits_per_raw_sample": "24"}
         for start in range(0, len(samples), _FRAME):
@@ -66,10 +72,11 @@ def save(voice: np.ndarray, path: Path, key: str) -> None:
             container.mux(packet)
 
 
-def load(path: Path, key: str, n: int) -> np.ndarray | None:
-    """The stem at ``path`` ((n, 2) float32, exactly the samples saved) when it is the
-    stem of ``key`` and ``n`` samples long; None otherwise (missing, another cut's,
-    unreadable: the caller decodes the voice from the recording)."""
+def load(path: Path, key: str, n: int) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """The stem at ``path`` ((n, 2) float32, exactly the samples saved) and its
+    ``sub_powers`` as saved (None in a stem saved without them) when it is the stem of
+    ``key`` and ``n`` samples long; None otherwise (missing, another cut's, unreadable:
+    the caller decodes the voice from the recording)."""
     if not path.is_file():
         return None
     try:
@@ -77,6 +84,7 @@ def load(path: Path, key: str, n: int) -> np.ndarray | None:
             if container.metadata.get(KEY_TAG) != key:
                 log.warning("voice stem %s is of another cut: not used", path.name)
                 return None
+            powers = _powers(container.metadata.get(POWERS_TAG), n)
             parts = [_interleaved(frame) for frame in container.decode(audio=0)]
     except (av.error.FFmpegError, ValueError) as exc:
         log.warning("voice stem %s is unreadable (%s): not used", path.name, exc)
@@ -88,7 +96,18 @@ def load(path: Path, key: str, n: int) -> np.ndarray | None:
         return None
     voice = (samples >> _SHIFT).astype(np.float32)
     voice *= np.float32(1 / STEM_SCALE)
-    return voice
+    return voice, powers
+
+
+def _powers(tag: str | None, n: int) -> np.ndarray | None:
+    """The saved ``sub_powers`` of an ``n``-sample stem; None when absent or malformed."""
+    if not tag:
+        return None
+    try:
+        powers = np.frombuffer(base64.b64decode(tag, validate=True), dtype="<f8")
+    except (binascii.Error, ValueError):
+        return None
+    return powers.astype(np.float64) if len(powers) == n // SUB else None
 
 
 def _interleaved(frame: av.AudioFrame) -> np.ndarray:

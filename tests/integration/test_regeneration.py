@@ -17,9 +17,10 @@ import pytest
 from tests.footage import make_clip
 from worker.editlist import EditList, Output, Segment, Source, Sticker, Work
 from worker.ffmpeg import binary
+from worker.loudness import sub_powers
 from worker.regeneration import regenerate
-from worker.render import RenderResult, render
-from worker.stem import key_of, save, stem_path
+from worker.render import RenderResult, render, segment_samples
+from worker.stem import key_of, load, save, stem_path
 
 pytestmark = pytest.mark.integration
 
@@ -113,6 +114,11 @@ def test_the_kept_voice_stem_is_what_a_music_change_mixes_and_it_passes_on(
     assert work is Work.REMUX
     assert packets(result.video, "a") == packets(full.video, "a")
     assert stem_path(result.video).read_bytes() == kept.read_bytes()  # for the next one
+    # The stem carries its voice's 100 ms powers, exactly what the mix would measure.
+    loaded = load(kept, key_of(chill), sum(segment_samples(chill)))
+    assert loaded is not None
+    voice, powers = loaded
+    assert powers is not None and np.array_equal(powers, sub_powers(voice))
 
 
 @pytest.mark.parametrize("kept", ["none", "another cut's"])
