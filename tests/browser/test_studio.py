@@ -465,7 +465,10 @@ def test_every_page_is_reachable_by_keyboard_and_the_main_flows_work_by_keyboard
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith(f"/studio/teasers/{teaser_id}")
-    assert page.locator(".flash").inner_text().startswith("Render ulang diantrekan") or \
+    # The flash says so until the page reloads itself with the new version, which a
+    # music-only change (a remux, well under a second) can make before this reads it.
+    flashed = page.locator(".flash").all_inner_texts()
+    assert (flashed and flashed[0].startswith("Render ulang diantrekan")) or \
         chosen == _api(service, "GET", f"/v1/teasers/{teaser_id}/edit", key)["music"]
     ops_key = service.create_key("ops-keyboard", ops=True)
     page.context.clear_cookies()
