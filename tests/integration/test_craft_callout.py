@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.integration.test_overlays_render import _erode
 from worker import design, overlays, render
 from worker.ffmpeg import binary
 from worker.pipeline import OnScreen, TeaserInput, plan_teaser
@@ -41,17 +42,6 @@ def _lum(rgb: np.ndarray) -> float:
     c = np.asarray(rgb, float) / 255.0
     lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     return float(lin @ np.array([0.2126, 0.7152, 0.0722]))
-
-
-def _erode(mask: np.ndarray, n: int) -> np.ndarray:
-    for _ in range(n):
-        m = mask.copy()
-        m[1:] &= mask[:-1]
-        m[:-1] &= mask[1:]
-        m[:, 1:] &= mask[:, :-1]
-        m[:, :-1] &= mask[:, 1:]
-        mask = m
-    return mask
 
 
 def _frames(path: Path, times: list[float]) -> dict[float, np.ndarray]:

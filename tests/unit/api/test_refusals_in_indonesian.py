@@ -29,6 +29,15 @@ def _both(client: FlaskClient, method: str, path: str, headers: dict[str, str],
     return a, b
 
 
+def _rejected(db: Database, footage_id: str) -> None:
+    """The upload refused at ingest, with its reason in both languages."""
+    with db.session() as s:
+        row = s.get(Footage, footage_id)
+        assert row is not None
+        row.status = FootageStatus.REJECTED
+        row.reason, row.reason_id = "live.mp4: has no video stream", "live.mp4: tidak berisi video"
+
+
 def test_an_unknown_music_bed_is_refused_in_indonesian(
         client: FlaskClient, db: Database, alice: dict[str, str]) -> None:
     footage_id = ready_footage(client, db, alice)
@@ -60,11 +69,7 @@ def test_a_taken_slot_and_a_recording_still_checked_are_refused_in_indonesian(
 def test_an_upload_refused_at_ingest_is_refused_with_its_indonesian_reason(
         client: FlaskClient, db: Database, alice: dict[str, str]) -> None:
     footage_id = ready_footage(client, db, alice)
-    with db.session() as s:
-        row = s.get(Footage, footage_id)
-        assert row is not None
-        row.status = FootageStatus.REJECTED
-        row.reason, row.reason_id = "live.mp4: has no video stream", "live.mp4: tidak berisi video"
+    _rejected(db, footage_id)
     en, id_ = _both(client, "POST", "/v1/teasers", alice, json={"footage_id": footage_id})
     assert en["detail"] == "The recording was rejected: live.mp4: has no video stream"
     assert id_["detail"] == "Rekamannya ditolak: live.mp4: tidak berisi video"
@@ -85,11 +90,7 @@ def test_a_half_given_period_and_an_ops_route_are_refused_in_indonesian(
 def test_an_uploads_rejection_reason_reads_in_the_sellers_language(
         client: FlaskClient, db: Database, alice: dict[str, str]) -> None:
     footage_id = ready_footage(client, db, alice)
-    with db.session() as s:
-        row = s.get(Footage, footage_id)
-        assert row is not None
-        row.status = FootageStatus.REJECTED
-        row.reason, row.reason_id = "live.mp4: has no video stream", "live.mp4: tidak berisi video"
+    _rejected(db, footage_id)
     en = client.get(f"/v1/footage/{footage_id}", headers=alice).get_json()
     id_ = client.get(f"/v1/footage/{footage_id}", headers={**alice, **ID}).get_json()
     assert (en["reason"], id_["reason"]) == ("live.mp4: has no video stream",
