@@ -27,6 +27,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from api.deps import db
+from domain.edits import asked_length
 from domain.lifecycle import TeaserStatus
 from store.models import RegenerationItem, Teaser
 
@@ -35,10 +36,6 @@ SAMPLE = 50
 REMEMBER_S = 60.0
 QUEUE_READ_LIMIT = 10_000
 _lock = threading.Lock()
-
-
-def _target_s(params: dict[str, Any] | None) -> float:
-    return float((params or {}).get("target_seconds") or 40)
 
 
 def seconds_per_second(s: Session) -> float:
@@ -51,7 +48,7 @@ def seconds_per_second(s: Session) -> float:
                      .where(Teaser.status == TeaserStatus.READY,
                             Teaser.started_at.is_not(None), Teaser.finished_at.is_not(None))
                      .order_by(Teaser.finished_at.desc()).limit(SAMPLE)).all()
-    rates = [(done - started).total_seconds() / _target_s(params)
+    rates = [(done - started).total_seconds() / asked_length(params)
              for started, done, params in rows if done > started]
     value = statistics.median(rates) if rates else DEFAULT_S_PER_S
     with _lock:
@@ -123,11 +120,11 @@ def _queue(at: datetime) -> Queue:
                             .where(Teaser.status == TeaserStatus.RUNNING)).all()
     lines: dict[bool, list[tuple[datetime, str, float]]] = {False: [], True: []}
     for ident, queued_at, params, batch in queued:
-        lines[bool(batch)].append((queued_at, ident, rate * _target_s(params)))
+        lines[bool(batch)].append((queued_at, ident, rate * asked_length(params)))
     cached = Queue(
         interactive=_line(lines[False]), batch=_line(lines[True]),
         batch_ids=frozenset(ident for _, ident, _ in lines[True]),
-        busy_s=sum(_running_left(r, rate * _target_s(r.params), at) for r in running),
+        busy_s=sum(_running_left(r, rate * asked_length(r.params), at) for r in running),
         running=len(running), rate=rate)
     g.eta_queue = cached
     return cached
@@ -138,7 +135,7 @@ def eta_seconds(row: Teaser, at: datetime) -> float | None:
     if row.status in (TeaserStatus.READY, TeaserStatus.FAILED):
         return None
     q = _queue(at)
-    render = q.rate * _target_s(row.params)
+    render = q.rate * asked_length(row.params)
     if row.status is TeaserStatus.RUNNING:
         return round(_running_left(row, render, at), 1)
     key = (row.updated_at, row.id)

@@ -24,7 +24,7 @@ from api.music import check_music
 from api.openapi import Answer, Model, example, spec
 from api.problems import Problem
 from api.teasers import Segment, TeaserOut, enqueue_render, plan_sticker, teaser_out
-from domain.edits import MAX_SEGMENTS, MIN_SEGMENT_S, TARGET_S, length_bounds
+from domain.edits import MAX_SEGMENTS, MIN_SEGMENT_S, asked_length, length_bounds
 from domain.edits import check_cuts as check_edit
 from domain.lifecycle import TeaserStatus
 from store import lifecycle
@@ -127,11 +127,6 @@ def _editable(row: Teaser) -> dict[str, Any]:
     return dict(row.report)
 
 
-def _target(params: dict[str, Any]) -> float:
-    """The length the teaser was asked for (the edit rules' target)."""
-    return float(params.get("target_seconds") or TARGET_S)
-
-
 @bp.get("/<teaser_id>/edit")
 @spec.validate(resp=Resp(HTTP_200=EditOut), tags=["teasers"])
 def get_edit(teaser_id: str) -> Answer:
@@ -141,7 +136,7 @@ def get_edit(teaser_id: str) -> Answer:
         row = owned_or_404(s, Teaser, teaser_id, "teaser")
         report = _editable(row)
         recording = _recording_s(s, row)
-        lo, hi = length_bounds(recording, _target(row.params))
+        lo, hi = length_bounds(recording, asked_length(row.params))
         return EditOut(
             teaser_id=row.id, revision=row.revision, status=str(row.status),
             segments=_segments(report.get("segments")),
@@ -172,7 +167,7 @@ def put_edit(teaser_id: str) -> Answer:
         if body.segments is not None:
             cuts = [[c.start, c.end] for c in body.segments]
             check_edit([(a, b) for a, b in cuts], _recording_s(s, row),
-                       _target(params))
+                       asked_length(params))
             if cuts != (params.get("cuts") or served):
                 params["cuts"] = cuts
         # Without cuts of the seller's, the ranking chooses again: the same moments, as

@@ -10,7 +10,8 @@ moment shorter than 6 s only when the whole recording is).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from domain.errors import EditRefused
 
@@ -19,6 +20,12 @@ TARGET_S = 40.0
 TOLERANCE_S = 5.0  # the target 40 s accepts 35..45 s
 MAX_SEGMENTS = 4
 SLACK_S = 0.05  # float noise of times a browser or a JSON client rounded
+
+
+def asked_length(params: Mapping[str, Any] | None) -> float:
+    """The length a teaser was asked for (its ``target_seconds`` parameter; ``TARGET_S``
+    when none was given): what its edit rules, its render and its estimates go by."""
+    return float((params or {}).get("target_seconds") or TARGET_S)
 
 
 def length_bounds(recording_s: float, target_s: float = TARGET_S) -> tuple[float, float]:

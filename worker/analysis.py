@@ -14,7 +14,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -170,6 +170,14 @@ class Analysis:
             meta = json.loads(str(data["meta"]))
             arrays = {k: data[k] for k in data.files if k != "meta"}
         return cls(**meta, **arrays)
+
+
+def covering(analyses: Sequence[Analysis], start: float, end: float) -> Analysis | None:
+    """The first of ``analyses`` that covers ``start``..``end`` (source seconds), if any."""
+    for a in analyses:
+        if a.start <= start + 1e-6 and end <= a.start + a.seconds + 1e-6:
+            return a
+    return None
 
 
 def _mean(a: np.ndarray) -> float:

@@ -22,6 +22,7 @@ from rq import get_current_job
 from sqlalchemy import select
 
 from domain.captions import parse_captions
+from domain.edits import asked_length
 from domain.errors import DomainError
 from domain.lifecycle import FootageStatus, TeaserSource, TeaserStatus
 from domain.offers import offer_from, strongest
@@ -312,7 +313,7 @@ def _render_inputs(session: Any, teaser: Any, media: Any,
         recording=recording, timeline_rows=timeline_rows, analysis_path=analysis,
         probe=footage.probe or None,  # read by the ingest: not probed again
         sticker_text=params.get("sticker_text"),
-        target_seconds=float(params.get("target_seconds") or 40.0),
+        target_seconds=asked_length(params),
         music=str(params.get("music") or "auto"), music_key=footage.id,
         # Reasons and notes in the language the sticker is worded in (the API records it;
         # rows written before it did were worded in English).

@@ -1,24 +1,17 @@
 """Where things are in the teaser's frame: the faces the analysis found, moved through
-each segment's crop into output coordinates (the LIVE card keeps clear of them), and
-the poster's moment (the sharpest second of the opening moment, a face on screen)."""
+each segment's crop into output coordinates (the LIVE card keeps clear of them). The
+poster's moment is ``worker.poster``'s."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
-from worker.analysis import Analysis
+from worker.analysis import Analysis, covering
 from worker.editlist import Crop, Face, Segment
 from worker.graph import centre_crop, frame_duration
 
 FACE_MARGIN = 0.04  # of the frame: hair and chin beyond the detector's box
-
-
-def _covering(analyses: Sequence[Analysis], start: float, end: float) -> Analysis | None:
-    for a in analyses:
-        if a.start <= start + 1e-6 and end <= a.start + a.seconds + 1e-6:
-            return a
-    return None
 
 
 def _to_output(crop: Crop, x: float, y: float, out_w: int, out_h: int) -> tuple[float, float]:
@@ -39,7 +32,7 @@ def faces_on_screen(analyses: Sequence[Analysis], segments: Sequence[Segment], s
     t = 0.0
     for seg in segments:
         d = frame_duration(seg.duration, fps)
-        a = _covering(analyses, seg.start, seg.end)
+        a = covering(analyses, seg.start, seg.end)
         if a is not None and a.face_top is not None and a.face_bottom is not None:
             i, j = a.index(seg.start), max(a.index(seg.start) + 1,
                                            min(a.seconds, math.ceil(seg.end - a.start - 1e-6)))

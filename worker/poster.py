@@ -16,17 +16,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from worker import features, product
-from worker.analysis import Analysis
+from worker.analysis import Analysis, covering
 from worker.editlist import Segment
 from worker.frames import VideoFrame, read_media
 from worker.graph import frame_duration
 
-
-def _covering(analyses: Sequence[Analysis], start: float, end: float) -> Analysis | None:
-    for a in analyses:
-        if a.start <= start + 1e-6 and end <= a.start + a.seconds + 1e-6:
-            return a
-    return None
+SHARP_TIE = 0.95  # frames at least this share of the sharpest count as as sharp
+MAX_LOOKS = 4  # seconds looked at frame by frame for the product (each ~0.1 s of decoding)
 
 
 def ranked_seconds(a: Analysis, start: float, end: float) -> list[int]:
@@ -73,9 +69,6 @@ def sharpest_frame(path: str, start: float, end: float, fps: int
     return t, gray
 
 
-SHARP_TIE = 0.95  # frames at least this share of the sharpest count as as sharp
-
-
 def poster_time(analyses: Sequence[Analysis], segments: Sequence[Segment], fps: int,
                 path: str | None = None, product_image: np.ndarray | None = None) -> float:
     """The output second the poster is taken at: the sharpest frame (of ``path``, the
@@ -89,7 +82,7 @@ def poster_time(analyses: Sequence[Analysis], segments: Sequence[Segment], fps: 
     first = segments[0]
     d = frame_duration(first.duration, fps)
     fallback = round(min(1.0, d / 2), 3)
-    a = _covering(analyses, first.start, first.end)
+    a = covering(analyses, first.start, first.end)
     ranked = ranked_seconds(a, first.start, first.end) if a is not None else []
     if a is None or not ranked:
         return fallback
@@ -109,6 +102,3 @@ def poster_time(analyses: Sequence[Analysis], segments: Sequence[Segment], fps: 
             at = looked[0] if looked else at
     out = min(max(0.0, at - first.start), max(0.0, d - 1.0 / fps))
     return round(round(out * fps) / fps, 3)
-
-
-MAX_LOOKS = 4  # seconds looked at frame by frame for the product (each ~0.1 s of decoding)
