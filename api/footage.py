@@ -18,7 +18,7 @@ import base64
 import binascii
 import logging
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
 from flask import Blueprint, current_app, request, url_for
 from pydantic import Field
@@ -173,20 +173,16 @@ def upload_footage() -> Answer:
     try:
         size = store.write_stream(relative, chunks, limit, expected=expected)
     except UploadTooLarge:
-        raise Problem(413, "Payload too large", f"The upload is larger than the limit of "
-                      f"{limit:,} bytes. Trim or compress the recording, then upload it "
-                      "again.", code="upload_too_large", field="file",
-                      indonesian=f"Unggahan melebihi batas {limit:,} byte. Potong atau "
-                                 "kompres rekamannya, lalu unggah lagi.") from None
+        raise upload_too_large(limit, field="file") from None
     except UploadIncomplete as exc:
         raise Problem(400, "Upload incomplete", f"The upload ended after {exc.received:,} of "
                       f"its {exc.expected:,} bytes (the connection was cut); nothing was "
                       "stored. Upload it again, or use a resumable upload "
                       "(POST /v1/footage/uploads) on a weak network.",
                       code="upload_incomplete", field="file",
-                      indonesian=f"Unggahan terhenti setelah {exc.received:,} dari "
-                                 f"{exc.expected:,} byte (koneksinya terputus); tidak ada yang "
-                                 "disimpan. Unggah lagi, atau pakai unggahan yang bisa "
+                      indonesian=f"Unggahan terhenti setelah {number_id(exc.received)} dari "
+                                 f"{number_id(exc.expected)} byte (koneksinya terputus); tidak "
+                                 "ada yang disimpan. Unggah lagi, atau pakai unggahan yang bisa "
                                  "dilanjutkan (POST /v1/footage/uploads) di jaringan "
                                  "lemah.") from None
     except DiskFull as exc:
@@ -200,6 +196,20 @@ def upload_footage() -> Answer:
     row = accept_upload(who.seller_id, relative, filename, size, captions)
     location = url_for("v1.footage.get_footage", footage_id=row.id)
     return footage_out(row), 202, {"Location": location}
+
+
+def upload_too_large(limit: int, **extra: Any) -> Problem:
+    """413 for an upload over the size limit of ``limit`` bytes (``extra``: the field)."""
+    return Problem(413, "Payload too large", f"The upload is larger than the limit of "
+                   f"{limit:,} bytes. Trim or compress the recording, then upload it again.",
+                   code="upload_too_large",
+                   indonesian=f"Unggahan melebihi batas {number_id(limit)} byte. Potong atau "
+                              "kompres rekamannya, lalu unggah lagi.", **extra)
+
+
+def number_id(count: int) -> str:
+    """A whole number as an Indonesian reader writes it: 4.194.304."""
+    return f"{count:,}".replace(",", ".")
 
 
 def accept_upload(seller_id: str, relative: str, filename: str | None, size: int,

@@ -32,7 +32,9 @@ from api.footage import (
     checked_captions,
     disk_full,
     footage_out,
+    number_id,
     upload_metadata,
+    upload_too_large,
 )
 from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
@@ -82,9 +84,7 @@ def create_upload() -> Answer:
     body: UploadIn = request.context.json  # type: ignore[attr-defined]
     limit = int(current_app.config["MAX_UPLOAD_BYTES"])
     if body.size > limit:
-        raise Problem(413, "Payload too large", f"The upload is larger than the limit of "
-                      f"{limit:,} bytes. Trim or compress the recording, then upload it "
-                      "again.", code="upload_too_large")
+        raise upload_too_large(limit, field="size")
     tus = upload_metadata(request.headers.get("Upload-Metadata")).get("captions")
     # Checked before any byte is sent: a seller on a weak network learns it now.
     captions = checked_captions(body.captions if body.captions is not None
@@ -117,7 +117,9 @@ def append_upload(upload_id: str) -> Answer:
     if not raw.isdigit():
         raise Problem(400, "Invalid request", "Send the Upload-Offset header: the byte the "
                       f"body starts at (this upload stands at {current}).",
-                      code="missing_upload_offset", offset=current)
+                      code="missing_upload_offset", offset=current,
+                      indonesian="Kirim header Upload-Offset: byte tempat isi permintaan ini "
+                                 f"dimulai (unggahan ini sudah sampai byte {current}).")
     store = media()
     chunks = declared_chunks(request.stream, request.content_length, CHUNK_BYTES)
     try:
@@ -125,10 +127,20 @@ def append_upload(upload_id: str) -> Answer:
     except ResumeConflict as exc:
         raise Problem(409, "Conflict", f"This upload stands at byte {exc.offset}, not "
                       f"{raw}; send the bytes from {exc.offset} on.", code="offset_mismatch",
-                      offset=exc.offset, headers={"Upload-Offset": str(exc.offset)}) from None
+                      offset=exc.offset, headers={"Upload-Offset": str(exc.offset)},
+                      indonesian=f"Unggahan ini sudah sampai byte {exc.offset}, bukan {raw}; "
+                                 f"kirim byte mulai dari {exc.offset}.") from None
     except UploadTooLarge:
+        # The chunks before the one that went past the size were kept: say where it stands.
+        stands = _owned(upload_id)[1]
         raise Problem(413, "Payload too large", f"The body goes past the upload's size of "
-                      f"{size:,} bytes.", code="upload_too_large") from None
+                      f"{size:,} bytes; send only the {size - stands:,} bytes from byte "
+                      f"{stands} on.", code="upload_too_large", offset=stands,
+                      headers={"Upload-Offset": str(stands)},
+                      indonesian=f"Isi permintaan ini melewati ukuran unggahan, "
+                                 f"{number_id(size)} byte; kirim hanya "
+                                 f"{number_id(size - stands)} byte sisanya, mulai dari byte "
+                                 f"{stands}.") from None
     except DiskFull as exc:
         raise disk_full(exc) from None
     if offset < size:

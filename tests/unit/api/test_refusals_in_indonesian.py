@@ -4,12 +4,16 @@ English reader gets."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.lifecycle import FootageStatus
 from store.db import Database
+from store.media import DiskFull, MediaStore
 from store.models import Footage
 from tests.unit.api.conftest import ready_footage
 from tests.unit.api.helpers import catalogue, plan_body
@@ -110,3 +114,61 @@ def test_an_empty_upload_is_refused_in_indonesian(
                     content_type="video/mp4")
     assert en["code"] == "empty_upload" and en["field"] == "file"
     assert id_["detail"].startswith("Unggahannya kosong")
+
+
+UPLOADS = "/v1/footage/uploads"
+
+
+def test_opening_a_resumable_upload_is_refused_in_indonesian(
+        app: Flask, client: FlaskClient, alice: dict[str, str]) -> None:
+    limit = app.config["MAX_UPLOAD_BYTES"]
+    en, id_ = _both(client, "POST", UPLOADS, alice, json={"size": limit + 1})
+    assert en["code"] == "upload_too_large" and en["field"] == "size"
+    assert en["detail"].startswith(f"The upload is larger than the limit of {limit:,} bytes")
+    assert limit == 4_194_304 and id_["detail"] == ("Unggahan melebihi batas 4.194.304 byte. "
+                                                    "Potong atau kompres rekamannya, lalu "
+                                                    "unggah lagi.")
+    en, id_ = _both(client, "POST", UPLOADS, alice, json={"size": 0})
+    assert en["code"] == "invalid_request" and "harus lebih dari 0" in id_["detail"]
+    en, id_ = _both(client, "POST", UPLOADS, {**alice, "Upload-Metadata": "captions WEBVTT!!"},
+                    json={"size": 10})
+    assert en["code"] == "invalid_upload_metadata" and en["field"] == "captions"
+    assert id_["detail"].startswith("Nilai 'captions' di header Upload-Metadata bukan base64")
+    en, id_ = _both(client, "POST", UPLOADS, alice, json={"size": 10, "captions": "WEBVTT\n\n"
+                                                          "00:00:01.000 -> 00:00:02.000\nhi\n"})
+    assert en["code"] == "captions_invalid" and "baris 3" in id_["detail"]
+    app.config["MIN_FREE_DISK_BYTES"] = 1 << 62
+    en, id_ = _both(client, "POST", UPLOADS, alice, json={"size": 10})
+    assert en["code"] == "insufficient_storage"
+    assert id_["detail"].startswith("Penyimpanan layanan sedang hampir penuh")
+
+
+def test_sending_a_resumable_uploads_bytes_is_refused_in_indonesian(
+        client: FlaskClient, alice: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    en, id_ = _both(client, "GET", f"{UPLOADS}/{'0' * 32}", alice)
+    assert en["code"] == "not_found" and id_["detail"].startswith("Tidak ada unggahan")
+    url = client.post(UPLOADS, json={"size": 10},
+                      headers=alice).get_json()["links"]["self"]
+    assert client.patch(url, data=b"x" * 4, headers={**alice, "Upload-Offset": "0"}
+                        ).status_code == 204
+    en, id_ = _both(client, "PATCH", url, alice, data=b"x")
+    assert en["code"] == "missing_upload_offset" and en["offset"] == id_["offset"] == 4
+    assert id_["detail"] == ("Kirim header Upload-Offset: byte tempat isi permintaan ini "
+                             "dimulai (unggahan ini sudah sampai byte 4).")
+    en, id_ = _both(client, "PATCH", url, {**alice, "Upload-Offset": "0"}, data=b"x")
+    assert en["code"] == "offset_mismatch" and en["offset"] == id_["offset"] == 4
+    assert id_["detail"] == "Unggahan ini sudah sampai byte 4, bukan 0; kirim byte mulai dari 4."
+    en, id_ = _both(client, "PATCH", url, {**alice, "Upload-Offset": "4"}, data=b"x" * 7)
+    assert en["code"] == "upload_too_large" and en["offset"] == id_["offset"] == 4
+    assert en["detail"] == ("The body goes past the upload's size of 10 bytes; send only the "
+                            "6 bytes from byte 4 on.")
+    assert id_["detail"] == ("Isi permintaan ini melewati ukuran unggahan, 10 byte; kirim "
+                             "hanya 6 byte sisanya, mulai dari byte 4.")
+
+    def full(*args: Any, **kwargs: Any) -> int:
+        raise DiskFull(Path("/media/uploads/resumable"), 0)
+
+    monkeypatch.setattr(MediaStore, "append_resumable", full)
+    en, id_ = _both(client, "PATCH", url, {**alice, "Upload-Offset": "4"}, data=b"x")
+    assert en["code"] == "insufficient_storage"
+    assert id_["detail"].startswith("Penyimpanan layanan penuh saat menyimpan unggahan")
