@@ -22,7 +22,7 @@ from api.downloads import signed_url
 from api.eta import eta_seconds
 from api.music import check_music
 from api.openapi import Answer, Model, example, spec
-from api.problems import Problem, not_found
+from api.problems import Problem, accepted_language, not_found
 from domain.lifecycle import FootageStatus, TeaserSource, TeaserStatus
 from domain.plans import PlanStatus, plan_status
 from domain.schedule import ensure_teaser_capacity, recommended_posts, sticker_text
@@ -72,7 +72,8 @@ class Segment(Model):
 
 class TeaserOut(Model):
     """A teaser: status, stage and progress while rendering; segments, size and links
-    once ready; ``error`` (what to do) when failed."""
+    once ready; ``error`` (what went wrong and what to do) when failed, in Indonesian when
+    the request's Accept-Language puts it first."""
 
     id: str
     status: str
@@ -119,7 +120,7 @@ def teaser_out(row: Teaser, at: datetime) -> TeaserOut:
         source={"kind": row.source_kind, "session_id": row.session_id,
                 "footage_id": row.footage_id},
         plan_id=row.plan_id, slot=row.slot, sticker_text=row.params.get("sticker_text"),
-        revision=row.revision, template_version=row.template_version, error=row.error,
+        revision=row.revision, template_version=row.template_version, error=_error_of(row),
         duration_s=report.get("duration_s"), width=report.get("width"),
         height=report.get("height"), short_source=report.get("short_source"),
         notes=list(report.get("notes") or []),
@@ -128,6 +129,12 @@ def teaser_out(row: Teaser, at: datetime) -> TeaserOut:
         posting=posting, created_at=iso(row.created_at) or "",
         started_at=iso(row.started_at), finished_at=iso(row.finished_at), links=links,
     )
+
+
+def _error_of(row: Teaser) -> str | None:
+    """Why the teaser's render failed, in the request's language (English for a teaser
+    that failed before the reasons were kept in Indonesian)."""
+    return (row.error_id or row.error) if accepted_language() == "id" else row.error
 
 
 def _recording(s: Session, body: TeaserIn) -> tuple[TeaserSource, str | None, str, str]:
@@ -302,9 +309,13 @@ def serve_file(row: Teaser, attr: str, mimetype: str, max_age: int = 3600) -> Re
     cached only by the caller's own browser (``private``: it is one seller's media)."""
     relative = getattr(row, attr)
     if not relative:
-        detail = (f"The teaser failed: {row.error}" if row.status is TeaserStatus.FAILED else
+        failed = row.status is TeaserStatus.FAILED
+        detail = (f"The teaser failed: {row.error}" if failed else
                   f"The teaser is {row.status}; download it once its status is ready.")
-        raise Problem(409, "Conflict", detail, code="teaser_not_ready")
+        raise Problem(409, "Conflict", detail, code="teaser_not_ready",
+                      indonesian=f"Teaser ini gagal dibuat: {row.error_id or row.error}"
+                      if failed else f"Teaser ini belum siap (statusnya {row.status}); unduh "
+                                     "setelah statusnya ready.")
     path = media().absolute(relative)
     if not path.is_file():
         raise Problem(410, "Gone", "The teaser's file is missing from the media store; ask "

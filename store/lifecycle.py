@@ -24,10 +24,11 @@ from store.queues import render_job_id
 
 # A revision waiting for its first attempt: what new_revision and new_revisions both write.
 _FRESH: dict[str, Any] = {"status": TeaserStatus.QUEUED, "stage": None, "progress": 0.0,
-                          "error": None, "attempts": 0, "started_at": None,
-                          "finished_at": None}
+                          "error": None, "error_id": None, "attempts": 0,
+                          "started_at": None, "finished_at": None}
 
 CANCELLED = "The regeneration was cancelled before this teaser was rendered again."
+CANCELLED_ID = "Regenerasi dibatalkan sebelum teaser ini dibuat ulang."
 
 
 def new_teaser(s: Session, *, seller_id: str, source: TeaserSource, **columns: Any) -> Teaser:
@@ -72,7 +73,7 @@ def cancel_revision(row: Teaser, at: datetime) -> None:
     ready = row.video_path is not None
     row.status = TeaserStatus.READY if ready else TeaserStatus.FAILED
     row.stage, row.progress = None, 1.0 if ready else 0.0
-    row.error = None if ready else CANCELLED
+    row.error, row.error_id = (None, None) if ready else (CANCELLED, CANCELLED_ID)
     row.job_id, row.updated_at = None, at
 
 
@@ -80,7 +81,7 @@ def start(row: Teaser, at: datetime, job_id: str | None) -> None:
     """A worker has taken the render of ``row``'s revision."""
     row.status, row.stage, row.progress = TeaserStatus.RUNNING, "starting", 0.0
     row.attempts += 1
-    row.started_at, row.finished_at, row.error = at, None, None
+    row.started_at, row.finished_at, row.error, row.error_id = at, None, None, None
     if job_id is not None:
         row.job_id = job_id
 
@@ -93,16 +94,20 @@ def handed_back(row: Teaser) -> None:
         row.attempts = max(0, row.attempts - 1)
 
 
-def retry_later(row: Teaser, reason: str) -> None:
-    """An attempt failed and the queue will run it again."""
-    row.status, row.stage, row.progress, row.error = (TeaserStatus.QUEUED,
-                                                      "waiting to retry", 0.0, reason)
+def retry_later(row: Teaser, reason: str, indonesian: str | None = None) -> None:
+    """An attempt failed and the queue will run it again (``indonesian``: the reason for a
+    seller reading Indonesian)."""
+    row.status, row.stage, row.progress = TeaserStatus.QUEUED, "waiting to retry", 0.0
+    row.error, row.error_id = reason, indonesian
 
 
-def fail(s: Session, row: Teaser, reason: str, at: datetime) -> list[str]:
-    """No more attempts: ``failed`` with the reason, and the seller's webhook told. The last
-    verified video (of an earlier revision) stays where it was."""
-    row.status, row.stage, row.error, row.finished_at = TeaserStatus.FAILED, "failed", reason, at
+def fail(s: Session, row: Teaser, reason: str, at: datetime,
+         indonesian: str | None = None) -> list[str]:
+    """No more attempts: ``failed`` with the reason (``indonesian``: the same for a seller
+    reading Indonesian), and the seller's webhook told. The last verified video (of an
+    earlier revision) stays where it was."""
+    row.status, row.stage, row.finished_at = TeaserStatus.FAILED, "failed", at
+    row.error, row.error_id = reason, indonesian
     return webhooks.teaser_ended(s, row, at)
 
 
@@ -115,7 +120,7 @@ def finish(s: Session, row: Teaser, *, video: str, poster: str, report: dict[str
     the batch's item for this revision."""
     row.video_path, row.poster_path, row.report = video, poster, report
     row.status, row.stage, row.progress = TeaserStatus.READY, "done", 1.0
-    row.error, row.finished_at = None, at
+    row.error, row.error_id, row.finished_at = None, None, at
     row.template_version = template_version  # what this verified render was made with
     if params is not None:
         row.params = params

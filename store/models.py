@@ -290,6 +290,7 @@ class Teaser(Base):
     job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_id: Mapped[str | None] = mapped_column(Text, nullable=True)  # the same, Indonesian
     video_path: Mapped[str | None] = mapped_column(String(255), nullable=True)
     poster_path: Mapped[str | None] = mapped_column(String(255), nullable=True)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -16,3 +16,8 @@ class InputError(ValueError):
 
 class RenderError(RuntimeError):
     """Rendering or verifying the output failed for a reason that may be transient."""
+
+
+class VerifyError(RenderError):
+    """The finished render is not what a viewer's player needs (``worker.verify``): it is
+    not swapped in."""

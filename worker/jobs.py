@@ -59,8 +59,6 @@ from worker.regeneration import previous_render
 
 log = logging.getLogger(__name__)
 
-MAX_ERROR_CHARS = 2000
-
 
 @dataclass
 class JobContext:
@@ -129,13 +127,6 @@ def _will_retry(job: Any | None) -> bool:
     return job is not None and bool(job.retries_left)
 
 
-def _message(exc: BaseException) -> str:
-    # FfmpegError keeps ffmpeg's stderr tail in str(); the row gets the short message
-    # (the tail is in the RQ failure and the worker log for ops).
-    text = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
-    return text[:MAX_ERROR_CHARS]
-
-
 def _now() -> Any:
     return utcnow()
 
@@ -194,16 +185,13 @@ def render_teaser(teaser_id: str, revision: int) -> dict[str, Any]:
         if job is not None:
             job.retries_left = 0  # a bad recording stays bad: no retry
         failures.record("render", exc, job, final=True, teaser_id=teaser_id, revision=revision)
-        _fail_teaser(teaser_id, revision, _message(exc), final=True)
+        _fail_teaser(teaser_id, revision, failures.render_failure(exc, final=True), final=True)
         raise
     except Exception as exc:
         final = not _will_retry(job)
         failures.record("render", exc, job, final=final, teaser_id=teaser_id, revision=revision)
-        reason = _message(exc)
-        if final:
-            reason = f"Rendering failed: {reason}. Ask for the teaser again; if it keeps " \
-                     "failing, contact support."
-        _fail_teaser(teaser_id, revision, reason, final=final)
+        _fail_teaser(teaser_id, revision, failures.render_failure(exc, final=final),
+                     final=final)
         raise
     progress("done", 1.0)
     if report.work == "render":  # a regeneration's lighter work would skew the figure
@@ -286,20 +274,28 @@ def _render_inputs(session: Any, teaser: Any, media: Any,
         live = session.get(LiveSession, teaser.session_id) if teaser.session_id else None
         if live is None:
             raise InputError("The LIVE session this teaser was cut from no longer exists; "
-                             "pick another past session.")
+                             "pick another past session.",
+                             indonesian="Sesi LIVE sumber teaser ini sudah tidak ada; pilih "
+                                        "sesi lain yang sudah lewat.")
         footage_id = live.footage_id
         timeline_rows = list(live.timeline or [])
         if footage_id is None:
             raise InputError(f"The LIVE session {live.title!r} has no recording; upload its "
-                             "recording and link it to the session first.")
+                             "recording and link it to the session first.",
+                             indonesian=f"Sesi LIVE {live.title!r} belum punya rekaman; unggah "
+                                        "rekamannya dan tautkan ke sesi itu dulu.")
     footage = session.get(Footage, footage_id) if footage_id else None
     if footage is None:
-        raise InputError("The recording for this teaser no longer exists; upload it again.")
+        raise InputError("The recording for this teaser no longer exists; upload it again.",
+                         indonesian="Rekaman untuk teaser ini sudah tidak ada; unggah lagi.")
     if footage.status == FootageStatus.REJECTED:
-        raise InputError(footage.reason or "The recording was rejected; upload another one.")
+        raise InputError(footage.reason or "The recording was rejected; upload another one.",
+                         indonesian=footage.reason_id if footage.reason else
+                         "Rekamannya ditolak; unggah rekaman lain.")
     recording = media.absolute(footage.path)
     if not recording.is_file():
-        raise InputError("The recording file is missing from storage; upload it again.")
+        raise InputError("The recording file is missing from storage; upload it again.",
+                         indonesian="Berkas rekamannya hilang dari penyimpanan; unggah lagi.")
     if footage.analysis_path:
         # Saved by the ingest job: the picture vetoes moments and places the crop.
         analysis = media.absolute(footage.analysis_path)
@@ -363,9 +359,10 @@ def _on_screen(session: Any, teaser: Any, live: Any, footage: Any, lang: str) ->
                     lang=lang, captions=captions)
 
 
-def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> None:
-    """Record a failed attempt: ``failed`` when final, back to ``queued`` when RQ retries.
-    The last verified video stays where it was."""
+def _fail_teaser(teaser_id: str, revision: int, reason: failures.SellerWords, *,
+                 final: bool) -> None:
+    """Record a failed attempt, with ``reason`` in both languages: ``failed`` when final,
+    back to ``queued`` when RQ retries. The last verified video stays where it was."""
 
     deliveries: list[str] = []
     with context().db.session() as session:
@@ -373,9 +370,10 @@ def _fail_teaser(teaser_id: str, revision: int, reason: str, *, final: bool) -> 
         if teaser is None or teaser.revision != revision:
             return
         if final:
-            deliveries = lifecycle.fail(session, teaser, reason, _now())
+            deliveries = lifecycle.fail(session, teaser, reason.english, _now(),
+                                        indonesian=reason.indonesian)
         else:
-            lifecycle.retry_later(teaser, reason)
+            lifecycle.retry_later(teaser, reason.english, reason.indonesian)
     _send(deliveries)
 
 
@@ -439,16 +437,17 @@ def ingest_footage(footage_id: str) -> dict[str, Any]:
         if job is not None:
             job.retries_left = 0
         failures.record("ingest", exc, job, final=True, footage_id=footage_id)
-        _set_footage(footage_id, FootageStatus.REJECTED, reason=_message(exc),
-                     reason_id=exc.indonesian[:MAX_ERROR_CHARS] if exc.indonesian else None)
+        _set_footage(footage_id, FootageStatus.REJECTED, reason=failures.detail(exc),
+                     reason_id=exc.indonesian[:failures.MAX_ERROR_CHARS] if exc.indonesian
+                     else None)
         raise
     except Exception as exc:
         failures.record("ingest", exc, job, final=not _will_retry(job), footage_id=footage_id)
         if not _will_retry(job):
             _set_footage(footage_id, FootageStatus.REJECTED,
-                         reason=f"The upload could not be processed ({_message(exc)}); "
-                                "upload it again.",
-                         reason_id=f"Unggahan tidak bisa diproses ({_message(exc)}); "
+                         reason=f"The upload could not be processed "
+                                f"({failures.detail(exc)}); upload it again.",
+                         reason_id=f"Unggahan tidak bisa diproses ({failures.detail(exc)}); "
                                    "unggah ulang.")
         raise
     telemetry.ingest_seconds.labels(telemetry.size_label(info.width, info.height)).observe(

@@ -39,6 +39,7 @@ from store.queues import (
     ingest_job_id,
     render_job_id,
 )
+from worker.failures import SellerWords, interrupted
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ class Reconciler:
                 select(RegenerationItem.teaser_id, RegenerationItem.revision)
                 .where(RegenerationItem.teaser_id.in_([r.id for r in rows])))}
         requeue: dict[str, list[tuple[str, int]]] = {INTERACTIVE: [], BATCH: []}
-        failures: dict[str, tuple[int, str]] = {}
+        failures: dict[str, tuple[int, SellerWords]] = {}
         for row, job_id in zip(rows, ids, strict=True):
             trouble = self._job_trouble(job_id, statuses[job_id], row.started_at,
                                         RENDER_POLICY.timeout, live_workers)
@@ -182,9 +183,7 @@ class Reconciler:
                                    and not trouble.startswith(DEAD_WORKER)):
                 continue
             if row.attempts >= self.max_attempts:
-                failures[row.id] = (row.revision, (
-                    f"The render was interrupted {row.attempts} times ({trouble}); ask for "
-                    "the teaser again, and contact support if it keeps failing."))
+                failures[row.id] = (row.revision, interrupted(row.attempts, trouble))
                 continue
             log.info("re-queueing teaser %s r%s: %s", row.id, row.revision, trouble)
             if statuses[job_id] == JobStatus.STARTED:
@@ -201,7 +200,7 @@ class Reconciler:
             self._fail_teasers(failures)
             report.failed_teasers += list(failures)
 
-    def _fail_teasers(self, failures: dict[str, tuple[int, str]]) -> None:
+    def _fail_teasers(self, failures: dict[str, tuple[int, SellerWords]]) -> None:
         deliveries: list[str] = []
         with self.db.session() as session:
             for teaser_id, (revision, reason) in failures.items():
@@ -209,7 +208,8 @@ class Reconciler:
                 if teaser is None or teaser.revision != revision or teaser.status not in (
                         TeaserStatus.QUEUED, TeaserStatus.RUNNING):
                     continue  # it moved on since we looked
-                deliveries += lifecycle.fail(session, teaser, reason, self.now())
+                deliveries += lifecycle.fail(session, teaser, reason.english, self.now(),
+                                             indonesian=reason.indonesian)
         webhooks.enqueue(self.gateway.connection, deliveries)
 
     def _footage(self, report: ReconcileReport, live_workers: set[str]) -> None:

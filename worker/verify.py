@@ -10,7 +10,7 @@ from PIL import Image
 
 from worker import graph
 from worker.editlist import EditList
-from worker.errors import RenderError
+from worker.errors import VerifyError
 
 DURATION_TOLERANCE_S = 0.5
 
@@ -19,15 +19,15 @@ def verify(video: Path, poster: Path, edit: EditList) -> tuple[int, int, float]:
     """Check the render is what a viewer needs: H.264 yuv420p at the edit list's size and
     frame rate, AAC stereo 48 kHz, the index before the data (fast start), the right
     length, a decodable first frame, and a 9:16 JPEG poster. Returns (width, height,
-    duration); raises ``RenderError`` saying what is wrong."""
+    duration); raises ``VerifyError`` saying what is wrong."""
     out = edit.output
     problems: list[str] = []
     if not video.is_file() or video.stat().st_size == 0:
-        raise RenderError("the render wrote no video")
+        raise VerifyError("the render wrote no video")
     try:
         with av.open(str(video)) as container:
             if not container.streams.video or not container.streams.audio:
-                raise RenderError("the rendered teaser lacks a picture or a sound track")
+                raise VerifyError("the rendered teaser lacks a picture or a sound track")
             vs, aud = container.streams.video[0], container.streams.audio[0]
             width, height = vs.codec_context.width, vs.codec_context.height
             if vs.codec_context.name != "h264" or vs.codec_context.pix_fmt != "yuv420p":
@@ -55,7 +55,7 @@ def verify(video: Path, poster: Path, edit: EditList) -> tuple[int, int, float]:
             if next(container.decode(video=0), None) is None:
                 problems.append("no picture decodes")
     except av.error.FFmpegError as exc:
-        raise RenderError(f"the rendered teaser does not play back: {exc}") from exc
+        raise VerifyError(f"the rendered teaser does not play back: {exc}") from exc
     if not moov_before_mdat(video):
         problems.append("the index (moov) is not at the front: no fast start")
     try:
@@ -68,7 +68,7 @@ def verify(video: Path, poster: Path, edit: EditList) -> tuple[int, int, float]:
     except (OSError, SyntaxError) as exc:
         problems.append(f"poster is unreadable ({exc})")
     if problems:
-        raise RenderError("render verification failed: " + "; ".join(problems))
+        raise VerifyError("render verification failed: " + "; ".join(problems))
     return width, height, round(duration, 3)
 
 

@@ -109,6 +109,7 @@ def test_a_teaser_interrupted_too_often_fails_with_a_reason(stack: Stack) -> Non
     row = stack.teaser(teaser_id)
     assert row.status.value == "failed"
     assert "interrupted 4 times" in row.error and "ask for the teaser again" in row.error
+    assert row.error_id.startswith("Pembuatan teaser terputus 4 kali; minta teasernya lagi")
     assert stack.gateway.queue_counts()["interactive"] == 0
 
 
