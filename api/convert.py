@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-from flask import url_for
 from pydantic import BaseModel
 
 from domain.accounts import AccountType, Creator
@@ -132,16 +131,6 @@ def live_plan(row: Plan) -> LivePlan:
         product_ids=tuple(row.product_ids), chosen_tool_ids=tuple(row.chosen_tool_ids),
         bound_tool_ids=tuple(row.bound_tool_ids), created_at=row.created_at,
     )
-
-
-def page_links(endpoint: str, query: BaseModel, total: int) -> dict[str, str]:
-    """``self`` and, while more rows follow, ``next`` for a paged list."""
-    args = {k: v for k, v in query.model_dump().items() if v is not None}
-    limit, offset = int(args["limit"]), int(args["offset"])
-    links = {"self": url_for(endpoint, **args)}
-    if offset + limit < total:
-        links["next"] = url_for(endpoint, **{**args, "offset": offset + limit})
-    return links
 
 
 def iso(value: datetime | None) -> str | None:

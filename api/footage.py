@@ -21,15 +21,15 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from flask import Blueprint, current_app, request, url_for
-from pydantic import Field
 from spectree import Response as Resp
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from api.auth import caller, owned_or_404, scope
 from api.bodies import declared_chunks, streamed_body
-from api.convert import iso, page_links
+from api.convert import iso
 from api.deps import db, jobs, media
 from api.openapi import Answer, Model, spec
+from api.paging import Page, PageQuery, page_of
 from api.problems import Problem, accepted_language
 from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
 from domain.lifecycle import FootageStatus
@@ -274,22 +274,14 @@ def get_footage(footage_id: str) -> Answer:
         return footage_out(owned_or_404(s, Footage, footage_id, "footage"))
 
 
-class FootageQuery(Model):
+class FootageQuery(PageQuery):
     """Filter by status (optional) and the page."""
 
     status: Literal["uploaded", "ready", "rejected"] | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class FootageList(Model):
+class FootageList(Page[FootageOut]):
     """One page of uploads, newest first; ``links.next`` while there are more."""
-
-    items: list[FootageOut]
-    total: int
-    limit: int
-    offset: int
-    links: dict[str, str]
 
 
 @bp.get("")
@@ -304,9 +296,5 @@ def list_footage() -> Answer:
     if q.status is not None:
         query = query.where(Footage.status == FootageStatus(q.status))
     with db().session() as s:
-        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = s.scalars(query.order_by(Footage.created_at.desc(), Footage.id.desc())
-                         .limit(q.limit).offset(q.offset)).all()
-        items = [footage_out(r) for r in rows]
-    return FootageList(items=items, total=total, limit=q.limit, offset=q.offset,
-                       links=page_links("v1.footage.list_footage", q, total))
+        return FootageList(**page_of(s, query, (Footage.created_at.desc(), Footage.id.desc()),
+                                     q, "v1.footage.list_footage", footage_out))

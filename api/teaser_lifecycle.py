@@ -10,12 +10,13 @@ from typing import Literal
 from flask import Blueprint, request
 from pydantic import Field, model_validator
 from spectree import Response as Resp
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from api.auth import owned_or_404, scope
-from api.convert import iso, page_links
+from api.convert import iso
 from api.deps import db, media, now
 from api.openapi import Answer, Model, example, spec
+from api.paging import Page, PageQuery, page_of
 from api.problems import Problem, not_found
 from api.teasers import (
     TeaserOut,
@@ -33,7 +34,7 @@ from store.repos import owned
 bp = Blueprint("teaser_lifecycle", __name__, url_prefix="/teasers")
 
 
-class TeaserQuery(Model):
+class TeaserQuery(PageQuery):
     """Filters (all optional, every given one must match) and the page."""
 
     status: Literal["queued", "running", "ready", "failed"] | None = None
@@ -42,18 +43,10 @@ class TeaserQuery(Model):
     source: Literal["session", "footage"] | None = None
     session_id: str | None = None
     footage_id: str | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class TeaserList(Model):
+class TeaserList(Page[TeaserOut]):
     """One page of teasers, newest first; ``links.next`` while there are more."""
-
-    items: list[TeaserOut]
-    total: int
-    limit: int
-    offset: int
-    links: dict[str, str]
 
 
 @bp.get("")
@@ -80,12 +73,9 @@ def list_teasers() -> Answer:
         query = query.where(Teaser.footage_id == q.footage_id)
     at = now()
     with db().session() as s:
-        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = s.scalars(query.order_by(Teaser.created_at.desc(), Teaser.id.desc())
-                         .limit(q.limit).offset(q.offset)).all()
-        items = [teaser_out(r, at) for r in rows]
-    return TeaserList(items=items, total=total, limit=q.limit, offset=q.offset,
-                      links=page_links("v1.teaser_lifecycle.list_teasers", q, total))
+        return TeaserList(**page_of(s, query, (Teaser.created_at.desc(), Teaser.id.desc()),
+                                    q, "v1.teaser_lifecycle.list_teasers",
+                                    lambda row: teaser_out(row, at)))
 
 
 @bp.delete("/<teaser_id>")
