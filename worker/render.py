@@ -11,7 +11,7 @@ import contextlib
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
@@ -67,23 +67,22 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
         mark = now
 
     with tempfile.TemporaryDirectory(prefix="cuplik-render-") as tmp, \
-            ThreadPoolExecutor(max_workers=2) as pool:
+            ffmpeg.atomic_output(out_video) as tmp_video, \
+            ffmpeg.atomic_output(out_poster) as tmp_poster, \
+            ThreadPoolExecutor(max_workers=3) as pool:
         work = Path(tmp)
-        # Drawing the overlays runs beside the voice's decoding (both are short, and
-        # neither needs the other).
-        drawn = pool.submit(prepare_assets, edit, work)
+        # Before the one run: the overlays drawn and then the poster's frame decoded
+        # under them (0.1-0.3 CPU s), beside the voice's decoding and then the mix; the
+        # run starts once the drawing and the mix are done, the poster seldom holds it.
+        drawn = pool.submit(draw_overlays, edit, work)
+        poster = pool.submit(_poster, edit, drawn, tmp_poster, timeout)
         voice = voice_of(edit, work, timeout=timeout, pool=pool)
-        assets = drawn.result()
-        sound_path, mixed = mixed_sound(edit, voice, assets.music, work)
+        bed = bed_of(edit, work)
+        sound_path, mixed = mixed_sound(edit, voice, bed, work)
+        assets = replace(drawn.result(), music=bed)
         lap("assets+mix")
         report(MEASURE_SHARE)
-        with ffmpeg.atomic_output(out_video) as tmp_video, \
-                ffmpeg.atomic_output(out_poster) as tmp_poster, \
-                kept_voice(out_video, voice) as tmp_stem:
-            # The poster's one frame is decoded beside the render (0.1-0.3 s of CPU), and
-            # the voice stem written (0.05 s).
-            poster = pool.submit(ffmpeg.run, ["-y", *graph.build_poster_args(
-                edit, assets, tmp_poster)], timeout=timeout)
+        with kept_voice(out_video, voice) as tmp_stem:
             keep = (pool.submit(stem.save, voice, tmp_stem, stem.key_of(edit))
                     if voice is not None and tmp_stem is not None else None)
             args = graph.build_render_args(edit, assets, tmp_video, sound=sound_path)
@@ -102,16 +101,20 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
 
 
 def prepare_assets(edit: EditList, work: Path) -> Assets:
-    """Draw the overlays for this output size into ``work`` (the LIVE card and the band
-    under it, captions, call to action, arrow); the bed as raw PCM (decoded on its first
-    use)."""
+    """Draw the overlays for this output size into ``work`` (``draw_overlays``); the bed
+    as raw PCM (decoded on its first use)."""
+    return replace(draw_overlays(edit, work), music=bed_of(edit, work))
+
+
+def draw_overlays(edit: EditList, work: Path) -> Assets:
+    """The overlays drawn for this output size into ``work``: the LIVE card and the band
+    under it, captions, call to action, arrow (no music)."""
     out = edit.output
     total = graph.teaser_duration(edit)
     try:
         layout = design.load_layout(edit.arrow or "standard_9x16")
     except ValueError as exc:
         raise RenderError(str(exc)) from exc
-    bed = bed_of(edit, work)
     sticker, band = overlays.card_overlays(
         edit.sticker.text if edit.sticker else None,
         edit.sticker.title if edit.sticker else None, edit.product, edit.offer,
@@ -122,8 +125,12 @@ def prepare_assets(edit: EditList, work: Path) -> Assets:
     if edit.arrow:
         arrow, cta = overlays.arrow_overlays(edit.cta, out.width, out.height, total, out.fps,
                                              layout, work)
-    return Assets(sticker=sticker, band=band, captions=captions, cta=cta, arrow=arrow,
-                  music=bed)
+    return Assets(sticker=sticker, band=band, captions=captions, cta=cta, arrow=arrow)
+
+
+def _poster(edit: EditList, drawn: Future[Assets], out: Path, timeout: float) -> None:
+    """The poster's run, once ``drawn`` has the overlays it shows."""
+    ffmpeg.run(["-y", *graph.build_poster_args(edit, drawn.result(), out)], timeout=timeout)
 
 
 def bed_of(edit: EditList, work: Path) -> Path | None:
