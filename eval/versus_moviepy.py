@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from eval.render import CACHE, ROOT, cli_teaser, cpu_seconds, timeline_rows, wri
 from eval.table import Goal, Stage
 from worker import graph, render
 from worker.editlist import EditList
+from worker.overlays import image_of
 
 CLASS = "portrait_1080"  # how LIVE sessions are recorded: the common case
 SPEED_GOAL = 6.0
@@ -33,20 +33,17 @@ PYTHON = ROOT / ".venv-moviepy" / "bin" / "python"
 JOB = Path(__file__).with_name("moviepy_job.py")
 
 
-def frames_of(ov: graph.Overlay, total: float) -> list[tuple[str, float, float]]:
-    """The images of one overlay with the output seconds each is shown over: one PNG
-    throughout, or the entries of its ffconcat sequence."""
-    if not ov.sequence:
+def frames_of(ov: graph.Overlay, total: float, work: Path) -> list[tuple[str, float, float]]:
+    """The images of one overlay with the output seconds each is shown over: its PNG, or
+    each image of its sheet cut out into ``work``."""
+    if not ov.timed:
         return [(str(ov.path), 0.0, total)]
-    entries, t = [], 0.0
-    name = None
-    for line in ov.path.read_text().splitlines():
-        if m := re.match(r"file '(.+)'", line):
-            name = m.group(1)
-        elif (m := re.match(r"duration ([\d.]+)", line)) and name:
-            entries.append((str(ov.path.with_name(name)), t, t + float(m.group(1))))
-            t += float(m.group(1))
-    return [e for e in entries if not e[0].endswith("-blank.png")]
+    frames = []
+    for k, shown in enumerate(ov.timed):
+        path = work / f"{ov.path.stem}-{k:04d}.png"
+        image_of(ov, shown).save(path)
+        frames.append((str(path), shown.start, total if shown.end is None else shown.end))
+    return frames
 
 
 def job_for(edit: EditList, assets: graph.Assets, work: Path, out: Path) -> Path:
@@ -67,7 +64,7 @@ def job_for(edit: EditList, assets: graph.Assets, work: Path, out: Path) -> Path
         crop = seg.crop or graph.centre_crop(src.width, src.height)
         segments.append({"start": seg.start, "end": seg.end, "fill": crop.fill,
                          "crop": [crop.x, crop.y, crop.w, crop.h]})
-    overlays = [{"frames": frames_of(ov, total), "x": ov.x, "y": ov.y,
+    overlays = [{"frames": frames_of(ov, total, work), "x": ov.x, "y": ov.y,
                  "windows": [list(w) for w in ov.windows], "slide_px": ov.slide_px,
                  "slide_s": ov.slide_s, "bounce_px": ov.bounce_px, "bounce_hz": ov.bounce_hz,
                  "y_steps": [list(s) for s in ov.y_steps]}

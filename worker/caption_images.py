@@ -1,6 +1,6 @@
 """Captions as images: the teaser's cues (already cut to its segments, in output time)
 broken into pages of a line or two that fit the caption-safe area, drawn white on a dark
-plate by Pillow, and laid on as one timed image sequence. With word timings a page
+plate by Pillow, and laid on as timed images. With word timings a page
 builds up word by word as they are said. No caption text ever enters a filter graph.
 """
 
@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from domain.captions import Cue, Word
 from worker.design import Layout, edge_width, font, plate, text_width
 from worker.graph import Overlay
-from worker.overlays import write_sequence
+from worker.overlays import timed_images
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def page_image(lines: Sequence[Sequence[str]], shown: int | None, width: int, he
 
 
 def canvas_size(width: int, height: int, layout: Layout) -> tuple[int, int]:
-    """The caption sequence's frame size in pixels."""
+    """The caption images' size in pixels."""
     _, line_h, pad, _ = _metrics(width, height, layout)
     x0, _, x1, _ = layout.caption_safe.px(width, height)
     return x1 - x0, int(layout.value("captions", "max_lines")) * line_h + pad
@@ -151,7 +151,7 @@ def caption_frames(cues: Sequence[Cue], width: int, height: int, layout: Layout
 
 def captions_overlay(cues: Sequence[Cue], width: int, height: int, total: float, fps: int,
                      layout: Layout, work: Path) -> tuple[Overlay | None, list[CaptionFrame]]:
-    """The captions' timed sequence in the caption-safe area (bottom-aligned), and what
+    """The captions' timed images in the caption-safe area (bottom-aligned), and what
     each of its images says when; (None, []) without cues."""
     drawn = [(f, img) for f, img in caption_frames(cues, width, height, layout)
              if f.start < total]
@@ -164,21 +164,10 @@ def captions_overlay(cues: Sequence[Cue], width: int, height: int, total: float,
         nxt = drawn[k + 1][0].start if k + 1 < len(drawn) else total
         if f.end < nxt - 1e-3:
             seq.append((f.end, None))
-    path = write_sequence(seq, size, fps, total, work, "captions")
+    sheet, timed = timed_images(seq, size, fps, total, work, "captions")
+    if sheet is None:
+        return None, []
     x0, _, _, y1 = layout.caption_safe.px(width, height)
-    windows = _merged([(f.start, min(total, f.end)) for f, _ in drawn])
-    return (Overlay(path=path, x=x0, y=y1 - size[1], w=size[0], h=size[1], sequence=True,
-                    windows=tuple(windows)),
+    return (Overlay(path=sheet, x=x0, y=y1 - size[1], w=size[0], h=size[1],
+                    timed=timed),
             [f for f, _ in drawn])
-
-
-def _merged(spans: Sequence[tuple[float, float]], gap: float = 0.5
-            ) -> list[tuple[float, float | None]]:
-    """Spans joined where they (nearly) touch: one enable window per stretch of talk."""
-    out: list[list[float]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1] + gap:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(round(a, 3), round(b + 0.05, 3)) for a, b in out]

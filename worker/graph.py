@@ -35,16 +35,27 @@ XFADE_FRAMES = 4
 
 
 @dataclass(frozen=True)
+class Shown:
+    """One image of a timed overlay: the part of its sheet ``top`` pixels down, shown
+    from output second ``start`` until ``end`` (None: to the end), both on the output's
+    frame grid."""
+
+    top: int
+    start: float
+    end: float | None = None
+
+
+@dataclass(frozen=True)
 class Overlay:
     """One of our own images laid on the video with its top-left at (x, y) output pixels.
 
-    ``sequence``: ``path`` is an ffconcat list of our PNGs (a timed image sequence, see
-    ``worker.overlays.write_sequence``) rather than one PNG. ``windows``: the output
-    seconds (start, end or None: to the end) it is drawn in; empty: throughout.
-    ``y_steps``: (from second, y) when it moves between places (to keep clear of faces).
-    Motion from the first window's start: slid in from ``slide_px`` to the left over
-    ``slide_s`` (easing out), then moved left by up to ``bounce_px`` ``bounce_hz`` times
-    a second and back to rest."""
+    ``timed``: the images it shows in turn, ``path`` then being their sheet: each image
+    ``w`` x ``h`` in a slot of even size, one under the other
+    (``worker.overlays.timed_images``). ``windows``: the output seconds (start, end or None: to the
+    end) it is drawn in; empty: throughout. ``y_steps``: (from second, y) when it moves
+    between places (to keep clear of faces). Motion from the first window's start: slid
+    in from ``slide_px`` to the left over ``slide_s`` (easing out), then moved left by up
+    to ``bounce_px`` ``bounce_hz`` times a second and back to rest."""
 
     path: Path
     x: int
@@ -52,7 +63,7 @@ class Overlay:
     w: int
     h: int
     windows: tuple[tuple[float, float | None], ...] = ()
-    sequence: bool = False
+    timed: tuple[Shown, ...] = ()
     y_steps: tuple[tuple[float, int], ...] = ()
     slide_px: int = 0
     slide_s: float = 0.0
@@ -62,6 +73,14 @@ class Overlay:
     @property
     def moves(self) -> bool:
         return bool(self.y_steps or self.slide_px or (self.bounce_px and self.bounce_hz))
+
+    def images(self) -> tuple[Shown, ...]:
+        """What it shows and when: its timed images, or its one PNG throughout."""
+        return self.timed or (Shown(0, 0.0),)
+
+    def slot(self) -> tuple[int, int]:
+        """The size of each image's slot in a sheet: even, for 4:2:0 pictures."""
+        return _even_up(self.w), _even_up(self.h)
 
 
 @dataclass(frozen=True)
@@ -305,14 +324,8 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
     n_in = len(edit.segments)
     video = "vcat"
     under, over = ([], []) if bare else (assets.under_poster(), assets.over_poster())
-    for k, ov in enumerate(under):
-        args += _overlay_input(ov)
-        chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
-        video, n_in = f"ov{k}", n_in + 1
-    for k, ov in enumerate(over, start=len(under)):
-        args += _overlay_input(ov)
-        chains.append(f"[{video}][{n_in}:v]" + _overlay(ov) + f"[ov{k}]")
-        video, n_in = f"ov{k}", n_in + 1
+    for ov in (*under, *over):
+        args, video, n_in = _laid_on(ov, args, chains, video, n_in, "ov")
     if bare:
         audio = [segment_audio(edit, seg, i) for i, seg in enumerate(edit.segments)]
         audio.append(_concat(edit, video=False) + f",{_STEREO}[aout]")
@@ -353,11 +366,9 @@ def build_poster_args(edit: EditList, assets: Assets, out_poster: Path) -> list[
     args = [*user_input(edit.source.path, seek=at, duration=2 / fps + 0.1)]
     chains = [segment_video(edit, one, 0),
               f"[v0]setpts=PTS+{_num(frame / fps)}/TB[p0]"]  # the overlays' own time
-    video = "p0"
-    for k, ov in enumerate(assets.under_poster(), start=1):
-        args += _overlay_input(ov)
-        chains.append(f"[{video}][{k}:v]" + _overlay(ov) + f"[p{k}]")
-        video = f"p{k}"
+    video, n_in = "p0", 1
+    for ov in assets.under_poster():
+        args, video, n_in = _laid_on(ov, args, chains, video, n_in, "p")
     # The JPEG's full range: converted at the end, from the teaser's limited range.
     chains.append(f"[{video}]scale=out_range=full,format=yuvj420p[poster]")
     return ["-filter_complex_threads", "1", *args, "-filter_complex", ";".join(chains),
@@ -415,16 +426,41 @@ def poster_frame(edit: EditList) -> int:
     return min(max(0, round(edit.poster_at * edit.output.fps)), max(0, frames - 1))
 
 
-def _overlay_input(ov: Overlay) -> list[str]:
-    """The input arguments for one of our overlays: a PNG, or a timed sequence read by
-    the concat demuxer (``-safe 0`` lets its entries carry the frame rate; every entry is
-    a file we wrote beside the list)."""
-    if ov.sequence:
-        return ["-safe", "0", "-f", "concat", "-i", str(ov.path)]
-    return ["-i", str(ov.path)]
+_EDGE_S = 0.001
 
 
-def _overlay(ov: Overlay) -> str:
+def _laid_on(ov: Overlay, args: list[str], chains: list[str], video: str, n_in: int,
+             label: str) -> tuple[list[str], str, int]:
+    """``ov`` laid on the picture ``[video]``: its PNG input ``n_in``, read once; a timed
+    overlay's sheet cut into its images, each laid on by an overlay of its own only while
+    it shows. Never a timed sequence of frames: while an overlay input still has frames
+    to come, ffmpeg's frame sync keeps a reference to every picture it lays on, so each
+    picture is copied whole before blending (1.4 MB per frame and overlay at 720x1280);
+    a still input has ended once read, and nothing is copied. (argv, picture, next
+    input)"""
+    args = [*args, "-threads", "1", "-i", str(ov.path)]
+    tag = f"{label}{n_in}"
+    images = ov.images()
+    sources = [f"{n_in}:v"]
+    if ov.timed:
+        w, h = ov.slot()
+        names = [f"{tag}s{k}" for k in range(len(images))]
+        split = f",split={len(names)}" if len(names) > 1 else ""
+        chains.append(f"[{n_in}:v]format=yuva420p{split}" + "".join(f"[{n}]" for n in names))
+        chains += [f"[{n}]crop={w}:{h}:0:{shown.top}[{n}c]"
+                   for n, shown in zip(names, images, strict=True)]
+        sources = [f"{n}c" for n in names]
+    for k, (shown, src) in enumerate(zip(images, sources, strict=True)):
+        chains.append(f"[{video}][{src}]" + _overlay(ov, shown) + f"[{tag}_{k}]")
+        video = f"{tag}_{k}"
+    return args, video, n_in + 1
+
+
+def _even_up(v: int) -> int:
+    return v + v % 2
+
+
+def _overlay(ov: Overlay, shown: Shown) -> str:
     x, y = _num(ov.x), _num(ov.y)
     start = ov.windows[0][0] if ov.windows else 0.0
     if ov.slide_px or (ov.bounce_px and ov.bounce_hz):
@@ -447,8 +483,17 @@ def _overlay(ov: Overlay) -> str:
     # A still overlay's position is evaluated once, not per frame.
     still = "" if ov.moves else ":eval=init"
     text = f"overlay=x={x}:y={y}:format=yuv420:eof_action=repeat{still}"
+    enable = []
+    if shown.start > 0 or shown.end is not None:
+        # Its own frames, from start up to (not including) end: a millisecond before
+        # each edge (under a frame at any rate), so no frame falls on one.
+        a = shown.start - _EDGE_S
+        b = shown.end - _EDGE_S if shown.end is not None else 1e6
+        enable.append(f"between(t,{_num(a)},{_num(b)})")
     if ov.windows:
         spans = [f"between(t,{_num(a)},{_num(b if b is not None else 1e6)})"
                  for a, b in ov.windows]
-        text += f":enable='{'+'.join(spans)}'"
+        enable.append(f"({'+'.join(spans)})")
+    if enable:
+        text += f":enable='{'*'.join(enable)}'"
     return text

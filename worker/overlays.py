@@ -4,9 +4,9 @@ the band under it (the featured product's name, then the LIVE-only offer), and t
 arrow to the avatar with its call to action.
 
 Text never enters an ffmpeg filter graph: every word becomes pixels here, and ffmpeg
-only overlays our PNGs at numbers we computed. What changes over time is a *timed image
-sequence* (an ffconcat list of our PNGs, each shown from its start until the next), so
-the graph keeps one overlay per element and decodes a PNG only when the picture changes.
+only overlays our PNGs at numbers we computed. What changes over time is a set of *timed
+images* (``timed_images``: PNGs, each shown from its start until the next), each laid on
+as a still of its own while it shows (``worker.graph``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from worker.design import (
     text_width,
 )
 from worker.editlist import Face
-from worker.graph import Overlay
+from worker.graph import Overlay, Shown
 
 BADGE_WORD = "LIVE"
 
@@ -233,10 +233,12 @@ def band_overlay(callout: str | None, offer: str | None, width: int, height: int
         canvas.alpha_composite(img, ((canvas_w - img.width) // 2, 0))
         frames += [(start, canvas), (end, None)]
     h = next(iter(drawn.values())).height
-    path = write_sequence(frames, (canvas_w, h), fps, total, work, "band")
+    sheet, timed = timed_images(frames, (canvas_w, h), fps, total, work, "band")
+    if sheet is None:
+        return None
     steps = tuple((t, y + offset) for t, y in card_steps)
-    return Overlay(path=path, x=x_centre - canvas_w // 2, y=steps[0][1], w=canvas_w, h=h,
-                   windows=tuple((s, e) for s, e, _, _ in windows), sequence=True,
+    return Overlay(path=sheet, x=x_centre - canvas_w // 2, y=steps[0][1], w=canvas_w,
+                   h=h, windows=tuple((s, e) for s, e, _, _ in windows), timed=timed,
                    y_steps=steps if len(steps) > 1 else ())
 
 
@@ -320,8 +322,10 @@ def arrow_overlays(cta: str | None, width: int, height: int, total: float, fps: 
     img, x, y = arrow_image(width, height, layout)
     start = arrow_start(total, layout)
     fade = float(layout.value("arrow", "fade_in"))
-    arrow = Overlay(path=_fade_in(img, start, fade, fps, total, work, "arrow"), x=x, y=y,
-                    w=img.width, h=img.height, windows=((start, None),), sequence=True,
+    sheet, timed = _fade_in(img, start, fade, fps, total, work, "arrow")
+    assert sheet is not None  # it comes in before the end (arrow_start)
+    arrow = Overlay(path=sheet, x=x, y=y, w=img.width, h=img.height,
+                    windows=((start, None),), timed=timed,
                     slide_px=round(layout.value("arrow", "slide") * width), slide_s=fade,
                     bounce_px=round(layout.value("arrow", "bounce") * width),
                     bounce_hz=float(layout.value("arrow", "bounce_hz")))
@@ -334,13 +338,16 @@ def arrow_overlays(cta: str | None, width: int, height: int, total: float, fps: 
     cimg = cta_image(cta, width, height, layout, right - sx0)
     cstart = round(start + float(layout.value("cta", "delay")), 3)
     _, cy, _ = layout.avatar_px(width, height)
-    return arrow, Overlay(path=_fade_in(cimg, cstart, fade, fps, total, work, "cta"),
-                          x=right - cimg.width, y=cy - cimg.height // 2, w=cimg.width,
-                          h=cimg.height, windows=((cstart, None),), sequence=True)
+    csheet, ctimed = _fade_in(cimg, cstart, fade, fps, total, work, "cta")
+    if csheet is None:  # a teaser too short for it to come in
+        return arrow, None
+    return arrow, Overlay(path=csheet, x=right - cimg.width,
+                          y=cy - cimg.height // 2, w=cimg.width, h=cimg.height,
+                          windows=((cstart, None),), timed=ctimed)
 
 
 def _fade_in(img: Image.Image, start: float, fade: float, fps: int, total: float,
-             work: Path, name: str) -> Path:
+             work: Path, name: str) -> tuple[Path | None, tuple[Shown, ...]]:
     # A new step every other frame: smooth to the eye, half the images to draw and decode.
     steps = max(1, round(fade * fps / 2))
     frames: list[tuple[float, Image.Image | None]] = [(0.0, None)]
@@ -349,41 +356,54 @@ def _fade_in(img: Image.Image, start: float, fade: float, fps: int, total: float
         step = img.copy()
         step.putalpha(alpha.point(lambda a, f=k / steps: round(a * f * f * (3 - 2 * f))))
         frames.append((start + 2 * (k - 1) / fps, step))
-    return write_sequence(frames, img.size, fps, total, work, name)
+    return timed_images(frames, img.size, fps, total, work, name)
 
 
-# ------------------------------------------------------------------ timed sequences
+# --------------------------------------------------------------------- timed images
 
-def write_sequence(frames: Sequence[tuple[float, Image.Image | None]], size: tuple[int, int],
-                   fps: int, total: float, work: Path, name: str) -> Path:
-    """Write ``frames`` ((from output second, image or None for nothing)) as PNGs and an
-    ffconcat list ffmpeg reads as one input: each image shown from its time (snapped to
-    the output frame grid) until the next one's. All images are ``size``."""
-    blank = work / f"{name}-blank.png"
-    save_png(Image.new("RGBA", size, (0, 0, 0, 0)), blank)
-    entries: list[tuple[int, Path]] = []
+def timed_images(frames: Sequence[tuple[float, Image.Image | None]], size: tuple[int, int],
+                 fps: int, total: float, work: Path, name: str
+                 ) -> tuple[Path | None, tuple[Shown, ...]]:
+    """``frames`` ((from output second, image or None for nothing)) as one sheet PNG in
+    ``work`` (the images one under the other, each in a slot of even size) and when each
+    shows: from its time (snapped to the output frame grid) until the next one's, the
+    last to the end; the stretches that show nothing take no slot. All images are
+    ``size``. (None, ()) when nothing shows."""
+    entries: list[tuple[int, Image.Image | None]] = []
     for k, (t, img) in enumerate(sorted(frames, key=lambda f: f[0])):
+        if img is not None and img.size != size:
+            raise ValueError(f"{name} frame {k} is {img.size}, the sequence {size}")
         frame = max(0, math.floor(t * fps + 1e-6))
-        path = blank
-        if img is not None:
-            if img.size != size:
-                raise ValueError(f"{name} frame {k} is {img.size}, the sequence {size}")
-            path = work / f"{name}-{k:04d}.png"
-            save_png(img, path)
         if entries and entries[-1][0] == frame:
-            entries[-1] = (frame, path)  # the later image at the same frame wins
-        elif not entries or entries[-1][1] != path:
-            entries.append((frame, path))
-    if not entries or entries[0][0] != 0:
-        entries.insert(0, (0, blank))
-    end = max(math.ceil(total * fps) + fps, entries[-1][0] + 1)
-    lines = ["ffconcat version 1.0"]
-    for k, (frame, path) in enumerate(entries):
-        until = entries[k + 1][0] if k + 1 < len(entries) else end
-        lines += [f"file '{path.name}'", f"option framerate {fps}",
-                  f"duration {(until - frame) / fps:.6f}"]
-    # The concat demuxer keeps the last entry's duration only when it is listed again.
-    lines += [f"file '{entries[-1][1].name}'", f"option framerate {fps}"]
-    listing = work / f"{name}.ffconcat"
-    listing.write_text("\n".join(lines) + "\n")
-    return listing
+            entries[-1] = (frame, img)  # the later image at the same frame wins
+        elif not entries or entries[-1][1] is not img:
+            entries.append((frame, img))
+    end = math.ceil(total * fps)
+    slot_w, slot_h = size[0] + size[0] % 2, size[1] + size[1] % 2
+    shown: list[Shown] = []
+    images: list[Image.Image] = []
+    for k, (frame, img) in enumerate(entries):
+        until = entries[k + 1][0] if k + 1 < len(entries) else None
+        if img is None or frame >= end or until == frame:
+            continue
+        shown.append(Shown(len(images) * slot_h, frame / fps,
+                           None if until is None else until / fps))
+        images.append(img)
+    if not images:
+        return None, ()
+    sheet = Image.new("RGBA", (slot_w, slot_h * len(images)), (0, 0, 0, 0))
+    for k, img in enumerate(images):
+        sheet.paste(img, (0, k * slot_h))
+    path = work / f"{name}.png"
+    save_png(sheet, path)
+    return path, tuple(shown)
+
+
+def image_of(ov: Overlay, shown: Shown | None = None) -> Image.Image:
+    """The image ``ov`` shows: its PNG, or the ``shown`` one (default: the last) of its
+    timed images, cut out of its sheet."""
+    with Image.open(ov.path) as img:
+        if not ov.timed:
+            return img.copy()
+        top = (shown or ov.timed[-1]).top
+        return img.crop((0, top, ov.w, top + ov.h))

@@ -160,7 +160,7 @@ def test_every_overlay_is_legible_over_any_footage(colours: tuple, work: Path) -
                 img = overlays.band_image(text, kind, 720, 1280, LAYOUT)
                 x = assets.band.x + (assets.band.w - img.width) // 2
                 results[colour][kind] = _measure(frame, img, x, assets.band.y)
-        cta = Image.open(sorted(assets.cta.path.parent.glob("cta-0*.png"))[-1])
+        cta = overlays.image_of(assets.cta)
         results[colour]["cta"] = _measure(frame, cta, assets.cta.x, assets.cta.y)
     print("\ncontrast (text on plate, edge on footage):")
     for colour, found in results.items():

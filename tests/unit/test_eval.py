@@ -127,17 +127,21 @@ def test_the_render_table_fails_the_goal_a_class_misses_and_names_it() -> None:
     assert "landscape_nobody failed: ffmpeg ran out of memory" in broken.notes
 
 
-def test_the_moviepy_job_shows_each_image_of_a_sequence_over_its_own_span(tmp_path: Path) -> None:
-    from eval.versus_moviepy import frames_of
-    from worker.graph import Overlay
+def test_the_moviepy_job_shows_each_timed_image_over_its_own_span(tmp_path: Path) -> None:
+    from PIL import Image
 
-    listing = tmp_path / "arrow.ffconcat"
-    listing.write_text("ffconcat version 1.0\nfile 'arrow-blank.png'\noption framerate 30\n"
-                       "duration 3.500000\nfile 'arrow-0001.png'\noption framerate 30\n"
-                       "duration 37.000000\nfile 'arrow-0001.png'\noption framerate 30\n")
-    frames = frames_of(Overlay(listing, 0, 0, 10, 10, sequence=True), 40.0)
-    assert frames == [(str(tmp_path / "arrow-0001.png"), 3.5, 40.5)]
-    still = frames_of(Overlay(tmp_path / "card.png", 0, 0, 10, 10), 40.0)
+    from eval.versus_moviepy import frames_of
+    from worker.graph import Overlay, Shown
+
+    sheet = Image.new("RGBA", (10, 20), (255, 0, 0, 255))
+    sheet.paste(Image.new("RGBA", (10, 10), (0, 0, 255, 255)), (0, 10))
+    sheet.save(tmp_path / "arrow.png")
+    ov = Overlay(tmp_path / "arrow.png", 0, 0, 10, 10, timed=(Shown(0, 3.5, 3.6), Shown(10, 3.6)))
+    frames = frames_of(ov, 40.0, tmp_path)
+    assert [(start, end) for _, start, end in frames] == [(3.5, 3.6), (3.6, 40.0)]
+    assert [Image.open(path).getpixel((5, 5)) for path, _, _ in frames] == [
+        (255, 0, 0, 255), (0, 0, 255, 255)]
+    still = frames_of(Overlay(tmp_path / "card.png", 0, 0, 10, 10), 40.0, tmp_path)
     assert still == [(str(tmp_path / "card.png"), 0.0, 40.0)]
 
 

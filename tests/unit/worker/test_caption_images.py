@@ -31,7 +31,8 @@ def test_timed_words_build_the_page_word_by_word(tmp_path: Path) -> None:
                                                  720, 1280, 10.0, 30, LAYOUT, tmp_path)
     assert [f.text for f in frames] == ["Nah", "Nah kak,", "Nah kak, ini", "Nah kak, ini dia!"]
     assert [f.start for f in frames] == [1.0, 1.4, 1.8, 2.2]
-    assert ov is not None and ov.sequence and ov.windows[0][0] == 1.0
+    assert ov is not None and [(s.start, s.end) for s in ov.timed] == [
+        (1.0, 1.4), (1.4, 1.8), (1.8, 2.2), (2.2, 2.6)]
     x0, _, x1, y1 = LAYOUT.caption_safe.px(720, 1280)
     assert (ov.x, ov.x + ov.w, ov.y + ov.h) == (x0, x1, y1)
     cap = LAYOUT.caption_area.px(720, 1280)

@@ -8,7 +8,7 @@ import pytest
 
 from worker import graph
 from worker.editlist import Crop, EditList, Output, Segment, Source, Sticker
-from worker.graph import Assets, Overlay
+from worker.graph import Assets, Overlay, Shown
 
 
 def _edit(**kw: object) -> EditList:
@@ -25,10 +25,11 @@ def _edit(**kw: object) -> EditList:
 
 ASSETS = Assets(
     sticker=Overlay(Path("/tmp/s.png"), 40, 190, 560, 70),
-    captions=Overlay(Path("/tmp/c.ffconcat"), 36, 600, 547, 100, sequence=True,
-                     windows=((0.5, 2.0), (3.0, 4.25))),
-    arrow=Overlay(Path("/tmp/a.ffconcat"), 553, 799, 94, 56, windows=((3.5, None),),
-                  sequence=True, slide_px=43, slide_s=0.35, bounce_px=22, bounce_hz=1.6),
+    captions=Overlay(Path("/tmp/c.png"), 36, 600, 547, 100,
+                     timed=(Shown(0, 0.5, 2.0), Shown(100, 3.0, 4.25))),
+    arrow=Overlay(Path("/tmp/a.png"), 553, 799, 94, 55, windows=((3.5, None),),
+                  timed=(Shown(0, 3.5, 3.6), Shown(56, 3.6)),
+                  slide_px=43, slide_s=0.35, bounce_px=22, bounce_hz=1.6),
     music=Path("/cache/upbeat-0123.s16"))
 SOUND = Path("/tmp/render/sound.f32")
 
@@ -125,24 +126,31 @@ def test_source_without_sound_gets_silence_of_each_segment_length() -> None:
 def test_overlays_are_our_images_at_numbers_and_the_arrow_slides_in_then_bounces() -> None:
     args = _args(_edit())
     assert "/tmp/s.png" in args
-    # timed sequences are our ffconcat lists, read by the concat demuxer
-    for listing in ("/tmp/c.ffconcat", "/tmp/a.ffconcat"):
-        i = args.index(listing)
-        assert args[i - 5:i] == ["-safe", "0", "-f", "concat", "-i"]
+    # each overlay is one still PNG input (a timed one: its sheet), read once
+    for still in ("/tmp/s.png", "/tmp/c.png", "/tmp/a.png"):
+        i = args.index(still)
+        assert args[i - 3:i] == ["-threads", "1", "-i"]
+    assert "concat" not in " ".join(a for a in args if a.startswith("-f"))
     fc = _graph(args)
+    # a sheet is cut into its images (slots of even size), each laid on while it shows
+    assert "crop=548:100:0:0[" in fc and "crop=548:100:0:100[" in fc
+    assert "crop=94:56:0:0[" in fc and "crop=94:56:0:56[" in fc
     assert "overlay=x=40:y=190:format=yuv420:eof_action=repeat:eval=init" in fc
     # eased slide from 43 px to the left over 0.35 s, then a bounce starting at rest
     assert ("overlay=x='553-43*pow(1-clip((t-3.5)/0.35,0,1),3)"
             "-22*abs(sin(PI*1.6*max(0,(t-3.5)-0.35)))':y=799:format=yuv420") in fc
-    assert "enable='between(t,3.5,1000000)'" in fc
-    assert "enable='between(t,0.5,2)+between(t,3,4.25)'" in fc
+    assert "enable='between(t,3.499,3.599)*(between(t,3.5,1000000))'" in fc
+    assert "enable='between(t,3.599,1000000)*(between(t,3.5,1000000))'" in fc
+    assert "enable='between(t,0.499,1.999)'" in fc
+    assert "enable='between(t,2.999,4.249)'" in fc
     assert "Sabtu" not in " ".join(args)  # sticker text never enters the argv
 
 
 def test_the_poster_is_taken_under_the_card_not_the_captions_and_the_arrow() -> None:
     fc = _graph(graph.build_poster_args(_edit(), ASSETS, Path("/p.jpg")))
     assert "[1:v]overlay=x=40:y=190" in fc  # the card is on it
-    assert "ffconcat" not in " ".join(graph.build_poster_args(_edit(), ASSETS, Path("/p.jpg")))
+    poster = graph.build_poster_args(_edit(), ASSETS, Path("/p.jpg"))
+    assert "/tmp/c.png" not in poster and "/tmp/a.png" not in poster
 
 
 def test_a_card_moving_clear_of_faces_changes_place_at_the_cuts() -> None:

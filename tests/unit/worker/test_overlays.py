@@ -152,30 +152,33 @@ def test_arrow_comes_in_well_before_the_end_and_fades_in(tmp_path: Path) -> None
     assert 40.0 - start >= 12.0 and start > 3.0  # seen for a long while, not at the opening
     assert cta is not None and start < cta.windows[0][0] < start + 1.0
     assert arrow.slide_px > 0 and arrow.slide_s > 0  # eased in, then bouncing
-    listing = arrow.path.read_text().splitlines()
-    images = [line.split("'")[1] for line in listing if line.startswith("file")]
-    alphas = [int(np.asarray(Image.open(tmp_path / n))[:, :, 3].max())
-              for n in dict.fromkeys(images)]
-    assert alphas[0] == 0 and alphas[-1] == 255
+    assert arrow.timed[0].start == pytest.approx(start, abs=1 / 30)  # nothing before it
+    sheet = np.asarray(Image.open(arrow.path))
+    alphas = [int(sheet[s.top:s.top + arrow.h, :, 3].max()) for s in arrow.timed]
+    assert alphas[0] < 64 and alphas[-1] == 255 and arrow.timed[-1].end is None
     assert alphas == sorted(alphas) and len(alphas) >= 4  # alpha rises in steps: no pop
     short, _ = overlays.arrow_overlays(None, 720, 1280, 8.0, 30, LAYOUT, tmp_path)
     assert short.windows[0][0] == 0.0  # a short teaser shows it throughout
 
 
-def test_sequence_lists_our_images_on_the_frame_grid(tmp_path: Path) -> None:
+def test_timed_images_are_our_pngs_on_the_frame_grid(tmp_path: Path) -> None:
     from PIL import Image
 
-    img = Image.new("RGBA", (10, 10), (255, 0, 0, 255))
-    listing = overlays.write_sequence([(0.5, img), (1.0, None)], (10, 10), 30, 2.0, tmp_path,
-                                      "t").read_text().splitlines()
-    assert listing[0] == "ffconcat version 1.0"
-    durations = [float(line.split()[1]) for line in listing if line.startswith("duration")]
-    assert durations[:2] == [pytest.approx(0.5), pytest.approx(0.5)]
-    assert all(line.startswith("file '") and "/" not in line
-               for line in listing if line.startswith("file"))
+    red = Image.new("RGBA", (10, 9), (255, 0, 0, 255))
+    blue = Image.new("RGBA", (10, 9), (0, 0, 255, 255))
+    sheet, shown = overlays.timed_images([(0.0, None), (0.51, red), (1.0, None), (1.5, blue)],
+                                         (10, 9), 30, 2.0, tmp_path, "t")
+    # 0.51 s falls inside frame 15 (0.5 s); the empty stretches take no slot
+    assert [(s.start, s.end) for s in shown] == [(0.5, 1.0), (1.5, None)]
+    assert sheet is not None and sheet.parent == tmp_path
+    with Image.open(sheet) as img:
+        assert img.size == (10, 20)  # slots of even size, one under the other
+        assert [img.getpixel((5, s.top + 4)) for s in shown] == [(255, 0, 0, 255),
+                                                                 (0, 0, 255, 255)]
+    assert overlays.timed_images([(0.0, None)], (10, 9), 30, 2.0, tmp_path, "e") == (None, ())
     with pytest.raises(ValueError, match="frame"):
-        overlays.write_sequence([(0.0, Image.new("RGBA", (5, 5)))], (10, 10), 30, 1.0,
-                                tmp_path, "bad")
+        overlays.timed_images([(0.0, Image.new("RGBA", (5, 5)))], (10, 9), 30, 1.0,
+                              tmp_path, "bad")
 
 
 def test_avatar_position_matches_the_player() -> None:
