@@ -22,6 +22,7 @@ from worker import caption_images, design, ffmpeg, graph, music, overlays, stem
 from worker.editlist import EditList, Segment
 from worker.errors import RenderError
 from worker.graph import Assets
+from worker.loudness import sub_powers
 from worker.mix import Mix, bed_sub_powers, mix_stem, read_bed, voice_stem
 from worker.verify import verify
 
@@ -77,13 +78,15 @@ def render(edit: EditList, out_video: Path, out_poster: Path, *,
         drawn = pool.submit(draw_overlays, edit, work)
         poster = pool.submit(_poster, edit, drawn, tmp_poster, timeout)
         voice = voice_of(edit, work, timeout=timeout, pool=pool)
+        # The voice measured once, for the mix and for the stem kept beside the teaser.
+        subs = sub_powers(voice) if voice is not None else None
         bed = bed_of(edit, work)
-        sound_path, mixed = mixed_sound(edit, voice, bed, work)
+        sound_path, mixed = mixed_sound(edit, voice, bed, work, subs)
         assets = replace(drawn.result(), music=bed)
         lap("assets+mix")
         report(MEASURE_SHARE)
         with kept_voice(out_video, voice) as tmp_stem:
-            keep = (pool.submit(stem.save, voice, tmp_stem, stem.key_of(edit))
+            keep = (pool.submit(stem.save, voice, tmp_stem, stem.key_of(edit), subs)
                     if voice is not None and tmp_stem is not None else None)
             args = graph.build_render_args(edit, assets, tmp_video, sound=sound_path)
             ffmpeg.run(["-y", *args], timeout=timeout, total_seconds=total,
@@ -156,9 +159,9 @@ def mixed_pcm(edit: EditList, voice: np.ndarray | None, bed: Path | None,
 
 
 def mixed_sound(edit: EditList, voice: np.ndarray | None, bed: Path | None,
-                work: Path) -> tuple[Path, Mix]:
+                work: Path, voice_subs: np.ndarray | None = None) -> tuple[Path, Mix]:
     """``mixed_pcm`` written into ``work`` (the render's encoder reads it from there)."""
-    sound, mixed = mixed_pcm(edit, voice, bed)
+    sound, mixed = mixed_pcm(edit, voice, bed, voice_subs)
     path = work / "sound.f32"
     sound.tofile(path)
     return path, mixed

@@ -50,12 +50,12 @@ def key_of(edit: EditList) -> str:
     return hashlib.sha256(json.dumps(cut).encode()).hexdigest()[:24]
 
 
-def save(voice: np.ndarray, path: Path, key: str) -> None:
+def save(voice: np.ndarray, path: Path, key: str, powers: np.ndarray | None = None) -> None:
     """Write ``voice`` ((n, 2) float32 on ``worker.mix``'s stem grid) to ``path`` as 24-bit
-    stereo FLAC tagged with ``key`` and with its ``sub_powers`` (so a music change need not
-    measure the voice again)."""
+    stereo FLAC tagged with ``key`` and with its ``sub_powers`` (``powers`` when the
+    caller has them; so a music change need not measure the voice again)."""
     samples = np.rint(voice * np.float32(STEM_SCALE)).astype(np.int32) << _SHIFT
-    powers = np.asarray(sub_powers(voice), dtype="<f8")
+    powers = np.asarray(sub_powers(voice) if powers is None else powers, dtype="<f8")
     with av.open(str(path), "w", format="flac") as container:
         container.metadata[KEY_TAG] = key
         container.metadata[POWERS_TAG] = base64.b64encode(powers.tobytes()).decode()
