@@ -25,6 +25,7 @@ from flask import current_app, request
 
 from api.openapi import spec
 from api.problems import Problem
+from domain.wording import number_id
 
 JSON_BODY_LIMIT = 1024 * 1024  # the largest JSON body of any route (a long timeline) is ~100 KiB
 MAX_DEPTH = 32
@@ -96,9 +97,9 @@ def body_too_large(limit: int) -> Problem:
     return Problem(413, "Payload too large", f"The request body is larger than the limit of "
                    f"{limit:,} bytes for JSON; send a smaller body (videos go to "
                    "POST /v1/footage).", code="body_too_large",
-                   indonesian=f"Isi permintaan melebihi batas {limit:,} byte untuk JSON; "
-                              "kirim yang lebih kecil (video dikirim ke POST "
-                              "/v1/footage).".replace(",", "."))
+                   indonesian=f"Isi permintaan melebihi batas {number_id(limit)} byte untuk "
+                              "JSON; kirim yang lebih kecil (video dikirim ke POST "
+                              "/v1/footage).")
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
@@ -113,8 +114,7 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
         if abs(value) > MAX_INT:
             shown = f"{text[:24]}{'...' if len(text) > 24 else ''}"
             raise _Refused(f"has the number {shown}, larger than {MAX_INT:,}",
-                           f"berisi angka {shown}, lebih besar dari "
-                           f"{MAX_INT:,}".replace(",", "."))
+                           f"berisi angka {shown}, lebih besar dari {number_id(MAX_INT)}")
         return value
 
     def finite(text: str) -> float:

@@ -33,6 +33,7 @@ from api.paging import Page, PageQuery, page_of
 from api.problems import Problem, accepted_language
 from domain.captions import MAX_CAPTIONS_CHARS, parse_captions
 from domain.lifecycle import FootageStatus
+from domain.wording import number_id
 from store.media import CHUNK_BYTES, DiskFull, MediaStore, UploadIncomplete, UploadTooLarge
 from store.models import Footage
 
@@ -205,11 +206,6 @@ def upload_too_large(limit: int, **extra: Any) -> Problem:
                    code="upload_too_large",
                    indonesian=f"Unggahan melebihi batas {number_id(limit)} byte. Potong atau "
                               "kompres rekamannya, lalu unggah lagi.", **extra)
-
-
-def number_id(count: int) -> str:
-    """A whole number as an Indonesian reader writes it: 4.194.304."""
-    return f"{count:,}".replace(",", ".")
 
 
 def accept_upload(seller_id: str, relative: str, filename: str | None, size: int,

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from api import validation_words
 from api.request_id import current
 from domain.errors import DomainError
+from domain.wording import number_id
 
 PROBLEM_MIME = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -187,8 +188,8 @@ def register_error_handlers(app: Flask) -> None:
                 "the recording, then upload it again."
             )
             indonesian = (
-                f"Unggahan ini melebihi batas {limit:,} byte. Potong atau kompres rekamannya, "
-                "lalu unggah lagi.".replace(",", ".")
+                f"Unggahan ini melebihi batas {number_id(limit)} byte. Potong atau kompres "
+                "rekamannya, lalu unggah lagi."
             )
         elif status == 405:
             detail = "This route does not accept that method. See /openapi.json."
@@ -197,8 +198,8 @@ def register_error_handlers(app: Flask) -> None:
             length = getattr(error, "length", None)
             detail = (f"The requested byte range is outside the file ({length:,} bytes); ask "
                       "for a range within it." if length else detail)
-            indonesian = (f"Rentang byte yang diminta di luar file ({length:,} byte); minta "
-                          "rentang di dalamnya.".replace(",", ".") if length else None)
+            indonesian = (f"Rentang byte yang diminta di luar file ({number_id(length)} byte); "
+                          "minta rentang di dalamnya." if length else None)
             code = "range_not_satisfiable"
         # Allow (405), Content-Range (416), WWW-Authenticate (401) and the like carry meaning.
         headers = dict(error.get_headers())

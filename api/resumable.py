@@ -32,13 +32,13 @@ from api.footage import (
     checked_captions,
     disk_full,
     footage_out,
-    number_id,
     upload_metadata,
     upload_too_large,
 )
 from api.openapi import Answer, Model, example, spec
 from api.problems import Problem, not_found
 from domain.captions import MAX_CAPTIONS_CHARS
+from domain.wording import number_id
 from store.media import CHUNK_BYTES, DiskFull, ResumeConflict, UploadTooLarge
 
 bp = Blueprint("resumable", __name__, url_prefix="/footage/uploads")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.errors import InvalidValue
+from domain.wording import number_id
 
 MAX_CAPTIONS_CHARS = 500_000
 MAX_CUES = 20_000
@@ -87,9 +88,9 @@ def parse_captions(text: str) -> tuple[Cue, ...]:
         raise CaptionsInvalid(f"The captions are {len(text):,} characters; at most "
                               f"{MAX_CAPTIONS_CHARS:,} are accepted. Send only the "
                               "recording's transcript.",
-                              indonesian=f"Teks takarir berisi {len(text):,} karakter; "
-                                         f"maksimal {MAX_CAPTIONS_CHARS:,}. Kirim transkrip "
-                                         "rekaman ini saja.".replace(",", "."))
+                              indonesian=f"Teks takarir berisi {number_id(len(text))} "
+                                         f"karakter; maksimal {number_id(MAX_CAPTIONS_CHARS)}. "
+                                         "Kirim transkrip rekaman ini saja.")
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     vtt = bool(lines) and lines[0].strip().startswith("WEBVTT")
     cues: list[Cue] = []
@@ -128,8 +129,8 @@ def parse_captions(text: str) -> tuple[Cue, ...]:
             cues.append(cue)
         if len(cues) > MAX_CUES:
             raise CaptionsInvalid(f"The captions have more than {MAX_CUES:,} cues.",
-                                  indonesian=f"Takarir berisi lebih dari {MAX_CUES:,} "
-                                             "cue.".replace(",", "."))
+                                  indonesian=f"Takarir berisi lebih dari "
+                                             f"{number_id(MAX_CUES)} cue.")
         k = stop
     if not cues:
         raise CaptionsInvalid("The captions hold no cue; write WebVTT or SRT cues, each a "

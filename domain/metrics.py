@@ -21,6 +21,7 @@ from fractions import Fraction
 from domain.errors import InvalidValue
 from domain.money import Money
 from domain.timeline import METRICS, InvalidTimeline, TimelineRows
+from domain.wording import number_id
 
 #: The summed counters: every metric of the timeline but the platform's own count of
 #: interacting viewers, which only some exports carry (None when absent).
@@ -239,8 +240,8 @@ def impossible(totals: SessionTotals, known: frozenset[str] | None = None,
             continue
         if p is not None and p > w:
             if lang == "id":
-                return (f"{why_id} ({part} {p:,} > {whole} {w:,}); periksa "
-                        "ekspornya.").replace(",", ".")
+                return (f"{why_id} ({part} {number_id(p)} > {whole} {number_id(w)}); "
+                        "periksa ekspornya.")
             return f"{why} ({part} {p:,} > {whole} {w:,}); check the export."
     return None
 

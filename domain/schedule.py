@@ -20,6 +20,7 @@ from domain.wording import (
     day_before_text,
     hour_before_text,
     live_sticker_text,
+    number_id,
     post_at_text,
 )
 
@@ -209,8 +210,8 @@ def check_post(
         raise TeaserRefused(
             f"The caption has {len(caption):,} characters; shorten it to "
             f"{CAPTION_MAX_CHARS:,} at most.", field="caption",
-            indonesian=f"Keterangan berisi {len(caption):,} karakter; persingkat menjadi "
-                       f"maksimal {CAPTION_MAX_CHARS:,}.".replace(",", "."))
+            indonesian=f"Keterangan berisi {number_id(len(caption))} karakter; persingkat "
+                       f"menjadi maksimal {number_id(CAPTION_MAX_CHARS)}.")
     if preferences is None:
         raise TeaserRefused(
             "Choose the video preferences before posting: who can view (everyone, friends, "

@@ -172,3 +172,21 @@ def test_sending_a_resumable_uploads_bytes_is_refused_in_indonesian(
     en, id_ = _both(client, "PATCH", url, {**alice, "Upload-Offset": "4"}, data=b"x")
     assert en["code"] == "insufficient_storage"
     assert id_["detail"].startswith("Penyimpanan layanan penuh saat menyimpan unggahan")
+
+
+def test_a_body_over_the_upload_limit_is_refused_in_indonesian_with_its_words_intact(
+        app: Flask) -> None:
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    def too_large() -> None:  # what werkzeug raises reading a body past the limit
+        raise RequestEntityTooLarge()
+
+    app.add_url_rule("/too-large", "too_large", too_large, methods=["POST"])
+    client = app.test_client()
+    en = client.post("/too-large").get_json()
+    id_ = client.post("/too-large", headers=ID).get_json()
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert en["code"] == id_["code"] == "request_entity_too_large"
+    # the number written the Indonesian way, the sentence's own comma kept
+    assert id_["detail"] == (f"Unggahan ini melebihi batas {limit:,} byte. ".replace(",", ".")
+                             + "Potong atau kompres rekamannya, lalu unggah lagi.")
