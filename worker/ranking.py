@@ -31,6 +31,7 @@ from worker.cuts import BIG, MIN_GAP, MIN_SEGMENT, TOLERANCE, grow, place_window
 from worker.editlist import Segment
 from worker.errors import InputError
 from worker.lags import DEFAULT_LAGS, Lags, estimate_lags
+from worker.pitch import pitch_length
 from worker.timeline import Timeline
 
 #: Weights of the score: money first (what a teaser sells is a room where people buy),
@@ -61,7 +62,6 @@ RISES_PER_SIGNAL = 5
 MIN_OPEN = 12
 PIN_REACH = 120  # s after a pin that a rise in clicks or orders is still the pin's doing
 PIN_LEAD = 10  # s before a pin that a rise is still the pin's (lags are estimates)
-FALLEN = 1 / 3  # the opening's stretch ends when its rise has fallen to this share
 PROBE = 20  # s after a product moment that decide which one drew the sales
 #: Seconds with nothing on screen to buy (no product pinned, outside the opening's story)
 #: count for this much when choosing the teaser's other moments: a giveaway's comment
@@ -247,23 +247,15 @@ def _used(ctx: _Context) -> dict[str, float]:
 
 
 def _opening_length(ctx: _Context, a: int) -> int:
-    """How long the opening product moment stays lively: while product clicks (or, without
-    them, the score), smoothed over 9 s, stay above ``FALLEN`` of their rise over the
-    session's usual level; ``MIN_OPEN`` s at least, leaving room for one more moment."""
+    """How long the opening product moment's pitch lasts (``worker.pitch``): while product
+    clicks (or, without them, the score) hold their level; ``MIN_OPEN`` s at least,
+    leaving room for one more moment."""
     lo = min(MIN_OPEN, int(ctx.target))
     hi = max(lo, int(ctx.target - MIN_SEGMENT))
     clicks = ctx.signals.get("product_clicks")
-    lead = ctx.score if clicks is None else np.nan_to_num(clicks)
-    usual = float(np.median(lead)) if clicks is not None else 1.0
-    x = lead[a:a + hi + 9]
-    if len(x) < lo:
-        return len(x)
-    smooth = np.convolve(x, np.ones(9) / 9, mode="same")
-    peak = float(smooth[:PROBE].max())
-    if not peak > usual:
-        return lo
-    below = np.flatnonzero(smooth[lo:hi] < usual + FALLEN * (peak - usual))
-    return int(lo + below[0]) if len(below) else hi
+    if clicks is None:
+        return pitch_length(ctx.score, a, lo, hi, usual=1.0, probe=PROBE)
+    return pitch_length(clicks, a, lo, hi, usual=_usual_rate(np.nan_to_num(clicks)), probe=PROBE)
 
 
 def _story_score(ctx: _Context, a: int, product: bool) -> np.ndarray:

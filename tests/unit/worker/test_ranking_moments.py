@@ -240,3 +240,37 @@ def test_without_pins_or_clicks_the_picture_says_when_the_product_came_on_screen
     assert sel.opening_reason.startswith("opens as a product is held up to the camera")
     assert rank_session(tl, N, motion=motion, lang="id").opening_reason.startswith(
         "dibuka saat produk ditunjukkan ke kamera")
+
+
+def test_a_pitch_in_a_quiet_room_is_shown_whole_though_its_taps_come_one_by_one() -> None:
+    # Half a tap a second for a 30 s pitch: a few seconds without a tap used to end the
+    # opening at 12 s (a threshold on the smoothed peak, which the noise lifts).
+    rng = np.random.default_rng(5)
+    rate = np.full(N, 0.05)
+    rate[1200:1230] = 0.5
+    clicks = rng.poisson(rate).astype(float)
+    orders = steady(N, 300, start=7)
+    orders[1210:1240] = 0.3
+    tl = session(N, viewers=80, product_clicks=clicks, orders=orders, comments=steady(N, 9),
+                 pins={i: "SKU-1" for i in range(1200, 1500)})
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    first = sel.segments[0]
+    assert 1199 <= first.start <= 1201 and first.end >= 1229
+
+
+def test_the_opening_ends_when_the_taps_fall_off_after_the_pitch() -> None:
+    # The pitch is over when its taps have fallen away: the opening does not run on over
+    # the stretch after it, leaving room for the session's other moments.
+    rng = np.random.default_rng(6)
+    rate = np.full(N, 0.2)
+    rate[1200:1216] = 3.0
+    clicks = rng.poisson(rate).astype(float)
+    orders = steady(N, 300, start=7)
+    orders[1205:1225] = 0.5
+    tl = session(N, viewers=200, product_clicks=clicks, orders=orders, comments=steady(N, 9),
+                 pins={i: "SKU-1" for i in range(1200, 1500)})
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    first = sel.segments[0]
+    assert 1199 <= first.start <= 1201 and 1214 <= first.end <= 1222
