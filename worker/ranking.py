@@ -472,7 +472,9 @@ def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
 def _run(x: np.ndarray, at: float, usual: float) -> tuple[float, float]:
     """The stretch the rise at ``at`` is part of: where the series (over 3 s) stays above
     half its rise, back to where it began (so a rise found mid-pitch opens where the
-    product came on screen) and on to where it fell back."""
+    product came on screen), and on to where it fell back: where the series steps down to
+    a third of its rise (``worker.pitch``), which a second of few taps mid-pitch does not
+    end (a noisy pitch found twice would open on its second half)."""
     smooth = np.convolve(x, np.ones(3) / 3, mode="same")
     a = int(at)
     level = float(smooth[a:a + PROBE].max()) if a < len(smooth) else usual
@@ -482,6 +484,7 @@ def _run(x: np.ndarray, at: float, usual: float) -> tuple[float, float]:
         start -= 1
     while end < min(len(smooth), a + PIN_REACH) and smooth[end] >= threshold:
         end += 1
+    end = max(end, a + pitch_length(x, a, 1, PIN_REACH, usual=usual, probe=PROBE))
     return float(start), float(end)
 
 

@@ -274,3 +274,19 @@ def test_the_opening_ends_when_the_taps_fall_off_after_the_pitch() -> None:
     check_rules(sel, N)
     first = sel.segments[0]
     assert 1199 <= first.start <= 1201 and 1214 <= first.end <= 1222
+
+
+def test_a_noisy_pitch_is_one_moment_and_opens_where_its_taps_began() -> None:
+    # No pins: a 40 s pitch whose taps come unevenly. A second "rise" found mid-pitch was
+    # a moment of its own that took the first half's orders, so the teaser opened 11 s in.
+    rng = np.random.default_rng(6)
+    rate = np.full(N, 0.3)
+    rate[1000:1040] = 2.0
+    clicks = rng.poisson(rate).astype(float)
+    order_rate = np.full(N, 0.004)
+    order_rate[1010:1050] = 0.4
+    orders = rng.poisson(order_rate).astype(float)
+    tl = session(N, viewers=200, product_clicks=clicks, orders=orders, comments=steady(N, 9))
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    assert 997 <= sel.segments[0].start <= 1003
