@@ -577,21 +577,24 @@ def _shown(ctx: _Context, motion: np.ndarray | None) -> list[tuple[float, float,
     return out
 
 
-def _on_screen(ctx: _Context, at: float, motion: np.ndarray | None) -> float:
+def _on_screen(ctx: _Context, at: float, priority: float, motion: np.ndarray | None) -> float:
     """When a product moment known to a coarse bucket's precision came on screen: the
-    first second of the bucket where the picture's movement bursts (someone holding the
-    product up to the camera), else the bucket's start."""
+    first second of its bucket where the picture's movement bursts (someone holding the
+    product up to the camera), else the bucket's start. A rise (``priority`` > 0) may
+    have begun in the bucket before the one it is found at (taps late in a bucket barely
+    lift it), so that bucket is looked at too."""
     width = int(math.ceil(ctx.timeline.bucket))
     if motion is None or width <= 3:
         return at
     m = np.asarray(motion, dtype=float)
     usual = float(np.nanmedian(m)) if len(m) else math.nan
     a = int(math.floor(at))
-    x = m[a:a + width]
+    lo = max(0, a - width) if priority > 0 else a
+    x = m[lo:a + width]
     if not (usual > 0 and len(x)):
         return at
     burst = np.flatnonzero(x >= CUE_RATIO * usual)
-    return float(a + burst[0]) if len(burst) else at
+    return float(lo + burst[0]) if len(burst) else at
 
 
 def _merged(moments: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
@@ -651,7 +654,7 @@ def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
     choice: tuple[list[int], float, str] | None = None
     pcum, ucum, ocum = (np.concatenate(([0], np.cumsum(m)))
                         for m in (ctx.poor, ctx.used, ctx.other_opening))
-    moments = [(_on_screen(ctx, at, motion), priority, text) for at, priority, text
+    moments = [(_on_screen(ctx, at, priority, motion), priority, text) for at, priority, text
                in _merged(_to_pins(ctx, _product_moments(ctx)) + _shown(ctx, motion))]
     drawn = _drawn(ctx, moments)
     for at, priority, text in moments:

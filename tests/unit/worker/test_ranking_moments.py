@@ -290,3 +290,19 @@ def test_a_noisy_pitch_is_one_moment_and_opens_where_its_taps_began() -> None:
     sel = rank_session(tl, N)
     check_rules(sel, N)
     assert 997 <= sel.segments[0].start <= 1003
+
+
+def test_a_rise_late_in_a_coarse_bucket_opens_when_the_product_came_to_the_camera() -> None:
+    # 15 s buckets, no pins: the taps began 4 s before a bucket ended, barely lifting it,
+    # so the rise is found at the next bucket; the seller held the product up at 4:11.
+    clicks = np.full(240, 5.0)
+    clicks[16] += 4  # 4:00-4:15: the pitch's first 4 s
+    clicks[17:19] += 30
+    orders = np.full(240, 0.2)
+    orders[18:20] = 6
+    tl = session(240, bucket=15, viewers=300, product_clicks=clicks, orders=orders)
+    motion = np.full(N, 0.01)
+    motion[251:255] = 0.08
+    sel = rank_session(tl, N, motion=motion)
+    check_rules(sel, N)
+    assert 250 <= sel.segments[0].start <= 252
