@@ -29,7 +29,8 @@ import numpy as np
 
 from domain.edits import MAX_SEGMENTS
 from worker import reasons
-from worker.cuts import BIG, MIN_GAP, MIN_SEGMENT, TOLERANCE, grow, place_window, snap
+from worker.contender import contender, shares
+from worker.cuts import BIG, MIN_SEGMENT, TOLERANCE, grow, place_window, snap
 from worker.editlist import Segment
 from worker.errors import InputError
 from worker.lags import DEFAULT_LAGS, Lags, estimate_lags
@@ -43,6 +44,7 @@ from worker.product_moments import (
     product_moments,
 )
 from worker.series import aligned, mean, usual_rate
+from worker.story import order_rush, story_order, story_score
 from worker.timeline import Timeline
 
 #: Weights of the score: money first (what a teaser sells is a room where people buy),
@@ -65,11 +67,6 @@ SPREAD = 30
 #: orders and comments it drew): at least ``MIN_OPEN`` s, leaving room for one more moment
 #: (a pitch is the moment that sold: a teaser shows it whole, up to 34 s of 40).
 MIN_OPEN = 12
-#: Seconds with nothing on screen to buy (no product pinned, outside the opening's story)
-#: count for this much when choosing the teaser's other moments: a giveaway's comment
-#: flood is not a moment a teaser for the next LIVE should show.
-OFF_PRODUCT = 0.3
-STORY = 60  # s after the opening's orders land that still belong to its story
 
 
 @dataclass(frozen=True)
@@ -167,13 +164,21 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
                                    lang),)
     if repeats:
         notes += (reasons.say("repeats", lang),)
-    opening, moment, opening_reason, more = _choose_opening(ctx, PROBE, motion)
+    opening, moment, opening_reason, more, rival = _choose_opening(ctx, PROBE, motion)
     notes += more
     a = opening[0]
     length = _opening_length(ctx, a) if moment is not None else _segment_lengths(target)[0]
     segs: list[list[int]] = [[a, min(a + length, n)]]  # [start, end) whole seconds, play order
-    ctx.score = _story_score(ctx, a, moment is not None)
-    _order_rush(ctx, segs)
+    if rival is not None:
+        b = int(math.floor(rival[0]))
+        first, second = shares(target, length, _opening_length(ctx, b))
+        if second >= MIN_SEGMENT:
+            segs = [[a, min(a + first, n)], [b, min(b + second, n)]]
+            notes += (reasons.contender_note(b, lang),)
+    ctx.score = story_score(timeline, score, ctx.lags, a if moment is not None else None)
+    ctx.rush = order_rush(timeline, ctx.lags, segs, target=target, veto=ctx.veto)
+    if ctx.rush is not None:
+        segs.append(ctx.rush)
     spread = max(SPREAD, int(math.ceil(timeline.bucket)))
     longest = max(MIN_SEGMENT, target / 2)
     for length in _segment_lengths(target - sum(e - s for s, e in segs), MIN_SEGMENT):
@@ -181,7 +186,7 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
             break
     grow(ctx, segs, int(round(target)) - sum(e - s for s, e in segs))
     ctx.score = score
-    segs = _story_order(ctx, segs)
+    segs = story_order(timeline, segs)
     bounds = snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
 
     windows = [_window(ctx, s, e, here=seg is ctx.rush) for (s, e), seg in zip(bounds, segs,
@@ -234,71 +239,6 @@ def _opening_length(ctx: _Context, a: int) -> int:
     if clicks is None:
         return pitch_length(ctx.score, a, lo, hi, usual=1.0, probe=PROBE)
     return pitch_length(clicks, a, lo, hi, usual=usual_rate(np.nan_to_num(clicks)), probe=PROBE)
-
-
-def _story_score(ctx: _Context, a: int, product: bool) -> np.ndarray:
-    """The score the teaser's other moments are chosen by: seconds with nothing on screen
-    to buy (pins known, none pinned) count for ``OFF_PRODUCT``, except in the opening's
-    own story (until its orders have landed, plus ``STORY`` s)."""
-    if not ctx.timeline.has_pins:
-        return ctx.score
-    n = len(ctx.score)
-    pinned = np.array([p is not None for p in ctx.timeline.pins[:n]]
-                      + [False] * max(0, n - len(ctx.timeline.pins)))
-    story = np.zeros(n, dtype=bool)
-    if product:
-        story[a:a + int(ctx.lags.get("orders", 0)) + STORY] = True
-    return np.where(pinned | story, ctx.score, ctx.score * OFF_PRODUCT)
-
-
-def _order_rush(ctx: _Context, segs: list[list[int]]) -> None:
-    """The second moment when orders land well after the opening: the seconds where
-    they pour in (unshifted: the room as the buyers check out), if they stand out."""
-    orders = ctx.timeline.series("orders")
-    lag = int(round(ctx.lags.get("orders", 0)))
-    a, e = segs[0]
-    rest = int(ctx.target - (e - a))
-    length = rest if rest - 10 < MIN_SEGMENT else 10
-    n = len(ctx.score)
-    if orders is None or lag < e - a + MIN_GAP or length < MIN_SEGMENT:
-        return
-    lo, hi = a + lag, min(n, a + lag + STORY)
-    x = np.nan_to_num(orders[:n])
-    base = mean(orders[:n])
-    if hi - lo < length or not base > 0:
-        return
-    cum = np.concatenate(([0.0], np.cumsum(x[lo:hi])))
-    means = (cum[length:] - cum[:-length]) / length
-    i = int(np.argmax(means))
-    start = lo + i
-    if means[i] < reasons.NOTABLE * base or ctx.veto[start:start + length].any():
-        return
-    if start - e < MIN_GAP:
-        start = e
-    ctx.rush = [start, start + length]
-    segs.append(ctx.rush)
-
-
-def _story_order(ctx: _Context, segs: list[list[int]]) -> list[list[int]]:
-    """Play order that tells one story: the opening, then the rest of its product's
-    moments, then each other product's moments together (no A, B, A again), each group
-    in the order it happened."""
-    pins = ctx.timeline.pins
-
-    def product(seg: list[int]) -> str | None:
-        mid = (seg[0] + seg[1]) // 2
-        return pins[mid] if mid < len(pins) else None
-
-    first = product(segs[0])
-    rest = sorted(segs[1:])
-    groups: dict[str | None, list[list[int]]] = {}
-    for seg in rest:
-        p = product(seg)
-        groups.setdefault(first if p is None else p, []).append(seg)
-    ordered = groups.pop(first, [])
-    for group in groups.values():
-        ordered += group
-    return [segs[0], *ordered]
 
 
 def rank_with_analysis(timeline: Timeline, duration: float, analysis: Any, *,
@@ -403,10 +343,10 @@ def _segment_lengths(target: float, least: float = 1) -> list[int]:
 
 
 def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
-                    ) -> tuple[list[int], float | None, str, tuple[str, ...]]:
+                    ) -> tuple[list[int], float | None, str, tuple[str, ...], Moment | None]:
     n = len(ctx.score)
     best: tuple[float, ...] | None = None
-    choice: tuple[list[int], float, str] | None = None
+    choice: tuple[list[int], Moment] | None = None
     pcum, ucum, ocum = (np.concatenate(([0], np.cumsum(m)))
                         for m in (ctx.poor, ctx.used, ctx.other_opening))
     moments = product_moments(ctx, motion)
@@ -424,19 +364,21 @@ def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
                   - BIG / 2 * (ocum[end] - ocum[a] > 0))
         key = (vetoed, -kind(priority), credit[a], -priority, -at)
         if best is None or key > best:
-            best, choice = key, ([a, end], at, text)
+            best, choice = key, ([a, end], (at, priority, text))
     if choice is not None:
-        (a, end), at, text = choice
+        (a, end), chosen = choice
+        at, text = chosen[0], chosen[2]
         dim: tuple[str, ...] = ()
         if ctx.poor[a:end].any():
             dim += (reasons.poor_opening_note(at, ctx.lang),)
         if ctx.used[a:end].any():
             dim += (_reuse_note(ctx, moments, at, length),)
-        return [a, end], at, text, dim
+        rival = contender(moments, credit, chosen, lambda b: not ctx.veto[b:b + length].any())
+        return [a, end], at, text, dim, rival
     sel = ctx.selection_scores(length)
     a = int(np.argmax(sel))
     return ([a, a + length], None, reasons.no_product_opening(ctx.lang),
-            (reasons.no_product_note(ctx.lang),))
+            (reasons.no_product_note(ctx.lang),), None)
 
 
 def _reuse_note(ctx: _Context, moments: list[Moment], at: float,

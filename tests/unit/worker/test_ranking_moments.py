@@ -306,3 +306,32 @@ def test_a_rise_late_in_a_coarse_bucket_opens_when_the_product_came_to_the_camer
     sel = rank_session(tl, N, motion=motion)
     check_rules(sel, N)
     assert 250 <= sel.segments[0].start <= 252
+
+
+def test_two_pitches_that_sold_alike_are_both_shown_the_likelier_first() -> None:
+    # 20 orders after SKU-1's pitch, 18 after SKU-2's: counts that close cannot say which
+    # product sold more, so the teaser shows both pitches rather than all of one.
+    cols = pitched(900, 10, pitch=25)
+    pitched(2400, 10, pitch=25, clicks=cols["product_clicks"], orders=cols["orders"],
+            orders_per_s=0.9)
+    pins = {i: "SKU-1" for i in range(900, 1200)} | {i: "SKU-2" for i in range(2400, 2700)}
+    tl = session(N, viewers=200, comments=steady(N, 9), pins=pins, **cols)
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    assert 899 <= sel.segments[0].start <= 901
+    assert any(2399 <= s.start <= 2401 and s.end - s.start >= 14 for s in sel.segments[1:])
+    assert any("drew almost as many sales as the opening's" in n for n in sel.notes)
+    assert any("hampir sebanyak momen pembuka" in n
+               for n in rank_session(tl, N, lang="id").notes)
+
+
+def test_a_pitch_that_clearly_sold_more_is_shown_alone_and_whole() -> None:
+    cols = pitched(900, 10, pitch=30)
+    pitched(2400, 10, pitch=30, clicks=cols["product_clicks"], orders=cols["orders"],
+            orders_per_s=0.3)
+    pins = {i: "SKU-1" for i in range(900, 1200)} | {i: "SKU-2" for i in range(2400, 2700)}
+    tl = session(N, viewers=200, comments=steady(N, 9), pins=pins, **cols)
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    assert 899 <= sel.segments[0].start <= 901 and sel.segments[0].end >= 929
+    assert not any("drew almost as many sales" in n for n in sel.notes)
