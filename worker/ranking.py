@@ -230,15 +230,18 @@ def _used(ctx: _Context) -> dict[str, float]:
 
 
 def _opening_length(ctx: _Context, a: int) -> int:
-    """How long the opening product moment's pitch lasts (``worker.pitch``): while product
-    clicks (or, without them, the score) hold their level; ``MIN_OPEN`` s at least,
-    leaving room for one more moment."""
+    """How long the product moment at ``a``'s pitch lasts (``worker.pitch``): while the
+    viewers' live taps hold their level (product clicks; without them likes, which follow
+    what is on screen too; without either, the score); ``MIN_OPEN`` s at least, leaving
+    room for one more moment."""
     lo = min(MIN_OPEN, int(ctx.target))
     hi = max(lo, int(ctx.target - MIN_SEGMENT))
-    clicks = ctx.signals.get("product_clicks")
-    if clicks is None:
-        return pitch_length(ctx.score, a, lo, hi, usual=1.0, probe=PROBE)
-    return pitch_length(clicks, a, lo, hi, usual=usual_rate(np.nan_to_num(clicks)), probe=PROBE)
+    for name in ("product_clicks", "likes"):
+        lead = ctx.signals.get(name)
+        if lead is not None and np.nansum(lead) > 0:
+            taps = np.nan_to_num(lead)
+            return pitch_length(taps, a, lo, hi, usual=usual_rate(taps), probe=PROBE)
+    return pitch_length(ctx.score, a, lo, hi, usual=1.0, probe=PROBE)
 
 
 def rank_with_analysis(timeline: Timeline, duration: float, analysis: Any, *,

@@ -335,3 +335,20 @@ def test_a_pitch_that_clearly_sold_more_is_shown_alone_and_whole() -> None:
     check_rules(sel, N)
     assert 899 <= sel.segments[0].start <= 901 and sel.segments[0].end >= 929
     assert not any("drew almost as many sales" in n for n in sel.notes)
+
+
+def test_without_product_clicks_the_likes_say_how_long_the_pitch_lasts() -> None:
+    # No product clicks: hearts tapped while the product is shown hold for its 30 s pitch;
+    # the score the opening used to follow is spiky (a few orders, 40 s later) and ended it
+    # 5 s early.
+    rng = np.random.default_rng(2)
+    like_rate = np.full(N, 0.5)
+    like_rate[1200:1230] = 3.0
+    orders = steady(N, 300, start=7)
+    orders[[1241, 1248, 1262, 1270]] = 1
+    tl = session(N, viewers=200, likes=rng.poisson(like_rate).astype(float), orders=orders,
+                 comments=steady(N, 9), pins={i: "SKU-1" for i in range(1200, 1500)})
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    first = sel.segments[0]
+    assert 1199 <= first.start <= 1201 and first.end >= 1229
