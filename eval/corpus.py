@@ -192,10 +192,13 @@ class _Session:
                       customers=np.minimum(orders, rng.poisson(orders * 0.9)))
         rows = self._export(counts, pins)
         # The moment that sold: the pin that drew the most orders and GMV (each as a share of
-        # what the pins drew together), of those a teaser can show.
+        # what the pins drew together), of those a teaser can show; between pins that sold
+        # exactly alike (none sold at all, or the same orders of the same product), the one
+        # viewers tapped most, not whichever was pinned first.
         total = [max(1e-9, sum(v[i] for v in sold.values())) for i in (0, 1)]
-        hero = max(pins, key=lambda p: -1.0 if self.poor[int(p.start)] else
-                   sold[p.start][0] / total[0] + sold[p.start][1] / total[1])
+        hero = max(pins, key=lambda p: (-1.0, 0.0) if self.poor[int(p.start)] else
+                   (sold[p.start][0] / total[0] + sold[p.start][1] / total[1],
+                    float(drawn[p.start].sum())))
         flat = self.kind == "flat"
         moments = tuple(p.start for p in pins) if flat else (hero.start,)
         peak = None if flat else (hero.start, hero.start + hero.pitch)

@@ -7,10 +7,12 @@ caught fire. Orders, GMV and comments trail the moment that caused them, so they
 shifted back by a lag before scoring.
 
 ``rank_session`` then picks 1-4 non-overlapping segments (each >= 6 s) totalling the
-target (40 s; 35-45 s accepted), OPENING on a product moment (a pin, or the strongest
-rise in product clicks or orders) so a product is on screen in the first 3 s; cut points
-snap to nearby shot changes / quiet moments; seconds with poor picture are avoided when
-there is an alternative. Every segment says why it was chosen, with numbers.
+target (40 s; 35-45 s accepted), OPENING on the product moment that drew the most sales
+(a pin, or the strongest rise in product clicks or orders: ``worker.product_moments``) so
+a product is on screen in the first 3 s, held for its pitch (``worker.pitch``); cut points
+snap to nearby shot changes / quiet moments (``worker.cuts``); seconds with poor picture
+are avoided when there is an alternative. Every segment says why it was chosen, with
+numbers (``worker.reasons``).
 
 A second teaser of the same session (``avoid``: the spans a sibling teaser already shows)
 avoids those seconds the same way, so a seller posting both does not post one video twice.
@@ -27,10 +29,22 @@ import numpy as np
 
 from domain.edits import MAX_SEGMENTS
 from worker import reasons
-from worker.cuts import BIG, MIN_GAP, MIN_SEGMENT, TOLERANCE, grow, place_window, snap
+from worker.contender import contender, shares
+from worker.cuts import BIG, MIN_SEGMENT, TOLERANCE, grow, place_window, snap
 from worker.editlist import Segment
 from worker.errors import InputError
 from worker.lags import DEFAULT_LAGS, Lags, estimate_lags
+from worker.pitch import pitch_length
+from worker.product_moments import (
+    PROBE,
+    Moment,
+    drawn,
+    kind,
+    order_value_capped,
+    product_moments,
+)
+from worker.series import aligned, mean, usual_rate
+from worker.story import order_rush, story_order, story_score
 from worker.timeline import Timeline
 
 #: Weights of the score: money first (what a teaser sells is a room where people buy),
@@ -49,34 +63,10 @@ QUALITY_THRESHOLD = 0.35
 # Closer than this (or one bucket) to a chosen cut is the same moment, and counts for
 # ``cuts.NEAR_DISCOUNT``: a teaser shows several moments.
 SPREAD = 30
-RISE_WINDOW = 10
-#: A rise counts as a product moment from this many times the signal's session average
-#: (and more than chance gives): which one drew the sales decides between them, and a
-#: small one in good picture is still there when the big one's picture is dark.
-RISE_RATIO = 1.25
-RISES_PER_SIGNAL = 5
 #: The opening runs while the product moment's stretch stays lively (clicks, and the
 #: orders and comments it drew): at least ``MIN_OPEN`` s, leaving room for one more moment
 #: (a pitch is the moment that sold: a teaser shows it whole, up to 34 s of 40).
 MIN_OPEN = 12
-PIN_REACH = 120  # s after a pin that a rise in clicks or orders is still the pin's doing
-PIN_LEAD = 10  # s before a pin that a rise is still the pin's (lags are estimates)
-FALLEN = 1 / 3  # the opening's stretch ends when its rise has fallen to this share
-PROBE = 20  # s after a product moment that decide which one drew the sales
-#: Seconds with nothing on screen to buy (no product pinned, outside the opening's story)
-#: count for this much when choosing the teaser's other moments: a giveaway's comment
-#: flood is not a moment a teaser for the next LIVE should show.
-OFF_PRODUCT = 0.3
-STORY = 60  # s after the opening's orders land that still belong to its story
-#: A burst of movement at least this many times the usual is someone bringing something
-#: to the camera: within a coarse bucket's pin, that is when the product came on screen.
-CUE_RATIO = 3.0
-#: Product clicks count for this much of orders' and GMV's say in which product drew the
-#: sales: interest, not sales, but they break ties and speak when sales are unknown.
-CLICKS_SHARE = 0.25
-#: An order's GMV counts at most this many times the session's usual order value: one
-#: reseller's bulk order is not a moment.
-ORDER_VALUE_CAP = 3.0
 
 
 @dataclass(frozen=True)
@@ -105,7 +95,7 @@ def score_seconds(timeline: Timeline, duration: float, *,
     activity, 3.0 three times it; 0 where the timeline knows nothing."""
     n = max(0, int(math.floor(duration)))
     lags = {**DEFAULT_LAGS, **(lags or {})}
-    viewers = _aligned(timeline, "viewers", n, 0)
+    viewers = aligned(timeline, "viewers", n, 0)
     per_viewer = None
     if viewers is not None and np.isfinite(viewers).any():
         median = float(np.nanmedian(viewers))
@@ -113,34 +103,19 @@ def score_seconds(timeline: Timeline, duration: float, *,
                               np.maximum(viewers, max(1.0, VIEWER_FLOOR * median)))
     num, den = np.zeros(n), np.zeros(n)
     for name, weight in WEIGHTS.items():
-        x = _aligned(timeline, name, n, lags.get(name, 0))
+        x = aligned(timeline, name, n, lags.get(name, 0))
         if x is None:
             continue
         if name == "gmv":
-            x = _order_value_capped(timeline, x, n, lags.get("orders", 0))
+            x = order_value_capped(timeline, x, n, lags.get("orders", 0))
         rate = x / per_viewer if per_viewer is not None else x
-        base = _mean(rate)
+        base = mean(rate)
         if not base > 0:
             continue  # never happened in this session: says nothing about any moment
         known = ~np.isnan(rate)
         num[known] += weight * np.minimum(rate[known] / base, CAP)
         den[known] += weight
     return np.divide(num, den, out=np.zeros(n), where=den > 0)
-
-
-def _order_value_capped(timeline: Timeline, gmv: np.ndarray, n: int, lag: float) -> np.ndarray:
-    """GMV with each bucket's order value capped at ``ORDER_VALUE_CAP`` times the session's
-    usual one (the median over buckets with orders), when orders are known."""
-    orders = _aligned(timeline, "orders", n, lag)
-    if orders is None:
-        return gmv
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = gmv / orders
-    usual = value[np.isfinite(value) & (orders > 0)]
-    if not len(usual):
-        return gmv
-    capped: np.ndarray = np.minimum(gmv, orders * ORDER_VALUE_CAP * float(np.median(usual)))
-    return capped
 
 
 def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
@@ -189,13 +164,21 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
                                    lang),)
     if repeats:
         notes += (reasons.say("repeats", lang),)
-    opening, moment, opening_reason, more = _choose_opening(ctx, PROBE, motion)
+    opening, moment, opening_reason, more, rival = _choose_opening(ctx, PROBE, motion)
     notes += more
     a = opening[0]
     length = _opening_length(ctx, a) if moment is not None else _segment_lengths(target)[0]
     segs: list[list[int]] = [[a, min(a + length, n)]]  # [start, end) whole seconds, play order
-    ctx.score = _story_score(ctx, a, moment is not None)
-    _order_rush(ctx, segs)
+    if rival is not None:
+        b = int(math.floor(rival[0]))
+        first, second = shares(target, length, _opening_length(ctx, b))
+        if second >= MIN_SEGMENT:
+            segs = [[a, min(a + first, n)], [b, min(b + second, n)]]
+            notes += (reasons.contender_note(b, lang),)
+    ctx.score = story_score(timeline, score, ctx.lags, a if moment is not None else None)
+    ctx.rush = order_rush(timeline, ctx.lags, segs, target=target, veto=ctx.veto)
+    if ctx.rush is not None:
+        segs.append(ctx.rush)
     spread = max(SPREAD, int(math.ceil(timeline.bucket)))
     longest = max(MIN_SEGMENT, target / 2)
     for length in _segment_lengths(target - sum(e - s for s, e in segs), MIN_SEGMENT):
@@ -203,7 +186,7 @@ def rank_session(timeline: Timeline, duration: float, *, target: float = 40.0,
             break
     grow(ctx, segs, int(round(target)) - sum(e - s for s, e in segs))
     ctx.score = score
-    segs = _story_order(ctx, segs)
+    segs = story_order(timeline, segs)
     bounds = snap([(float(s), float(e)) for s, e in segs], ctx, moment, cut_candidates)
 
     windows = [_window(ctx, s, e, here=seg is ctx.rush) for (s, e), seg in zip(bounds, segs,
@@ -247,88 +230,18 @@ def _used(ctx: _Context) -> dict[str, float]:
 
 
 def _opening_length(ctx: _Context, a: int) -> int:
-    """How long the opening product moment stays lively: while product clicks (or, without
-    them, the score), smoothed over 9 s, stay above ``FALLEN`` of their rise over the
-    session's usual level; ``MIN_OPEN`` s at least, leaving room for one more moment."""
+    """How long the product moment at ``a``'s pitch lasts (``worker.pitch``): while the
+    viewers' live taps hold their level (product clicks; without them likes, which follow
+    what is on screen too; without either, the score); ``MIN_OPEN`` s at least, leaving
+    room for one more moment."""
     lo = min(MIN_OPEN, int(ctx.target))
     hi = max(lo, int(ctx.target - MIN_SEGMENT))
-    clicks = ctx.signals.get("product_clicks")
-    lead = ctx.score if clicks is None else np.nan_to_num(clicks)
-    usual = float(np.median(lead)) if clicks is not None else 1.0
-    x = lead[a:a + hi + 9]
-    if len(x) < lo:
-        return len(x)
-    smooth = np.convolve(x, np.ones(9) / 9, mode="same")
-    peak = float(smooth[:PROBE].max())
-    if not peak > usual:
-        return lo
-    below = np.flatnonzero(smooth[lo:hi] < usual + FALLEN * (peak - usual))
-    return int(lo + below[0]) if len(below) else hi
-
-
-def _story_score(ctx: _Context, a: int, product: bool) -> np.ndarray:
-    """The score the teaser's other moments are chosen by: seconds with nothing on screen
-    to buy (pins known, none pinned) count for ``OFF_PRODUCT``, except in the opening's
-    own story (until its orders have landed, plus ``STORY`` s)."""
-    if not ctx.timeline.has_pins:
-        return ctx.score
-    n = len(ctx.score)
-    pinned = np.array([p is not None for p in ctx.timeline.pins[:n]]
-                      + [False] * max(0, n - len(ctx.timeline.pins)))
-    story = np.zeros(n, dtype=bool)
-    if product:
-        story[a:a + int(ctx.lags.get("orders", 0)) + STORY] = True
-    return np.where(pinned | story, ctx.score, ctx.score * OFF_PRODUCT)
-
-
-def _order_rush(ctx: _Context, segs: list[list[int]]) -> None:
-    """The second moment when orders land well after the opening: the seconds where
-    they pour in (unshifted: the room as the buyers check out), if they stand out."""
-    orders = ctx.timeline.series("orders")
-    lag = int(round(ctx.lags.get("orders", 0)))
-    a, e = segs[0]
-    rest = int(ctx.target - (e - a))
-    length = rest if rest - 10 < MIN_SEGMENT else 10
-    n = len(ctx.score)
-    if orders is None or lag < e - a + MIN_GAP or length < MIN_SEGMENT:
-        return
-    lo, hi = a + lag, min(n, a + lag + STORY)
-    x = np.nan_to_num(orders[:n])
-    base = _mean(orders[:n])
-    if hi - lo < length or not base > 0:
-        return
-    cum = np.concatenate(([0.0], np.cumsum(x[lo:hi])))
-    means = (cum[length:] - cum[:-length]) / length
-    i = int(np.argmax(means))
-    start = lo + i
-    if means[i] < reasons.NOTABLE * base or ctx.veto[start:start + length].any():
-        return
-    if start - e < MIN_GAP:
-        start = e
-    ctx.rush = [start, start + length]
-    segs.append(ctx.rush)
-
-
-def _story_order(ctx: _Context, segs: list[list[int]]) -> list[list[int]]:
-    """Play order that tells one story: the opening, then the rest of its product's
-    moments, then each other product's moments together (no A, B, A again), each group
-    in the order it happened."""
-    pins = ctx.timeline.pins
-
-    def product(seg: list[int]) -> str | None:
-        mid = (seg[0] + seg[1]) // 2
-        return pins[mid] if mid < len(pins) else None
-
-    first = product(segs[0])
-    rest = sorted(segs[1:])
-    groups: dict[str | None, list[list[int]]] = {}
-    for seg in rest:
-        p = product(seg)
-        groups.setdefault(first if p is None else p, []).append(seg)
-    ordered = groups.pop(first, [])
-    for group in groups.values():
-        ordered += group
-    return [segs[0], *ordered]
+    for name in ("product_clicks", "likes"):
+        lead = ctx.signals.get(name)
+        if lead is not None and np.nansum(lead) > 0:
+            taps = np.nan_to_num(lead)
+            return pitch_length(taps, a, lo, hi, usual=usual_rate(taps), probe=PROBE)
+    return pitch_length(ctx.score, a, lo, hi, usual=1.0, probe=PROBE)
 
 
 def rank_with_analysis(timeline: Timeline, duration: float, analysis: Any, *,
@@ -356,7 +269,7 @@ class _Context:
         self.timeline, self.duration, self.score, self.target = timeline, duration, score, target
         n = len(score)
         self.signals = {k: x for k in WEIGHTS
-                        if (x := _aligned(timeline, k, n, lags.get(k, 0))) is not None}
+                        if (x := aligned(timeline, k, n, lags.get(k, 0))) is not None}
         self.lags = lags
         self.found: Lags | None = None
         self.lang = "en"
@@ -432,233 +345,15 @@ def _segment_lengths(target: float, least: float = 1) -> list[int]:
     return [base + (1 if i < rem else 0) for i in range(k)]
 
 
-def _product_moments(ctx: _Context) -> list[tuple[float, float, str]]:
-    """``(time, priority, reason)`` of every pin, plus the strongest few rises in product
-    clicks and in (lagged) orders (several, so a rise in poor picture has alternatives).
-    Pins first on a tie: a pin is a product on screen."""
-    out = [(t, 0.0, reasons.pin_opening(p, t, ctx.lang))
-           for t, p in ctx.timeline.pin_changes() if t < len(ctx.score)]
-    r = RISE_WINDOW
-    for name in ("product_clicks", "orders"):
-        x = ctx.signals.get(name)
-        if x is None or not np.nansum(x) > 0 or len(x) < 2 * r:
-            continue
-        cum = np.concatenate(([0.0], np.cumsum(np.nan_to_num(x))))
-        t = np.arange(r, len(x) - r + 1)
-        after = (cum[t + r] - cum[t]) / r
-        # Rounded so float noise cannot pick a "rise" in a flat session; ties -> earliest.
-        rise = np.round(after - (cum[t] - cum[t - r]) / r, 9)
-        base = _mean(x)
-        # The usual rate chance is judged against: a session's peaks lift its mean.
-        usual = max(float(np.nanmedian(x)), 0.5 * base)
-        found = 0
-        for _ in range(RISES_PER_SIGNAL):
-            i = int(np.argmax(rise))
-            at, ratio = float(t[i]), float(after[i] / base)
-            if not (rise[i] > 0 and ratio >= RISE_RATIO
-                    and _beyond_chance(after[i] * r, usual * r)):
-                break
-            found += 1
-            # One candidate per rise: a pitch's clicks stay up for a while.
-            begin, end = _run(np.nan_to_num(x), at, base)
-            # (``rise[j]`` is the rise at second ``j + r``.)
-            rise[max(0, min(i, int(begin) - r) - 2 * r):max(i, int(end) - r) + 2 * r] = -np.inf
-            at = _onset(np.nan_to_num(x), begin)
-            lag = ctx.lags.get("orders", 0)
-            out.append((at, 1.5, reasons.orders_rise_opening(ratio, at, lag, ctx.lang))
-                       if name == "orders"
-                       else (at, 1.0, reasons.clicks_rise_opening(ratio, at, ctx.lang)))
-        if found:
-            continue
-        # No real rise: open where the signal is highest, and say it is steady.
-        means = np.round((cum[r:] - cum[:-r]) / r, 9)
-        at = float(np.argmax(means))
-        out.append((at, 2.0, reasons.steady_opening(name, base, at, ctx.lang)))
-    return out
-
-
-def _run(x: np.ndarray, at: float, usual: float) -> tuple[float, float]:
-    """The stretch the rise at ``at`` is part of: where the series (over 3 s) stays above
-    half its rise, back to where it began (so a rise found mid-pitch opens where the
-    product came on screen) and on to where it fell back."""
-    smooth = np.convolve(x, np.ones(3) / 3, mode="same")
-    a = int(at)
-    level = float(smooth[a:a + PROBE].max()) if a < len(smooth) else usual
-    threshold = usual + 0.5 * (level - usual)
-    start, end = a, a
-    while start > max(0, a - PIN_REACH // 2) and smooth[start - 1] >= threshold:
-        start -= 1
-    while end < min(len(smooth), a + PIN_REACH) and smooth[end] >= threshold:
-        end += 1
-    return float(start), float(end)
-
-
-def _onset(x: np.ndarray, at: float) -> float:
-    """Where the rise at about ``at`` began, to the second: the start ``t`` that best
-    explains the counts up to ``RISE_WINDOW`` s after ``at`` as a step from the level of the
-    minute before to a higher one (Poisson likelihood), searched from ``2 * RISE_WINDOW`` s
-    before ``at`` to half that after. (Half-way up a noisy rise is seconds late: a second
-    of few taps stops a walk back.)"""
-    a, r = int(at), RISE_WINDOW
-    lo, end = max(0, a - 2 * r), min(len(x), a + r)
-    before = x[max(0, lo - 60):lo]
-    if not (len(before) and end - lo > r):
-        return at
-    usual = max(float(before.mean()), 1e-3)
-    t = np.arange(lo, min(end - 1, a + r // 2) + 1)
-    cum = np.concatenate(([0.0], np.cumsum(x[lo:end])))
-    count, seconds = cum[-1] - cum[t - lo], (end - t).astype(float)
-    level = count / seconds
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gain = np.where(level > usual,
-                        count * np.log(level / usual) - (level - usual) * seconds, 0.0)
-    return float(t[int(np.argmax(np.round(gain, 9)))])
-
-
-def _beyond_chance(count: float, expected: float) -> bool:
-    """More events than the usual rate gives by chance (3 Poisson deviations and one
-    more): four orders in ten seconds of a room that orders every few minutes are luck."""
-    return count >= expected + 3 * math.sqrt(expected) + 1
-
-
-def _kind(priority: float) -> int:
-    """Which product moments come first, whatever they drew: pins and click rises while a
-    product is pinned (or pins unknown): a product on screen, viewers tapping it; then
-    click rises with nothing pinned and rises in orders (whose place depends on the lag);
-    then where a steady signal is highest."""
-    return 0 if priority <= 1.0 else 1 if priority <= 1.5 else 2
-
-
-def _to_pins(ctx: _Context, moments: list[tuple[float, float, str]]
-             ) -> list[tuple[float, float, str]]:
-    """A rise in clicks while a product is pinned, or in orders within ``PIN_REACH`` s of its
-    pin, is that pin's doing: the product came on screen at the pin, so the moment opens
-    there."""
-    starts: dict[int, tuple[float, str]] = {}
-    pin_at: tuple[float, str] | None = None
-    changes = dict(ctx.timeline.pin_changes())
-    for i, p in enumerate(ctx.timeline.pins):
-        if p is None:
-            pin_at = None
-            continue
-        if pin_at is None or pin_at[1] != p or float(i) in changes:
-            pin_at = (float(i), p)
-        starts[i] = pin_at
-    out = []
-    for at, priority, text in moments:
-        pin = starts.get(int(at))
-        # A rise just before a pin (lags are estimates) is the pin too: never open before it.
-        ahead = [(t, p) for t, p in changes.items() if at < t <= at + PIN_LEAD]
-        if priority > 0 and ahead:
-            pin = ahead[0]
-        # Clicks rising while a product is pinned are that product's, however long after
-        # its pin (the product on screen is the pin's); a rise in orders within reach.
-        if priority > 0 and pin is not None and (priority == 1.0 or at - pin[0] <= PIN_REACH):
-            out.append((pin[0], 0.0, reasons.pin_opening(pin[1], pin[0], ctx.lang)))
-        elif priority == 1.0 and ctx.timeline.has_pins and pin is None:
-            # Clicks rising while nothing is pinned: interest, but no product on screen
-            # that the timeline knows of; behind every pin, like a rise in orders.
-            out.append((at, 1.2, text))
-        else:
-            out.append((at, priority, text))
-    return out
-
-
-def _shown(ctx: _Context, motion: np.ndarray | None) -> list[tuple[float, float, str]]:
-    """Where the picture shows something brought to the camera (a burst of movement,
-    ``CUE_RATIO`` times the usual), as product moments, when the timeline cannot say where
-    a product came on screen (no pins, no product clicks): the only witness left. Bursts
-    ``PIN_REACH`` s apart at least; a rise in orders after one is credited to it."""
-    if motion is None or ctx.timeline.has_pins or "product_clicks" in ctx.signals:
-        return []
-    m = np.nan_to_num(np.asarray(motion, dtype=float)[:len(ctx.score)])
-    usual = float(np.median(m)) if len(m) else 0.0
-    if not usual > 0:
-        return []
-    out: list[tuple[float, float, str]] = []
-    for t in np.flatnonzero(m >= CUE_RATIO * usual).tolist():
-        if not out or t - out[-1][0] >= PIN_REACH:
-            out.append((float(t), 1.0, reasons.shown_opening(t, ctx.lang)))
-    return out
-
-
-def _on_screen(ctx: _Context, at: float, motion: np.ndarray | None) -> float:
-    """When a product moment known to a coarse bucket's precision came on screen: the
-    first second of the bucket where the picture's movement bursts (someone holding the
-    product up to the camera), else the bucket's start."""
-    width = int(math.ceil(ctx.timeline.bucket))
-    if motion is None or width <= 3:
-        return at
-    m = np.asarray(motion, dtype=float)
-    usual = float(np.nanmedian(m)) if len(m) else math.nan
-    a = int(math.floor(at))
-    x = m[a:a + width]
-    if not (usual > 0 and len(x)):
-        return at
-    burst = np.flatnonzero(x >= CUE_RATIO * usual)
-    return float(a + burst[0]) if len(burst) else at
-
-
-def _merged(moments: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
-    """A rise in orders from ``PIN_LEAD`` s before to ``PIN_REACH`` s after a moment that
-    shows the product (a pin, a click rise) is that moment's doing: it is not a moment of
-    its own (``_drawn`` credits its orders to the product moment)."""
-    shown = [at for at, priority, _ in moments if priority < 1.5]
-    return [(at, priority, text) for at, priority, text in moments
-            if priority != 1.5 or not any(at - PIN_REACH <= t <= at + PIN_LEAD for t in shown)]
-
-
-def _drawn(ctx: _Context, moments: list[tuple[float, float, str]]) -> dict[int, float]:
-    """What each product moment drew: its share of the session's (lag-shifted) orders and
-    of its GMV above their usual rate, counted from ``PIN_LEAD`` s before it to
-    ``PIN_REACH`` s after it or the next moment showing a product (so a lag estimated a few
-    seconds off still credits the right product); product clicks break ties, and decide
-    alone when the timeline has no sales. The usual rate (the median of the series' 2-min
-    means) is taken off every stretch, so a long stretch is not credited with the orders
-    any stretch of its length gets."""
-    n = len(ctx.score)
-    shares: list[tuple[float, np.ndarray, float]] = []
-    for name, weight in (("orders", 1.0), ("gmv", 1.0), ("product_clicks", CLICKS_SHARE)):
-        x = ctx.signals.get(name)
-        if x is None:
-            continue
-        if name == "gmv":
-            x = _order_value_capped(ctx.timeline, x, n, ctx.lags.get("orders", 0))
-        x = np.nan_to_num(x)
-        usual = _usual_rate(x)
-        total = float(np.maximum(x - usual, 0.0).sum())
-        if total > 0:
-            shares.append((weight / total, np.concatenate(([0.0], np.cumsum(x))), usual))
-    shown = sorted({int(math.floor(t)) for t, priority, _ in moments if priority < 1.5})
-    out: dict[int, float] = {}
-    for a in sorted({int(math.floor(t)) for t, _, _ in moments}):
-        nxt = next((t for t in shown if t > a), n)
-        lo, hi = max(0, a - PIN_LEAD), max(a + 1, min(a + PIN_REACH, nxt, n))
-        out[a] = round(sum(w * max(0.0, float(c[hi] - c[lo]) - usual * (hi - lo))
-                           for w, c, usual in shares), 9)
-    return out
-
-
-def _usual_rate(x: np.ndarray) -> float:
-    """A series' usual rate per second: the median of its 2-minute means (its peaks lift
-    the mean, and in 1-s buckets of a quiet room the median second is 0)."""
-    w = min(len(x), 120)
-    if w < 1:
-        return 0.0
-    cum = np.concatenate(([0.0], np.cumsum(x)))
-    return float(np.median((cum[w:] - cum[:-w]) / w))
-
-
 def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
-                    ) -> tuple[list[int], float | None, str, tuple[str, ...]]:
+                    ) -> tuple[list[int], float | None, str, tuple[str, ...], Moment | None]:
     n = len(ctx.score)
     best: tuple[float, ...] | None = None
-    choice: tuple[list[int], float, str] | None = None
+    choice: tuple[list[int], Moment] | None = None
     pcum, ucum, ocum = (np.concatenate(([0], np.cumsum(m)))
                         for m in (ctx.poor, ctx.used, ctx.other_opening))
-    moments = [(_on_screen(ctx, at, motion), priority, text) for at, priority, text
-               in _merged(_to_pins(ctx, _product_moments(ctx)) + _shown(ctx, motion))]
-    drawn = _drawn(ctx, moments)
+    moments = product_moments(ctx, motion)
+    credit = drawn(ctx, moments)
     for at, priority, text in moments:
         a = int(math.floor(at))
         end = min(a + length, n)
@@ -670,24 +365,26 @@ def _choose_opening(ctx: _Context, length: int, motion: np.ndarray | None = None
         # teasers then at least start differently.
         vetoed = (-BIG * (pcum[end] - pcum[a] > 0) - BIG * (ucum[end] - ucum[a] > 0)
                   - BIG / 2 * (ocum[end] - ocum[a] > 0))
-        key = (vetoed, -_kind(priority), drawn[a], -priority, -at)
+        key = (vetoed, -kind(priority), credit[a], -priority, -at)
         if best is None or key > best:
-            best, choice = key, ([a, end], at, text)
+            best, choice = key, ([a, end], (at, priority, text))
     if choice is not None:
-        (a, end), at, text = choice
+        (a, end), chosen = choice
+        at, text = chosen[0], chosen[2]
         dim: tuple[str, ...] = ()
         if ctx.poor[a:end].any():
             dim += (reasons.poor_opening_note(at, ctx.lang),)
         if ctx.used[a:end].any():
             dim += (_reuse_note(ctx, moments, at, length),)
-        return [a, end], at, text, dim
+        rival = contender(moments, credit, chosen, lambda b: not ctx.veto[b:b + length].any())
+        return [a, end], at, text, dim, rival
     sel = ctx.selection_scores(length)
     a = int(np.argmax(sel))
     return ([a, a + length], None, reasons.no_product_opening(ctx.lang),
-            (reasons.no_product_note(ctx.lang),))
+            (reasons.no_product_note(ctx.lang),), None)
 
 
-def _reuse_note(ctx: _Context, moments: list[tuple[float, float, str]], at: float,
+def _reuse_note(ctx: _Context, moments: list[Moment], at: float,
                 length: int) -> str:
     """Why the opening shows a product moment the other teaser shows too."""
     n = len(ctx.score)
@@ -710,23 +407,7 @@ def _window(ctx: _Context, start: float, end: float, *, here: bool = False
         assert x is not None
         lag = 0 if here else max(0, int(round(ctx.lags.get(k, 0))))
         part = x[a:min(len(x), b + lag)]
-        stats.append(reasons.SignalStat(k, _mean(part), _mean(x), float(lag),
+        stats.append(reasons.SignalStat(k, mean(part), mean(x), float(lag),
                                         float(len(part)), float(np.nansum(part))))
     return (pins[0] if pins else None), stats
 
-
-def _aligned(timeline: Timeline, name: str, n: int, lag: float) -> np.ndarray | None:
-    """The per-second series shifted back by ``lag`` s, cut or padded (NaN) to ``n``."""
-    x = timeline.series(name)
-    if x is None:
-        return None
-    shift = max(0, int(round(lag)))
-    out = np.full(n, np.nan)
-    src = x[shift:shift + n]
-    out[: len(src)] = src
-    return out
-
-
-def _mean(x: np.ndarray) -> float:
-    known = x[~np.isnan(x)]
-    return float(known.mean()) if len(known) else math.nan

@@ -114,6 +114,11 @@ _WORDS: Mapping[str, tuple[str, str]] = {
                    "show have poor picture",
                    "momen produk pada {at} juga ada di teaser yang lain; momen yang tidak "
                    "ditampilkannya gambarnya buruk"),
+    "contender": ("the product moment at {at} drew almost as many sales as the opening's "
+                  "(the timeline cannot tell which sold more), so the teaser shows both",
+                  "momen produk pada {at} menarik penjualan hampir sebanyak momen pembuka "
+                  "(timeline tidak bisa memastikan mana yang lebih laku), jadi teaser "
+                  "menampilkan keduanya"),
     "pinned": ("product pinned: {p}", "produk di-pin: {p}"),
     "per_min": ("{label} {here}/min vs {base}/min usual",
                 "{label} {here}/mnt vs biasanya {base}/mnt"),
@@ -240,6 +245,11 @@ def steady_opening(name: str, per_second: float, at: float, lang: str = "en") ->
 def poor_opening_note(at: float, lang: str = "en") -> str:
     """The opening product moment has poor picture, as have all the others."""
     return say("poor_opening", lang, at=clock(at))
+
+
+def contender_note(at: float, lang: str = "en") -> str:
+    """The teaser shows a second product moment that drew almost as much as the opening's."""
+    return say("contender", lang, at=clock(at))
 
 
 def reuse_note(at: float, *, only: bool, every: bool, lang: str = "en") -> str:

@@ -152,3 +152,12 @@ def test_without_moviepy_the_comparison_fails_saying_how_to_install_it(
     monkeypatch.setattr(versus_moviepy, "PYTHON", tmp_path / "missing" / "python")
     result = versus_moviepy.run()
     assert not result.met and "make .venv-moviepy" in " ".join(result.notes)
+
+
+def test_when_no_pin_sold_the_truth_is_the_pin_viewers_tapped_most() -> None:
+    # Every pin of this session sold nothing: the truth used to be the first pin, whatever
+    # viewers did; it is the product they tapped most (the strongest pull here).
+    case = make_case(5, 78, "missing columns")
+    assert set(case.ties) == {p.start for p in case.pins}  # no sales tell them apart
+    assert case.product_moments == (max(case.pins, key=lambda p: p.pull).start,)
+    assert case.product_moments != (case.pins[0].start,)

@@ -240,3 +240,115 @@ def test_without_pins_or_clicks_the_picture_says_when_the_product_came_on_screen
     assert sel.opening_reason.startswith("opens as a product is held up to the camera")
     assert rank_session(tl, N, motion=motion, lang="id").opening_reason.startswith(
         "dibuka saat produk ditunjukkan ke kamera")
+
+
+def test_a_pitch_in_a_quiet_room_is_shown_whole_though_its_taps_come_one_by_one() -> None:
+    # Half a tap a second for a 30 s pitch: a few seconds without a tap used to end the
+    # opening at 12 s (a threshold on the smoothed peak, which the noise lifts).
+    rng = np.random.default_rng(5)
+    rate = np.full(N, 0.05)
+    rate[1200:1230] = 0.5
+    clicks = rng.poisson(rate).astype(float)
+    orders = steady(N, 300, start=7)
+    orders[1210:1240] = 0.3
+    tl = session(N, viewers=80, product_clicks=clicks, orders=orders, comments=steady(N, 9),
+                 pins={i: "SKU-1" for i in range(1200, 1500)})
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    first = sel.segments[0]
+    assert 1199 <= first.start <= 1201 and first.end >= 1229
+
+
+def test_the_opening_ends_when_the_taps_fall_off_after_the_pitch() -> None:
+    # The pitch is over when its taps have fallen away: the opening does not run on over
+    # the stretch after it, leaving room for the session's other moments.
+    rng = np.random.default_rng(6)
+    rate = np.full(N, 0.2)
+    rate[1200:1216] = 3.0
+    clicks = rng.poisson(rate).astype(float)
+    orders = steady(N, 300, start=7)
+    orders[1205:1225] = 0.5
+    tl = session(N, viewers=200, product_clicks=clicks, orders=orders, comments=steady(N, 9),
+                 pins={i: "SKU-1" for i in range(1200, 1500)})
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    first = sel.segments[0]
+    assert 1199 <= first.start <= 1201 and 1214 <= first.end <= 1222
+
+
+def test_a_noisy_pitch_is_one_moment_and_opens_where_its_taps_began() -> None:
+    # No pins: a 40 s pitch whose taps come unevenly. A second "rise" found mid-pitch was
+    # a moment of its own that took the first half's orders, so the teaser opened 11 s in.
+    rng = np.random.default_rng(6)
+    rate = np.full(N, 0.3)
+    rate[1000:1040] = 2.0
+    clicks = rng.poisson(rate).astype(float)
+    order_rate = np.full(N, 0.004)
+    order_rate[1010:1050] = 0.4
+    orders = rng.poisson(order_rate).astype(float)
+    tl = session(N, viewers=200, product_clicks=clicks, orders=orders, comments=steady(N, 9))
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    assert 997 <= sel.segments[0].start <= 1003
+
+
+def test_a_rise_late_in_a_coarse_bucket_opens_when_the_product_came_to_the_camera() -> None:
+    # 15 s buckets, no pins: the taps began 4 s before a bucket ended, barely lifting it,
+    # so the rise is found at the next bucket; the seller held the product up at 4:11.
+    clicks = np.full(240, 5.0)
+    clicks[16] += 4  # 4:00-4:15: the pitch's first 4 s
+    clicks[17:19] += 30
+    orders = np.full(240, 0.2)
+    orders[18:20] = 6
+    tl = session(240, bucket=15, viewers=300, product_clicks=clicks, orders=orders)
+    motion = np.full(N, 0.01)
+    motion[251:255] = 0.08
+    sel = rank_session(tl, N, motion=motion)
+    check_rules(sel, N)
+    assert 250 <= sel.segments[0].start <= 252
+
+
+def test_two_pitches_that_sold_alike_are_both_shown_the_likelier_first() -> None:
+    # 20 orders after SKU-1's pitch, 18 after SKU-2's: counts that close cannot say which
+    # product sold more, so the teaser shows both pitches rather than all of one.
+    cols = pitched(900, 10, pitch=25)
+    pitched(2400, 10, pitch=25, clicks=cols["product_clicks"], orders=cols["orders"],
+            orders_per_s=0.9)
+    pins = {i: "SKU-1" for i in range(900, 1200)} | {i: "SKU-2" for i in range(2400, 2700)}
+    tl = session(N, viewers=200, comments=steady(N, 9), pins=pins, **cols)
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    assert 899 <= sel.segments[0].start <= 901
+    assert any(2399 <= s.start <= 2401 and s.end - s.start >= 14 for s in sel.segments[1:])
+    assert any("drew almost as many sales as the opening's" in n for n in sel.notes)
+    assert any("hampir sebanyak momen pembuka" in n
+               for n in rank_session(tl, N, lang="id").notes)
+
+
+def test_a_pitch_that_clearly_sold_more_is_shown_alone_and_whole() -> None:
+    cols = pitched(900, 10, pitch=30)
+    pitched(2400, 10, pitch=30, clicks=cols["product_clicks"], orders=cols["orders"],
+            orders_per_s=0.3)
+    pins = {i: "SKU-1" for i in range(900, 1200)} | {i: "SKU-2" for i in range(2400, 2700)}
+    tl = session(N, viewers=200, comments=steady(N, 9), pins=pins, **cols)
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    assert 899 <= sel.segments[0].start <= 901 and sel.segments[0].end >= 929
+    assert not any("drew almost as many sales" in n for n in sel.notes)
+
+
+def test_without_product_clicks_the_likes_say_how_long_the_pitch_lasts() -> None:
+    # No product clicks: hearts tapped while the product is shown hold for its 30 s pitch;
+    # the score the opening used to follow is spiky (a few orders, 40 s later) and ended it
+    # 5 s early.
+    rng = np.random.default_rng(2)
+    like_rate = np.full(N, 0.5)
+    like_rate[1200:1230] = 3.0
+    orders = steady(N, 300, start=7)
+    orders[[1241, 1248, 1262, 1270]] = 1
+    tl = session(N, viewers=200, likes=rng.poisson(like_rate).astype(float), orders=orders,
+                 comments=steady(N, 9), pins={i: "SKU-1" for i in range(1200, 1500)})
+    sel = rank_session(tl, N)
+    check_rules(sel, N)
+    first = sel.segments[0]
+    assert 1199 <= first.start <= 1201 and first.end >= 1229
