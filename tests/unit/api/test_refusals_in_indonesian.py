@@ -178,7 +178,7 @@ def test_a_body_over_the_upload_limit_is_refused_in_indonesian_with_its_words_in
         app: Flask) -> None:
     from werkzeug.exceptions import RequestEntityTooLarge
 
-    def too_large() -> None:  # what werkzeug raises reading a body past the limit
+    def too_large() -> str:  # what werkzeug raises reading a body past the limit
         raise RequestEntityTooLarge()
 
     app.add_url_rule("/too-large", "too_large", too_large, methods=["POST"])
