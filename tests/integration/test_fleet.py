@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FLEET_DB = "cuplik_ops_fleet"
 BATCH, SELLER = 30, 30
 TARGET = 5.0  # short teasers (the shortest a seller may ask): the fleet is the point
+LIVENESS_S = 480
 
 
 class Rows:
@@ -112,7 +113,9 @@ def test_three_workers_on_postgresql_finish_everything_sellers_first_and_lose_no
                 asked.append(answer.get_json()["id"])
             batch_done_at_first_seller = None
             killed = False
-            deadline = time.monotonic() + 240
+            # A bound on liveness, not a speed goal (bench/throughput.py measures that):
+            # the killed worker's job waits for the reconciler, on a loaded machine too.
+            deadline = time.monotonic() + LIVENESS_S
             while True:
                 done_old, done_new = _done(db, old), _done(db, asked)
                 if batch_done_at_first_seller is None and done_new:
@@ -123,7 +126,7 @@ def test_three_workers_on_postgresql_finish_everything_sellers_first_and_lose_no
                 if done_old == BATCH and done_new == SELLER:
                     break
                 assert time.monotonic() < deadline, (
-                    f"after 240 s: batch {done_old}/{BATCH}, sellers {done_new}/{SELLER}")
+                    f"after {LIVENESS_S} s: batch {done_old}/{BATCH}, sellers {done_new}/{SELLER}")
                 time.sleep(0.5)
 
         assert killed
