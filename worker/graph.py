@@ -80,7 +80,7 @@ class Overlay:
 
     def slot(self) -> tuple[int, int]:
         """The size of each image's slot in a sheet: even, for 4:2:0 pictures."""
-        return _even_up(self.w), _even_up(self.h)
+        return even_up(self.w), even_up(self.h)
 
 
 @dataclass(frozen=True)
@@ -456,7 +456,8 @@ def _laid_on(ov: Overlay, args: list[str], chains: list[str], video: str, n_in: 
     return args, video, n_in + 1
 
 
-def _even_up(v: int) -> int:
+def even_up(v: int) -> int:
+    """``v`` rounded up to even: a 4:2:0 picture's size (an overlay's slot in its sheet)."""
     return v + v % 2
 
 

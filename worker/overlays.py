@@ -28,7 +28,7 @@ from worker.design import (
     text_width,
 )
 from worker.editlist import Face
-from worker.graph import Overlay, Shown
+from worker.graph import Overlay, Shown, even_up
 
 BADGE_WORD = "LIVE"
 
@@ -379,7 +379,7 @@ def timed_images(frames: Sequence[tuple[float, Image.Image | None]], size: tuple
         elif not entries or entries[-1][1] is not img:
             entries.append((frame, img))
     end = math.ceil(total * fps)
-    slot_w, slot_h = size[0] + size[0] % 2, size[1] + size[1] % 2
+    slot_w, slot_h = even_up(size[0]), even_up(size[1])
     shown: list[Shown] = []
     images: list[Image.Image] = []
     for k, (frame, img) in enumerate(entries):
