@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rq import Worker
+from rq import Queue, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
@@ -53,6 +53,7 @@ STUCK_MARGIN = timedelta(seconds=60)  # past the job timeout, a started job is s
 HEARTBEAT_S = 5
 DEAD_WORKER = "the worker running it"  # the one trouble that needs no grace period
 DEAD_AFTER = timedelta(seconds=3 * HEARTBEAT_S)
+_TAKEN_KEY = "cuplik:taken-not-started:"  # + job id: when a pass first saw it so
 
 
 @dataclass
@@ -146,11 +147,43 @@ class Reconciler:
             if started_at is not None and self.now() - started_at > limit:
                 return f"it ran longer than {int(limit.total_seconds())} s"
             return None
+        if status == JobStatus.QUEUED:
+            return self._taken_trouble(job_id, live_workers)
         if status in ACTIVE_STATUSES:
             return None
         # failed/stopped/canceled/finished while the row is unfinished: the run ended
         # without recording its outcome (e.g. the work horse was killed).
         return f"its run ended ({status}) without recording a result"
+
+    def _taken_trouble(self, job_id: str, live_workers: set[str]) -> str | None:
+        """Why a ``queued`` job will not run, or None. A worker takes a job off its queue
+        before its work horse marks it started; killed in between (the fork of a
+        loaded worker takes a while), it leaves the job off every queue, still
+        ``queued``, and RQ's own clean-up would find it only at its next maintenance
+        (every 10 minutes). An execution names the worker that took it; before the
+        worker's first step nothing does, and the job is lost once it has been off its
+        queue, not started, for three heartbeats."""
+        conn = self.gateway.connection
+        origin = conn.hget(Job.key_for(job_id), "origin")
+        queue_key = Queue.redis_queue_namespace_prefix + (
+            origin.decode() if isinstance(origin, bytes) else str(origin or ""))
+        if conn.lpos(queue_key, job_id) is not None:
+            conn.delete(_TAKEN_KEY + job_id)
+            return None  # waiting its turn
+        with contextlib.suppress(NoSuchJobError):
+            takers = {e.worker_name for e in
+                      Job.fetch(job_id, connection=conn, serializer=JSONSerializer)
+                      .get_executions()}
+            if takers & live_workers:
+                return None  # its worker is starting it
+            if takers:
+                return f"{DEAD_WORKER} ({', '.join(sorted(takers))}) stopped"
+        now = self.now().timestamp()
+        conn.set(_TAKEN_KEY + job_id, now, nx=True, ex=3600)
+        first = conn.get(_TAKEN_KEY + job_id)
+        if first is not None and now - float(first) > DEAD_AFTER.total_seconds():
+            return "a worker took it off the queue and stopped before starting it"
+        return None
 
     def _teasers(self, report: ReconcileReport, live_workers: set[str]) -> None:
 
@@ -186,8 +219,8 @@ class Reconciler:
                 failures[row.id] = (row.revision, interrupted(row.attempts, trouble))
                 continue
             log.info("re-queueing teaser %s r%s: %s", row.id, row.revision, trouble)
-            if statuses[job_id] == JobStatus.STARTED:
-                self._drop(job_id)  # stuck: free the id so the re-queue is not a no-op
+            if statuses[job_id] in (JobStatus.STARTED, JobStatus.QUEUED):
+                self._drop(job_id)  # stranded: free the id so the re-queue is not a no-op
             # An ops regeneration goes back on the batch queue; anything else (a first
             # render, a seller's edit, relink or poster) is a seller waiting.
             batch = (row.id, row.revision) in regenerations
@@ -234,17 +267,18 @@ class Reconciler:
             if trouble is None or (not _aware(row.updated_at) < cutoff
                                    and not trouble.startswith(DEAD_WORKER)):
                 continue
-            lost = status is None or status == JobStatus.STARTED
+            taken = status in (JobStatus.STARTED, JobStatus.QUEUED)  # by a lost worker
+            lost = status is None or taken
             if lost and row.attempts >= self.max_attempts:
                 # Started again and again and never finished (a worker killed each time,
                 # e.g. for memory): this upload is what kills it.
-                if status == JobStatus.STARTED:
+                if taken:
                     self._drop(job_id)
                 rejected[row.id] = (f"Processing this upload was interrupted {row.attempts} "
                                     "times; upload a shorter or smaller recording.")
             elif lost:
                 # Lost or stranded while waiting/running: run it again.
-                if status == JobStatus.STARTED:
+                if taken:
                     self._drop(job_id)
                 self.gateway.enqueue_ingest(row.id)
                 report.requeued_footage.append(row.id)
@@ -274,6 +308,7 @@ class Reconciler:
 
     def _drop(self, job_id: str) -> None:
 
+        self.gateway.connection.delete(_TAKEN_KEY + job_id)
         with contextlib.suppress(NoSuchJobError):  # it may have expired meanwhile
             Job.fetch(job_id, connection=self.gateway.connection,
                       serializer=JSONSerializer).delete()

@@ -126,7 +126,8 @@ def test_three_workers_on_postgresql_finish_everything_sellers_first_and_lose_no
                 if done_old == BATCH and done_new == SELLER:
                     break
                 assert time.monotonic() < deadline, (
-                    f"after {LIVENESS_S} s: batch {done_old}/{BATCH}, sellers {done_new}/{SELLER}")
+                    f"after {LIVENESS_S} s: batch {done_old}/{BATCH}, sellers {done_new}/{SELLER}"
+                    f"; unfinished: {_unfinished(db, app.extensions['jobs'], old + asked)}")
                 time.sleep(0.5)
 
         assert killed
@@ -151,6 +152,21 @@ def test_three_workers_on_postgresql_finish_everything_sellers_first_and_lose_no
             gateway.connection.close()
         db.dispose()
         redis.stop()
+
+
+def _unfinished(db: Any, gateway: Any, ids: list[str]) -> list[str]:
+    """Each unfinished teaser's row and what Redis holds of its job (what a stranded
+    one was waiting for)."""
+    found = []
+    for teaser_id, (status, revision, video) in _states(db, ids).items():
+        if status is TeaserStatus.READY and video is not None:
+            continue
+        job = f"render-{teaser_id}-r{revision}"
+        fields = {k.decode(): v.decode()[:40] for k, v in
+                  gateway.connection.hgetall(f"rq:job:{job}").items()
+                  if k.decode() in ("status", "origin", "worker_name", "started_at")}
+        found.append(f"{teaser_id} {status.value} r{revision} job={fields or 'none'}")
+    return found
 
 
 def _done(db: Any, ids: list[str]) -> int:

@@ -10,12 +10,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rq import Worker
+from rq.serializers import JSONSerializer
+from rq.utils import utcformat
 
 from store.models import Footage, RegenerationBatch, RegenerationItem, Teaser, utcnow
+from store.queues import QUEUES
 from tests.footage import make_clip
 from tests.integration import test_jobs_support as support
 from tests.integration.test_jobs_support import (
@@ -206,3 +210,60 @@ def test_cuplik_reconcile_command_reports_what_it_did(stack: Stack) -> None:
     assert "re-queued 1 teasers" in out.stdout
     assert stack.gateway.statuses([f"render-{teaser_id}-r1"])[f"render-{teaser_id}-r1"] \
         == "queued"
+
+
+def _take_and_die(stack: Stack, name: str, *, with_execution: bool) -> str:
+    """What a worker killed between taking a job from its queue and its work horse
+    starting it leaves behind (seen once in the fleet test): the job off every queue,
+    its status still ``queued``, and (after the worker's first step) an execution of
+    the dead worker's. Returns the job id."""
+    worker = Worker([stack.gateway.queue(q) for q in QUEUES],
+                    connection=stack.gateway.connection, serializer=JSONSerializer, name=name)
+    worker.register_birth()
+    taken = worker.dequeue_job_and_maintain_ttl(timeout=1)
+    assert taken is not None
+    job, _ = taken
+    if with_execution:
+        worker.prepare_execution(job)
+    # Its heartbeat stops: the last one was a minute ago.
+    beat = datetime.now(UTC) - timedelta(minutes=1)
+    stack.gateway.connection.hset(worker.key, "last_heartbeat", utcformat(beat))
+    assert stack.gateway.statuses([job.id])[job.id] == "queued"
+    assert stack.gateway.queue_counts() == {"interactive": 0, "batch": 0}
+    return str(job.id)
+
+
+@pytest.mark.parametrize("with_execution", [True, False], ids=["after-its-first-step",
+                                                               "right-after-taking-it"])
+def test_a_job_whose_worker_died_before_starting_it_is_requeued_and_finishes(
+        stack: Stack, with_execution: bool) -> None:
+    seller = add_seller(stack)
+    teaser_id = add_teaser(stack, seller, session_id=add_session(stack, seller, None), age=OLD)
+    stack.gateway.enqueue_render(teaser_id, 1)
+    _take_and_die(stack, "lost-before-start", with_execution=with_execution)
+
+    first = Reconciler(stack.db, stack.gateway).run_once()
+    if not with_execution:
+        # Nothing says who took it: it may be starting this very moment. Once it has been
+        # off the queue, not started, for three heartbeats, it is lost.
+        assert first.changed == 0
+        later = utcnow() + timedelta(seconds=20)
+        first = Reconciler(stack.db, stack.gateway, now=lambda: later).run_once()
+    assert first.requeued_teasers == [teaser_id]
+    assert stack.gateway.queue_counts()["interactive"] == 1
+    stack.drain()
+    teaser = stack.teaser(teaser_id)
+    assert teaser.status.value == "failed" and "has no recording" in teaser.error
+
+
+def test_an_upload_whose_worker_died_before_starting_its_ingest_is_finished(
+        stack: Stack, clip: Path) -> None:
+    seller = add_seller(stack)
+    footage_id = add_footage(stack, seller, clip)
+    backdate(stack, Footage, footage_id, OLD)
+    stack.gateway.enqueue_ingest(footage_id)
+    _take_and_die(stack, "lost-before-ingest", with_execution=True)
+    report = Reconciler(stack.db, stack.gateway).run_once()
+    assert report.requeued_footage == [footage_id]
+    stack.drain()
+    assert stack.footage(footage_id).status.value == "ready"
