@@ -325,7 +325,7 @@ def build_render_args(edit: EditList, assets: Assets, out_video: Path, *,
     video = "vcat"
     under, over = ([], []) if bare else (assets.under_poster(), assets.over_poster())
     for ov in (*under, *over):
-        args, video, n_in = _laid_on(ov, args, chains, video, n_in, "ov")
+        args, video, n_in = _laid_on(ov, args, chains, video, n_in, "ov", out.width)
     if bare:
         audio = [segment_audio(edit, seg, i) for i, seg in enumerate(edit.segments)]
         audio.append(_concat(edit, video=False) + f",{_STEREO}[aout]")
@@ -368,7 +368,8 @@ def build_poster_args(edit: EditList, assets: Assets, out_poster: Path) -> list[
               f"[v0]setpts=PTS+{_num(frame / fps)}/TB[p0]"]  # the overlays' own time
     video, n_in = "p0", 1
     for ov in assets.under_poster():
-        args, video, n_in = _laid_on(ov, args, chains, video, n_in, "p")
+        args, video, n_in = _laid_on(ov, args, chains, video, n_in, "p",
+                                     edit.output.width)
     # The JPEG's full range: converted at the end, from the teaser's limited range.
     chains.append(f"[{video}]scale=out_range=full,format=yuvj420p[poster]")
     return ["-filter_complex_threads", "1", *args, "-filter_complex", ";".join(chains),
@@ -427,33 +428,62 @@ def poster_frame(edit: EditList) -> int:
 
 
 _EDGE_S = 0.001
+# ffmpeg refuses a picture unless (width + 128) * (height + 128) is under this
+# (av_image_check_size): a laid-out sheet of timed images stays within it.
+LARGEST_PICTURE = (2 ** 31 - 1) // 8
 
 
 def _laid_on(ov: Overlay, args: list[str], chains: list[str], video: str, n_in: int,
-             label: str) -> tuple[list[str], str, int]:
-    """``ov`` laid on the picture ``[video]``: its PNG input ``n_in``, read once; a timed
-    overlay's sheet cut into its images, each laid on by an overlay of its own only while
-    it shows. Never a timed sequence of frames: while an overlay input still has frames
-    to come, ffmpeg's frame sync keeps a reference to every picture it lays on, so each
-    picture is copied whole before blending (1.4 MB per frame and overlay at 720x1280);
-    a still input has ended once read, and nothing is copied. (argv, picture, next
-    input)"""
+             label: str, width: int) -> tuple[list[str], str, int]:
+    """``ov`` laid on the picture ``[video]`` (``width`` wide) by one overlay: its PNG
+    input ``n_in``, read once. A timed overlay's sheet is laid out once, its images side
+    by side more than a picture's width apart (``untile``, ``pad``, ``tile``), and the
+    overlay moves it left by that stride per image, so only the image showing is on the
+    picture. Never a timed sequence of frames: while an overlay input still has frames to
+    come, ffmpeg's frame sync keeps a reference to every picture it lays on, so each
+    picture is copied whole before blending (1.4 MB per frame and overlay at 720x1280); a
+    still input has ended once read, and nothing is copied. And never an overlay per
+    image: for each frame and filter, ffmpeg's graph looks through all its filters for
+    the next one to run, so ~300 filters for word-timed captions cost ~3 % of the whole
+    render (callgrind). (argv, picture, next input)"""
     args = [*args, "-threads", "1", "-i", str(ov.path)]
     tag = f"{label}{n_in}"
-    images = ov.images()
-    sources = [f"{n_in}:v"]
-    if ov.timed:
-        w, h = ov.slot()
-        names = [f"{tag}s{k}" for k in range(len(images))]
-        split = f",split={len(names)}" if len(names) > 1 else ""
-        chains.append(f"[{n_in}:v]format=yuva420p{split}" + "".join(f"[{n}]" for n in names))
-        chains += [f"[{n}]crop={w}:{h}:0:{shown.top}[{n}c]"
-                   for n, shown in zip(names, images, strict=True)]
-        sources = [f"{n}c" for n in names]
-    for k, (shown, src) in enumerate(zip(images, sources, strict=True)):
-        chains.append(f"[{video}][{src}]" + _overlay(ov, shown) + f"[{tag}_{k}]")
-        video = f"{tag}_{k}"
-    return args, video, n_in + 1
+    if len(ov.timed) < 2:
+        source = f"{n_in}:v"
+        if ov.timed and ov.timed[0].top:
+            w, h = ov.slot()
+            chains.append(f"[{n_in}:v]crop={w}:{h}:0:{ov.timed[0].top}[{tag}s]")
+            source = f"{tag}s"
+        chains.append(f"[{video}][{source}]" + _overlay(ov) + f"[{tag}]")
+        return args, tag, n_in + 1
+    w, h = ov.slot()
+    # Image k at x - k * stride: its neighbours are off the picture, wherever the overlay
+    # slides or bounces to. A laid-out sheet stays within ffmpeg's largest picture
+    # (which a few hundred word-timed captions at 1080x1920 would pass): in parts then.
+    stride = even_up(width + w + ov.slide_px + ov.bounce_px)
+    per = max(1, (LARGEST_PICTURE // (h + 128) - 129) // stride)
+    parts = [ov.timed[k:k + per] for k in range(0, len(ov.timed), per)]
+    names = [f"{tag}p{j}" for j in range(len(parts))]
+    heads = [f"[{n_in}:v]format=yuva420p,"]
+    if len(parts) > 1:
+        chains.append(f"[{n_in}:v]format=yuva420p,split={len(parts)}"
+                      + "".join(f"[{n}]" for n in names))
+        heads = [f"[{n}]crop={w}:{h * len(p)}:0:{p[0].top}," for n, p in zip(names, parts,
+                                                                             strict=True)]
+    for j, (part, name, head) in enumerate(zip(parts, names, heads, strict=True)):
+        chains.append(f"{head}untile=1x{len(part)},"
+                      f"pad={stride}:{h}:0:0:color=black@0,tile={len(part)}x1[{name}s]")
+        out = tag if j == len(parts) - 1 else f"{name}o"
+        chains.append(f"[{video}][{name}s]" + _overlay(ov, stride, part) + f"[{out}]")
+        video = out
+    return args, tag, n_in + 1
+
+
+def _between(start: float, end: float | None) -> str:
+    """True on the output frames from ``start`` up to (not including) ``end``: a
+    millisecond before each edge (under a frame at any rate), so no frame falls on one."""
+    b = end - _EDGE_S if end is not None else 1e6
+    return f"between(t,{_num(start - _EDGE_S)},{_num(b)})"
 
 
 def even_up(v: int) -> int:
@@ -461,7 +491,9 @@ def even_up(v: int) -> int:
     return v + v % 2
 
 
-def _overlay(ov: Overlay, shown: Shown) -> str:
+def _overlay(ov: Overlay, stride: int = 0, shown: tuple[Shown, ...] = ()) -> str:
+    """The overlay filter of ``ov``, or of its timed images ``shown`` laid out side by
+    side ``stride`` apart."""
     x, y = _num(ov.x), _num(ov.y)
     start = ov.windows[0][0] if ov.windows else 0.0
     if ov.slide_px or (ov.bounce_px and ov.bounce_hz):
@@ -474,7 +506,13 @@ def _overlay(ov: Overlay, shown: Shown) -> str:
         if ov.bounce_px and ov.bounce_hz:
             parts.append(f"-{_num(ov.bounce_px)}*abs(sin(PI*{_num(ov.bounce_hz)}"
                          f"*max(0,{t}-{_num(ov.slide_s)})))")
-        x = "'" + "".join(parts) + "'"
+        x = "".join(parts)
+    if len(shown) > 1:
+        # The image showing now: the k-th lies k strides along the laid-out sheet.
+        x += f"-{stride}*(" + "+".join(f"{k}*{_between(s.start, s.end)}"
+                                       for k, s in enumerate(shown) if k) + ")"
+    if x != _num(ov.x):
+        x = f"'{x}'"
     if ov.y_steps:
         expr = _num(ov.y_steps[-1][1])
         for (_, y0), (t1, _) in zip(reversed(ov.y_steps[:-1]), reversed(ov.y_steps[1:]),
@@ -482,15 +520,12 @@ def _overlay(ov: Overlay, shown: Shown) -> str:
             expr = f"if(lt(t,{_num(t1)}),{_num(y0)},{expr})"
         y = f"'{expr}'"
     # A still overlay's position is evaluated once, not per frame.
-    still = "" if ov.moves else ":eval=init"
+    still = "" if ov.moves or len(shown) > 1 else ":eval=init"
     text = f"overlay=x={x}:y={y}:format=yuv420:eof_action=repeat{still}"
     enable = []
-    if shown.start > 0 or shown.end is not None:
-        # Its own frames, from start up to (not including) end: a millisecond before
-        # each edge (under a frame at any rate), so no frame falls on one.
-        a = shown.start - _EDGE_S
-        b = shown.end - _EDGE_S if shown.end is not None else 1e6
-        enable.append(f"between(t,{_num(a)},{_num(b)})")
+    shown = shown or ov.timed
+    if any(s.start > 0 or s.end is not None for s in shown):  # while one of them shows
+        enable.append("(" + "+".join(_between(s.start, s.end) for s in shown) + ")")
     if ov.windows:
         spans = [f"between(t,{_num(a)},{_num(b if b is not None else 1e6)})"
                  for a, b in ov.windows]

@@ -280,3 +280,36 @@ def test_arrow_fades_in_without_a_pop(work: Path) -> None:
     assert amounts[-1] > 300 * 200
     # it builds up over several frames: no single frame brings half of it
     assert np.diff(amounts).max() < 0.5 * amounts[-1], amounts
+
+
+def test_a_sheet_laid_out_in_parts_shows_the_same_frames(colours: tuple, work: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """A timed overlay whose laid-out sheet would pass ffmpeg's largest picture (a few
+    hundred word-timed captions at 1080x1920) is laid on in parts: the same frames."""
+    from worker import graph
+
+    edit, whole = colours
+    drawn = work / "drawn-parts"
+    drawn.mkdir(exist_ok=True)
+    ov, states = caption_images.captions_overlay(edit.captions, 720, 1280, 12.0, 30, LAYOUT,
+                                                 drawn)
+    assert ov is not None and len(ov.timed) > 6
+    stride = graph.even_up(720 + ov.slot()[0])
+    # room for three images per part
+    monkeypatch.setattr(graph, "LARGEST_PICTURE", (3 * stride + 129) * (ov.slot()[1] + 128))
+    args = graph.build_render_args(edit, render.prepare_assets(edit, drawn), work / "p.mp4",
+                                   sound=work / "sound.f32")
+    assert _graph_of(args).count("untile=1x3,") >= 2
+    parts = work / "parts.mp4"
+    render.render(edit, parts, work / "parts.jpg")
+    times = [round(s.start + 2 / 30, 4) for s in states]
+    a, b = _frames(whole, times, 720, 1280), _frames(parts, times, 720, 1280)
+    for t in times:
+        region = (slice(ov.y, ov.y + ov.h), slice(ov.x, ov.x + ov.w))
+        diff = np.abs(a[t][region].astype(int) - b[t][region].astype(int))
+        assert diff.mean() < 2, (t, diff.mean())
+
+
+def _graph_of(args: list[str]) -> str:
+    return " ".join(args[i + 1] for i, a in enumerate(args) if a == "-filter_complex")
