@@ -25,6 +25,7 @@ LOOKAHEAD = RATE // 200  # 5 ms: the limiter's gain reaches a peak's level befor
 HOLD = RATE // 20  # 50 ms held after a peak before the gain comes back up
 MAX_GAIN_DB = 20.0
 CHECK_OVER_DB = 2.0  # a limiter taking more than this off a peak: measure the result
+CORRECTIONS = 3  # at most this many steps towards the target after measuring it
 
 
 @dataclass(frozen=True)
@@ -209,16 +210,24 @@ def master(mix: np.ndarray, target: float = TARGET_LUFS, *,
     g = (_step_gain_to_samples(steps, n) * 10 ** (gain_db / 20)).astype(np.float32)
     out = mix * g[:, None]
     if limited > CHECK_OVER_DB:
-        # The energy estimate misses by up to a few tenths when the limiter takes a lot:
-        # measure the result, and take one more step when it is off.
+        # The energy estimate misses by up to a few tenths when the limiter takes a lot
+        # (more on clicks, which a further limiting pass takes off again): measure the
+        # result, and step towards the target while it is off.
         lufs = integrated(out)
-        if lufs is not None and abs(lufs - target) > 0.1 and abs(gain_db) < MAX_GAIN_DB:
-            step = 10 ** ((target - lufs) / 20)
+        slope = 1.0  # LU gained per dB of gain: under 1 where the limiter takes some back
+        for _ in range(CORRECTIONS):
+            if lufs is None or abs(lufs - target) <= 0.1 or abs(gain_db) >= MAX_GAIN_DB:
+                break
+            step_db = max(-MAX_GAIN_DB - gain_db,
+                          min(MAX_GAIN_DB - gain_db, (target - lufs) / slope))
+            step = 10 ** (step_db / 20)
             g2 = limiter_gain(peaks(out) * step)
             out = out * (g2 * step).astype(np.float32)[:, None]
             limited = max(limited, float(-20 * np.log10(max(float(g2.min()), 1e-6))))
-            gain_db += target - lufs
-            lufs = integrated(out)
+            gain_db += step_db
+            before_step, lufs = lufs, integrated(out)
+            if lufs is not None and step_db:
+                slope = min(1.0, max(0.25, (lufs - before_step) / step_db))
     top_out = float(np.abs(out).max()) if n else 0.0
     return out.astype(np.float32, copy=False), Master(
         round(gain_db, 2), round(limited, 2), None if lufs is None else round(lufs, 2),
