@@ -319,7 +319,9 @@ def serve_file(row: Teaser, attr: str, mimetype: str, max_age: int = 3600) -> Re
     path = media().absolute(relative)
     if not path.is_file():
         raise Problem(410, "Gone", "The teaser's file is missing from the media store; ask "
-                      "ops to regenerate it.", code="file_missing")
+                      "ops to regenerate it.", code="file_missing",
+                      indonesian="Berkas teaser ini hilang dari penyimpanan media; minta tim "
+                                 "ops membuatnya ulang.")
     response = send_file(path, mimetype=mimetype, conditional=True, max_age=max_age,
                          download_name=f"teaser-{row.id}{path.suffix}")
     response.cache_control.public = False

@@ -52,7 +52,9 @@ def rank_footage(analysis: Analysis, duration: float, *, target: float = 40.0,
     reasons.check_lang(lang)
     if duration < MIN_TEASER:
         raise InputError(f"the footage is {duration:.1f} s long; a teaser needs at least "
-                         f"{MIN_TEASER:.0f} s of footage")
+                         f"{MIN_TEASER:.0f} s of footage",
+                         indonesian=f"videonya hanya {duration:.1f} detik; teaser butuh "
+                                    f"video minimal {MIN_TEASER:.0f} detik".replace(".", ","))
     a = analysis
     moment, opening = scores(a)
     notes = _notes(a, lang)

@@ -276,7 +276,7 @@ def _check_cuts(cuts: Sequence[tuple[float, float]], recording_s: float,
     try:
         check_cuts(cuts, recording_s, target_s)
     except EditRefused as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.message, indonesian=exc.indonesian) from exc
 
 
 def _rank_metrics(tl: Any, info: MediaInfo, analysis: Any, looks: _Looks | None,

@@ -37,10 +37,15 @@ def load_image(path: Path) -> np.ndarray:
             gray = np.asarray(img.convert("L"))
     except (OSError, UnidentifiedImageError) as exc:
         raise InputError(f"{path.name}: the product image cannot be read ({exc}); give a "
-                         "JPEG or PNG of the product") from exc
+                         "JPEG or PNG of the product",
+                         indonesian=f"{path.name}: gambar produknya tidak bisa dibaca; "
+                                    "berikan foto produk berformat JPEG atau PNG") from exc
     if min(gray.shape) < 32:
         raise InputError(f"{path.name}: the product image is too small to recognise "
-                         "(under 32 pixels); give a larger picture of the product")
+                         "(under 32 pixels); give a larger picture of the product",
+                         indonesian=f"{path.name}: gambar produknya terlalu kecil untuk "
+                                    "dikenali (di bawah 32 piksel); berikan foto produk "
+                                    "yang lebih besar")
     return gray
 
 

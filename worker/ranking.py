@@ -212,7 +212,8 @@ def session_context(timeline: Timeline, duration: float, *, target: float = 40.0
     """What choosing or describing moments of a session needs: its per-second score and
     signals, with lags estimated from the session (``lags`` fixes some)."""
     if not duration > 0:
-        raise InputError("the recording has no duration; upload the session's recording")
+        raise InputError("the recording has no duration; upload the session's recording",
+                         indonesian="rekamannya tidak punya durasi; unggah rekaman sesi ini")
     timeline.check_within(duration)
     found = estimate_lags(timeline, max(0, int(math.floor(duration))))
     used = {**found.values, **dict(lags or {})}

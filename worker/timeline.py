@@ -83,8 +83,10 @@ class Timeline:
         if self.rows[-1].t >= duration + 1.0:
             raise InputError(
                 f"the timeline runs to {seconds_text(self.end)} s but the recording is "
-                f"{seconds_text(duration)} s; export the timeline of this session's recording"
-            )
+                f"{seconds_text(duration)} s; export the timeline of this session's recording",
+                indonesian=f"linimasa berjalan sampai detik ke-{seconds_text(self.end)}, "
+                           f"padahal rekamannya {seconds_text(duration)} detik; ekspor "
+                           "linimasa dari rekaman sesi ini")
 
 
 def parse_timeline(path: str | Path) -> Timeline:
@@ -94,7 +96,7 @@ def parse_timeline(path: str | Path) -> Timeline:
     try:
         return _expanded(read_file(path))
     except InvalidTimeline as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(str(exc), indonesian=exc.indonesian) from None
 
 
 def timeline_from_rows(rows: list[dict[str, Any]], *, source_name: str = "timeline") -> Timeline:
@@ -103,7 +105,7 @@ def timeline_from_rows(rows: list[dict[str, Any]], *, source_name: str = "timeli
     try:
         return _expanded(rows_from_objects(rows, source_name=source_name))
     except InvalidTimeline as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(str(exc), indonesian=exc.indonesian) from None
 
 
 def _expanded(checked: TimelineRows) -> Timeline:

@@ -124,6 +124,10 @@ def test_ready_teaser_shows_segments_and_serves_video_with_ranges(
     assert client.get(body["links"]["video"], headers=bob).status_code == 404
     missing = client.get(body["links"]["poster"], headers=alice)
     assert missing.status_code == 410
+    hilang = client.get(body["links"]["poster"],
+                        headers={**alice, "Accept-Language": "id-ID, en;q=0.5"})
+    assert (hilang.status_code, hilang.get_json()["code"]) == (410, "file_missing")
+    assert hilang.get_json()["detail"].startswith("Berkas teaser ini hilang")
 
 
 def test_failed_teaser_shows_the_reason(
