@@ -103,9 +103,29 @@ class Database:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+            return
+        # SQLite alters most columns by rebuilding the table: a copy, then the old one
+        # dropped, which with foreign keys on would delete or null every row pointing at
+        # it (a teaser's session_id). Off for the migration (a pragma that only takes
+        # outside a transaction), checked before the commit, on again after.
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+            try:
+                with conn.begin():
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, revision)
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows pointing at nothing: "
+                                           f"{broken[:5]}")
+            finally:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
     def dispose(self) -> None:
         """Close pooled connections."""

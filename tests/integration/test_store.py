@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from domain.lifecycle import TeaserStatus
@@ -111,3 +112,62 @@ def test_json_columns_round_trip(db: Database) -> None:
     with db.session() as s:
         row = s.get(Teaser, teaser_id)
         assert row is not None and row.report == report
+
+
+def test_a_migration_that_rebuilds_a_table_on_sqlite_keeps_the_rows_that_point_at_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite alters most columns by rebuilding the table (a copy, then the old one
+    dropped); with foreign keys on, dropping ``live_sessions`` set every teaser's
+    ``session_id`` to NULL (``ON DELETE SET NULL``): the teasers lost their session."""
+    import shutil
+
+    from store import db as store_db
+    from store.models import LiveSession
+    from tests.integration.test_jobs_support import add_seller, add_session
+
+    database = init_db(f"sqlite:///{tmp_path / 'store.db'}")
+
+    class Stores:
+        db = database
+
+    seller = add_seller(Stores)  # type: ignore[arg-type]
+    session_id = add_session(Stores, seller, None)  # type: ignore[arg-type]
+    with database.session() as s:
+        teaser = Teaser(seller_id=seller, source_kind="session", session_id=session_id,
+                        params={})
+        s.add(teaser)
+        s.flush()
+        teaser_id = teaser.id
+    migrations = tmp_path / "migrations"
+    shutil.copytree(store_db.MIGRATIONS, migrations)
+    with database.session() as s:
+        head = s.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    (migrations / "versions" / "9999_rebuild_sessions.py").write_text(f'''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("live_sessions", recreate="always") as batch_op:
+        batch_op.alter_column("title", existing_type=sa.String(255), nullable=True)
+
+
+def downgrade() -> None:
+    pass
+''')
+    monkeypatch.setattr(store_db, "MIGRATIONS", migrations)
+    database.upgrade()
+    with database.session() as s:
+        assert s.get(LiveSession, session_id) is not None
+        kept = s.get(Teaser, teaser_id)
+        assert kept is not None and kept.session_id == session_id
+    # and foreign keys are enforced again afterwards
+    with pytest.raises(IntegrityError), database.session() as s:
+        s.add(Teaser(seller_id="no-such-seller", source_kind="footage", params={}))
+        s.flush()
+    database.dispose()
