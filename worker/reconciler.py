@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rq import Queue, Worker
+from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
@@ -34,6 +34,7 @@ from store.queues import (
     BATCH,
     INGEST_POLICY,
     INTERACTIVE,
+    QUEUES,
     RENDER_POLICY,
     JobGateway,
     ingest_job_id,
@@ -89,6 +90,7 @@ class Reconciler:
         self.max_attempts = max_attempts
         self.stuck_margin = stuck_margin
         self._now = now
+        self._waiting: set[str] | None = None  # job ids on a queue, read once a pass
 
     def now(self) -> datetime:
 
@@ -98,6 +100,7 @@ class Reconciler:
     def run_once(self) -> ReconcileReport:
         """Check every unfinished teaser and upload older than the grace period."""
         report = ReconcileReport()
+        self._waiting = None
         live_workers = self._live_workers()
         self._teasers(report, live_workers)
         self._footage(report, live_workers)
@@ -164,10 +167,12 @@ class Reconciler:
         worker's first step nothing does, and the job is lost once it has been off its
         queue, not started, for three heartbeats."""
         conn = self.gateway.connection
-        origin = conn.hget(Job.key_for(job_id), "origin")
-        queue_key = Queue.redis_queue_namespace_prefix + (
-            origin.decode() if isinstance(origin, bytes) else str(origin or ""))
-        if conn.lpos(queue_key, job_id) is not None:
+        if self._waiting is None:  # every queue read once a pass, however long
+            with conn.pipeline(transaction=False) as pipe:
+                for name in QUEUES:
+                    pipe.lrange(self.gateway.queue(name).key, 0, -1)
+                self._waiting = {i.decode() for ids in pipe.execute() for i in ids}
+        if job_id in self._waiting:
             conn.delete(_TAKEN_KEY + job_id)
             return None  # waiting its turn
         with contextlib.suppress(NoSuchJobError):
