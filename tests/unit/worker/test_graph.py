@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -132,23 +133,34 @@ def test_overlays_are_our_images_at_numbers_and_the_arrow_slides_in_then_bounces
         assert args[i - 3:i] == ["-threads", "1", "-i"]
     assert "concat" not in " ".join(a for a in args if a.startswith("-f"))
     fc = _graph(args)
-    # one overlay each: a sheet's images (slots of even size) laid side by side more than
-    # the picture's width (720) apart, the overlay moved a stride left per image, so only
-    # the one showing is on the picture, and on only while one shows
-    assert fc.count("overlay=") == 3
-    assert "[3:v]format=yuva420p,untile=1x2,pad=1268:100:0:0:color=black@0,tile=2x1[" in fc
-    assert ("overlay=x='36-1268*(1*between(t,2.999,4.249))':y=600:format=yuv420:"
-            "eof_action=repeat:enable='(between(t,0.499,1.999)+between(t,2.999,4.249))'") in fc
+    # a sheet of a few images is cut into them (slots of even size), each laid on while
+    # it shows
+    assert "crop=548:100:0:0[" in fc and "crop=548:100:0:100[" in fc
+    assert "crop=94:56:0:0[" in fc and "crop=94:56:0:56[" in fc
     assert "overlay=x=40:y=190:format=yuv420:eof_action=repeat:eval=init" in fc
-    # eased slide from 43 px to the left over 0.35 s, then a bounce starting at rest; the
-    # arrow's stride covers the slide and the bounce too (720 + 94 + 43 + 22)
-    assert "untile=1x2,pad=880:56:0:0:color=black@0,tile=2x1[" in fc
+    # eased slide from 43 px to the left over 0.35 s, then a bounce starting at rest
     assert ("overlay=x='553-43*pow(1-clip((t-3.5)/0.35,0,1),3)"
-            "-22*abs(sin(PI*1.6*max(0,(t-3.5)-0.35)))-880*(1*between(t,3.599,1000000))'"
-            ":y=799:format=yuv420") in fc
-    assert ("enable='(between(t,3.499,3.599)+between(t,3.599,1000000))"
-            "*(between(t,3.5,1000000))'") in fc
+            "-22*abs(sin(PI*1.6*max(0,(t-3.5)-0.35)))':y=799:format=yuv420") in fc
+    assert "enable='(between(t,3.499,3.599))*(between(t,3.5,1000000))'" in fc
+    assert "enable='(between(t,3.599,1000000))*(between(t,3.5,1000000))'" in fc
+    assert "enable='(between(t,0.499,1.999))'" in fc
+    assert "enable='(between(t,2.999,4.249))'" in fc
     assert "Sabtu" not in " ".join(args)  # sticker text never enters the argv
+
+
+def test_many_timed_images_are_one_overlay_moving_a_laid_out_sheet() -> None:
+    # word-timed captions: 12 images, an overlay each would be 12 overlays and 12 crops
+    words = tuple(Shown(100 * k, 0.5 + 0.4 * k, 0.9 + 0.4 * k) for k in range(12))
+    captions = Overlay(Path("/tmp/c.png"), 36, 600, 547, 100, timed=words)
+    fc = _graph(graph.build_render_args(_edit(), replace(ASSETS, captions=captions),
+                                        Path("/o.mp4"), sound=SOUND))
+    # laid side by side more than the picture's width (720) apart, moved a stride per
+    # image, so only the one showing is on the picture, and on only while one shows
+    assert "[3:v]format=yuva420p,untile=1x12,pad=1268:100:0:0:color=black@0,tile=12x1[" in fc
+    assert ("overlay=x='36-1268*(1*between(t,0.899,1.299)+2*between(t,1.299,1.699)"
+            in fc)
+    assert "enable='(between(t,0.499,0.899)+between(t,0.899,1.299)+" in fc
+    assert fc.count("crop=548:100") == 0
 
 
 def test_the_poster_is_taken_under_the_card_not_the_captions_and_the_arrow() -> None:
