@@ -154,6 +154,13 @@ class JobGateway:
         return {job_id: (JobStatus(value.decode()) if value else None)
                 for job_id, value in zip(job_ids, raw, strict=True)}
 
+    def waiting_ids(self) -> set[str]:
+        """Ids of the jobs waiting on any queue (one round trip, however long they are)."""
+        with self.connection.pipeline(transaction=False) as pipe:
+            for q in self._queues.values():
+                pipe.lrange(q.key, 0, -1)
+            return {i.decode() for ids in pipe.execute() for i in ids}
+
     def ping(self) -> bool:
         """Whether Redis answers (for ``/healthz``); never raises."""
         try:

@@ -74,10 +74,6 @@ class Overlay:
     def moves(self) -> bool:
         return bool(self.y_steps or self.slide_px or (self.bounce_px and self.bounce_hz))
 
-    def images(self) -> tuple[Shown, ...]:
-        """What it shows and when: its timed images, or its one PNG throughout."""
-        return self.timed or (Shown(0, 0.0),)
-
     def slot(self) -> tuple[int, int]:
         """The size of each image's slot in a sheet: even, for 4:2:0 pictures."""
         return even_up(self.w), even_up(self.h)

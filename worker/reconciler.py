@@ -34,7 +34,6 @@ from store.queues import (
     BATCH,
     INGEST_POLICY,
     INTERACTIVE,
-    QUEUES,
     RENDER_POLICY,
     JobGateway,
     ingest_job_id,
@@ -167,11 +166,8 @@ class Reconciler:
         worker's first step nothing does, and the job is lost once it has been off its
         queue, not started, for three heartbeats."""
         conn = self.gateway.connection
-        if self._waiting is None:  # every queue read once a pass, however long
-            with conn.pipeline(transaction=False) as pipe:
-                for name in QUEUES:
-                    pipe.lrange(self.gateway.queue(name).key, 0, -1)
-                self._waiting = {i.decode() for ids in pipe.execute() for i in ids}
+        if self._waiting is None:  # the queues read once a pass
+            self._waiting = self.gateway.waiting_ids()
         if job_id in self._waiting:
             conn.delete(_TAKEN_KEY + job_id)
             return None  # waiting its turn
